@@ -1,0 +1,56 @@
+package dev.rollcall.core;
+
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayDeque;
+
+/**
+ * The live clients by user id. Owned by the business-logic thread alone; never shared.
+ * Destroyed clients go back to a pool so that churn does not allocate in steady state.
+ */
+final class ClientTable
+{
+    private static final int MAX_POOLED = 4096;
+
+    private final Long2ObjectHashMap<ClientState> clients = new Long2ObjectHashMap<>();
+    private final ArrayDeque<ClientState> pool = new ArrayDeque<>();
+
+    ClientState get(final long userId)
+    {
+        return clients.get(userId);
+    }
+
+    ClientState create(final long userId)
+    {
+        ClientState client = pool.pollFirst();
+        if (null == client)
+        {
+            client = new ClientState();
+        }
+        client.reset(userId);
+        clients.put(userId, client);
+        return client;
+    }
+
+    void remove(final ClientState client)
+    {
+        clients.remove(client.userId);
+        if (pool.size() < MAX_POOLED)
+        {
+            pool.addFirst(client);
+        }
+    }
+
+    int size()
+    {
+        return clients.size();
+    }
+
+    /**
+     * @return the live clients, for snapshots and tests (iterating allocates nothing).
+     */
+    Long2ObjectHashMap<ClientState>.ValueCollection values()
+    {
+        return clients.values();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.rollcall.core;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * Helpers shared by the fixed-layout codecs: every multi-byte value is little endian, every
+ * string is an int length in UTF-16 code units ({@code -1} for null) followed by the code
+ * units, two bytes each, so that encoding allocates nothing.
+ */
+final class CodecUtil
+{
+    static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    static final int NULL_LENGTH = -1;
+
+    private CodecUtil()
+    {
+    }
+
+    /**
+     * @return the offset after the encoded string.
+     */
+    static int putString(final MutableDirectBuffer buffer, final int offset, final String value)
+    {
+        if (null == value)
+        {
+            buffer.putInt(offset, NULL_LENGTH, ORDER);
+            return offset + Integer.BYTES;
+        }
+        final int length = value.length();
+        buffer.putInt(offset, length, ORDER);
+        int position = offset + Integer.BYTES;
+        for (int i = 0; i < length; i++)
+        {
+            buffer.putChar(position, value.charAt(i), ORDER);
+            position += Character.BYTES;
+        }
+        return position;
+    }
+
+    /**
+     * @return the encoded length in bytes of the string at the offset, header included.
+     */
+    static int stringLength(final DirectBuffer buffer, final int offset)
+    {
+        final int length = buffer.getInt(offset, ORDER);
+        return Integer.BYTES + (length == NULL_LENGTH ? 0 : length * Character.BYTES);
+    }
+
+    static String getString(final DirectBuffer buffer, final int offset)
+    {
+        final int length = buffer.getInt(offset, ORDER);
+        if (length == NULL_LENGTH)
+        {
+            return null;
+        }
+        final char[] chars = new char[length];
+        int position = offset + Integer.BYTES;
+        for (int i = 0; i < length; i++)
+        {
+            chars[i] = buffer.getChar(position, ORDER);
+            position += Character.BYTES;
+        }
+        return new String(chars);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.rollcall.core;
+
+import com.lmax.disruptor.EventHandler;
+import org.agrona.ErrorHandler;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+/**
+ * The fan-out stage, gated on both the journal and the business logic, so nothing it does
+ * reveals an unjournaled input. Per input, in order: updates the {@link ClientDirectory},
+ * issues connection directives, writes each event once and copies it into each recipient's
+ * {@link Mailbox}, then completes the command's callback or future.
+ * <p>
+ * It never waits: a full mailbox is dropped and queued for removal of its subscriptions
+ * (done by the ticker thread through the ring, since this stage must not publish into the
+ * ring it consumes).
+ */
+final class FanOutStage implements EventHandler<RingEvent>
+{
+    private final ClientDirectory directory;
+    private final ConnectionDirectiveHandler directives;
+    private final RollcallCounters counters;
+    private final ErrorHandler errorHandler;
+    private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes;
+    private final Long2ObjectHashMap<Mailbox> mailboxes = new Long2ObjectHashMap<>();
+    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1024);
+
+    FanOutStage(
+        final ClientDirectory directory,
+        final ConnectionDirectiveHandler directives,
+        final RollcallCounters counters,
+        final ErrorHandler errorHandler,
+        final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes)
+    {
+        this.directory = directory;
+        this.directives = directives;
+        this.counters = counters;
+        this.errorHandler = errorHandler;
+        this.droppedMailboxes = droppedMailboxes;
+    }
+
+    @Override
+    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    {
+        final int type = event.input.type;
+        if (!InputType.isStateInput(type))
+        {
+            onControl(event);
+            event.release();
+            return;
+        }
+
+        if (!event.journaled)
+        {
+            complete(event, Result.JOURNAL_FAILED);
+            return;
+        }
+
+        final Outbox outbox = event.outbox;
+        for (int i = 0, n = outbox.imageCount(); i < n; i++)
+        {
+            if (outbox.isRemoval(i))
+            {
+                directory.remove(outbox.image(i).userId);
+            }
+            else
+            {
+                directory.apply(outbox.image(i));
+            }
+        }
+        for (int i = 0, n = outbox.directiveCount(); i < n; i++)
+        {
+            counters.add(Counter.DIRECTIVES_ISSUED, 1);
+            try
+            {
+                directives.closeConnection(
+                    outbox.directiveUser(i), outbox.directiveConnection(i),
+                    ConnectionDirectiveHandler.CloseReason.DISCONNECTED_BY_SERVER);
+            }
+            catch (final Throwable ex)
+            {
+                reportError(ex);
+            }
+        }
+        for (int i = 0, n = outbox.eventCount(); i < n; i++)
+        {
+            deliver(outbox.event(i));
+        }
+        counters.add(Counter.INPUTS_PROCESSED, 1);
+        complete(event, null == event.result ? Result.INTERNAL_ERROR : event.result);
+    }
+
+    private void deliver(final OutEvent event)
+    {
+        final int length = EventCodec.encode(scratch, event);
+        final int typeId = EventCodec.typeId(event.type);
+        final LongArrayList recipients = event.recipients;
+        long delivered = 0;
+        long undeliverable = 0;
+        for (int i = 0, n = recipients.size(); i < n; i++)
+        {
+            final Mailbox mailbox = mailboxes.get(recipients.getLong(i));
+            if (null == mailbox)
+            {
+                undeliverable++;
+            }
+            else if (mailbox.offer(typeId, scratch, length))
+            {
+                delivered++;
+            }
+            else
+            {
+                drop(mailbox);
+            }
+        }
+        if (delivered > 0)
+        {
+            counters.add(Counter.EVENTS_DELIVERED, delivered);
+        }
+        if (undeliverable > 0)
+        {
+            counters.add(Counter.EVENTS_UNDELIVERABLE, undeliverable);
+        }
+    }
+
+    private void drop(final Mailbox mailbox)
+    {
+        mailboxes.remove(mailbox.subscriberId());
+        counters.increment(Counter.MAILBOX_OVERFLOWS);
+        if (!droppedMailboxes.offer(mailbox))
+        {
+            reportError(new IllegalStateException(
+                "dropped-mailbox queue full; subscriptions of subscriber " + mailbox.subscriberId() + " are kept"));
+        }
+    }
+
+    private void onControl(final RingEvent event)
+    {
+        final Mailbox mailbox = event.mailbox;
+        switch (event.input.type)
+        {
+            case InputType.ATTACH_MAILBOX -> mailboxes.put(mailbox.subscriberId(), mailbox);
+            case InputType.DETACH_MAILBOX ->
+            {
+                if (mailboxes.get(mailbox.subscriberId()) == mailbox)
+                {
+                    mailboxes.remove(mailbox.subscriberId());
+                }
+            }
+            default -> reportError(new IllegalStateException("unknown control input " + event.input.type));
+        }
+    }
+
+    private void complete(final RingEvent event, final Result result)
+    {
+        counters.recordResult(result);
+        try
+        {
+            if (null != event.callback)
+            {
+                event.callback.onResult(event.correlationId, result);
+            }
+            if (null != event.future)
+            {
+                event.future.complete(result);
+            }
+        }
+        catch (final Throwable ex)
+        {
+            reportError(ex);
+        }
+        finally
+        {
+            event.release();
+        }
+    }
+
+    private void reportError(final Throwable ex)
+    {
+        counters.increment(Counter.HANDLER_ERRORS);
+        errorHandler.onError(ex);
+    }
+}

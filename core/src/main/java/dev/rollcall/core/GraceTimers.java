@@ -1,0 +1,140 @@
+package dev.rollcall.core;
+
+import java.util.Arrays;
+
+/**
+ * The grace countdowns of disconnected clients: an indexed binary min-heap ordered by
+ * (deadline, userId). Each client knows its own position, so a reconnect cancels its
+ * countdown in O(log n).
+ * <p>
+ * Why not Agrona's {@code DeadlineTimerWheel}: a wheel must be polled tick by tick, so a
+ * replay across an idle gap of hours walks millions of empty ticks, and the order in which
+ * it expires timers of the same tick depends on the history of the wheel. A heap expires
+ * exactly at the deadline whatever the gaps between inputs, in an order that is a pure
+ * function of the state (deadline, then user id), which keeps replay from a snapshot
+ * byte-identical to live processing. Allocates only when it grows.
+ */
+final class GraceTimers
+{
+    private ClientState[] heap = new ClientState[64];
+    private int size;
+
+    int size()
+    {
+        return size;
+    }
+
+    boolean isEmpty()
+    {
+        return size == 0;
+    }
+
+    /**
+     * @return the earliest deadline; only when not empty.
+     */
+    long earliestDeadline()
+    {
+        return heap[0].graceDeadline;
+    }
+
+    void schedule(final ClientState client, final long deadline)
+    {
+        if (client.timerIndex >= 0)
+        {
+            cancel(client);
+        }
+        if (size == heap.length)
+        {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        client.graceDeadline = deadline;
+        client.timerIndex = size;
+        heap[size++] = client;
+        siftUp(client.timerIndex);
+    }
+
+    void cancel(final ClientState client)
+    {
+        final int index = client.timerIndex;
+        if (index < 0)
+        {
+            return;
+        }
+        client.timerIndex = -1;
+        final int last = --size;
+        if (index != last)
+        {
+            final ClientState moved = heap[last];
+            heap[index] = moved;
+            moved.timerIndex = index;
+            heap[last] = null;
+            siftDown(index);
+            siftUp(moved.timerIndex);
+        }
+        else
+        {
+            heap[last] = null;
+        }
+    }
+
+    /**
+     * Remove and return the client with the earliest deadline; only when not empty.
+     */
+    ClientState pollEarliest()
+    {
+        final ClientState first = heap[0];
+        cancel(first);
+        return first;
+    }
+
+    private static boolean before(final ClientState a, final ClientState b)
+    {
+        return a.graceDeadline < b.graceDeadline || (a.graceDeadline == b.graceDeadline && a.userId < b.userId);
+    }
+
+    private void siftUp(final int start)
+    {
+        int index = start;
+        final ClientState client = heap[index];
+        while (index > 0)
+        {
+            final int parent = (index - 1) >>> 1;
+            final ClientState parentClient = heap[parent];
+            if (!before(client, parentClient))
+            {
+                break;
+            }
+            heap[index] = parentClient;
+            parentClient.timerIndex = index;
+            index = parent;
+        }
+        heap[index] = client;
+        client.timerIndex = index;
+    }
+
+    private void siftDown(final int start)
+    {
+        int index = start;
+        final ClientState client = heap[index];
+        final int half = size >>> 1;
+        while (index < half)
+        {
+            int child = (index << 1) + 1;
+            final int right = child + 1;
+            if (right < size && before(heap[right], heap[child]))
+            {
+                child = right;
+            }
+            final ClientState childClient = heap[child];
+            if (!before(childClient, client))
+            {
+                break;
+            }
+            heap[index] = childClient;
+            childClient.timerIndex = index;
+            index = child;
+        }
+        heap[index] = client;
+        client.timerIndex = index;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.rollcall.core;
+
+/**
+ * One input to the presence state machine: a reusable holder of the command's arguments and
+ * the time its publisher stamped on it. Which fields are meaningful depends on
+ * {@link #type()}: see {@link InputType}. The same shape is decoded from the journal on
+ * replay, so live processing and replay apply identical inputs.
+ */
+public final class Input
+{
+    int type;
+    long time;
+    long userId;
+    long connectionId;
+    long subscriberId;
+    long lobbyId;
+    long value;
+    String reason;
+    final Changes changes = new Changes();
+
+    /**
+     * Reset every argument.
+     *
+     * @param type the {@link InputType} code.
+     * @param time epoch millis stamped by the publisher.
+     * @return this.
+     */
+    public Input set(final int type, final long time)
+    {
+        this.type = type;
+        this.time = time;
+        userId = 0;
+        connectionId = 0;
+        subscriberId = 0;
+        lobbyId = 0;
+        value = 0;
+        reason = null;
+        changes.clear();
+        return this;
+    }
+
+    /** @return the {@link InputType} code. */
+    public int type()
+    {
+        return type;
+    }
+
+    /** @return the epoch millis the publisher stamped. */
+    public long time()
+    {
+        return time;
+    }
+
+    /** @return the user id argument. */
+    public long userId()
+    {
+        return userId;
+    }
+
+    /** @return the connection id argument. */
+    public long connectionId()
+    {
+        return connectionId;
+    }
+
+    /** @return the subscriber id argument. */
+    public long subscriberId()
+    {
+        return subscriberId;
+    }
+
+    /** @return the lobby id argument (lobby subscriptions). */
+    public long lobbyId()
+    {
+        return lobbyId;
+    }
+
+    /** @return the numeric argument (the grace period of {@link InputType#SET_GRACE_PERIOD}). */
+    public long value()
+    {
+        return value;
+    }
+
+    /** @return the reason of an update, possibly null. */
+    public String reason()
+    {
+        return reason;
+    }
+
+    /** @return the changes of an update. */
+    public Changes changes()
+    {
+        return changes;
+    }
+
+    /** @param userId the user id argument. @return this. */
+    public Input userId(final long userId)
+    {
+        this.userId = userId;
+        return this;
+    }
+
+    /** @param connectionId the connection id argument. @return this. */
+    public Input connectionId(final long connectionId)
+    {
+        this.connectionId = connectionId;
+        return this;
+    }
+
+    /** @param subscriberId the subscriber id argument. @return this. */
+    public Input subscriberId(final long subscriberId)
+    {
+        this.subscriberId = subscriberId;
+        return this;
+    }
+
+    /** @param lobbyId the lobby id argument. @return this. */
+    public Input lobbyId(final long lobbyId)
+    {
+        this.lobbyId = lobbyId;
+        return this;
+    }
+
+    /** @param value the numeric argument. @return this. */
+    public Input value(final long value)
+    {
+        this.value = value;
+        return this;
+    }
+
+    /** @param reason the reason of an update. @return this. */
+    public Input reason(final String reason)
+    {
+        this.reason = reason;
+        return this;
+    }
+
+    @Override
+    public String toString()
+    {
+        return InputType.name(type) + "{time=" + time + ", userId=" + userId + ", connectionId=" + connectionId +
+            ", subscriberId=" + subscriberId + ", lobbyId=" + lobbyId + ", value=" + value +
+            ", reason=" + reason + ", changes=" + changes + '}';
+    }
+}

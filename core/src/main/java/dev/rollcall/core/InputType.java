@@ -1,0 +1,84 @@
+package dev.rollcall.core;
+
+/**
+ * Type codes of the inputs carried by the ring. Codes below {@link #FIRST_CONTROL} are state
+ * inputs: the business logic applies them and the journal records them. Control inputs
+ * (mailbox attach/detach) only steer the fan-out and are neither applied nor journaled.
+ * The codes are part of the journal format: never renumber.
+ */
+public final class InputType
+{
+    /** Advance time only. */
+    public static final int TICK = 1;
+    /** {@code connectUser(userId, connectionId)}. */
+    public static final int CONNECT_USER = 2;
+    /** {@code connectionLost(userId, connectionId)}. */
+    public static final int CONNECTION_LOST = 3;
+    /** {@code disconnectUser(userId)}. */
+    public static final int DISCONNECT_USER = 4;
+    /** {@code updateClient(userId, changes, reason)}: standard fields. */
+    public static final int UPDATE_CLIENT = 5;
+    /** {@code updateClientInLobby(userId, changes, reason)}: lobby fields. */
+    public static final int UPDATE_CLIENT_IN_LOBBY = 6;
+    /** {@code updateClientFull(userId, changes, reason)}: any field. */
+    public static final int UPDATE_CLIENT_FULL = 7;
+    /** {@code subscribeClient(subscriberId, userId)}. */
+    public static final int SUBSCRIBE_CLIENT = 8;
+    /** {@code unsubscribeClient(subscriberId, userId)}. */
+    public static final int UNSUBSCRIBE_CLIENT = 9;
+    /** {@code subscribeLobby(subscriberId, lobbyId)}. */
+    public static final int SUBSCRIBE_LOBBY = 10;
+    /** {@code unsubscribeLobby(subscriberId, lobbyId)}. */
+    public static final int UNSUBSCRIBE_LOBBY = 11;
+    /** {@code removeSubscriber(subscriberId)}. */
+    public static final int REMOVE_SUBSCRIBER = 12;
+    /** {@code setGracePeriod(millis)}. */
+    public static final int SET_GRACE_PERIOD = 13;
+
+    /** First control code: not applied, not journaled. */
+    public static final int FIRST_CONTROL = 100;
+    /** Attach a mailbox to the fan-out. */
+    static final int ATTACH_MAILBOX = 100;
+    /** Detach a mailbox from the fan-out. */
+    static final int DETACH_MAILBOX = 101;
+
+    private InputType()
+    {
+    }
+
+    /**
+     * @param type an input type code.
+     * @return true when the business logic applies it and the journal records it.
+     */
+    public static boolean isStateInput(final int type)
+    {
+        return type >= TICK && type <= SET_GRACE_PERIOD;
+    }
+
+    /**
+     * @param type an input type code.
+     * @return its name, for logs and tools.
+     */
+    public static String name(final int type)
+    {
+        return switch (type)
+        {
+            case TICK -> "TICK";
+            case CONNECT_USER -> "CONNECT_USER";
+            case CONNECTION_LOST -> "CONNECTION_LOST";
+            case DISCONNECT_USER -> "DISCONNECT_USER";
+            case UPDATE_CLIENT -> "UPDATE_CLIENT";
+            case UPDATE_CLIENT_IN_LOBBY -> "UPDATE_CLIENT_IN_LOBBY";
+            case UPDATE_CLIENT_FULL -> "UPDATE_CLIENT_FULL";
+            case SUBSCRIBE_CLIENT -> "SUBSCRIBE_CLIENT";
+            case UNSUBSCRIBE_CLIENT -> "UNSUBSCRIBE_CLIENT";
+            case SUBSCRIBE_LOBBY -> "SUBSCRIBE_LOBBY";
+            case UNSUBSCRIBE_LOBBY -> "UNSUBSCRIBE_LOBBY";
+            case REMOVE_SUBSCRIBER -> "REMOVE_SUBSCRIBER";
+            case SET_GRACE_PERIOD -> "SET_GRACE_PERIOD";
+            case ATTACH_MAILBOX -> "ATTACH_MAILBOX";
+            case DETACH_MAILBOX -> "DETACH_MAILBOX";
+            default -> "UNKNOWN(" + type + ")";
+        };
+    }
+}

@@ -1,0 +1,82 @@
+package dev.rollcall.core;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * The journal stage: encodes each state input and hands it to the {@link Journal}, in
+ * parallel with the business logic. Marks each input journaled only when the journal
+ * accepted it; if a call fails, every input of the batch not yet confirmed is marked failed.
+ */
+final class JournalStage implements EventHandler<RingEvent>
+{
+    private final Journal journal;
+    private final RollcallCounters counters;
+    private final ErrorHandler errorHandler;
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
+    private RingBuffer<RingEvent> ringBuffer;
+    private long unconfirmedFrom = -1;
+    private boolean batchFailed;
+
+    JournalStage(final Journal journal, final RollcallCounters counters, final ErrorHandler errorHandler)
+    {
+        this.journal = journal;
+        this.counters = counters;
+        this.errorHandler = errorHandler;
+    }
+
+    void ringBuffer(final RingBuffer<RingEvent> ringBuffer)
+    {
+        this.ringBuffer = ringBuffer;
+    }
+
+    @Override
+    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    {
+        if (unconfirmedFrom < 0)
+        {
+            unconfirmedFrom = sequence;
+        }
+        final Input input = event.input;
+        if (InputType.isStateInput(input.type) && !batchFailed)
+        {
+            try
+            {
+                final int length = InputCodec.encode(buffer, 0, input);
+                journal.append(buffer, 0, length, sequence, endOfBatch);
+                event.journaled = true;
+            }
+            catch (final Throwable ex)
+            {
+                batchFailed = true;
+                for (long s = unconfirmedFrom; s <= sequence; s++)
+                {
+                    final RingEvent failed = ringBuffer.get(s);
+                    if (InputType.isStateInput(failed.input.type))
+                    {
+                        failed.journaled = false;
+                        counters.increment(Counter.JOURNAL_FAILURES);
+                    }
+                }
+                errorHandler.onError(ex);
+            }
+        }
+        else if (batchFailed && InputType.isStateInput(input.type))
+        {
+            event.journaled = false;
+            counters.increment(Counter.JOURNAL_FAILURES);
+        }
+        else
+        {
+            event.journaled = !InputType.isStateInput(input.type);
+        }
+
+        if (endOfBatch)
+        {
+            unconfirmedFrom = -1;
+            batchFailed = false;
+        }
+    }
+}

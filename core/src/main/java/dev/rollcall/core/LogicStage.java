@@ -1,0 +1,45 @@
+package dev.rollcall.core;
+
+import com.lmax.disruptor.EventHandler;
+import org.agrona.ErrorHandler;
+
+/**
+ * The business-logic stage: the only thread that runs {@link PresenceLogic}. A failure
+ * inside the logic is a bug: it is counted and reported, the input's outputs are discarded
+ * and its result is {@link Result#INTERNAL_ERROR}; the pipeline keeps running.
+ */
+final class LogicStage implements EventHandler<RingEvent>
+{
+    private final PresenceLogic logic;
+    private final RollcallCounters counters;
+    private final ErrorHandler errorHandler;
+
+    LogicStage(final PresenceLogic logic, final RollcallCounters counters, final ErrorHandler errorHandler)
+    {
+        this.logic = logic;
+        this.counters = counters;
+        this.errorHandler = errorHandler;
+    }
+
+    @Override
+    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    {
+        final Input input = event.input;
+        if (!InputType.isStateInput(input.type))
+        {
+            event.outbox.reset();
+            return;
+        }
+        try
+        {
+            event.result = logic.apply(input, event.outbox);
+        }
+        catch (final Throwable ex)
+        {
+            event.outbox.reset();
+            event.result = Result.INTERNAL_ERROR;
+            counters.increment(Counter.HANDLER_ERRORS);
+            errorHandler.onError(ex);
+        }
+    }
+}

@@ -1,0 +1,651 @@
+package dev.rollcall.core;
+
+import org.agrona.collections.LongHashSet;
+
+/**
+ * The presence state machine: the single writer of the {@link ClientTable}, the
+ * {@link Subscriptions} and the {@link GraceTimers}. It is fed only by {@link Input}s, reads no
+ * clock (time is the greatest input time seen) and writes everything it decides into an
+ * {@link Outbox}, so the same inputs always produce the same state and outputs, live or on
+ * replay. Its rules are docs/PRESENCE-RULES.md. Not thread safe: exactly one thread calls
+ * {@link #apply(Input, Outbox)}.
+ */
+final class PresenceLogic
+{
+    static final int ABSENT = 0;
+    static final int CONNECTED = 1;
+    static final int DISCONNECTED = 2;
+
+    private static final int PAYLOAD_NONE = 0;
+    private static final int PAYLOAD_FULL = 1;
+    private static final int PAYLOAD_DIFF = 2;
+    private static final int PAYLOAD_LOBBY_FULL = 3;
+    private static final int PAYLOAD_LOBBY_DIFF = 4;
+
+    private final ClientTable clients = new ClientTable();
+    private final GraceTimers timers = new GraceTimers();
+    private final Subscriptions subscriptions = new Subscriptions();
+    private final Limits limits;
+    private final Changes diff = new Changes();
+    private long gracePeriodMs;
+    private long now;
+    private Outbox out;
+
+    private int selfBefore;
+    private int othersBefore;
+    private long selfLobbyBefore;
+    private long othersLobbyBefore;
+
+    PresenceLogic(final Limits limits, final long gracePeriodMs)
+    {
+        this.limits = limits;
+        this.gracePeriodMs = gracePeriodMs;
+    }
+
+    /**
+     * Apply one state input.
+     *
+     * @param input  a state input ({@link InputType#isStateInput(int)}).
+     * @param outbox cleared, then filled with what the input produced.
+     * @return the command's result.
+     */
+    Result apply(final Input input, final Outbox outbox)
+    {
+        out = outbox;
+        outbox.reset();
+        if (input.time > now)
+        {
+            now = input.time;
+        }
+        expireDue();
+
+        return switch (input.type)
+        {
+            case InputType.TICK -> Result.APPLIED;
+            case InputType.CONNECT_USER -> connectUser(input.userId, input.connectionId);
+            case InputType.CONNECTION_LOST -> connectionLost(input.userId, input.connectionId);
+            case InputType.DISCONNECT_USER -> disconnectUser(input.userId);
+            case InputType.UPDATE_CLIENT -> update(input, Field.STANDARD_MASK);
+            case InputType.UPDATE_CLIENT_IN_LOBBY -> update(input, Field.LOBBY_MASK);
+            case InputType.UPDATE_CLIENT_FULL -> update(input, Field.ALL_MASK);
+            case InputType.SUBSCRIBE_CLIENT -> input.subscriberId <= 0 || input.userId <= 0 ? Result.INVALID_VALUE :
+                changed(subscriptions.subscribeClient(input.subscriberId, input.userId));
+            case InputType.UNSUBSCRIBE_CLIENT -> input.subscriberId <= 0 || input.userId <= 0 ? Result.INVALID_VALUE :
+                changed(subscriptions.unsubscribeClient(input.subscriberId, input.userId));
+            case InputType.SUBSCRIBE_LOBBY -> input.subscriberId <= 0 || input.lobbyId <= 0 ? Result.INVALID_VALUE :
+                changed(subscriptions.subscribeLobby(input.subscriberId, input.lobbyId));
+            case InputType.UNSUBSCRIBE_LOBBY -> input.subscriberId <= 0 || input.lobbyId <= 0 ? Result.INVALID_VALUE :
+                changed(subscriptions.unsubscribeLobby(input.subscriberId, input.lobbyId));
+            case InputType.REMOVE_SUBSCRIBER -> input.subscriberId <= 0 ? Result.INVALID_VALUE :
+                changed(subscriptions.removeSubscriber(input.subscriberId));
+            case InputType.SET_GRACE_PERIOD -> setGracePeriod(input.value);
+            default -> throw new IllegalArgumentException("not a state input: " + InputType.name(input.type));
+        };
+    }
+
+    long now()
+    {
+        return now;
+    }
+
+    long gracePeriodMs()
+    {
+        return gracePeriodMs;
+    }
+
+    ClientState client(final long userId)
+    {
+        return clients.get(userId);
+    }
+
+    ClientTable clients()
+    {
+        return clients;
+    }
+
+    Subscriptions subscriptions()
+    {
+        return subscriptions;
+    }
+
+    GraceTimers timers()
+    {
+        return timers;
+    }
+
+    private static Result changed(final boolean changed)
+    {
+        return changed ? Result.APPLIED : Result.UNCHANGED;
+    }
+
+    private Result setGracePeriod(final long millis)
+    {
+        if (millis < 0)
+        {
+            return Result.INVALID_VALUE;
+        }
+        gracePeriodMs = millis;
+        return Result.APPLIED;
+    }
+
+    private void expireDue()
+    {
+        while (!timers.isEmpty() && timers.earliestDeadline() <= now)
+        {
+            final ClientState client = timers.pollEarliest();
+            captureBefore(client);
+            client.updateId++;
+            destroy(client, client.graceDeadline);
+        }
+    }
+
+    private Result connectUser(final long userId, final long connectionId)
+    {
+        if (userId <= 0 || connectionId <= 0)
+        {
+            return Result.INVALID_VALUE;
+        }
+
+        ClientState client = clients.get(userId);
+        if (null == client)
+        {
+            captureBefore(null);
+            client = clients.create(userId);
+            client.connected = true;
+            client.updateId = 1;
+            client.addConnection(connectionId);
+        }
+        else
+        {
+            captureBefore(client);
+            if (!client.addConnection(connectionId))
+            {
+                return Result.UNCHANGED;
+            }
+            if (client.connected)
+            {
+                out.addImage(client);
+                return Result.APPLIED;
+            }
+            timers.cancel(client);
+            client.connected = true;
+            client.updateId++;
+        }
+
+        diff.clear();
+        emitTransitions(client.userId, client.updateId, client, null, now);
+        out.addImage(client);
+        return Result.APPLIED;
+    }
+
+    private Result connectionLost(final long userId, final long connectionId)
+    {
+        if (userId <= 0 || connectionId <= 0)
+        {
+            return Result.INVALID_VALUE;
+        }
+        final ClientState client = clients.get(userId);
+        if (null == client)
+        {
+            return Result.UNKNOWN_CLIENT;
+        }
+        if (client.indexOfConnection(connectionId) < 0)
+        {
+            return Result.UNKNOWN_CONNECTION;
+        }
+
+        captureBefore(client);
+        client.removeConnection(connectionId);
+        if (client.connectionCount > 0)
+        {
+            out.addImage(client);
+            return Result.APPLIED;
+        }
+
+        client.connected = false;
+        client.lastDisconnected = now;
+        client.updateId++;
+        if (gracePeriodMs == 0)
+        {
+            destroy(client, now);
+        }
+        else
+        {
+            timers.schedule(client, now + gracePeriodMs);
+            diff.clear();
+            emitTransitions(client.userId, client.updateId, client, null, now);
+            out.addImage(client);
+        }
+        return Result.APPLIED;
+    }
+
+    private Result disconnectUser(final long userId)
+    {
+        if (userId <= 0)
+        {
+            return Result.INVALID_VALUE;
+        }
+        final ClientState client = clients.get(userId);
+        if (null == client)
+        {
+            return Result.UNKNOWN_CLIENT;
+        }
+        for (int i = 0; i < client.connectionCount; i++)
+        {
+            out.addDirective(userId, client.connections[i]);
+        }
+        captureBefore(client);
+        client.updateId++;
+        destroy(client, now);
+        return Result.APPLIED;
+    }
+
+    /**
+     * Destroy a client whose "before" views were captured and whose updateId was bumped.
+     */
+    private void destroy(final ClientState client, final long time)
+    {
+        final long userId = client.userId;
+        timers.cancel(client);
+        diff.clear();
+        emitTransitions(userId, client.updateId, null, null, time);
+        clients.remove(client);
+        out.addRemoval(userId);
+        subscriptions.removeSubscriber(userId);
+    }
+
+    private Result update(final Input input, final int allowedMask)
+    {
+        final long userId = input.userId;
+        if (userId <= 0)
+        {
+            return Result.INVALID_VALUE;
+        }
+        final ClientState client = clients.get(userId);
+        if (null == client)
+        {
+            return Result.UNKNOWN_CLIENT;
+        }
+        if (null != input.reason && input.reason.length() > limits.maxReasonLength())
+        {
+            return Result.REASON_TOO_LONG;
+        }
+        final Changes changes = input.changes;
+        if ((changes.mask & ~allowedMask) != 0)
+        {
+            return Result.FIELD_NOT_ALLOWED;
+        }
+        final Result invalid = validate(changes, client);
+        if (null != invalid)
+        {
+            return invalid;
+        }
+
+        computeDiff(changes, client);
+        if (diff.isEmpty())
+        {
+            return Result.UNCHANGED;
+        }
+
+        captureBefore(client);
+        applyDiff(client);
+        client.updateId++;
+        emitTransitions(userId, client.updateId, client, null == input.reason ? "" : input.reason, now);
+        out.addImage(client);
+        return Result.APPLIED;
+    }
+
+    private Result validate(final Changes changes, final ClientState client)
+    {
+        if (changes.has(Field.STATUS) && null == changes.status)
+        {
+            return Result.INVALID_VALUE;
+        }
+        if ((changes.has(Field.PARTY_ID) && changes.partyId < 0) ||
+            (changes.has(Field.LOBBY_ID) && changes.lobbyId < 0) ||
+            (changes.has(Field.PLAYER_NUMBER) && changes.playerNumber < 0) ||
+            (changes.has(Field.TEAM_NUMBER) && changes.teamNumber < 0))
+        {
+            return Result.INVALID_VALUE;
+        }
+
+        int attributeCount = client.attributes.count;
+        for (int i = 0; i < changes.attributeCount; i++)
+        {
+            final String key = changes.attributeKeys[i];
+            final byte kind = changes.attributeKinds[i];
+            final String value = changes.attributeStrings[i];
+            if (null == key || key.isEmpty() || kind < Changes.ATTRIBUTE_STRING || kind > Changes.ATTRIBUTE_REMOVE ||
+                (kind == Changes.ATTRIBUTE_STRING && null == value))
+            {
+                return Result.INVALID_VALUE;
+            }
+            if (key.length() > limits.maxAttributeKeyLength() ||
+                (kind == Changes.ATTRIBUTE_STRING && value.length() > limits.maxAttributeValueLength()))
+            {
+                return Result.VALUE_TOO_LARGE;
+            }
+        }
+        for (int i = 0; i < changes.attributeCount; i++)
+        {
+            if (isLastOccurrence(changes, i))
+            {
+                final boolean present = client.attributes.indexOf(changes.attributeKeys[i]) >= 0;
+                final boolean remove = changes.attributeKinds[i] == Changes.ATTRIBUTE_REMOVE;
+                if (remove && present)
+                {
+                    attributeCount--;
+                }
+                else if (!remove && !present)
+                {
+                    attributeCount++;
+                }
+            }
+        }
+        return attributeCount > limits.maxAttributes() ? Result.TOO_MANY_ATTRIBUTES : null;
+    }
+
+    private static boolean isLastOccurrence(final Changes changes, final int index)
+    {
+        final String key = changes.attributeKeys[index];
+        for (int j = index + 1; j < changes.attributeCount; j++)
+        {
+            if (key.equals(changes.attributeKeys[j]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void computeDiff(final Changes changes, final ClientState client)
+    {
+        final Changes d = diff.clear();
+        if (changes.has(Field.STATUS) && changes.status != client.status)
+        {
+            d.status(changes.status);
+        }
+        if (changes.has(Field.AFK) && changes.afk != client.afk)
+        {
+            d.afk(changes.afk);
+        }
+        if (changes.has(Field.IN_GAME) && changes.inGame != client.inGame)
+        {
+            d.inGame(changes.inGame);
+        }
+        if (changes.has(Field.PARTY_ID) && changes.partyId != client.partyId)
+        {
+            d.partyId(changes.partyId);
+        }
+        for (int i = 0; i < changes.attributeCount; i++)
+        {
+            if (!isLastOccurrence(changes, i))
+            {
+                continue;
+            }
+            final String key = changes.attributeKeys[i];
+            final byte kind = changes.attributeKinds[i];
+            if (kind == Changes.ATTRIBUTE_REMOVE)
+            {
+                if (client.attributes.indexOf(key) >= 0)
+                {
+                    d.removeAttribute(key);
+                }
+            }
+            else if (!client.attributes.holds(key, kind, changes.attributeStrings[i], changes.attributeLongs[i]))
+            {
+                d.addAttribute(key, kind, changes.attributeStrings[i], changes.attributeLongs[i]);
+            }
+        }
+        if (changes.has(Field.LOBBY_ID) && changes.lobbyId != client.lobbyId)
+        {
+            d.lobbyId(changes.lobbyId);
+        }
+        if (changes.has(Field.READY) && changes.ready != client.ready)
+        {
+            d.ready(changes.ready);
+        }
+        if (changes.has(Field.PLAYER) && changes.player != client.player)
+        {
+            d.player(changes.player);
+        }
+        if (changes.has(Field.PLAYER_NUMBER) && changes.playerNumber != client.playerNumber)
+        {
+            d.playerNumber(changes.playerNumber);
+        }
+        if (changes.has(Field.TEAM_NUMBER) && changes.teamNumber != client.teamNumber)
+        {
+            d.teamNumber(changes.teamNumber);
+        }
+        if (changes.has(Field.TEAM_COLOUR) && changes.teamColour != client.teamColour)
+        {
+            d.teamColour(changes.teamColour);
+        }
+        if (changes.has(Field.SYNC) && changes.sync != client.sync)
+        {
+            d.sync(changes.sync);
+        }
+        if (changes.has(Field.LOBBY_HOST) && changes.lobbyHost != client.lobbyHost)
+        {
+            d.lobbyHost(changes.lobbyHost);
+        }
+    }
+
+    private void applyDiff(final ClientState client)
+    {
+        final Changes d = diff;
+        if (d.has(Field.STATUS))
+        {
+            client.status = d.status;
+        }
+        if (d.has(Field.AFK))
+        {
+            client.afk = d.afk;
+        }
+        if (d.has(Field.IN_GAME))
+        {
+            client.inGame = d.inGame;
+        }
+        if (d.has(Field.PARTY_ID))
+        {
+            client.partyId = d.partyId;
+        }
+        for (int i = 0; i < d.attributeCount; i++)
+        {
+            if (d.attributeKinds[i] == Changes.ATTRIBUTE_REMOVE)
+            {
+                client.attributes.remove(d.attributeKeys[i]);
+            }
+            else
+            {
+                client.attributes.put(d.attributeKeys[i], d.attributeKinds[i], d.attributeStrings[i], d.attributeLongs[i]);
+            }
+        }
+        if (d.has(Field.LOBBY_ID))
+        {
+            client.lobbyId = d.lobbyId;
+        }
+        if (d.has(Field.READY))
+        {
+            client.ready = d.ready;
+        }
+        if (d.has(Field.PLAYER))
+        {
+            client.player = d.player;
+        }
+        if (d.has(Field.PLAYER_NUMBER))
+        {
+            client.playerNumber = d.playerNumber;
+        }
+        if (d.has(Field.TEAM_NUMBER))
+        {
+            client.teamNumber = d.teamNumber;
+        }
+        if (d.has(Field.TEAM_COLOUR))
+        {
+            client.teamColour = d.teamColour;
+        }
+        if (d.has(Field.SYNC))
+        {
+            client.sync = d.sync;
+        }
+        if (d.has(Field.LOBBY_HOST))
+        {
+            client.lobbyHost = d.lobbyHost;
+        }
+    }
+
+    private static int view(final ClientState client, final boolean self)
+    {
+        if (null == client || (!self && client.status == Status.INVISIBLE))
+        {
+            return ABSENT;
+        }
+        return client.connected ? CONNECTED : DISCONNECTED;
+    }
+
+    private void captureBefore(final ClientState client)
+    {
+        selfBefore = view(client, true);
+        othersBefore = view(client, false);
+        selfLobbyBefore = selfBefore == ABSENT ? 0 : client.lobbyId;
+        othersLobbyBefore = othersBefore == ABSENT ? 0 : client.lobbyId;
+    }
+
+    /**
+     * Compare the captured "before" views with the client's state now and emit what each
+     * view calls for (docs/PRESENCE-RULES.md, "Events and who sees them").
+     *
+     * @param after        the client now, or null when it is gone.
+     * @param updateReason the update's reason (never null) when an update caused this, else null.
+     */
+    private void emitTransitions(
+        final long userId, final long updateId, final ClientState after, final String updateReason, final long time)
+    {
+        final int selfAfter = view(after, true);
+        final int othersAfter = view(after, false);
+        emitFor(true, userId, updateId, after, updateReason, time,
+            selfBefore, selfAfter, selfLobbyBefore, selfAfter == ABSENT ? 0 : after.lobbyId);
+        emitFor(false, userId, updateId, after, updateReason, time,
+            othersBefore, othersAfter, othersLobbyBefore, othersAfter == ABSENT ? 0 : after.lobbyId);
+    }
+
+    private void emitFor(
+        final boolean self,
+        final long userId,
+        final long updateId,
+        final ClientState after,
+        final String updateReason,
+        final long time,
+        final int before,
+        final int afterView,
+        final long lobbyBefore,
+        final long lobbyAfter)
+    {
+        EventType type = null;
+        int payload = PAYLOAD_NONE;
+        if (before == ABSENT)
+        {
+            if (afterView != ABSENT)
+            {
+                type = afterView == CONNECTED ? EventType.CLIENT_CONNECTED : EventType.CLIENT_DISCONNECTED;
+                payload = PAYLOAD_FULL;
+            }
+        }
+        else if (afterView == ABSENT)
+        {
+            type = EventType.CLIENT_DESTROYED;
+        }
+        else if (before != afterView)
+        {
+            type = afterView == CONNECTED ? EventType.CLIENT_CONNECTED : EventType.CLIENT_DISCONNECTED;
+            payload = PAYLOAD_DIFF;
+        }
+        else if (!diff.isEmpty())
+        {
+            type = EventType.CLIENT_UPDATED;
+            payload = PAYLOAD_DIFF;
+        }
+        if (null != type)
+        {
+            emit(subscriptions.clientSubscribers(userId), self, type, payload, userId, updateId, 0, after,
+                type == EventType.CLIENT_UPDATED ? updateReason : null, time);
+        }
+
+        if (lobbyBefore != 0 && lobbyBefore != lobbyAfter)
+        {
+            emit(subscriptions.lobbySubscribers(lobbyBefore), self, EventType.LEFT_LOBBY, PAYLOAD_NONE,
+                userId, updateId, lobbyBefore, after, updateReason, time);
+        }
+        if (lobbyAfter != 0 && lobbyAfter != lobbyBefore)
+        {
+            emit(subscriptions.lobbySubscribers(lobbyAfter), self, EventType.JOINED_LOBBY, PAYLOAD_LOBBY_FULL,
+                userId, updateId, lobbyAfter, after, updateReason, time);
+        }
+        if (lobbyAfter != 0 && lobbyAfter == lobbyBefore && (diff.mask & Field.LOBBY_MASK) != 0)
+        {
+            emit(subscriptions.lobbySubscribers(lobbyAfter), self, EventType.LOBBY_CLIENT_CHANGE, PAYLOAD_LOBBY_DIFF,
+                userId, updateId, lobbyAfter, after, updateReason, time);
+        }
+    }
+
+    private void emit(
+        final LongHashSet topic,
+        final boolean self,
+        final EventType type,
+        final int payload,
+        final long userId,
+        final long updateId,
+        final long lobbyId,
+        final ClientState after,
+        final String reason,
+        final long time)
+    {
+        if (null == topic)
+        {
+            return;
+        }
+        final OutEvent event = out.addEvent();
+        if (self)
+        {
+            if (topic.contains(userId))
+            {
+                event.recipients.addLong(userId);
+            }
+        }
+        else
+        {
+            final LongHashSet.LongIterator it = topic.iterator();
+            while (it.hasNext())
+            {
+                final long subscriberId = it.nextValue();
+                if (subscriberId != userId)
+                {
+                    event.recipients.addLong(subscriberId);
+                }
+            }
+        }
+        if (event.recipients.isEmpty())
+        {
+            out.dropLastEvent();
+            return;
+        }
+
+        event.type = type;
+        event.userId = userId;
+        event.updateId = updateId;
+        event.lobbyId = lobbyId;
+        event.time = time;
+        event.reason = reason;
+        switch (payload)
+        {
+            case PAYLOAD_FULL -> after.appendFullState(event.changes);
+            case PAYLOAD_DIFF -> event.changes.copyFrom(diff);
+            case PAYLOAD_LOBBY_FULL -> after.appendLobbyState(event.changes);
+            case PAYLOAD_LOBBY_DIFF -> event.changes.copyLobbyFieldsFrom(diff);
+            default ->
+            {
+            }
+        }
+    }
+}

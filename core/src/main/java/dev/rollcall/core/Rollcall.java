@@ -1,0 +1,626 @@
+package dev.rollcall.core;
+
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An embedded Rollcall: the presence state machine on an LMAX Disruptor ring.
+ * <pre>
+ *  producers (any thread) ──► ring ──┬─► journal stage ──┐
+ *                                    └─► logic stage ────┴─► fan-out stage ──► mailboxes,
+ *  clock thread (ticks) ─────►                               directory, directives, results
+ * </pre>
+ * Every command is published onto the ring stamped with the clock's time and returns at
+ * once; its result arrives (through a {@link CompletableFuture} or a {@link CommandCallback})
+ * only after the journal holds it. Queries read the {@link ClientDirectory} read model and
+ * never touch the logic's own tables. Thread safe: call from any thread. When the ring is
+ * full, publishing waits for a free slot (backpressure lands on producers, never on the logic).
+ */
+public final class Rollcall implements AutoCloseable
+{
+    private final RollcallContext ctx;
+    private final EpochClock clock;
+    private final Disruptor<RingEvent> disruptor;
+    private final RingBuffer<RingEvent> ringBuffer;
+    private final ClientDirectory directory = new ClientDirectory();
+    private final RollcallCounters counters = new RollcallCounters();
+    private final ConcurrentHashMap<Long, Mailbox> openMailboxes = new ConcurrentHashMap<>();
+    private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes = new ManyToOneConcurrentArrayQueue<>(4096);
+    private final AgentRunner tickerRunner;
+    private final AtomicInteger activePublishers = new AtomicInteger();
+    private volatile boolean closed;
+
+    private Rollcall(final RollcallContext ctx)
+    {
+        this.ctx = ctx.conclude();
+        this.clock = ctx.clock();
+        final ErrorHandler errorHandler = ctx.errorHandler();
+
+        disruptor = new Disruptor<>(
+            RingEvent::new, ctx.ringSize(), new PipelineThreadFactory(), ProducerType.MULTI, ctx.waitStrategy());
+        disruptor.setDefaultExceptionHandler(new CountingExceptionHandler(counters, errorHandler));
+
+        final JournalStage journalStage = new JournalStage(ctx.journal(), counters, errorHandler);
+        final LogicStage logicStage = new LogicStage(
+            new PresenceLogic(ctx.limits(), RollcallContext.DEFAULT_GRACE_PERIOD_MS), counters, errorHandler);
+        final FanOutStage fanOutStage = new FanOutStage(
+            directory, ctx.connectionDirectiveHandler(), counters, errorHandler, droppedMailboxes);
+        disruptor.handleEventsWith(journalStage, logicStage).then(fanOutStage);
+        ringBuffer = disruptor.start();
+        journalStage.ringBuffer(ringBuffer);
+
+        setGracePeriod(ctx.gracePeriodMs());
+
+        tickerRunner = new AgentRunner(
+            new SleepingMillisIdleStrategy(1), errorHandler, null,
+            new Ticker(this, clock, ctx.tickIntervalMs(), droppedMailboxes));
+        AgentRunner.startOnThread(tickerRunner, runnable ->
+        {
+            final Thread thread = new Thread(runnable, "rollcall-ticker");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Launch with default settings.
+     *
+     * @return a running instance; {@link #close()} it.
+     */
+    public static Rollcall launch()
+    {
+        return launch(new RollcallContext());
+    }
+
+    /**
+     * Launch with the given settings.
+     *
+     * @param ctx settings.
+     * @return a running instance; {@link #close()} it.
+     */
+    public static Rollcall launch(final RollcallContext ctx)
+    {
+        return new Rollcall(ctx);
+    }
+
+    /**
+     * @return the settings this instance runs with.
+     */
+    public RollcallContext context()
+    {
+        return ctx;
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /**
+     * Attach a connection to a user, creating the client if absent or cancelling its grace
+     * countdown if it was disconnected.
+     *
+     * @param userId       the user, {@code > 0}.
+     * @param connectionId the connection, {@code > 0}, unique for the user.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> connectUser(final long userId, final long connectionId)
+    {
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        publish(InputType.CONNECT_USER, userId, connectionId, 0, 0, 0, null, null, null, 0, future);
+        return future;
+    }
+
+    /**
+     * Allocation-free form of {@link #connectUser(long, long)}.
+     *
+     * @param userId        the user.
+     * @param connectionId  the connection.
+     * @param callback      receives the result, or null for none.
+     * @param correlationId passed back to the callback.
+     */
+    public void connectUser(final long userId, final long connectionId, final CommandCallback callback, final long correlationId)
+    {
+        publish(InputType.CONNECT_USER, userId, connectionId, 0, 0, 0, null, null, callback, correlationId, null);
+    }
+
+    /**
+     * A connection went away; when it was the user's last, the grace countdown starts.
+     *
+     * @param userId       the user.
+     * @param connectionId the connection.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> connectionLost(final long userId, final long connectionId)
+    {
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        publish(InputType.CONNECTION_LOST, userId, connectionId, 0, 0, 0, null, null, null, 0, future);
+        return future;
+    }
+
+    /**
+     * Allocation-free form of {@link #connectionLost(long, long)}.
+     *
+     * @param userId        the user.
+     * @param connectionId  the connection.
+     * @param callback      receives the result, or null for none.
+     * @param correlationId passed back to the callback.
+     */
+    public void connectionLost(final long userId, final long connectionId, final CommandCallback callback, final long correlationId)
+    {
+        publish(InputType.CONNECTION_LOST, userId, connectionId, 0, 0, 0, null, null, callback, correlationId, null);
+    }
+
+    /**
+     * Disconnect a user on purpose: every live connection is told to close and the client is
+     * destroyed at once, without grace.
+     *
+     * @param userId the user.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> disconnectUser(final long userId)
+    {
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        publish(InputType.DISCONNECT_USER, userId, 0, 0, 0, 0, null, null, null, 0, future);
+        return future;
+    }
+
+    /**
+     * Update standard fields and attributes. The changes are copied before this returns.
+     *
+     * @param userId  the user.
+     * @param changes standard fields only, else {@link Result#FIELD_NOT_ALLOWED}.
+     * @param reason  why, shown to watchers; may be null.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> updateClient(final long userId, final Changes changes, final String reason)
+    {
+        return update(InputType.UPDATE_CLIENT, userId, changes, reason);
+    }
+
+    /**
+     * Update lobby fields; also announced on the client's lobby topic.
+     *
+     * @param userId  the user.
+     * @param changes lobby fields only, else {@link Result#FIELD_NOT_ALLOWED}.
+     * @param reason  why; may be null.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> updateClientInLobby(final long userId, final Changes changes, final String reason)
+    {
+        return update(InputType.UPDATE_CLIENT_IN_LOBBY, userId, changes, reason);
+    }
+
+    /**
+     * Update any field.
+     *
+     * @param userId  the user.
+     * @param changes any fields.
+     * @param reason  why; may be null.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> updateClientFull(final long userId, final Changes changes, final String reason)
+    {
+        return update(InputType.UPDATE_CLIENT_FULL, userId, changes, reason);
+    }
+
+    /**
+     * Allocation-free form of the three update commands.
+     *
+     * @param group         {@link Field.Group#STANDARD} for updateClient, {@link Field.Group#LOBBY}
+     *                      for updateClientInLobby, null for updateClientFull.
+     * @param userId        the user.
+     * @param changes       copied before this returns.
+     * @param reason        why; may be null.
+     * @param callback      receives the result, or null for none.
+     * @param correlationId passed back to the callback.
+     */
+    public void update(
+        final Field.Group group,
+        final long userId,
+        final Changes changes,
+        final String reason,
+        final CommandCallback callback,
+        final long correlationId)
+    {
+        final int type = null == group ? InputType.UPDATE_CLIENT_FULL :
+            group == Field.Group.STANDARD ? InputType.UPDATE_CLIENT : InputType.UPDATE_CLIENT_IN_LOBBY;
+        publish(type, userId, 0, 0, 0, 0, changes, reason, callback, correlationId, null);
+    }
+
+    /**
+     * Subscribe to a client's topic (allowed before the client exists).
+     *
+     * @param subscriberId who receives the events.
+     * @param userId       whose events.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> subscribeClient(final long subscriberId, final long userId)
+    {
+        return subscription(InputType.SUBSCRIBE_CLIENT, subscriberId, userId, 0);
+    }
+
+    /**
+     * @param subscriberId who.
+     * @param userId       whose events.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> unsubscribeClient(final long subscriberId, final long userId)
+    {
+        return subscription(InputType.UNSUBSCRIBE_CLIENT, subscriberId, userId, 0);
+    }
+
+    /**
+     * Subscribe to a lobby's topic: joins, leaves and lobby-field changes of its members.
+     *
+     * @param subscriberId who receives the events.
+     * @param lobbyId      which lobby.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> subscribeLobby(final long subscriberId, final long lobbyId)
+    {
+        return subscription(InputType.SUBSCRIBE_LOBBY, subscriberId, 0, lobbyId);
+    }
+
+    /**
+     * @param subscriberId who.
+     * @param lobbyId      which lobby.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> unsubscribeLobby(final long subscriberId, final long lobbyId)
+    {
+        return subscription(InputType.UNSUBSCRIBE_LOBBY, subscriberId, 0, lobbyId);
+    }
+
+    /**
+     * Remove every subscription of a subscriber.
+     *
+     * @param subscriberId who.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> removeSubscriber(final long subscriberId)
+    {
+        return subscription(InputType.REMOVE_SUBSCRIBER, subscriberId, 0, 0);
+    }
+
+    /**
+     * Allocation-free form of the subscription commands.
+     *
+     * @param type          one of the subscription {@link InputType}s.
+     * @param subscriberId  who.
+     * @param userId        whose events, for client subscriptions.
+     * @param lobbyId       which lobby, for lobby subscriptions.
+     * @param callback      receives the result, or null for none.
+     * @param correlationId passed back to the callback.
+     */
+    public void subscription(
+        final int type,
+        final long subscriberId,
+        final long userId,
+        final long lobbyId,
+        final CommandCallback callback,
+        final long correlationId)
+    {
+        if (type < InputType.SUBSCRIBE_CLIENT || type > InputType.REMOVE_SUBSCRIBER)
+        {
+            throw new IllegalArgumentException("not a subscription input: " + InputType.name(type));
+        }
+        publish(type, userId, 0, subscriberId, lobbyId, 0, null, null, callback, correlationId, null);
+    }
+
+    /**
+     * Change the grace period for disconnections from now on (running countdowns keep
+     * their deadline).
+     *
+     * @param millis {@code >= 0}; 0 destroys a client as soon as its last connection goes.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> setGracePeriod(final long millis)
+    {
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        publish(InputType.SET_GRACE_PERIOD, 0, 0, 0, 0, millis, null, null, null, 0, future);
+        return future;
+    }
+
+    /**
+     * Publish a tick stamped with the clock's time now; the clock thread does this every
+     * tick interval, so call it yourself only when ticks are disabled (tests).
+     */
+    public void tick()
+    {
+        publish(InputType.TICK, 0, 0, 0, 0, 0, null, null, null, 0, null);
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /**
+     * Any thread, never blocks. Reflects only journaled inputs; see {@link ClientDirectory}
+     * for the consistency given.
+     *
+     * @param userId the user.
+     * @return a copy of the client, or null when absent.
+     */
+    public ClientInfo getClient(final long userId)
+    {
+        return directory.get(userId);
+    }
+
+    /**
+     * @param userIds the users.
+     * @return a list of the same length: a copy of each client, or null where absent.
+     */
+    public List<ClientInfo> getClientList(final long... userIds)
+    {
+        final List<ClientInfo> clients = new ArrayList<>(userIds.length);
+        for (final long userId : userIds)
+        {
+            clients.add(directory.get(userId));
+        }
+        return clients;
+    }
+
+    /**
+     * @return the user ids of every client, ascending.
+     */
+    public long[] listClientIds()
+    {
+        return directory.ids();
+    }
+
+    /**
+     * @return the user ids of the clients held by this node, ascending; on a single node,
+     * every client (the distinction is for clustering).
+     */
+    public long[] listLocalClientIds()
+    {
+        return directory.ids();
+    }
+
+    /**
+     * @return the counters of this instance.
+     */
+    public RollcallCounters counters()
+    {
+        return counters;
+    }
+
+    // ---------------------------------------------------------------- mailboxes
+
+    /**
+     * Open a mailbox with the default capacity; see {@link #openMailbox(long, int)}.
+     *
+     * @param subscriberId the subscriber whose events it receives.
+     * @return the mailbox.
+     */
+    public Mailbox openMailbox(final long subscriberId)
+    {
+        return openMailbox(subscriberId, ctx.mailboxCapacity());
+    }
+
+    /**
+     * Open a bounded mailbox receiving every event delivered to a subscriber from now on.
+     * Subscribing is separate ({@link #subscribeClient}, {@link #subscribeLobby}).
+     *
+     * @param subscriberId  the subscriber, {@code > 0}.
+     * @param capacityBytes a power of two {@code >= 1024}.
+     * @return the mailbox; poll it from one thread.
+     * @throws IllegalStateException when the subscriber already has an open mailbox.
+     */
+    public Mailbox openMailbox(final long subscriberId, final int capacityBytes)
+    {
+        if (subscriberId <= 0)
+        {
+            throw new IllegalArgumentException("subscriberId must be > 0: " + subscriberId);
+        }
+        RollcallContext.checkMailboxCapacity(capacityBytes);
+        final Mailbox mailbox = new Mailbox(subscriberId, capacityBytes, this);
+        if (null != openMailboxes.putIfAbsent(subscriberId, mailbox))
+        {
+            throw new IllegalStateException("subscriber " + subscriberId + " already has an open mailbox");
+        }
+        control(InputType.ATTACH_MAILBOX, mailbox);
+        return mailbox;
+    }
+
+    void detachMailbox(final Mailbox mailbox)
+    {
+        if (openMailboxes.remove(mailbox.subscriberId(), mailbox) && !closed)
+        {
+            control(InputType.DETACH_MAILBOX, mailbox);
+            publish(InputType.REMOVE_SUBSCRIBER, 0, 0, mailbox.subscriberId(), 0, 0, null, null, null, 0, null);
+        }
+    }
+
+    void onMailboxDropped(final Mailbox mailbox)
+    {
+        if (openMailboxes.remove(mailbox.subscriberId(), mailbox) && !closed)
+        {
+            publish(InputType.REMOVE_SUBSCRIBER, 0, 0, mailbox.subscriberId(), 0, 0, null, null, null, 0, null);
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Stop the clock thread, refuse new commands, process every input already published
+     * (results, deliveries) and close the journal. Mailboxes stay readable. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        CloseHelper.quietClose(tickerRunner);
+        closed = true;
+        while (activePublishers.get() != 0)
+        {
+            Thread.onSpinWait();
+        }
+        disruptor.shutdown();
+        CloseHelper.quietClose(ctx.journal());
+    }
+
+    /**
+     * @return true once {@link #close()} has begun.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    private CompletableFuture<Result> update(final int type, final long userId, final Changes changes, final String reason)
+    {
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        publish(type, userId, 0, 0, 0, 0, changes, reason, null, 0, future);
+        return future;
+    }
+
+    private CompletableFuture<Result> subscription(final int type, final long subscriberId, final long userId, final long lobbyId)
+    {
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        publish(type, userId, 0, subscriberId, lobbyId, 0, null, null, null, 0, future);
+        return future;
+    }
+
+    private void publish(
+        final int type,
+        final long userId,
+        final long connectionId,
+        final long subscriberId,
+        final long lobbyId,
+        final long value,
+        final Changes changes,
+        final String reason,
+        final CommandCallback callback,
+        final long correlationId,
+        final CompletableFuture<Result> future)
+    {
+        enter();
+        try
+        {
+            final long sequence = ringBuffer.next();
+            try
+            {
+                final RingEvent event = ringBuffer.get(sequence);
+                final Input input = event.prepare(type, clock.time());
+                input.userId = userId;
+                input.connectionId = connectionId;
+                input.subscriberId = subscriberId;
+                input.lobbyId = lobbyId;
+                input.value = value;
+                input.reason = reason;
+                if (null != changes)
+                {
+                    input.changes.copyFrom(changes);
+                }
+                event.callback = callback;
+                event.correlationId = correlationId;
+                event.future = future;
+            }
+            finally
+            {
+                ringBuffer.publish(sequence);
+            }
+        }
+        finally
+        {
+            activePublishers.decrementAndGet();
+        }
+    }
+
+    private void control(final int type, final Mailbox mailbox)
+    {
+        enter();
+        try
+        {
+            final long sequence = ringBuffer.next();
+            try
+            {
+                final RingEvent event = ringBuffer.get(sequence);
+                event.prepare(type, clock.time());
+                event.mailbox = mailbox;
+            }
+            finally
+            {
+                ringBuffer.publish(sequence);
+            }
+        }
+        finally
+        {
+            activePublishers.decrementAndGet();
+        }
+    }
+
+    private void enter()
+    {
+        activePublishers.incrementAndGet();
+        if (closed)
+        {
+            activePublishers.decrementAndGet();
+            throw new IllegalStateException("Rollcall is closed");
+        }
+    }
+
+    private static final class PipelineThreadFactory implements ThreadFactory
+    {
+        private static final String[] NAMES = {"rollcall-journal", "rollcall-logic", "rollcall-fanout"};
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(final Runnable runnable)
+        {
+            final int index = count.getAndIncrement();
+            final Thread thread = new Thread(runnable, index < NAMES.length ? NAMES[index] : "rollcall-pipeline-" + index);
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+
+    private static final class CountingExceptionHandler implements ExceptionHandler<RingEvent>
+    {
+        private final RollcallCounters counters;
+        private final ErrorHandler errorHandler;
+
+        CountingExceptionHandler(final RollcallCounters counters, final ErrorHandler errorHandler)
+        {
+            this.counters = counters;
+            this.errorHandler = errorHandler;
+        }
+
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final RingEvent event)
+        {
+            counters.increment(Counter.HANDLER_ERRORS);
+            errorHandler.onError(ex);
+        }
+
+        @Override
+        public void handleOnStartException(final Throwable ex)
+        {
+            counters.increment(Counter.HANDLER_ERRORS);
+            errorHandler.onError(ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            counters.increment(Counter.HANDLER_ERRORS);
+            errorHandler.onError(ex);
+        }
+    }
+
+}

@@ -1,0 +1,217 @@
+package dev.rollcall.core;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import org.agrona.BitUtil;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+
+/**
+ * Configuration of an embedded {@link Rollcall}: fluent setters with defaults, checked by
+ * {@link #conclude()} when launched. Not thread safe; do not change after launch.
+ */
+public final class RollcallContext
+{
+    /** Default ring size: 8192 slots. */
+    public static final int DEFAULT_RING_SIZE = 8192;
+    /** Default grace period: 300 s. */
+    public static final long DEFAULT_GRACE_PERIOD_MS = 300_000;
+    /** Default tick interval: 10 ms. */
+    public static final long DEFAULT_TICK_INTERVAL_MS = 10;
+    /** Default mailbox capacity: 256 KiB. */
+    public static final int DEFAULT_MAILBOX_CAPACITY = 256 * 1024;
+
+    private int ringSize = DEFAULT_RING_SIZE;
+    private WaitStrategy waitStrategy;
+    private long gracePeriodMs = DEFAULT_GRACE_PERIOD_MS;
+    private long tickIntervalMs = DEFAULT_TICK_INTERVAL_MS;
+    private int mailboxCapacity = DEFAULT_MAILBOX_CAPACITY;
+    private Limits limits = Limits.DEFAULT;
+    private EpochClock clock = SystemEpochClock.INSTANCE;
+    private Journal journal = Journal.NONE;
+    private ConnectionDirectiveHandler connectionDirectiveHandler = ConnectionDirectiveHandler.NONE;
+    private ErrorHandler errorHandler;
+
+    /**
+     * Check the settings and fill defaults.
+     *
+     * @return this.
+     * @throws IllegalArgumentException when a setting is out of range.
+     */
+    public RollcallContext conclude()
+    {
+        if (!BitUtil.isPowerOfTwo(ringSize))
+        {
+            throw new IllegalArgumentException("ringSize must be a power of two: " + ringSize);
+        }
+        if (gracePeriodMs < 0)
+        {
+            throw new IllegalArgumentException("gracePeriodMs must be >= 0: " + gracePeriodMs);
+        }
+        if (tickIntervalMs < 0)
+        {
+            throw new IllegalArgumentException("tickIntervalMs must be >= 0 (0 = no clock thread ticks): " + tickIntervalMs);
+        }
+        checkMailboxCapacity(mailboxCapacity);
+        if (null == waitStrategy)
+        {
+            waitStrategy = new BlockingWaitStrategy();
+        }
+        if (null == errorHandler)
+        {
+            errorHandler = Throwable::printStackTrace;
+        }
+        return this;
+    }
+
+    static void checkMailboxCapacity(final int capacity)
+    {
+        if (!BitUtil.isPowerOfTwo(capacity) || capacity < 1024)
+        {
+            throw new IllegalArgumentException("mailbox capacity must be a power of two >= 1024: " + capacity);
+        }
+    }
+
+    /** @return slots in the ring. */
+    public int ringSize()
+    {
+        return ringSize;
+    }
+
+    /** @param ringSize slots in the ring, a power of two. @return this. */
+    public RollcallContext ringSize(final int ringSize)
+    {
+        this.ringSize = ringSize;
+        return this;
+    }
+
+    /** @return how the pipeline's threads wait; default {@link BlockingWaitStrategy}. */
+    public WaitStrategy waitStrategy()
+    {
+        return waitStrategy;
+    }
+
+    /**
+     * @param waitStrategy how the pipeline's threads wait. Blocking suits shared or small
+     *                     machines; Yielding/BusySpin need a core per stage.
+     * @return this.
+     */
+    public RollcallContext waitStrategy(final WaitStrategy waitStrategy)
+    {
+        this.waitStrategy = waitStrategy;
+        return this;
+    }
+
+    /** @return the initial grace period. */
+    public long gracePeriodMs()
+    {
+        return gracePeriodMs;
+    }
+
+    /**
+     * @param gracePeriodMs initial grace period in millis (0 = destroy at once); journaled as
+     *                      the first input, changeable later with {@link Rollcall#setGracePeriod(long)}.
+     * @return this.
+     */
+    public RollcallContext gracePeriodMs(final long gracePeriodMs)
+    {
+        this.gracePeriodMs = gracePeriodMs;
+        return this;
+    }
+
+    /** @return tick interval of the clock thread. */
+    public long tickIntervalMs()
+    {
+        return tickIntervalMs;
+    }
+
+    /**
+     * @param tickIntervalMs how often the clock thread publishes a tick; 0 for none (then
+     *                       time advances only with inputs and {@link Rollcall#tick()}).
+     * @return this.
+     */
+    public RollcallContext tickIntervalMs(final long tickIntervalMs)
+    {
+        this.tickIntervalMs = tickIntervalMs;
+        return this;
+    }
+
+    /** @return default capacity of a mailbox in bytes. */
+    public int mailboxCapacity()
+    {
+        return mailboxCapacity;
+    }
+
+    /** @param mailboxCapacity default mailbox capacity in bytes, a power of two. @return this. */
+    public RollcallContext mailboxCapacity(final int mailboxCapacity)
+    {
+        this.mailboxCapacity = mailboxCapacity;
+        return this;
+    }
+
+    /** @return limits on updates. */
+    public Limits limits()
+    {
+        return limits;
+    }
+
+    /** @param limits on updates. @return this. */
+    public RollcallContext limits(final Limits limits)
+    {
+        this.limits = limits;
+        return this;
+    }
+
+    /** @return the clock producers stamp inputs with. */
+    public EpochClock clock()
+    {
+        return clock;
+    }
+
+    /** @param clock the clock producers stamp inputs with (tests use a manual one). @return this. */
+    public RollcallContext clock(final EpochClock clock)
+    {
+        this.clock = clock;
+        return this;
+    }
+
+    /** @return the journal. */
+    public Journal journal()
+    {
+        return journal;
+    }
+
+    /** @param journal where inputs are recorded; default {@link Journal#NONE}. @return this. */
+    public RollcallContext journal(final Journal journal)
+    {
+        this.journal = journal;
+        return this;
+    }
+
+    /** @return who closes connections on the logic's behalf. */
+    public ConnectionDirectiveHandler connectionDirectiveHandler()
+    {
+        return connectionDirectiveHandler;
+    }
+
+    /** @param handler who closes connections on the logic's behalf. @return this. */
+    public RollcallContext connectionDirectiveHandler(final ConnectionDirectiveHandler handler)
+    {
+        this.connectionDirectiveHandler = handler;
+        return this;
+    }
+
+    /** @return where errors in the pipeline are reported (after being counted). */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /** @param errorHandler where errors are reported; default prints to stderr. @return this. */
+    public RollcallContext errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.rollcall.core;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Counters of the pipeline, readable from any thread. Refusals are also counted per
+ * {@link Result}.
+ */
+public final class RollcallCounters
+{
+    private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
+    private final AtomicLongArray results = new AtomicLongArray(Result.values().length);
+
+    /**
+     * @param counter which.
+     * @return its value.
+     */
+    public long get(final Counter counter)
+    {
+        return counters.get(counter.ordinal());
+    }
+
+    /**
+     * @param result which.
+     * @return how many commands had this result.
+     */
+    public long results(final Result result)
+    {
+        return results.get(result.ordinal());
+    }
+
+    void increment(final Counter counter)
+    {
+        counters.incrementAndGet(counter.ordinal());
+    }
+
+    /**
+     * Single-writer increment (the fan-out thread): no atomic read-modify-write needed.
+     */
+    void add(final Counter counter, final long delta)
+    {
+        final int index = counter.ordinal();
+        counters.lazySet(index, counters.get(index) + delta);
+    }
+
+    void recordResult(final Result result)
+    {
+        final int index = result.ordinal();
+        results.lazySet(index, results.get(index) + 1);
+        if (!result.isAccepted())
+        {
+            add(Counter.COMMANDS_REFUSED, 1);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        final StringBuilder sb = new StringBuilder("RollcallCounters{");
+        for (final Counter counter : Counter.values())
+        {
+            sb.append(counter).append('=').append(get(counter)).append(", ");
+        }
+        sb.setLength(sb.length() - 2);
+        return sb.append('}').toString();
+    }
+}
