@@ -93,6 +93,11 @@ final class ClientDirectory
             }
         }
 
+        static ClientInfo copyForTest(final ClientState s)
+        {
+            return copy(s);
+        }
+
         private static ClientInfo copy(final ClientState s)
         {
             final long[] connections = s.connections;
