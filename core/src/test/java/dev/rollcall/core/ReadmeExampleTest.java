@@ -1,0 +1,74 @@
+package dev.rollcall.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Compiles the README's embedded example exactly as written and runs it.
+ */
+class ReadmeExampleTest
+{
+    @Test
+    void shouldCompileAndRunTheReadmeExample(@TempDir final Path dir) throws Exception
+    {
+        final String readme = Files.readString(findReadme(), StandardCharsets.UTF_8);
+        final Matcher matcher = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertThat(matcher.find()).as("README has a java block").isTrue();
+        final String snippet = matcher.group(1);
+        assertThat(snippet.lines().count()).as("the example stays short").isLessThanOrEqualTo(10);
+
+        final String source = "import dev.rollcall.core.*;\n" +
+            "public class ReadmeExample {\n    public static void main(String[] args) {\n" + snippet + "\n    }\n}\n";
+        final Path file = dir.resolve("ReadmeExample.java");
+        Files.writeString(file, source);
+        final JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        final ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+        final int status = compiler.run(null, diagnostics, diagnostics,
+            "-classpath", System.getProperty("java.class.path"), "-d", dir.toString(), file.toString());
+        assertThat(status).as("javac: %s", diagnostics).isZero();
+
+        final PrintStream stdout = System.out;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (URLClassLoader loader = new URLClassLoader(new URL[]{dir.toUri().toURL()}, getClass().getClassLoader()))
+        {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            loader.loadClass("ReadmeExample").getMethod("main", String[].class).invoke(null, (Object)new String[0]);
+        }
+        finally
+        {
+            System.setOut(stdout);
+        }
+        final String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed)
+            .contains("CLIENT_CONNECTED{userId=42")
+            .contains("CLIENT_UPDATED{userId=42, updateId=2")
+            .contains("STATUS=IDLE")
+            .contains("attributes.game=\"chess\"")
+            .contains("APPLIED ClientInfo[userId=42, connected=true");
+    }
+
+    private static Path findReadme()
+    {
+        Path dir = Path.of("").toAbsolutePath();
+        while (null != dir && !Files.exists(dir.resolve("README.md")))
+        {
+            dir = dir.getParent();
+        }
+        assertThat(dir).as("README.md above the working directory").isNotNull();
+        return dir.resolve("README.md");
+    }
+}
