@@ -93,12 +93,11 @@ final class ClientDirectory
             }
         }
 
-        static ClientInfo copyForTest(final ClientState s)
-        {
-            return copy(s);
-        }
-
-        private static ClientInfo copy(final ClientState s)
+        /**
+         * Copy a client into an immutable {@link ClientInfo}; tolerates a torn source by
+         * bounding every index (the caller validates the version and retries).
+         */
+        static ClientInfo copy(final ClientState s)
         {
             final long[] connections = s.connections;
             final int connectionCount = Math.min(s.connectionCount, connections.length);

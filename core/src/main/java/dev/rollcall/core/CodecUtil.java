@@ -56,6 +56,11 @@ final class CodecUtil
         {
             return null;
         }
+        if (length < 0 || (long)length * Character.BYTES > (long)buffer.capacity() - offset - Integer.BYTES)
+        {
+            throw new IllegalStateException("string length " + length + " at offset " + offset +
+                " runs past the end of the buffer (capacity " + buffer.capacity() + ")");
+        }
         final char[] chars = new char[length];
         int position = offset + Integer.BYTES;
         for (int i = 0; i < length; i++)

@@ -123,9 +123,9 @@ public final class InputCodec
                 p += CodecUtil.stringLength(buffer, p);
                 p = ChangesCodec.decode(buffer, p, input.changes);
             }
-            catch (final IndexOutOfBoundsException | NegativeArraySizeException ex)
+            catch (final IndexOutOfBoundsException | NegativeArraySizeException | IllegalStateException ex)
             {
-                throw new IllegalStateException("truncated update input at offset " + offset + ": " + ex.getMessage(), ex);
+                throw new IllegalStateException("corrupt update input at offset " + offset + ": " + ex.getMessage(), ex);
             }
             if (p - offset != length)
             {

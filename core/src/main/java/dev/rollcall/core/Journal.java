@@ -10,8 +10,9 @@ import org.agrona.DirectBuffer;
  * Called on the journal thread only, in parallel with the business logic. Each input
  * arrives encoded by {@link InputCodec}. An implementation may batch until
  * {@code endOfBatch}: the fan-out only sees an input after the call for the end of its
- * batch has returned. Throwing marks the input (and the rest of its unflushed batch) as not
- * journaled: it is then neither acknowledged nor revealed, and counted.
+ * batch has returned. Throwing is fatal: the input, the unconfirmed rest of its batch and
+ * every later input are answered {@link Result#JOURNAL_FAILED}, never revealed, and the
+ * journal is not called again ({@link Rollcall#isJournalFailed()}).
  */
 public interface Journal extends AutoCloseable
 {

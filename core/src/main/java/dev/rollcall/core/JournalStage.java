@@ -8,7 +8,14 @@ import org.agrona.ExpandableArrayBuffer;
 /**
  * The journal stage: encodes each state input and hands it to the {@link Journal}, in
  * parallel with the business logic. Marks each input journaled only when the journal
- * accepted it; if a call fails, every input of the batch not yet confirmed is marked failed.
+ * accepted it.
+ * <p>
+ * A journal failure is fatal (fail-stop): the failed input, every input of its batch not yet
+ * confirmed, and every later input are marked not journaled, and the journal is not called
+ * again. The logic has already applied them in parallel, so the in-memory state is ahead of
+ * the journal; but none of them is acknowledged or revealed, and a restart that recovers from
+ * the journal rebuilds exactly what was acknowledged. Appending later inputs after a gap
+ * instead would make the journal disagree with what replay needs.
  */
 final class JournalStage implements EventHandler<RingEvent>
 {
@@ -18,13 +25,21 @@ final class JournalStage implements EventHandler<RingEvent>
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
     private RingBuffer<RingEvent> ringBuffer;
     private long unconfirmedFrom = -1;
-    private boolean batchFailed;
+    private volatile boolean failed;
 
     JournalStage(final Journal journal, final RollcallCounters counters, final ErrorHandler errorHandler)
     {
         this.journal = journal;
         this.counters = counters;
         this.errorHandler = errorHandler;
+    }
+
+    /**
+     * @return true once the journal has failed; from then on nothing is acknowledged.
+     */
+    boolean hasFailed()
+    {
+        return failed;
     }
 
     void ringBuffer(final RingBuffer<RingEvent> ringBuffer)
@@ -40,7 +55,11 @@ final class JournalStage implements EventHandler<RingEvent>
             unconfirmedFrom = sequence;
         }
         final Input input = event.input;
-        if (InputType.isStateInput(input.type) && !batchFailed)
+        if (journal == Journal.NONE)
+        {
+            event.journaled = true;
+        }
+        else if (InputType.isStateInput(input.type) && !failed)
         {
             try
             {
@@ -50,7 +69,7 @@ final class JournalStage implements EventHandler<RingEvent>
             }
             catch (final Throwable ex)
             {
-                batchFailed = true;
+                failed = true;
                 for (long s = unconfirmedFrom; s <= sequence; s++)
                 {
                     final RingEvent failed = ringBuffer.get(s);
@@ -63,7 +82,7 @@ final class JournalStage implements EventHandler<RingEvent>
                 errorHandler.onError(ex);
             }
         }
-        else if (batchFailed && InputType.isStateInput(input.type))
+        else if (failed && InputType.isStateInput(input.type))
         {
             event.journaled = false;
             counters.increment(Counter.JOURNAL_FAILURES);
@@ -76,7 +95,6 @@ final class JournalStage implements EventHandler<RingEvent>
         if (endOfBatch)
         {
             unconfirmedFrom = -1;
-            batchFailed = false;
         }
     }
 }

@@ -211,7 +211,7 @@ final class PresenceLogic
         }
         else
         {
-            timers.schedule(client, now + gracePeriodMs);
+            timers.schedule(client, gracePeriodMs > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + gracePeriodMs);
             diff.clear();
             emitTransitions(client.userId, client.updateId, client, null, now);
             out.addImage(client);

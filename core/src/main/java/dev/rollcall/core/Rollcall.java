@@ -42,6 +42,7 @@ public final class Rollcall implements AutoCloseable
     private final ConcurrentHashMap<Long, Mailbox> openMailboxes = new ConcurrentHashMap<>();
     private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes = new ManyToOneConcurrentArrayQueue<>(4096);
     private final AgentRunner tickerRunner;
+    private final JournalStage journalStage;
     private final AtomicInteger activePublishers = new AtomicInteger();
     private volatile boolean closed;
 
@@ -55,7 +56,7 @@ public final class Rollcall implements AutoCloseable
             RingEvent::new, ctx.ringSize(), new PipelineThreadFactory(), ProducerType.MULTI, ctx.waitStrategy());
         disruptor.setDefaultExceptionHandler(new CountingExceptionHandler(counters, errorHandler));
 
-        final JournalStage journalStage = new JournalStage(ctx.journal(), counters, errorHandler);
+        journalStage = new JournalStage(ctx.journal(), counters, errorHandler);
         final LogicStage logicStage = new LogicStage(
             new PresenceLogic(ctx.limits(), RollcallContext.DEFAULT_GRACE_PERIOD_MS), counters, errorHandler);
         final FanOutStage fanOutStage = new FanOutStage(
@@ -438,8 +439,15 @@ public final class Rollcall implements AutoCloseable
     {
         if (openMailboxes.remove(mailbox.subscriberId(), mailbox) && !closed)
         {
-            control(InputType.DETACH_MAILBOX, mailbox);
-            publish(InputType.REMOVE_SUBSCRIBER, 0, 0, mailbox.subscriberId(), 0, 0, null, null, null, 0, null);
+            try
+            {
+                control(InputType.DETACH_MAILBOX, mailbox);
+                publish(InputType.REMOVE_SUBSCRIBER, 0, 0, mailbox.subscriberId(), 0, 0, null, null, null, 0, null);
+            }
+            catch (final IllegalStateException closedMeanwhile)
+            {
+                // closing concurrently: nothing will be delivered any more anyway
+            }
         }
     }
 
@@ -472,6 +480,16 @@ public final class Rollcall implements AutoCloseable
         }
         disruptor.shutdown();
         CloseHelper.quietClose(ctx.journal());
+    }
+
+    /**
+     * @return true once the journal has failed. A journal failure is fatal: from then on
+     * every command is answered {@link Result#JOURNAL_FAILED} and nothing more is revealed;
+     * close and restart (recovery rebuilds exactly what was acknowledged).
+     */
+    public boolean isJournalFailed()
+    {
+        return journalStage.hasFailed();
     }
 
     /**
@@ -622,5 +640,4 @@ public final class Rollcall implements AutoCloseable
             errorHandler.onError(ex);
         }
     }
-
 }

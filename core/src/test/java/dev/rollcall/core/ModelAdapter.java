@@ -161,6 +161,6 @@ final class ModelAdapter
         {
             return null;
         }
-        return toModel(ClientDirectory.Entry.copyForTest(state));
+        return toModel(ClientDirectory.Entry.copy(state));
     }
 }

@@ -203,7 +203,7 @@ public final class ReferenceModel {
         Snapshot before = Snapshot.of(c);
         c.connected = false;
         c.lastDisconnected = now;
-        c.deadline = now + graceMillis;
+        c.deadline = graceMillis > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + graceMillis; // saturates: never
         c.updateId++;
         emit(userId, before, Snapshot.of(c), c.updateId, null, now);
         return APPLIED;
