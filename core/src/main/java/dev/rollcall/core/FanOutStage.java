@@ -7,6 +7,8 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * The fan-out stage, gated on both the journal and the business logic, so nothing it does
  * reveals an unjournaled input. Per input, in order: updates the {@link ClientDirectory},
@@ -26,14 +28,20 @@ final class FanOutStage implements EventHandler<RingEvent>
     private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes;
     private final Long2ObjectHashMap<Mailbox> mailboxes = new Long2ObjectHashMap<>();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1024);
+    private final Journal journal;
+    private final JournalStage journalStage;
 
     FanOutStage(
         final ClientDirectory directory,
         final ConnectionDirectiveHandler directives,
         final RollcallCounters counters,
         final ErrorHandler errorHandler,
-        final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes)
+        final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes,
+        final Journal journal,
+        final JournalStage journalStage)
     {
+        this.journal = journal;
+        this.journalStage = journalStage;
         this.directory = directory;
         this.directives = directives;
         this.counters = counters;
@@ -149,7 +157,49 @@ final class FanOutStage implements EventHandler<RingEvent>
                     mailboxes.remove(mailbox.subscriberId());
                 }
             }
+            case InputType.TAKE_SNAPSHOT -> onSnapshot(event);
             default -> reportError(new IllegalStateException("unknown control input " + event.input.type));
+        }
+    }
+
+    /**
+     * Every input the snapshot covers precedes it in the ring, so the journal has them all
+     * unless it failed (then it has stopped, and the snapshot would reveal unjournaled state).
+     */
+    private void onSnapshot(final RingEvent event)
+    {
+        final CompletableFuture<Long> future = event.snapshotFuture;
+        if (null == event.snapshot)
+        {
+            fail(future, new IllegalStateException("the snapshot could not be taken; see the error handler"));
+        }
+        else if (journalStage.hasFailed())
+        {
+            fail(future, new IllegalStateException("the journal has failed; the snapshot is discarded"));
+        }
+        else
+        {
+            try
+            {
+                journal.onSnapshot(event.snapshot, event.snapshotLength, event.snapshotPosition);
+                if (null != future)
+                {
+                    future.complete(event.snapshotPosition);
+                }
+            }
+            catch (final Throwable ex)
+            {
+                reportError(ex);
+                fail(future, ex);
+            }
+        }
+    }
+
+    private static void fail(final CompletableFuture<Long> future, final Throwable cause)
+    {
+        if (null != future)
+        {
+            future.completeExceptionally(cause);
         }
     }
 

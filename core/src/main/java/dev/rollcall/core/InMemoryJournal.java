@@ -7,15 +7,35 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.function.Consumer;
 
 /**
- * A journal kept on the heap: records every input, length-prefixed, and can replay them.
- * For tests, embedding without persistence, and as the simplest example of the SPI.
- * Appends come from the journal thread; call {@link #replay} once the pipeline is closed.
+ * A journal kept on the heap: records every input, length-prefixed, keeps the latest
+ * snapshot, and recovers from them — so one instance passed to successive {@link Rollcall}s
+ * behaves like a journal directory across restarts, minus the disk. For tests, embedding
+ * without persistence, and as the simplest complete example of the SPI.
  */
 public final class InMemoryJournal implements Journal
 {
     private final ExpandableArrayBuffer log = new ExpandableArrayBuffer(64 * 1024);
+    private final boolean storesSnapshots;
     private int position;
     private int count;
+    private byte[] snapshot;
+    private long snapshotPosition;
+
+    /**
+     * A journal that also keeps snapshots.
+     */
+    public InMemoryJournal()
+    {
+        this(true);
+    }
+
+    /**
+     * @param storesSnapshots whether the pipeline should hand it snapshots.
+     */
+    public InMemoryJournal(final boolean storesSnapshots)
+    {
+        this.storesSnapshots = storesSnapshots;
+    }
 
     @Override
     public synchronized void append(
@@ -27,12 +47,63 @@ public final class InMemoryJournal implements Journal
         count++;
     }
 
+    @Override
+    public synchronized void recover(final PresenceStateMachine state)
+    {
+        if (null != snapshot)
+        {
+            state.loadSnapshot(new UnsafeBuffer(snapshot), 0, snapshot.length);
+        }
+        final UnsafeBuffer view = new UnsafeBuffer(log.byteArray(), 0, position);
+        int p = 0;
+        for (long number = 1; p < position; number++)
+        {
+            final int length = view.getInt(p, CodecUtil.ORDER);
+            if (number > snapshotPosition)
+            {
+                state.apply(view, p + Integer.BYTES, length);
+            }
+            p += Integer.BYTES + length;
+        }
+    }
+
+    @Override
+    public boolean storesSnapshots()
+    {
+        return storesSnapshots;
+    }
+
+    @Override
+    public synchronized void onSnapshot(final DirectBuffer buffer, final int length, final long position)
+    {
+        final byte[] copy = new byte[length];
+        buffer.getBytes(0, copy);
+        snapshot = copy;
+        snapshotPosition = position;
+    }
+
     /**
      * @return how many inputs were recorded.
      */
     public synchronized int size()
     {
         return count;
+    }
+
+    /**
+     * @return the position of the latest snapshot, 0 when none.
+     */
+    public synchronized long snapshotPosition()
+    {
+        return snapshotPosition;
+    }
+
+    /**
+     * @return a copy of the latest snapshot's bytes, or null when none.
+     */
+    public synchronized byte[] snapshot()
+    {
+        return null == snapshot ? null : snapshot.clone();
     }
 
     /**

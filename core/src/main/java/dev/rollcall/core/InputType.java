@@ -34,6 +34,11 @@ public final class InputType
     public static final int REMOVE_SUBSCRIBER = 12;
     /** {@code setGracePeriod(millis)}. */
     public static final int SET_GRACE_PERIOD = 13;
+    /**
+     * Published once at every launch: connections do not survive a process, so every live
+     * connection of the recovered state is lost now (grace countdowns start).
+     */
+    public static final int CONNECTIONS_RESET = 14;
 
     /** First control code: not applied, not journaled. */
     public static final int FIRST_CONTROL = 100;
@@ -41,6 +46,8 @@ public final class InputType
     static final int ATTACH_MAILBOX = 100;
     /** Detach a mailbox from the fan-out. */
     static final int DETACH_MAILBOX = 101;
+    /** Serialize the state for the journal's snapshot store. */
+    static final int TAKE_SNAPSHOT = 102;
 
     private InputType()
     {
@@ -52,7 +59,7 @@ public final class InputType
      */
     public static boolean isStateInput(final int type)
     {
-        return type >= TICK && type <= SET_GRACE_PERIOD;
+        return type >= TICK && type <= CONNECTIONS_RESET;
     }
 
     /**
@@ -76,6 +83,8 @@ public final class InputType
             case UNSUBSCRIBE_LOBBY -> "UNSUBSCRIBE_LOBBY";
             case REMOVE_SUBSCRIBER -> "REMOVE_SUBSCRIBER";
             case SET_GRACE_PERIOD -> "SET_GRACE_PERIOD";
+            case CONNECTIONS_RESET -> "CONNECTIONS_RESET";
+            case TAKE_SNAPSHOT -> "TAKE_SNAPSHOT";
             case ATTACH_MAILBOX -> "ATTACH_MAILBOX";
             case DETACH_MAILBOX -> "DETACH_MAILBOX";
             default -> "UNKNOWN(" + type + ")";

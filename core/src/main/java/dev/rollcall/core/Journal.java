@@ -33,6 +33,41 @@ public interface Journal extends AutoCloseable
     void append(DirectBuffer buffer, int offset, int length, long sequence, boolean endOfBatch);
 
     /**
+     * Rebuild the state this journal holds, once, at launch, before the pipeline starts:
+     * typically load the newest valid snapshot and replay the inputs after its position.
+     * After it, {@code state.position()} must equal the number of inputs in the journal, and
+     * the next {@link #append} is input number {@code state.position() + 1}. Fail (throw) on
+     * corruption rather than start on a partial state.
+     *
+     * @param state an empty state machine to fill.
+     */
+    default void recover(final PresenceStateMachine state)
+    {
+    }
+
+    /**
+     * @return true when this journal stores snapshots; then the pipeline takes them
+     * periodically and at close and hands them to {@link #onSnapshot}.
+     */
+    default boolean storesSnapshots()
+    {
+        return false;
+    }
+
+    /**
+     * A snapshot of the state after the first {@code position} inputs, every one of which this
+     * journal has already accepted. Called on the fan-out thread: do not block; hand the
+     * buffer (now owned by the journal) to a writer thread.
+     *
+     * @param snapshot bytes in {@link SnapshotCodec} layout, from offset 0.
+     * @param length   of the snapshot.
+     * @param position inputs covered.
+     */
+    default void onSnapshot(final DirectBuffer snapshot, final int length, final long position)
+    {
+    }
+
+    /**
      * Release resources; called once after the pipeline has drained.
      */
     @Override

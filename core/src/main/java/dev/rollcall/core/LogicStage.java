@@ -2,6 +2,7 @@ package dev.rollcall.core;
 
 import com.lmax.disruptor.EventHandler;
 import org.agrona.ErrorHandler;
+import org.agrona.ExpandableDirectByteBuffer;
 
 /**
  * The business-logic stage: the only thread that runs {@link PresenceLogic}. A failure
@@ -21,6 +22,24 @@ final class LogicStage implements EventHandler<RingEvent>
         this.errorHandler = errorHandler;
     }
 
+    private void takeSnapshot(final RingEvent event)
+    {
+        try
+        {
+            final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(
+                (int)Math.min(Integer.MAX_VALUE - 8, 4096L + 192L * logic.clients().size()));
+            event.snapshotLength = SnapshotCodec.encode(buffer, logic);
+            event.snapshotPosition = logic.appliedInputs();
+            event.snapshot = buffer;
+        }
+        catch (final Throwable ex)
+        {
+            event.snapshot = null;
+            counters.increment(Counter.HANDLER_ERRORS);
+            errorHandler.onError(ex);
+        }
+    }
+
     @Override
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
@@ -28,6 +47,10 @@ final class LogicStage implements EventHandler<RingEvent>
         if (!InputType.isStateInput(input.type))
         {
             event.outbox.reset();
+            if (input.type == InputType.TAKE_SNAPSHOT)
+            {
+                takeSnapshot(event);
+            }
             return;
         }
         try

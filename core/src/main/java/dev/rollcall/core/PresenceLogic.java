@@ -2,6 +2,8 @@ package dev.rollcall.core;
 
 import org.agrona.collections.LongHashSet;
 
+import java.util.Arrays;
+
 /**
  * The presence state machine: the single writer of the {@link ClientTable}, the
  * {@link Subscriptions} and the {@link GraceTimers}. It is fed only by {@link Input}s, reads no
@@ -29,6 +31,7 @@ final class PresenceLogic
     private final Changes diff = new Changes();
     private long gracePeriodMs;
     private long now;
+    private long appliedInputs;
     private Outbox out;
 
     private int selfBefore;
@@ -53,6 +56,7 @@ final class PresenceLogic
     {
         out = outbox;
         outbox.reset();
+        appliedInputs++;
         if (input.time > now)
         {
             now = input.time;
@@ -79,6 +83,7 @@ final class PresenceLogic
             case InputType.REMOVE_SUBSCRIBER -> input.subscriberId <= 0 ? Result.INVALID_VALUE :
                 changed(subscriptions.removeSubscriber(input.subscriberId));
             case InputType.SET_GRACE_PERIOD -> setGracePeriod(input.value);
+            case InputType.CONNECTIONS_RESET -> connectionsReset();
             default -> throw new IllegalArgumentException("not a state input: " + InputType.name(input.type));
         };
     }
@@ -86,6 +91,24 @@ final class PresenceLogic
     long now()
     {
         return now;
+    }
+
+    /**
+     * @return how many state inputs have been applied: the journal position this state covers.
+     */
+    long appliedInputs()
+    {
+        return appliedInputs;
+    }
+
+    /**
+     * Set the scalars of a snapshot being loaded into an empty logic.
+     */
+    void restore(final long appliedInputs, final long now, final long gracePeriodMs)
+    {
+        this.appliedInputs = appliedInputs;
+        this.now = now;
+        this.gracePeriodMs = gracePeriodMs;
     }
 
     long gracePeriodMs()
@@ -125,6 +148,35 @@ final class PresenceLogic
             return Result.INVALID_VALUE;
         }
         gracePeriodMs = millis;
+        return Result.APPLIED;
+    }
+
+    /**
+     * Every live connection is lost now (the process that held them is gone): in ascending
+     * user id order, each connected client loses all its connections as if one by one, and
+     * every client's image is emitted so the read model starts complete.
+     */
+    private Result connectionsReset()
+    {
+        final long[] userIds = new long[clients.size()];
+        int n = 0;
+        for (final ClientState client : clients.values())
+        {
+            userIds[n++] = client.userId;
+        }
+        Arrays.sort(userIds);
+        for (final long userId : userIds)
+        {
+            final ClientState client = clients.get(userId);
+            if (client.connectionCount == 0)
+            {
+                out.addImage(client);
+                continue;
+            }
+            captureBefore(client);
+            client.connectionCount = 0;
+            lastConnectionLost(client);
+        }
         return Result.APPLIED;
     }
 
@@ -202,6 +254,16 @@ final class PresenceLogic
             return Result.APPLIED;
         }
 
+        lastConnectionLost(client);
+        return Result.APPLIED;
+    }
+
+    /**
+     * The client (views captured) has just lost its last connection: disconnect it and start
+     * its grace countdown, or destroy it at once with grace 0.
+     */
+    private void lastConnectionLost(final ClientState client)
+    {
         client.connected = false;
         client.lastDisconnected = now;
         client.updateId++;
@@ -211,12 +273,12 @@ final class PresenceLogic
         }
         else
         {
+            // saturating: a deadline past Long.MAX_VALUE means never
             timers.schedule(client, gracePeriodMs > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + gracePeriodMs);
             diff.clear();
             emitTransitions(client.userId, client.updateId, client, null, now);
             out.addImage(client);
         }
-        return Result.APPLIED;
     }
 
     private Result disconnectUser(final long userId)

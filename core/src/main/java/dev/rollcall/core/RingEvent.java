@@ -1,5 +1,7 @@
 package dev.rollcall.core;
 
+import org.agrona.ExpandableDirectByteBuffer;
+
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,6 +18,12 @@ final class RingEvent
     long correlationId;
     CompletableFuture<Result> future;
     Mailbox mailbox;
+    CompletableFuture<Long> snapshotFuture;
+
+    // Set by the logic stage for TAKE_SNAPSHOT.
+    ExpandableDirectByteBuffer snapshot;
+    int snapshotLength;
+    long snapshotPosition;
 
     // Set by the journal stage.
     boolean journaled;
@@ -29,6 +37,8 @@ final class RingEvent
         correlationId = 0;
         future = null;
         mailbox = null;
+        snapshotFuture = null;
+        snapshot = null;
         journaled = false;
         result = null;
         return input.set(type, time);
@@ -39,5 +49,7 @@ final class RingEvent
         callback = null;
         future = null;
         mailbox = null;
+        snapshotFuture = null;
+        snapshot = null;
     }
 }

@@ -56,20 +56,28 @@ public final class Rollcall implements AutoCloseable
             RingEvent::new, ctx.ringSize(), new PipelineThreadFactory(), ProducerType.MULTI, ctx.waitStrategy());
         disruptor.setDefaultExceptionHandler(new CountingExceptionHandler(counters, errorHandler));
 
+        final PresenceStateMachine state = new PresenceStateMachine(ctx.limits());
+        ctx.journal().recover(state);
+
         journalStage = new JournalStage(ctx.journal(), counters, errorHandler);
-        final LogicStage logicStage = new LogicStage(
-            new PresenceLogic(ctx.limits(), RollcallContext.DEFAULT_GRACE_PERIOD_MS), counters, errorHandler);
+        final LogicStage logicStage = new LogicStage(state.logic, counters, errorHandler);
         final FanOutStage fanOutStage = new FanOutStage(
-            directory, ctx.connectionDirectiveHandler(), counters, errorHandler, droppedMailboxes);
+            directory, ctx.connectionDirectiveHandler(), counters, errorHandler, droppedMailboxes,
+            ctx.journal(), journalStage);
         disruptor.handleEventsWith(journalStage, logicStage).then(fanOutStage);
         ringBuffer = disruptor.start();
         journalStage.ringBuffer(ringBuffer);
 
+        if (state.clientCount() > 0)
+        {
+            // connections do not survive a process: every recovered live connection is lost now
+            publish(InputType.CONNECTIONS_RESET, 0, 0, 0, 0, 0, null, null, null, 0, null);
+        }
         setGracePeriod(ctx.gracePeriodMs());
 
         tickerRunner = new AgentRunner(
             new SleepingMillisIdleStrategy(1), errorHandler, null,
-            new Ticker(this, clock, ctx.tickIntervalMs(), droppedMailboxes));
+            new Ticker(this, clock, ctx, droppedMailboxes));
         AgentRunner.startOnThread(tickerRunner, runnable ->
         {
             final Thread thread = new Thread(runnable, "rollcall-ticker");
@@ -336,6 +344,39 @@ public final class Rollcall implements AutoCloseable
     }
 
     /**
+     * Take a snapshot of the state now (in ring order) and hand it to the journal once every
+     * input it covers is journaled. The clock thread also does this periodically
+     * ({@link RollcallContext#snapshotIntervalMs}, {@link RollcallContext#snapshotEveryInputs})
+     * and {@link #close()} does it last, when the journal {@link Journal#storesSnapshots() stores snapshots}.
+     *
+     * @return the position (inputs covered) once handed to the journal.
+     */
+    public CompletableFuture<Long> takeSnapshot()
+    {
+        final CompletableFuture<Long> future = new CompletableFuture<>();
+        enter();
+        try
+        {
+            final long sequence = ringBuffer.next();
+            try
+            {
+                final RingEvent event = ringBuffer.get(sequence);
+                event.prepare(InputType.TAKE_SNAPSHOT, clock.time());
+                event.snapshotFuture = future;
+            }
+            finally
+            {
+                ringBuffer.publish(sequence);
+            }
+        }
+        finally
+        {
+            activePublishers.decrementAndGet();
+        }
+        return future;
+    }
+
+    /**
      * Publish a tick stamped with the clock's time now; the clock thread does this every
      * tick interval, so call it yourself only when ticks are disabled (tests).
      */
@@ -473,6 +514,10 @@ public final class Rollcall implements AutoCloseable
             return;
         }
         CloseHelper.quietClose(tickerRunner);
+        if (ctx.journal().storesSnapshots() && !journalStage.hasFailed())
+        {
+            takeSnapshot();
+        }
         closed = true;
         while (activePublishers.get() != 0)
         {

@@ -22,7 +22,14 @@ public final class RollcallContext
     /** Default mailbox capacity: 256 KiB. */
     public static final int DEFAULT_MAILBOX_CAPACITY = 256 * 1024;
 
+    /** Default snapshot interval: 300 s (when the journal stores snapshots and inputs arrived). */
+    public static final long DEFAULT_SNAPSHOT_INTERVAL_MS = 300_000;
+    /** Default snapshot period in inputs: every 1,000,000 inputs. */
+    public static final long DEFAULT_SNAPSHOT_EVERY_INPUTS = 1_000_000;
+
     private int ringSize = DEFAULT_RING_SIZE;
+    private long snapshotIntervalMs = DEFAULT_SNAPSHOT_INTERVAL_MS;
+    private long snapshotEveryInputs = DEFAULT_SNAPSHOT_EVERY_INPUTS;
     private WaitStrategy waitStrategy;
     private long gracePeriodMs = DEFAULT_GRACE_PERIOD_MS;
     private long tickIntervalMs = DEFAULT_TICK_INTERVAL_MS;
@@ -54,6 +61,11 @@ public final class RollcallContext
             throw new IllegalArgumentException("tickIntervalMs must be >= 0 (0 = no clock thread ticks): " + tickIntervalMs);
         }
         checkMailboxCapacity(mailboxCapacity);
+        if (snapshotIntervalMs < 0 || snapshotEveryInputs < 0)
+        {
+            throw new IllegalArgumentException("snapshot periods must be >= 0: " + snapshotIntervalMs + " ms, " +
+                snapshotEveryInputs + " inputs");
+        }
         if (null == waitStrategy)
         {
             waitStrategy = new BlockingWaitStrategy();
@@ -71,6 +83,39 @@ public final class RollcallContext
         {
             throw new IllegalArgumentException("mailbox capacity must be a power of two >= 1024: " + capacity);
         }
+    }
+
+    /** @return time between periodic snapshots, 0 for none by time. */
+    public long snapshotIntervalMs()
+    {
+        return snapshotIntervalMs;
+    }
+
+    /**
+     * @param snapshotIntervalMs take a snapshot this often (if inputs arrived since the last);
+     *                           0 for none by time. Only when the journal stores snapshots.
+     * @return this.
+     */
+    public RollcallContext snapshotIntervalMs(final long snapshotIntervalMs)
+    {
+        this.snapshotIntervalMs = snapshotIntervalMs;
+        return this;
+    }
+
+    /** @return inputs between periodic snapshots, 0 for none by count. */
+    public long snapshotEveryInputs()
+    {
+        return snapshotEveryInputs;
+    }
+
+    /**
+     * @param snapshotEveryInputs take a snapshot after this many inputs; 0 for none by count.
+     * @return this.
+     */
+    public RollcallContext snapshotEveryInputs(final long snapshotEveryInputs)
+    {
+        this.snapshotEveryInputs = snapshotEveryInputs;
+        return this;
     }
 
     /** @return slots in the ring. */

@@ -3,6 +3,8 @@ package dev.rollcall.core;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongHashSet;
 
+import java.util.Arrays;
+
 /**
  * Who watches which topic: subscribers of each client topic (by user id) and of each lobby
  * topic (by lobby id), with the reverse index so that a subscriber can be removed in one go.
@@ -101,6 +103,58 @@ final class Subscriptions
             count += set.size();
         }
         return count;
+    }
+
+    /**
+     * @return every (subscriber, user) client subscription as consecutive pairs, sorted.
+     */
+    long[] clientSubscriptionPairs()
+    {
+        return sortedPairs(clientsBySubscriber);
+    }
+
+    /**
+     * @return every (subscriber, lobby) lobby subscription as consecutive pairs, sorted.
+     */
+    long[] lobbySubscriptionPairs()
+    {
+        return sortedPairs(lobbiesBySubscriber);
+    }
+
+    private static long[] sortedPairs(final Long2ObjectHashMap<LongHashSet> bySubscriber)
+    {
+        final long[] subscribers = new long[bySubscriber.size()];
+        int n = 0;
+        final Long2ObjectHashMap<LongHashSet>.KeyIterator keys = bySubscriber.keySet().iterator();
+        while (keys.hasNext())
+        {
+            subscribers[n++] = keys.nextLong();
+        }
+        Arrays.sort(subscribers);
+        int total = 0;
+        for (final long subscriber : subscribers)
+        {
+            total += bySubscriber.get(subscriber).size();
+        }
+        final long[] pairs = new long[total * 2];
+        int p = 0;
+        for (final long subscriber : subscribers)
+        {
+            final LongHashSet set = bySubscriber.get(subscriber);
+            final long[] topics = new long[set.size()];
+            final LongHashSet.LongIterator it = set.iterator();
+            for (int i = 0; it.hasNext(); i++)
+            {
+                topics[i] = it.nextValue();
+            }
+            Arrays.sort(topics);
+            for (final long topic : topics)
+            {
+                pairs[p++] = subscriber;
+                pairs[p++] = topic;
+            }
+        }
+        return pairs;
     }
 
     private static boolean add(final Long2ObjectHashMap<LongHashSet> index, final long key, final long member)

@@ -6,8 +6,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 /**
  * The clock thread's duty cycle: publishes a tick every {@code tickIntervalMs} so grace
- * countdowns expire without traffic, and turns mailboxes the fan-out dropped into
- * {@code removeSubscriber} inputs. It is the only place besides the producers' publish
+ * countdowns expire without traffic, asks for a snapshot when one is due, and turns
+ * mailboxes the fan-out dropped into {@code removeSubscriber} inputs. It is the only place besides the producers' publish
  * path that reads the clock; the business logic never does.
  */
 final class Ticker implements Agent
@@ -15,19 +15,28 @@ final class Ticker implements Agent
     private final Rollcall rollcall;
     private final EpochClock clock;
     private final long tickIntervalMs;
+    private final boolean snapshots;
+    private final long snapshotIntervalMs;
+    private final long snapshotEveryInputs;
     private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes;
     private long nextTickAt;
+    private long nextSnapshotAt;
+    private long inputsAtLastSnapshot;
 
     Ticker(
         final Rollcall rollcall,
         final EpochClock clock,
-        final long tickIntervalMs,
+        final RollcallContext ctx,
         final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes)
     {
         this.rollcall = rollcall;
         this.clock = clock;
-        this.tickIntervalMs = tickIntervalMs;
+        this.tickIntervalMs = ctx.tickIntervalMs();
+        this.snapshots = ctx.journal().storesSnapshots();
+        this.snapshotIntervalMs = ctx.snapshotIntervalMs();
+        this.snapshotEveryInputs = ctx.snapshotEveryInputs();
         this.droppedMailboxes = droppedMailboxes;
+        this.nextSnapshotAt = clock.time() + snapshotIntervalMs;
     }
 
     @Override
@@ -44,6 +53,10 @@ final class Ticker implements Agent
                 work++;
             }
         }
+        if (snapshots)
+        {
+            work += snapshotIfDue();
+        }
         Mailbox dropped;
         while (null != (dropped = droppedMailboxes.poll()))
         {
@@ -51,6 +64,21 @@ final class Ticker implements Agent
             work++;
         }
         return work;
+    }
+
+    private int snapshotIfDue()
+    {
+        final long inputs = rollcall.counters().get(Counter.INPUTS_PROCESSED);
+        final boolean byCount = snapshotEveryInputs > 0 && inputs - inputsAtLastSnapshot >= snapshotEveryInputs;
+        final boolean byTime = snapshotIntervalMs > 0 && clock.time() >= nextSnapshotAt && inputs != inputsAtLastSnapshot;
+        if (!byCount && !byTime)
+        {
+            return 0;
+        }
+        inputsAtLastSnapshot = inputs;
+        nextSnapshotAt = clock.time() + snapshotIntervalMs;
+        rollcall.takeSnapshot();
+        return 1;
     }
 
     @Override

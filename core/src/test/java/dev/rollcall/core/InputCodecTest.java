@@ -31,7 +31,7 @@ class InputCodecTest
         {
             final long seed = master.nextLong();
             final SplittableRandom random = new SplittableRandom(seed);
-            for (int type = InputType.TICK; type <= InputType.SET_GRACE_PERIOD; type++)
+            for (int type = InputType.TICK; type <= InputType.CONNECTIONS_RESET; type++)
             {
                 final Input input = randomInput(random, type);
                 final String description = "seed=" + seed + " input=" + input;
@@ -179,7 +179,7 @@ class InputCodecTest
     }
 
     @ParameterizedTest
-    @ValueSource(shorts = {0, -1, 14, 99, 100, 101, Short.MAX_VALUE, Short.MIN_VALUE})
+    @ValueSource(shorts = {0, -1, 15, 99, 100, 101, 102, Short.MAX_VALUE, Short.MIN_VALUE})
     void shouldFailOnUnknownType(final short type)
     {
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();

@@ -1,0 +1,146 @@
+package dev.rollcall.core;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+
+/**
+ * The presence state machine outside the pipeline: what recovery loads a snapshot into and
+ * replays the journal through before {@link Rollcall} starts, and what offline tools use to
+ * rebuild state from a journal. Single-threaded, like the logic it wraps; the same inputs
+ * always give the same state and the same snapshot bytes.
+ */
+public final class PresenceStateMachine
+{
+    final PresenceLogic logic;
+    private final Input input = new Input();
+    private final Outbox outbox = new Outbox();
+
+    /**
+     * An empty state.
+     *
+     * @param limits the update limits the journal was written with.
+     */
+    public PresenceStateMachine(final Limits limits)
+    {
+        logic = new PresenceLogic(limits, RollcallContext.DEFAULT_GRACE_PERIOD_MS);
+    }
+
+    /**
+     * Load a snapshot into this (empty) state.
+     *
+     * @param buffer holding the snapshot.
+     * @param offset of the snapshot.
+     * @param length of the snapshot.
+     * @throws IllegalStateException naming what is wrong and the offset, when the snapshot is
+     *                               corrupt or the state is not empty.
+     */
+    public void loadSnapshot(final DirectBuffer buffer, final int offset, final int length)
+    {
+        SnapshotCodec.decode(buffer, offset, length, logic);
+    }
+
+    /**
+     * Apply one journaled input.
+     *
+     * @param buffer holding an input encoded by {@link InputCodec}.
+     * @param offset of the input.
+     * @param length of the input.
+     * @return its result.
+     * @throws IllegalStateException when the bytes are not a valid input.
+     */
+    public Result apply(final DirectBuffer buffer, final int offset, final int length)
+    {
+        InputCodec.decode(buffer, offset, length, input);
+        return logic.apply(input, outbox);
+    }
+
+    /**
+     * Apply one input.
+     *
+     * @param input a state input.
+     * @return its result.
+     */
+    public Result apply(final Input input)
+    {
+        return logic.apply(input, outbox);
+    }
+
+    /**
+     * Serialize the state ({@link SnapshotCodec}).
+     *
+     * @param buffer grows as needed.
+     * @return the length written at offset 0.
+     */
+    public int takeSnapshot(final ExpandableDirectByteBuffer buffer)
+    {
+        return SnapshotCodec.encode(buffer, logic);
+    }
+
+    /** @return inputs applied so far, counting those of a loaded snapshot: the journal position. */
+    public long position()
+    {
+        return logic.appliedInputs();
+    }
+
+    /** @return the greatest input time seen. */
+    public long now()
+    {
+        return logic.now();
+    }
+
+    /** @return the grace period in force. */
+    public long gracePeriodMs()
+    {
+        return logic.gracePeriodMs();
+    }
+
+    /** @return clients that exist. */
+    public int clientCount()
+    {
+        return logic.clients().size();
+    }
+
+    /** @return clients with a live connection. */
+    public int connectedCount()
+    {
+        int count = 0;
+        for (final ClientState client : logic.clients().values())
+        {
+            count += client.connected ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** @return clients in a lobby. */
+    public int inLobbyCount()
+    {
+        int count = 0;
+        for (final ClientState client : logic.clients().values())
+        {
+            count += client.lobbyId != 0 ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** @return running grace countdowns. */
+    public int countdownCount()
+    {
+        return logic.timers().size();
+    }
+
+    /** @return client and lobby subscriptions. */
+    public int subscriptionCount()
+    {
+        return logic.subscriptions().subscriptionCount();
+    }
+
+    /**
+     * @param userId the user.
+     * @return a copy of the client, or null when absent.
+     */
+    public ClientInfo client(final long userId)
+    {
+        final ClientState client = logic.client(userId);
+        return null == client ? null : ClientDirectory.Entry.copy(client);
+    }
+}
