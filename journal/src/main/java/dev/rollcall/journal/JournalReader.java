@@ -1,0 +1,270 @@
+package dev.rollcall.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.zip.CRC32;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * Reads the journal's documents in order, verifies each ({@link BatchDescriptor}: magic,
+ * version, CRC, consecutive input numbers) and hands out the inputs. The rules for damage:
+ * <ul>
+ *   <li>a bad document that is the last one is a torn write from a crash: ignored with a
+ *       warning;</li>
+ *   <li>a bad document followed by a good one that starts at the same input number is a torn
+ *       write that the restarted writer superseded: ignored with a warning;</li>
+ *   <li>any other bad document, or a gap in the input numbers, is corruption in the middle of
+ *       the journal: {@link JournalCorruptException} naming the file and index.</li>
+ * </ul>
+ * Not thread safe.
+ */
+public final class JournalReader
+{
+    /** Receives inputs. */
+    @FunctionalInterface
+    public interface InputVisitor
+    {
+        /**
+         * @param number the input's number (1-based, consecutive).
+         * @param buffer holding the input in the core's InputCodec layout; valid during the call.
+         * @param offset of the input.
+         * @param length of the input.
+         */
+        void onInput(long number, DirectBuffer buffer, int offset, int length);
+    }
+
+    /** Receives document headers, for inspection. */
+    @FunctionalInterface
+    public interface DocumentVisitor
+    {
+        /**
+         * @param index      Chronicle index of the document.
+         * @param firstInput number of its first input.
+         * @param inputs     how many inputs it holds.
+         * @param bytes      payload length.
+         */
+        void onDocument(long index, long firstInput, int inputs, int bytes);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalReader.class);
+
+    private final SingleChronicleQueue queue;
+    private final CycleFiles files;
+    private final CRC32 crc = new CRC32();
+    private byte[] payload = new byte[64 * 1024];
+    private final UnsafeBuffer payloadBuffer = new UnsafeBuffer(payload);
+    private int warnings;
+
+    JournalReader(final SingleChronicleQueue queue, final CycleFiles files)
+    {
+        this.queue = queue;
+        this.files = files;
+    }
+
+    /**
+     * @return warnings logged (torn records ignored) by the last read.
+     */
+    public int warnings()
+    {
+        return warnings;
+    }
+
+    /**
+     * Read every input with a number greater than {@code after}.
+     *
+     * @param after   inputs up to this number are skipped (a snapshot's position; 0 for all).
+     * @param inputs  receives the inputs, or null.
+     * @param headers receives every good document's header, or null.
+     * @return the number of the last input in the journal, or {@code after} when it holds
+     * none past it (e.g. every cycle was removed by retention).
+     * @throws JournalCorruptException on corruption in the middle or a gap.
+     */
+    public long read(final long after, final InputVisitor inputs, final DocumentVisitor headers)
+    {
+        warnings = 0;
+        long expected = -1;
+        long last = after;
+        long badIndex = -1;
+        String badReason = null;
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        break;
+                    }
+                    final long index = dc.index();
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    final String problem = load(bytes);
+                    if (null != problem)
+                    {
+                        if (null != badReason)
+                        {
+                            throw corrupt(badIndex, badReason);
+                        }
+                        badIndex = index;
+                        badReason = problem;
+                        continue;
+                    }
+
+                    final long first = payloadBuffer.getLong(8, LITTLE_ENDIAN);
+                    final int count = payloadBuffer.getInt(16, LITTLE_ENDIAN);
+                    final int length = payloadBuffer.getInt(20, LITTLE_ENDIAN);
+                    if (null != badReason)
+                    {
+                        if (first != expected)
+                        {
+                            throw corrupt(badIndex, badReason);
+                        }
+                        warn(badIndex, badReason + "; superseded by the document at index 0x" + Long.toHexString(index));
+                        badReason = null;
+                    }
+                    if (expected < 0)
+                    {
+                        if (first > after + 1)
+                        {
+                            throw new JournalCorruptException("journal " + files.describe(tailer.cycle()) + " starts at input " +
+                                first + " (index 0x" + Long.toHexString(index) + ") but the state to replay onto covers only " +
+                                after + " inputs: inputs " + (after + 1) + ".." + (first - 1) + " are missing");
+                        }
+                    }
+                    else if (first != expected)
+                    {
+                        throw new JournalCorruptException("gap in journal " + files.describe(tailer.cycle()) + " at index 0x" +
+                            Long.toHexString(index) + ": expected input " + expected + ", found " + first);
+                    }
+                    expected = first + count;
+                    last = Math.max(last, first + count - 1);
+                    if (null != headers)
+                    {
+                        headers.onDocument(index, first, count, length);
+                    }
+                    if (null != inputs && first + count - 1 > after)
+                    {
+                        visit(inputs, first, count, length, after, index, tailer.cycle());
+                    }
+                }
+            }
+        }
+        if (null != badReason)
+        {
+            warn(badIndex, badReason + "; it is the last record (a write torn by a crash)");
+        }
+        return last;
+    }
+
+    private void visit(
+        final InputVisitor visitor, final long first, final int count, final int length, final long after,
+        final long index, final int cycle)
+    {
+        int p = BatchDescriptor.HEADER_LENGTH;
+        final int end = BatchDescriptor.HEADER_LENGTH + length;
+        for (int i = 0; i < count; i++)
+        {
+            if (p + 4 > end)
+            {
+                throw new JournalCorruptException("document at index 0x" + Long.toHexString(index) + " in " +
+                    files.describe(cycle) + " declares " + count + " inputs but holds " + i);
+            }
+            final int inputLength = payloadBuffer.getInt(p, LITTLE_ENDIAN);
+            if (inputLength < 0 || p + 4 + inputLength > end)
+            {
+                throw new JournalCorruptException("input " + (first + i) + " at index 0x" + Long.toHexString(index) + " in " +
+                    files.describe(cycle) + " has length " + inputLength + " past its document");
+            }
+            final long number = first + i;
+            if (number > after)
+            {
+                try
+                {
+                    visitor.onInput(number, payloadBuffer, p + 4, inputLength);
+                }
+                catch (final IllegalStateException ex)
+                {
+                    throw new JournalCorruptException("input " + number + " at index 0x" + Long.toHexString(index) + " in " +
+                        files.describe(cycle) + " cannot be decoded: " + ex.getMessage(), ex);
+                }
+            }
+            p += 4 + inputLength;
+        }
+    }
+
+    /**
+     * Copy a document into the payload buffer and verify it.
+     *
+     * @return null when good, else what is wrong.
+     */
+    private String load(final Bytes<?> bytes)
+    {
+        final long available = bytes.readRemaining();
+        if (available < BatchDescriptor.HEADER_LENGTH)
+        {
+            return "a " + available + "-byte record is shorter than a batch header";
+        }
+        if (available > Integer.MAX_VALUE - 8)
+        {
+            return "a record of " + available + " bytes is larger than any batch";
+        }
+        final int size = (int)available;
+        if (payload.length < size)
+        {
+            payload = new byte[Math.max(size, payload.length * 2)];
+            payloadBuffer.wrap(payload);
+        }
+        bytes.read(payload, 0, size);
+        final int magic = payloadBuffer.getInt(0, LITTLE_ENDIAN);
+        if (magic != BatchDescriptor.MAGIC)
+        {
+            return "bad magic 0x" + Integer.toHexString(magic);
+        }
+        final short version = payloadBuffer.getShort(4, LITTLE_ENDIAN);
+        if (version != BatchDescriptor.VERSION)
+        {
+            return "unknown batch version " + version;
+        }
+        final int length = payloadBuffer.getInt(20, LITTLE_ENDIAN);
+        if (length < 0 || BatchDescriptor.HEADER_LENGTH + length != size)
+        {
+            return "payload length " + length + " does not match the record size " + size;
+        }
+        if (payloadBuffer.getInt(16, LITTLE_ENDIAN) < 0)
+        {
+            return "negative input count";
+        }
+        crc.reset();
+        crc.update(payload, BatchDescriptor.HEADER_LENGTH, length);
+        final int stored = payloadBuffer.getInt(24, LITTLE_ENDIAN);
+        if ((int)crc.getValue() != stored)
+        {
+            return "payload checksum mismatch (stored 0x" + Integer.toHexString(stored) + ", computed 0x" +
+                Integer.toHexString((int)crc.getValue()) + ")";
+        }
+        return null;
+    }
+
+    private JournalCorruptException corrupt(final long index, final String reason)
+    {
+        final int cycle = queue.rollCycle().toCycle(index);
+        return new JournalCorruptException("corrupt journal record in the middle of " + files.describe(cycle) +
+            " at index 0x" + Long.toHexString(index) + " (cycle " + cycle + ", sequence " +
+            queue.rollCycle().toSequenceNumber(index) + "): " + reason);
+    }
+
+    private void warn(final long index, final String reason)
+    {
+        warnings++;
+        final int cycle = queue.rollCycle().toCycle(index);
+        LOG.warn("ignoring journal record at index 0x{} in {}: {}", Long.toHexString(index), files.describe(cycle), reason);
+    }
+}
