@@ -73,7 +73,8 @@ public final class Rollcall implements AutoCloseable
             // connections do not survive a process: every recovered live connection is lost now
             publish(InputType.CONNECTIONS_RESET, 0, 0, 0, 0, 0, null, null, null, 0, null);
         }
-        setGracePeriod(ctx.gracePeriodMs());
+        // launch returns once the recovered state is visible to queries
+        setGracePeriod(ctx.gracePeriodMs()).join();
 
         tickerRunner = new AgentRunner(
             new SleepingMillisIdleStrategy(1), errorHandler, null,
