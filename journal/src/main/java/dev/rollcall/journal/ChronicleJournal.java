@@ -56,7 +56,7 @@ public final class ChronicleJournal implements Journal
     private int batchCount;
     private long batchFirst;
     private long nextInput = -1;
-    private int currentCycle = Integer.MIN_VALUE;
+    private volatile int currentCycle = Integer.MIN_VALUE;
     private volatile long lastInputOfCurrentCycle;
 
     private ChronicleJournal(final JournalSettings settings)
@@ -73,6 +73,7 @@ public final class ChronicleJournal implements Journal
             builder.syncMode(SyncMode.SYNC);
         }
         queue = builder.build();
+        files.queue(directory.queue(), settings.rollCycle(), queue.epoch());
         writer = Executors.newSingleThreadExecutor(runnable ->
         {
             final Thread thread = new Thread(runnable, "rollcall-snapshot-writer");
@@ -253,8 +254,9 @@ public final class ChronicleJournal implements Journal
                 continue;
             }
             final File file = files.file(cycle);
-            if (null == file)
+            if (null == file || !file.exists())
             {
+                lastInputOfCycle.remove(cycle);
                 continue;
             }
             try
