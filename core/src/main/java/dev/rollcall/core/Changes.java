@@ -456,12 +456,32 @@ public final class Changes
             sb.append("attributes.").append(attributeKeys[i]).append('=');
             switch (attributeKinds[i])
             {
-                case ATTRIBUTE_STRING -> sb.append('"').append(attributeStrings[i]).append('"');
+                case ATTRIBUTE_STRING -> appendQuoted(sb, attributeStrings[i]);
                 case ATTRIBUTE_LONG -> sb.append(attributeLongs[i]);
                 default -> sb.append("<removed>");
             }
         }
         return sb.append('}').toString();
+    }
+
+    private static void appendQuoted(final StringBuilder sb, final String value)
+    {
+        if (null == value)
+        {
+            sb.append("null");
+            return;
+        }
+        sb.append('"');
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            if (c == '"' || c == '\\')
+            {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        sb.append('"');
     }
 
     private Object valueOf(final Field field)

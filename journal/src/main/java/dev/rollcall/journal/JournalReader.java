@@ -3,12 +3,16 @@ package dev.rollcall.journal;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.zip.CRC32;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -25,8 +29,12 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *       the journal: {@link JournalCorruptException} naming the file and index.</li>
  * </ul>
  * Not thread safe.
+ * <p>
+ * Tools open their own reader with {@link #open(JournalDirectory)}, which owns its queue
+ * ({@link #close()} it), and may read incrementally, past the end repeatedly, with
+ * {@link #follow(long)}.
  */
-public final class JournalReader
+public final class JournalReader implements AutoCloseable
 {
     /** Receives inputs. */
     @FunctionalInterface
@@ -62,11 +70,49 @@ public final class JournalReader
     private byte[] payload = new byte[64 * 1024];
     private final UnsafeBuffer payloadBuffer = new UnsafeBuffer(payload);
     private int warnings;
+    private final boolean ownsQueue;
 
     JournalReader(final SingleChronicleQueue queue, final CycleFiles files)
     {
+        this(queue, files, false);
+    }
+
+    private JournalReader(final SingleChronicleQueue queue, final CycleFiles files, final boolean ownsQueue)
+    {
         this.queue = queue;
         this.files = files;
+        this.ownsQueue = ownsQueue;
+    }
+
+    /**
+     * Open a reader with its own queue over a journal directory, for tools. It never appends;
+     * a live Rollcall may keep writing to the journal meanwhile. Close it to release the queue.
+     *
+     * @param directory a journal directory ({@link JournalDirectory#open}).
+     * @return a reader that owns its queue.
+     */
+    public static JournalReader open(final JournalDirectory directory)
+    {
+        final CycleFiles cycleFiles = new CycleFiles();
+        final SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(directory.queue().toFile())
+            .storeFileListener(cycleFiles)
+            .build();
+        // the roll cycle is the one the queue's metadata holds, whatever the builder's default
+        cycleFiles.queue(directory.queue(), queue.rollCycle(), queue.epoch());
+        return new JournalReader(queue, cycleFiles, true);
+    }
+
+    /**
+     * Close the queue when this reader opened it ({@link #open(JournalDirectory)}); a reader over
+     * a journal's own queue leaves it open. Close {@link Follower}s first.
+     */
+    @Override
+    public void close()
+    {
+        if (ownsQueue)
+        {
+            queue.close();
+        }
     }
 
     /**
@@ -205,6 +251,12 @@ public final class JournalReader
      *
      * @return null when good, else what is wrong.
      */
+    /**
+     * Copy a document into the payload buffer and verify it. Every document is checked, also
+     * those a snapshot already covers: corruption anywhere in the middle stops start-up.
+     *
+     * @return null when good, else what is wrong.
+     */
     private String load(final Bytes<?> bytes)
     {
         final long available = bytes.readRemaining();
@@ -222,7 +274,7 @@ public final class JournalReader
             payload = new byte[Math.max(size, payload.length * 2)];
             payloadBuffer.wrap(payload);
         }
-        bytes.read(payload, 0, size);
+        bytes.read(payload, 0, BatchDescriptor.HEADER_LENGTH);
         final int magic = payloadBuffer.getInt(0, LITTLE_ENDIAN);
         if (magic != BatchDescriptor.MAGIC)
         {
@@ -238,10 +290,12 @@ public final class JournalReader
         {
             return "payload length " + length + " does not match the record size " + size;
         }
-        if (payloadBuffer.getInt(16, LITTLE_ENDIAN) < 0)
+        final int count = payloadBuffer.getInt(16, LITTLE_ENDIAN);
+        if (count < 0)
         {
             return "negative input count";
         }
+        bytes.read(payload, BatchDescriptor.HEADER_LENGTH, length);
         crc.reset();
         crc.update(payload, BatchDescriptor.HEADER_LENGTH, length);
         final int stored = payloadBuffer.getInt(24, LITTLE_ENDIAN);
@@ -266,5 +320,172 @@ public final class JournalReader
         warnings++;
         final int cycle = queue.rollCycle().toCycle(index);
         LOG.warn("ignoring journal record at index 0x{} in {}: {}", Long.toHexString(index), files.describe(cycle), reason);
+    }
+
+    /**
+     * Start an incremental read: each {@link Follower#poll} reads the documents appended since
+     * the previous poll, so a tool can follow a journal that is being written. The documents
+     * are verified as by {@link #read}; since the end of a followed journal is not final, a bad
+     * document stays pending until the next good one shows whether a restarted writer
+     * superseded it (a warning) or it is corruption in the middle (an exception), or until
+     * {@link Follower#finish()} declares the end. Unlike {@link #read}, inputs missing before the
+     * first document (removed by retention) are not an error: a follower shows what there is.
+     *
+     * @param after inputs up to this number are skipped (0 for all).
+     * @return the follower; close it before this reader.
+     */
+    public Follower follow(final long after)
+    {
+        return new Follower(after);
+    }
+
+    /**
+     * An incremental read that keeps its tailer open ({@link #follow(long)}). Shares the reader's
+     * buffers: use one follower or read at a time. Warnings are collected, not logged: the
+     * caller reports them.
+     */
+    public final class Follower implements AutoCloseable
+    {
+        private final long after;
+        private final ExcerptTailer tailer;
+        private final List<String> warningMessages = new ArrayList<>();
+        private long expected = -1;
+        private long firstInput;
+        private long lastInput;
+        private long documents;
+        private long badIndex = -1;
+        private String badReason;
+
+        private Follower(final long after)
+        {
+            this.after = after;
+            tailer = queue.createTailer();
+        }
+
+        /**
+         * Read every document available now.
+         *
+         * @param inputs  receives the inputs numbered above {@code after}, or null.
+         * @param headers receives every good document's header, or null.
+         * @return how many inputs were handed to {@code inputs} (counted even when it is null).
+         * @throws JournalCorruptException on corruption in the middle or a gap.
+         */
+        public long poll(final InputVisitor inputs, final DocumentVisitor headers)
+        {
+            long visited = 0;
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        return visited;
+                    }
+                    final long index = dc.index();
+                    final String problem = load(dc.wire().bytes());
+                    if (null != problem)
+                    {
+                        if (null != badReason)
+                        {
+                            throw corrupt(badIndex, badReason);
+                        }
+                        badIndex = index;
+                        badReason = problem;
+                        continue;
+                    }
+
+                    final long first = payloadBuffer.getLong(8, LITTLE_ENDIAN);
+                    final int count = payloadBuffer.getInt(16, LITTLE_ENDIAN);
+                    final int length = payloadBuffer.getInt(20, LITTLE_ENDIAN);
+                    if (null != badReason)
+                    {
+                        if (first != expected)
+                        {
+                            throw corrupt(badIndex, badReason);
+                        }
+                        warn(badIndex, badReason + "; superseded by the document at index 0x" + Long.toHexString(index));
+                        badReason = null;
+                    }
+                    if (expected >= 0 && first != expected)
+                    {
+                        throw new JournalCorruptException("gap in journal " + files.describe(tailer.cycle()) + " at index 0x" +
+                            Long.toHexString(index) + ": expected input " + expected + ", found " + first);
+                    }
+                    expected = first + count;
+                    documents++;
+                    if (count > 0)
+                    {
+                        if (firstInput == 0)
+                        {
+                            firstInput = first;
+                        }
+                        lastInput = first + count - 1;
+                    }
+                    if (null != headers)
+                    {
+                        headers.onDocument(index, first, count, length);
+                    }
+                    final long last = first + count - 1;
+                    if (last > after)
+                    {
+                        if (null != inputs)
+                        {
+                            visit(inputs, first, count, length, after, index, tailer.cycle());
+                        }
+                        visited += last - Math.max(after, first - 1);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Declare that the journal ends here: a bad document pending at the end is a write torn
+         * by a crash, added to the {@link #warnings()}.
+         */
+        public void finish()
+        {
+            if (null != badReason)
+            {
+                warn(badIndex, badReason + "; it is the last record (a write torn by a crash)");
+                badReason = null;
+            }
+        }
+
+        /** @return the number of the first input read, 0 when none yet. */
+        public long firstInput()
+        {
+            return firstInput;
+        }
+
+        /** @return the number of the last input read, 0 when none yet. */
+        public long lastInput()
+        {
+            return lastInput;
+        }
+
+        /** @return good documents read so far. */
+        public long documents()
+        {
+            return documents;
+        }
+
+        /** @return the torn records ignored so far, one message each (file, index and why). */
+        public List<String> warnings()
+        {
+            return Collections.unmodifiableList(warningMessages);
+        }
+
+        private void warn(final long index, final String reason)
+        {
+            final int cycle = queue.rollCycle().toCycle(index);
+            warningMessages.add("ignoring journal record at index 0x" + Long.toHexString(index) + " in " +
+                files.describe(cycle) + ": " + reason);
+        }
+
+        @Override
+        public void close()
+        {
+            tailer.close();
+        }
     }
 }
