@@ -32,6 +32,7 @@ final class PresenceLogic
     private long gracePeriodMs;
     private long now;
     private long appliedInputs;
+    private boolean replaying;
     private Outbox out;
 
     private int selfBefore;
@@ -91,6 +92,16 @@ final class PresenceLogic
     long now()
     {
         return now;
+    }
+
+    /**
+     * In replay mode the logic changes its state exactly as live but writes nothing into the
+     * outbox (no events, images or directives): nobody reads them while rebuilding state, and
+     * skipping them is most of the cost of a replay.
+     */
+    void replaying(final boolean replaying)
+    {
+        this.replaying = replaying;
     }
 
     /**
@@ -170,7 +181,7 @@ final class PresenceLogic
             final ClientState client = clients.get(userId);
             if (client.connectionCount == 0)
             {
-                out.addImage(client);
+                image(client);
                 continue;
             }
             captureBefore(client);
@@ -216,7 +227,7 @@ final class PresenceLogic
             }
             if (client.connected)
             {
-                out.addImage(client);
+                image(client);
                 return Result.APPLIED;
             }
             timers.cancel(client);
@@ -226,7 +237,7 @@ final class PresenceLogic
 
         diff.clear();
         emitTransitions(client.userId, client.updateId, client, null, now);
-        out.addImage(client);
+        image(client);
         return Result.APPLIED;
     }
 
@@ -250,7 +261,7 @@ final class PresenceLogic
         client.removeConnection(connectionId);
         if (client.connectionCount > 0)
         {
-            out.addImage(client);
+            image(client);
             return Result.APPLIED;
         }
 
@@ -277,7 +288,7 @@ final class PresenceLogic
             timers.schedule(client, gracePeriodMs > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + gracePeriodMs);
             diff.clear();
             emitTransitions(client.userId, client.updateId, client, null, now);
-            out.addImage(client);
+            image(client);
         }
     }
 
@@ -294,7 +305,7 @@ final class PresenceLogic
         }
         for (int i = 0; i < client.connectionCount; i++)
         {
-            out.addDirective(userId, client.connections[i]);
+            directive(userId, client.connections[i]);
         }
         captureBefore(client);
         client.updateId++;
@@ -312,7 +323,7 @@ final class PresenceLogic
         diff.clear();
         emitTransitions(userId, client.updateId, null, null, time);
         clients.remove(client);
-        out.addRemoval(userId);
+        removal(userId);
         subscriptions.removeSubscriber(userId);
     }
 
@@ -353,7 +364,7 @@ final class PresenceLogic
         applyDiff(client);
         client.updateId++;
         emitTransitions(userId, client.updateId, client, null == input.reason ? "" : input.reason, now);
-        out.addImage(client);
+        image(client);
         return Result.APPLIED;
     }
 
@@ -557,6 +568,30 @@ final class PresenceLogic
         }
     }
 
+    private void image(final ClientState client)
+    {
+        if (!replaying)
+        {
+            out.addImage(client);
+        }
+    }
+
+    private void removal(final long userId)
+    {
+        if (!replaying)
+        {
+            out.addRemoval(userId);
+        }
+    }
+
+    private void directive(final long userId, final long connectionId)
+    {
+        if (!replaying)
+        {
+            out.addDirective(userId, connectionId);
+        }
+    }
+
     private static int view(final ClientState client, final boolean self)
     {
         if (null == client || (!self && client.status == Status.INVISIBLE))
@@ -663,7 +698,7 @@ final class PresenceLogic
         final String reason,
         final long time)
     {
-        if (null == topic)
+        if (null == topic || replaying)
         {
             return;
         }

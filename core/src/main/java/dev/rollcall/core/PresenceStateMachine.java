@@ -7,7 +7,8 @@ import org.agrona.ExpandableDirectByteBuffer;
  * The presence state machine outside the pipeline: what recovery loads a snapshot into and
  * replays the journal through before {@link Rollcall} starts, and what offline tools use to
  * rebuild state from a journal. Single-threaded, like the logic it wraps; the same inputs
- * always give the same state and the same snapshot bytes.
+ * always give the same state and the same snapshot bytes. It runs the logic in replay mode
+ * (no events are produced), and the pipeline switches it to live mode when it takes over.
  */
 public final class PresenceStateMachine
 {
@@ -23,6 +24,7 @@ public final class PresenceStateMachine
     public PresenceStateMachine(final Limits limits)
     {
         logic = new PresenceLogic(limits, RollcallContext.DEFAULT_GRACE_PERIOD_MS);
+        logic.replaying(true);
     }
 
     /**

@@ -60,6 +60,7 @@ public final class Rollcall implements AutoCloseable
         ctx.journal().recover(state);
 
         journalStage = new JournalStage(ctx.journal(), counters, errorHandler);
+        state.logic.replaying(false);
         final LogicStage logicStage = new LogicStage(state.logic, counters, errorHandler);
         final FanOutStage fanOutStage = new FanOutStage(
             directory, ctx.connectionDirectiveHandler(), counters, errorHandler, droppedMailboxes,

@@ -4,7 +4,6 @@ import dev.rollcall.core.Journal;
 import dev.rollcall.core.PresenceStateMachine;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
-import net.openhft.chronicle.core.io.Syncable;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -190,7 +189,7 @@ public final class ChronicleJournal implements Journal
         }
         if (settings.durability() == Durability.SYNC_BATCH)
         {
-            Syncable.syncIfAvailable(appender);
+            appender.sync();
         }
 
         final long lastInput = batchFirst + batchCount - 1;
