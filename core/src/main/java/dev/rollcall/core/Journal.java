@@ -33,6 +33,15 @@ public interface Journal extends AutoCloseable
     void append(DirectBuffer buffer, int offset, int length, long sequence, boolean endOfBatch);
 
     /**
+     * The pipeline's batch ended on an input that is not journaled (a control input), so no
+     * {@link #append} carried {@code endOfBatch = true}: make every input appended so far as
+     * durable as an end of batch would, before returning. Called on the journal thread.
+     */
+    default void endOfBatch()
+    {
+    }
+
+    /**
      * Rebuild the state this journal holds, once, at launch, before the pipeline starts:
      * typically load the newest valid snapshot and replay the inputs after its position.
      * After it, {@code state.position()} must equal the number of inputs in the journal, and

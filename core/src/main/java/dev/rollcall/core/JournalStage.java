@@ -42,6 +42,19 @@ final class JournalStage implements EventHandler<RingEvent>
         return failed;
     }
 
+    private void markUnconfirmedFailed(final long upTo)
+    {
+        for (long s = unconfirmedFrom; s <= upTo; s++)
+        {
+            final RingEvent unconfirmed = ringBuffer.get(s);
+            if (InputType.isStateInput(unconfirmed.input.type))
+            {
+                unconfirmed.journaled = false;
+                counters.increment(Counter.JOURNAL_FAILURES);
+            }
+        }
+    }
+
     void ringBuffer(final RingBuffer<RingEvent> ringBuffer)
     {
         this.ringBuffer = ringBuffer;
@@ -70,15 +83,7 @@ final class JournalStage implements EventHandler<RingEvent>
             catch (final Throwable ex)
             {
                 failed = true;
-                for (long s = unconfirmedFrom; s <= sequence; s++)
-                {
-                    final RingEvent failed = ringBuffer.get(s);
-                    if (InputType.isStateInput(failed.input.type))
-                    {
-                        failed.journaled = false;
-                        counters.increment(Counter.JOURNAL_FAILURES);
-                    }
-                }
+                markUnconfirmedFailed(sequence);
                 errorHandler.onError(ex);
             }
         }
@@ -90,6 +95,20 @@ final class JournalStage implements EventHandler<RingEvent>
         else
         {
             event.journaled = !InputType.isStateInput(input.type);
+            if (endOfBatch && !failed)
+            {
+                // the batch ends on a control input: the journal must still close the batch
+                try
+                {
+                    journal.endOfBatch();
+                }
+                catch (final Throwable ex)
+                {
+                    failed = true;
+                    markUnconfirmedFailed(sequence);
+                    errorHandler.onError(ex);
+                }
+            }
         }
 
         if (endOfBatch)

@@ -165,6 +165,15 @@ public final class ChronicleJournal implements Journal
         }
     }
 
+    @Override
+    public void endOfBatch()
+    {
+        if (batchCount > 0)
+        {
+            flush();
+        }
+    }
+
     private void flush()
     {
         final int payloadLength = batchLength - BatchDescriptor.HEADER_LENGTH;
