@@ -154,8 +154,8 @@ final class ClientDirectory
         final Entry entry = writerIndex.remove(userId);
         if (null != entry)
         {
-            entry.write(null, true);
             readerIndex.remove(userId, entry);
+            entry.write(null, true);
         }
     }
 

@@ -75,7 +75,11 @@ public final class Rollcall implements AutoCloseable
             publish(InputType.CONNECTIONS_RESET, 0, 0, 0, 0, 0, null, null, null, 0, null);
         }
         // launch returns once the recovered state is visible to queries
-        setGracePeriod(ctx.gracePeriodMs()).join();
+        if (setGracePeriod(ctx.gracePeriodMs()).join() == Result.JOURNAL_FAILED)
+        {
+            close();
+            throw new IllegalStateException("the journal failed at start-up; see the error handler");
+        }
 
         tickerRunner = new AgentRunner(
             new SleepingMillisIdleStrategy(1), errorHandler, null,
