@@ -9,9 +9,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Translates between the real types and the reference model's plain ones.
+ * Translates between the real types and the reference model's plain ones (public: the
+ * journal module's crash test uses it through core's test-jar).
  */
-final class ModelAdapter
+public final class ModelAdapter
 {
     private ModelAdapter()
     {
@@ -131,7 +132,11 @@ final class ModelAdapter
             toMap(event.changes()), event.reason(), event.time());
     }
 
-    static ModelClient toModel(final ClientInfo info)
+    /**
+     * @param info a client, or null.
+     * @return the model's view of it, or null.
+     */
+    public static ModelClient toModel(final ClientInfo info)
     {
         if (null == info)
         {

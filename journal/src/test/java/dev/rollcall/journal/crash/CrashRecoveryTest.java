@@ -7,6 +7,7 @@ import dev.rollcall.core.Input;
 import dev.rollcall.core.InputCodec;
 import dev.rollcall.core.InputType;
 import dev.rollcall.core.Limits;
+import dev.rollcall.core.ModelAdapter;
 import dev.rollcall.core.PresenceStateMachine;
 import dev.rollcall.core.Result;
 import dev.rollcall.core.RollcallContext;
@@ -790,30 +791,6 @@ class CrashRecoveryTest
         return model;
     }
 
-    private static ModelClient toModel(final ClientInfo info)
-    {
-        if (null == info)
-        {
-            return null;
-        }
-        final Map<String, Object> fields = new TreeMap<>();
-        fields.put("status", info.status().name());
-        fields.put("afk", info.afk());
-        fields.put("inGame", info.inGame());
-        fields.put("partyId", info.partyId());
-        info.attributes().forEach((key, value) -> fields.put(ReferenceModel.ATTRIBUTE_PREFIX + key, value));
-        fields.put("lobbyId", info.lobbyId());
-        fields.put("ready", info.ready());
-        fields.put("player", info.player());
-        fields.put("playerNumber", info.playerNumber());
-        fields.put("teamNumber", info.teamNumber());
-        fields.put("teamColour", info.teamColour());
-        fields.put("sync", info.sync());
-        fields.put("lobbyHost", info.lobbyHost());
-        return new ModelClient(info.userId(), info.connected(), info.lastDisconnected(),
-            new TreeSet<>(info.connectionIds()), info.updateId(), fields);
-    }
-
     private static void checkAgainstModel(final PresenceStateMachine recovered, final ReferenceModel model, final String context)
     {
         final TreeSet<Long> userIds = new TreeSet<>(model.clientIds());
@@ -827,7 +804,7 @@ class CrashRecoveryTest
         for (final long userId : userIds)
         {
             final ModelClient expected = model.client(userId);
-            assertThat(toModel(recovered.client(userId))).as("%s: recovered client %d vs reference model", context, userId)
+            assertThat(ModelAdapter.toModel(recovered.client(userId))).as("%s: recovered client %d vs reference model", context, userId)
                 .isEqualTo(expected);
             if (null != expected)
             {
