@@ -135,79 +135,17 @@ public final class JournalReader implements AutoCloseable
      */
     public long read(final long after, final InputVisitor inputs, final DocumentVisitor headers)
     {
-        warnings = 0;
-        long expected = -1;
-        long last = after;
-        long badIndex = -1;
-        String badReason = null;
-        try (ExcerptTailer tailer = queue.createTailer())
+        try (Follower follower = new Follower(after, true))
         {
-            while (true)
+            follower.poll(inputs, headers);
+            follower.finish();
+            warnings = follower.warnings().size();
+            for (final String warning : follower.warnings())
             {
-                try (DocumentContext dc = tailer.readingDocument())
-                {
-                    if (!dc.isPresent())
-                    {
-                        break;
-                    }
-                    final long index = dc.index();
-                    final Bytes<?> bytes = dc.wire().bytes();
-                    final String problem = load(bytes);
-                    if (null != problem)
-                    {
-                        if (null != badReason)
-                        {
-                            throw corrupt(badIndex, badReason);
-                        }
-                        badIndex = index;
-                        badReason = problem;
-                        continue;
-                    }
-
-                    final long first = payloadBuffer.getLong(8, LITTLE_ENDIAN);
-                    final int count = payloadBuffer.getInt(16, LITTLE_ENDIAN);
-                    final int length = payloadBuffer.getInt(20, LITTLE_ENDIAN);
-                    if (null != badReason)
-                    {
-                        if (first != expected)
-                        {
-                            throw corrupt(badIndex, badReason);
-                        }
-                        warn(badIndex, badReason + "; superseded by the document at index 0x" + Long.toHexString(index));
-                        badReason = null;
-                    }
-                    if (expected < 0)
-                    {
-                        if (first > after + 1)
-                        {
-                            throw new JournalCorruptException("journal " + files.describe(tailer.cycle()) + " starts at input " +
-                                first + " (index 0x" + Long.toHexString(index) + ") but the state to replay onto covers only " +
-                                after + " inputs: inputs " + (after + 1) + ".." + (first - 1) + " are missing");
-                        }
-                    }
-                    else if (first != expected)
-                    {
-                        throw new JournalCorruptException("gap in journal " + files.describe(tailer.cycle()) + " at index 0x" +
-                            Long.toHexString(index) + ": expected input " + expected + ", found " + first);
-                    }
-                    expected = first + count;
-                    last = Math.max(last, first + count - 1);
-                    if (null != headers)
-                    {
-                        headers.onDocument(index, first, count, length);
-                    }
-                    if (null != inputs && first + count - 1 > after)
-                    {
-                        visit(inputs, first, count, length, after, index, tailer.cycle());
-                    }
-                }
+                LOG.warn(warning);
             }
+            return Math.max(after, follower.lastInput());
         }
-        if (null != badReason)
-        {
-            warn(badIndex, badReason + "; it is the last record (a write torn by a crash)");
-        }
-        return last;
     }
 
     private void visit(
@@ -315,13 +253,6 @@ public final class JournalReader implements AutoCloseable
             queue.rollCycle().toSequenceNumber(index) + "): " + reason);
     }
 
-    private void warn(final long index, final String reason)
-    {
-        warnings++;
-        final int cycle = queue.rollCycle().toCycle(index);
-        LOG.warn("ignoring journal record at index 0x{} in {}: {}", Long.toHexString(index), files.describe(cycle), reason);
-    }
-
     /**
      * Start an incremental read: each {@link Follower#poll} reads the documents appended since
      * the previous poll, so a tool can follow a journal that is being written. The documents
@@ -336,7 +267,7 @@ public final class JournalReader implements AutoCloseable
      */
     public Follower follow(final long after)
     {
-        return new Follower(after);
+        return new Follower(after, false);
     }
 
     /**
@@ -347,6 +278,7 @@ public final class JournalReader implements AutoCloseable
     public final class Follower implements AutoCloseable
     {
         private final long after;
+        private final boolean strictStart;
         private final ExcerptTailer tailer;
         private final List<String> warningMessages = new ArrayList<>();
         private long expected = -1;
@@ -356,9 +288,10 @@ public final class JournalReader implements AutoCloseable
         private long badIndex = -1;
         private String badReason;
 
-        private Follower(final long after)
+        private Follower(final long after, final boolean strictStart)
         {
             this.after = after;
+            this.strictStart = strictStart;
             tailer = queue.createTailer();
         }
 
@@ -405,6 +338,12 @@ public final class JournalReader implements AutoCloseable
                         }
                         warn(badIndex, badReason + "; superseded by the document at index 0x" + Long.toHexString(index));
                         badReason = null;
+                    }
+                    if (expected < 0 && strictStart && first > after + 1)
+                    {
+                        throw new JournalCorruptException("journal " + files.describe(tailer.cycle()) + " starts at input " +
+                            first + " (index 0x" + Long.toHexString(index) + ") but the state to replay onto covers only " +
+                            after + " inputs: inputs " + (after + 1) + ".." + (first - 1) + " are missing");
                     }
                     if (expected >= 0 && first != expected)
                     {
