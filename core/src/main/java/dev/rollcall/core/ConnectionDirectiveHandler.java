@@ -3,7 +3,9 @@ package dev.rollcall.core;
 /**
  * Receives the business logic's instructions to close connections (e.g. after
  * {@code disconnectUser}), on the fan-out thread, once the journal holds the cause. The
- * gateway implements it; it must not block.
+ * gateway implements it; it must not block, and must not issue commands from this thread
+ * (that throws {@link IllegalStateException}; e.g. report the connection loss from the thread
+ * that owns the connection).
  */
 @FunctionalInterface
 public interface ConnectionDirectiveHandler

@@ -11,6 +11,8 @@ public enum Counter
     JOURNAL_FAILURES,
     /** State inputs applied (accepted or refused) and past the fan-out. */
     INPUTS_PROCESSED,
+    /** State inputs other than clock ticks past the fan-out: the inputs that can change state. */
+    COMMANDS_PROCESSED,
     /** Commands refused with an error result. */
     COMMANDS_REFUSED,
     /** Events written into mailboxes. */

@@ -97,6 +97,10 @@ final class FanOutStage implements EventHandler<RingEvent>
             deliver(outbox.event(i));
         }
         counters.add(Counter.INPUTS_PROCESSED, 1);
+        if (type != InputType.TICK)
+        {
+            counters.add(Counter.COMMANDS_PROCESSED, 1);
+        }
         complete(event, null == event.result ? Result.INTERNAL_ERROR : event.result);
     }
 

@@ -1,9 +1,9 @@
 package dev.rollcall.core;
 
 /**
- * Bounds on what an update may store. Part of the state machine's configuration: replaying a
- * journal with other limits may refuse or accept different updates, so keep them fixed for
- * the life of a journal.
+ * Bounds on what an update may store. Part of the state machine's configuration, and not
+ * recorded in the journal (a known gap): replaying a journal with other limits may refuse or
+ * accept different updates, so keep them fixed for the life of a journal.
  *
  * @param maxAttributes           attributes a client may hold.
  * @param maxAttributeKeyLength   chars in an attribute key.

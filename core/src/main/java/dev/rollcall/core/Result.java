@@ -24,7 +24,11 @@ public enum Result
     REASON_TOO_LONG,
     /** The client would hold more attributes than the configured limit. */
     TOO_MANY_ATTRIBUTES,
-    /** The journal failed to record the command, so it is not acknowledged. */
+    /**
+     * The journal failed, so the command is not acknowledged and nothing of it was revealed. Its
+     * outcome is unknown: a journal can fail after part of a batch reached the disk, and such a
+     * command is then replayed after a restart. Query after the restart to learn the outcome.
+     */
     JOURNAL_FAILED,
     /** The business logic failed on this command; see the error handler. */
     INTERNAL_ERROR;

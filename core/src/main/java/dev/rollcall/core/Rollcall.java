@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,11 +41,13 @@ public final class Rollcall implements AutoCloseable
     private final ClientDirectory directory = new ClientDirectory();
     private final RollcallCounters counters = new RollcallCounters();
     private final ConcurrentHashMap<Long, Mailbox> openMailboxes = new ConcurrentHashMap<>();
-    private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes = new ManyToOneConcurrentArrayQueue<>(4096);
+    private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes = new ManyToOneConcurrentArrayQueue<>(65536);
     private final AgentRunner tickerRunner;
     private final JournalStage journalStage;
     private final AtomicInteger activePublishers = new AtomicInteger();
     private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile Thread fanOutThread;
 
     private Rollcall(final RollcallContext ctx)
     {
@@ -69,13 +72,16 @@ public final class Rollcall implements AutoCloseable
         ringBuffer = disruptor.start();
         journalStage.ringBuffer(ringBuffer);
 
+        // the configured grace first, so that the reset's countdowns use it
+        CompletableFuture<Result> started = setGracePeriod(ctx.gracePeriodMs());
         if (state.clientCount() > 0)
         {
             // connections do not survive a process: every recovered live connection is lost now
-            publish(InputType.CONNECTIONS_RESET, 0, 0, 0, 0, 0, null, null, null, 0, null);
+            started = new CompletableFuture<>();
+            publish(InputType.CONNECTIONS_RESET, 0, 0, 0, 0, 0, null, null, null, 0, started);
         }
         // launch returns once the recovered state is visible to queries
-        if (setGracePeriod(ctx.gracePeriodMs()).join() == Result.JOURNAL_FAILED)
+        if (started.join() == Result.JOURNAL_FAILED)
         {
             close();
             throw new IllegalStateException("the journal failed at start-up; see the error handler");
@@ -462,7 +468,12 @@ public final class Rollcall implements AutoCloseable
      * Subscribing is separate ({@link #subscribeClient}, {@link #subscribeLobby}).
      *
      * @param subscriberId  the subscriber, {@code > 0}.
-     * @param capacityBytes a power of two {@code >= 1024}.
+     * @param capacityBytes a power of two {@code >= 1024}. The largest event a mailbox takes is
+     *                      an eighth of its capacity; a full-state event can reach about
+     *                      {@code 40 + 60 + maxAttributes * (13 + 2 * (maxKey + maxValue))} bytes
+     *                      (≈ 9.5 KB with the default limits), so use at least 128 KiB with them,
+     *                      or a single legitimate event drops the mailbox
+     *                      ({@link Mailbox.State#DROPPED_MESSAGE_TOO_LARGE}).
      * @return the mailbox; poll it from one thread.
      * @throws IllegalStateException when the subscriber already has an open mailbox.
      */
@@ -482,28 +493,35 @@ public final class Rollcall implements AutoCloseable
         return mailbox;
     }
 
+    /**
+     * The subscriber's removal is published before its id is released for a new mailbox, so a
+     * mailbox reopened for the same id can never be followed in the ring by the old one's
+     * {@code REMOVE_SUBSCRIBER}.
+     */
     void detachMailbox(final Mailbox mailbox)
     {
-        if (openMailboxes.remove(mailbox.subscriberId(), mailbox) && !closed)
+        if (openMailboxes.get(mailbox.subscriberId()) == mailbox && !closed)
         {
             try
             {
                 control(InputType.DETACH_MAILBOX, mailbox);
                 publish(InputType.REMOVE_SUBSCRIBER, 0, 0, mailbox.subscriberId(), 0, 0, null, null, null, 0, null);
             }
-            catch (final IllegalStateException closedMeanwhile)
+            catch (final IllegalStateException closedOrFanOut)
             {
-                // closing concurrently: nothing will be delivered any more anyway
+                // closing concurrently (nothing will be delivered any more), or called on the fan-out thread
             }
         }
+        openMailboxes.remove(mailbox.subscriberId(), mailbox);
     }
 
     void onMailboxDropped(final Mailbox mailbox)
     {
-        if (openMailboxes.remove(mailbox.subscriberId(), mailbox) && !closed)
+        if (openMailboxes.get(mailbox.subscriberId()) == mailbox && !closed)
         {
             publish(InputType.REMOVE_SUBSCRIBER, 0, 0, mailbox.subscriberId(), 0, 0, null, null, null, 0, null);
         }
+        openMailboxes.remove(mailbox.subscriberId(), mailbox);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -515,7 +533,12 @@ public final class Rollcall implements AutoCloseable
     @Override
     public void close()
     {
-        if (closed)
+        if (Thread.currentThread() == fanOutThread)
+        {
+            throw new IllegalStateException("close() called from a callback on the fan-out thread would deadlock; " +
+                "close from another thread");
+        }
+        if (!closing.compareAndSet(false, true))
         {
             return;
         }
@@ -636,6 +659,12 @@ public final class Rollcall implements AutoCloseable
 
     private void enter()
     {
+        if (Thread.currentThread() == fanOutThread)
+        {
+            throw new IllegalStateException("commands cannot be published from the fan-out thread (a callback, a " +
+                "directive handler or a non-async continuation of a result future): it would wait for a ring slot " +
+                "only the fan-out can free. Hand the work to another thread (e.g. thenApplyAsync).");
+        }
         activePublishers.incrementAndGet();
         if (closed)
         {
@@ -644,7 +673,7 @@ public final class Rollcall implements AutoCloseable
         }
     }
 
-    private static final class PipelineThreadFactory implements ThreadFactory
+    private final class PipelineThreadFactory implements ThreadFactory
     {
         private static final String[] NAMES = {"rollcall-journal", "rollcall-logic", "rollcall-fanout"};
         private final AtomicInteger count = new AtomicInteger();
@@ -655,6 +684,10 @@ public final class Rollcall implements AutoCloseable
             final int index = count.getAndIncrement();
             final Thread thread = new Thread(runnable, index < NAMES.length ? NAMES[index] : "rollcall-pipeline-" + index);
             thread.setDaemon(true);
+            if (index == 2)
+            {
+                fanOutThread = thread;
+            }
             return thread;
         }
     }

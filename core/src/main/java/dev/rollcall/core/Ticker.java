@@ -22,6 +22,7 @@ final class Ticker implements Agent
     private long nextTickAt;
     private long nextSnapshotAt;
     private long inputsAtLastSnapshot;
+    private long commandsAtLastSnapshot;
 
     Ticker(
         final Rollcall rollcall,
@@ -69,13 +70,16 @@ final class Ticker implements Agent
     private int snapshotIfDue()
     {
         final long inputs = rollcall.counters().get(Counter.INPUTS_PROCESSED);
+        final long commands = rollcall.counters().get(Counter.COMMANDS_PROCESSED);
         final boolean byCount = snapshotEveryInputs > 0 && inputs - inputsAtLastSnapshot >= snapshotEveryInputs;
-        final boolean byTime = snapshotIntervalMs > 0 && clock.time() >= nextSnapshotAt && inputs != inputsAtLastSnapshot;
+        // by time only when something but ticks arrived: an idle node does not snapshot
+        final boolean byTime = snapshotIntervalMs > 0 && clock.time() >= nextSnapshotAt && commands != commandsAtLastSnapshot;
         if (!byCount && !byTime)
         {
             return 0;
         }
         inputsAtLastSnapshot = inputs;
+        commandsAtLastSnapshot = commands;
         nextSnapshotAt = clock.time() + snapshotIntervalMs;
         rollcall.takeSnapshot();
         return 1;

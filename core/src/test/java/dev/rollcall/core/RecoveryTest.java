@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +29,7 @@ class RecoveryTest
         return new RollcallContext().tickIntervalMs(0).clock(clock::get).gracePeriodMs(GRACE).journal(journal);
     }
 
-    private static Result await(final java.util.concurrent.CompletableFuture<Result> future) throws Exception
+    private static Result await(final CompletableFuture<Result> future) throws Exception
     {
         return future.get(10, TimeUnit.SECONDS);
     }
@@ -152,6 +154,24 @@ class RecoveryTest
     }
 
     @Test
+    void shouldStartTheResetCountdownsWithTheNewRunsGracePeriod() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal();
+        try (Rollcall rollcall = Rollcall.launch(ctx(journal).gracePeriodMs(0)))
+        {
+            await(rollcall.connectUser(1, 1));
+        }
+        try (Rollcall rollcall = Rollcall.launch(ctx(journal).gracePeriodMs(600_000)))
+        {
+            final ClientInfo one = rollcall.getClient(1);
+            assertThat(one).as("not destroyed by the previous run's grace of 0").isNotNull();
+            assertThat(one.connected()).isFalse();
+            assertThat(await(rollcall.connectUser(1, 2))).isEqualTo(Result.APPLIED);
+            assertThat(rollcall.getClient(1).connected()).isTrue();
+        }
+    }
+
+    @Test
     void shouldRefuseToLoadACorruptSnapshotNamingTheProblem()
     {
         final PresenceStateMachine state = new PresenceStateMachine(Limits.DEFAULT);
@@ -167,6 +187,35 @@ class RecoveryTest
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> target.loadSnapshot(buffer, 0, length - 3))
             .isInstanceOf(IllegalStateException.class).hasMessageContaining("END mark");
         assertThat(target.clientCount()).isZero();
+    }
+
+    @Test
+    void shouldRefuseCommandsFromTheFanOutThreadInsteadOfDeadlocking() throws Exception
+    {
+        final AtomicReference<Throwable> thrown = new AtomicReference<>();
+        try (Rollcall rollcall = Rollcall.launch(ctx(new InMemoryJournal(false)).ringSize(4)))
+        {
+            final java.util.concurrent.CountDownLatch called = new java.util.concurrent.CountDownLatch(1);
+            // a callback always runs on the fan-out thread
+            rollcall.connectUser(1, 1, (correlationId, result) ->
+            {
+                try
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        rollcall.connectUser(2, 10 + i);
+                    }
+                }
+                catch (final IllegalStateException ex)
+                {
+                    thrown.set(ex);
+                }
+                called.countDown();
+            }, 7);
+            assertThat(called.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(thrown.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("fan-out thread");
+            assertThat(await(rollcall.connectUser(3, 1))).as("the pipeline still runs").isEqualTo(Result.APPLIED);
+        }
     }
 
     private static byte[] snapshotBytes(final PresenceStateMachine state)

@@ -131,7 +131,7 @@ public final class ChronicleJournal implements Journal
                 lastInJournal[0] = last;
                 lastInputOfCycle.put(queue.rollCycle().toCycle(index), last);
             });
-        if (lastInJournal[0] != 0 && lastInJournal[0] < fromSnapshot)
+        if (fromSnapshot > 0 && lastInJournal[0] < fromSnapshot)
         {
             throw new JournalCorruptException("snapshot " + snapshot + " covers " + fromSnapshot +
                 " inputs but the journal in " + directory.queue() + " ends at input " + lastInJournal[0]);

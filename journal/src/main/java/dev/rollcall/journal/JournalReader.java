@@ -70,6 +70,8 @@ public final class JournalReader implements AutoCloseable
     private byte[] payload = new byte[64 * 1024];
     private final UnsafeBuffer payloadBuffer = new UnsafeBuffer(payload);
     private int warnings;
+    /** First input number in the header of the record being loaded, -1 when the header is unreadable. */
+    private long badRecordFirst = -1;
     private final boolean ownsQueue;
 
     JournalReader(final SingleChronicleQueue queue, final CycleFiles files)
@@ -212,6 +214,7 @@ public final class JournalReader implements AutoCloseable
             payload = new byte[Math.max(size, payload.length * 2)];
             payloadBuffer.wrap(payload);
         }
+        badRecordFirst = -1;
         bytes.read(payload, 0, BatchDescriptor.HEADER_LENGTH);
         final int magic = payloadBuffer.getInt(0, LITTLE_ENDIAN);
         if (magic != BatchDescriptor.MAGIC)
@@ -223,6 +226,7 @@ public final class JournalReader implements AutoCloseable
         {
             return "unknown batch version " + version;
         }
+        badRecordFirst = payloadBuffer.getLong(8, LITTLE_ENDIAN);
         final int length = payloadBuffer.getInt(20, LITTLE_ENDIAN);
         if (length < 0 || BatchDescriptor.HEADER_LENGTH + length != size)
         {
@@ -285,8 +289,10 @@ public final class JournalReader implements AutoCloseable
         private long firstInput;
         private long lastInput;
         private long documents;
-        private long badIndex = -1;
-        private String badReason;
+        /** Bad records not yet judged: torn (superseded or last) or corrupt; index and reason. */
+        private final List<Long> badIndexes = new ArrayList<>();
+        private final List<String> badReasons = new ArrayList<>();
+        private long firstBadStart = -1;
 
         private Follower(final long after, final boolean strictStart)
         {
@@ -318,26 +324,36 @@ public final class JournalReader implements AutoCloseable
                     final String problem = load(dc.wire().bytes());
                     if (null != problem)
                     {
-                        if (null != badReason)
+                        // several torn records in a row are possible: crashes during successive first writes
+                        if (badIndexes.isEmpty())
                         {
-                            throw corrupt(badIndex, badReason);
+                            firstBadStart = badRecordFirst;
                         }
-                        badIndex = index;
-                        badReason = problem;
+                        badIndexes.add(index);
+                        badReasons.add(problem);
                         continue;
                     }
 
                     final long first = payloadBuffer.getLong(8, LITTLE_ENDIAN);
                     final int count = payloadBuffer.getInt(16, LITTLE_ENDIAN);
                     final int length = payloadBuffer.getInt(20, LITTLE_ENDIAN);
-                    if (null != badReason)
+                    if (!badIndexes.isEmpty())
                     {
-                        if (first != expected)
+                        // a restarted writer numbers from the torn record's first input, so the good record
+                        // that supersedes it starts where the torn one did (read from its header when the
+                        // bad records come first); anything else is corruption in the middle
+                        final long supersededStart = expected >= 0 ? expected : firstBadStart;
+                        if (first != supersededStart)
                         {
-                            throw corrupt(badIndex, badReason);
+                            throw corrupt(badIndexes.get(0), badReasons.get(0));
                         }
-                        warn(badIndex, badReason + "; superseded by the document at index 0x" + Long.toHexString(index));
-                        badReason = null;
+                        for (int i = 0; i < badIndexes.size(); i++)
+                        {
+                            warn(badIndexes.get(i), badReasons.get(i) + "; superseded by the document at index 0x" +
+                                Long.toHexString(index));
+                        }
+                        badIndexes.clear();
+                        badReasons.clear();
                     }
                     if (expected < 0 && strictStart && first > after + 1)
                     {
@@ -383,11 +399,12 @@ public final class JournalReader implements AutoCloseable
          */
         public void finish()
         {
-            if (null != badReason)
+            for (int i = 0; i < badIndexes.size(); i++)
             {
-                warn(badIndex, badReason + "; it is the last record (a write torn by a crash)");
-                badReason = null;
+                warn(badIndexes.get(i), badReasons.get(i) + "; it is the last record (a write torn by a crash)");
             }
+            badIndexes.clear();
+            badReasons.clear();
         }
 
         /** @return the number of the first input read, 0 when none yet. */

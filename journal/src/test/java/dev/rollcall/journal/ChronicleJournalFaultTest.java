@@ -173,6 +173,26 @@ class ChronicleJournalFaultTest
     }
 
     @Test
+    void shouldRecoverWhenTheVeryFirstRecordIsTornAndSuperseded() throws Exception
+    {
+        try (Rollcall rollcall = Rollcall.launch(ctx(ChronicleJournal.open(dir))))
+        {
+            assertThat(rollcall.context().gracePeriodMs()).isPositive(); // one document: SET_GRACE_PERIOD
+        }
+        deleteSnapshots();
+        corruptDocument(0);
+        assertThat(recover().position()).as("the torn first record is ignored").isZero();
+        try (Rollcall rollcall = Rollcall.launch(ctx(ChronicleJournal.open(dir))))
+        {
+            assertThat(await(rollcall.connectUser(1, 1))).isEqualTo(Result.APPLIED);
+        }
+        deleteSnapshots();
+        final PresenceStateMachine state = recover();
+        assertThat(state.clientCount()).isEqualTo(1);
+        assertThat(state.position()).isEqualTo(2);
+    }
+
+    @Test
     void shouldSkipABadSnapshotAndReplayFromAnOlderOne() throws Exception
     {
         writeDocuments(3);                         // snapshot A at close

@@ -648,9 +648,9 @@ class CrashRecoveryTest
             count = number;
             InputCodec.decode(buffer, offset, length, input);
             final int type = input.type();
-            if (previousType == InputType.CONNECTIONS_RESET)
+            if (type == InputType.CONNECTIONS_RESET)
             {
-                assertThat(InputType.name(type)).as("%s: input %d after a CONNECTIONS_RESET", context, number)
+                assertThat(InputType.name(previousType)).as("%s: input %d before a CONNECTIONS_RESET", context, number)
                     .isEqualTo(InputType.name(InputType.SET_GRACE_PERIOD));
             }
             previousType = type;

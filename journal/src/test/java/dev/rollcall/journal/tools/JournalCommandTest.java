@@ -51,8 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  *   #7..#9   UPDATE_CLIENT_FULL users 1..3 into lobbies 41..43
  *   #10      SUBSCRIBE_CLIENT 500 -> 1
  *   #11      CONNECTION_LOST user 2         -- close: snapshot at 11
- *   #12      CONNECTIONS_RESET              (relaunch that recovers clients)
- *   #13      SET_GRACE_PERIOD
+ *   #12      SET_GRACE_PERIOD            (relaunch: the configured grace first)
+ *   #13      CONNECTIONS_RESET              (relaunch that recovers clients)
  *   #14      CONNECT_USER user 6            -- close: snapshot at 14
  * </pre>
  */
@@ -317,12 +317,12 @@ class JournalCommandTest
         assertThat(field(beforeUpdates.out(), "in lobbies")).isEqualTo("0");
         assertThat(field(beforeUpdates.out(), "now")).isEqualTo(Format.timeAndEpoch(START + 5_000));
 
-        final Run afterReset = run("replay", dir.toString(), "--to", "12");
+        final Run afterReset = run("replay", dir.toString(), "--to", "13");
         assertThat(afterReset.exitCode()).as(afterReset.err()).isZero();
         assertThat(field(afterReset.out(), "snapshot"))
             .startsWith(JournalDirectory.open(dir).snapshotFile(11).getFileName() + " (position 11");
-        assertThat(field(afterReset.out(), "replayed")).startsWith("1 inputs in ");
-        assertThat(field(afterReset.out(), "position")).isEqualTo("12");
+        assertThat(field(afterReset.out(), "replayed")).startsWith("2 inputs in ");
+        assertThat(field(afterReset.out(), "position")).isEqualTo("13");
         assertThat(field(afterReset.out(), "clients")).isEqualTo("5");
         assertThat(field(afterReset.out(), "connected")).isEqualTo("0");
         assertThat(field(afterReset.out(), "in lobbies")).isEqualTo("3");
@@ -357,8 +357,8 @@ class JournalCommandTest
         assertThat(lines).hasSize(5);
         assertThat(lines.get(0)).isEqualTo("#10 " + Format.time(START + 9_000) + " SUBSCRIBE_CLIENT subscriberId=500 userId=1");
         assertThat(lines.get(1)).isEqualTo("#11 " + Format.time(START + 10_000) + " CONNECTION_LOST userId=2 connectionId=102");
-        assertThat(lines.get(2)).endsWith(" CONNECTIONS_RESET");
-        assertThat(lines.get(3)).endsWith(" SET_GRACE_PERIOD gracePeriodMs=" + GRACE);
+        assertThat(lines.get(2)).endsWith(" SET_GRACE_PERIOD gracePeriodMs=" + GRACE);
+        assertThat(lines.get(3)).endsWith(" CONNECTIONS_RESET");
         assertThat(lines.get(4)).endsWith(" CONNECT_USER userId=6 connectionId=106");
         assertThat(tail.err()).isEmpty();
     }
@@ -433,7 +433,7 @@ class JournalCommandTest
         assertThat(failure.get()).isNull();
         assertThat(exitCode.get()).as(err.toString()).isZero();
         assertThat(lineNumbers(out.toString())).containsExactlyElementsOf(range(3, 14));
-        assertThat(out.toString().lines().toList().get(9)).endsWith(" CONNECTIONS_RESET");
+        assertThat(out.toString().lines().toList().get(10)).endsWith(" CONNECTIONS_RESET");
     }
 
     @Test
