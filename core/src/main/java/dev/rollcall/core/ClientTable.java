@@ -3,6 +3,7 @@ package dev.rollcall.core;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * The live clients by user id. Owned by the business-logic thread alone; never shared.
@@ -39,6 +40,22 @@ final class ClientTable
         {
             pool.addFirst(client);
         }
+    }
+
+    /**
+     * @return the user ids of the live clients, ascending: the deterministic order for work
+     * that must not depend on the map's history (snapshots, the restart's reset). Allocates.
+     */
+    long[] sortedUserIds()
+    {
+        final long[] userIds = new long[clients.size()];
+        int n = 0;
+        for (final ClientState client : clients.values())
+        {
+            userIds[n++] = client.userId;
+        }
+        Arrays.sort(userIds);
+        return userIds;
     }
 
     int size()

@@ -54,17 +54,14 @@ public final class InMemoryJournal implements Journal
         {
             state.loadSnapshot(new UnsafeBuffer(snapshot), 0, snapshot.length);
         }
-        final UnsafeBuffer view = new UnsafeBuffer(log.byteArray(), 0, position);
-        int p = 0;
-        for (long number = 1; p < position; number++)
+        final long after = snapshotPosition;
+        forEach((number, buffer, offset, length) ->
         {
-            final int length = view.getInt(p, CodecUtil.ORDER);
-            if (number > snapshotPosition)
+            if (number > after)
             {
-                state.apply(view, p + Integer.BYTES, length);
+                state.apply(buffer, offset, length);
             }
-            p += Integer.BYTES + length;
-        }
+        });
     }
 
     @Override
@@ -114,13 +111,26 @@ public final class InMemoryJournal implements Journal
     public synchronized void replay(final Consumer<Input> consumer)
     {
         final Input input = new Input();
+        forEach((number, buffer, offset, length) ->
+        {
+            InputCodec.decode(buffer, offset, length, input);
+            consumer.accept(input);
+        });
+    }
+
+    private interface EntryVisitor
+    {
+        void onEntry(long number, DirectBuffer buffer, int offset, int length);
+    }
+
+    private void forEach(final EntryVisitor visitor)
+    {
         final UnsafeBuffer view = new UnsafeBuffer(log.byteArray(), 0, position);
         int p = 0;
-        while (p < position)
+        for (long number = 1; p < position; number++)
         {
             final int length = view.getInt(p, CodecUtil.ORDER);
-            InputCodec.decode(view, p + Integer.BYTES, length, input);
-            consumer.accept(input);
+            visitor.onEntry(number, view, p + Integer.BYTES, length);
             p += Integer.BYTES + length;
         }
     }

@@ -1,7 +1,7 @@
 package dev.rollcall.core;
 
 /**
- * Type codes of the inputs carried by the ring. Codes below {@link #FIRST_CONTROL} are state
+ * Type codes of the inputs carried by the ring. Codes 1 to 99 are state
  * inputs: the business logic applies them and the journal records them. Control inputs
  * (mailbox attach/detach) only steer the fan-out and are neither applied nor journaled.
  * The codes are part of the journal format: never renumber.
@@ -40,8 +40,6 @@ public final class InputType
      */
     public static final int CONNECTIONS_RESET = 14;
 
-    /** First control code: not applied, not journaled. */
-    public static final int FIRST_CONTROL = 100;
     /** Attach a mailbox to the fan-out. */
     static final int ATTACH_MAILBOX = 100;
     /** Detach a mailbox from the fan-out. */

@@ -124,10 +124,6 @@ public final class Mailbox implements AutoCloseable
         return true;
     }
 
-    boolean isActive()
-    {
-        return state == State.ACTIVE;
-    }
 
     private void onMessage(final int typeId, final MutableDirectBuffer buffer, final int index, final int length)
     {

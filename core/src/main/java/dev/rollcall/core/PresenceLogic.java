@@ -2,8 +2,6 @@ package dev.rollcall.core;
 
 import org.agrona.collections.LongHashSet;
 
-import java.util.Arrays;
-
 /**
  * The presence state machine: the single writer of the {@link ClientTable}, the
  * {@link Subscriptions} and the {@link GraceTimers}. It is fed only by {@link Input}s, reads no
@@ -169,14 +167,7 @@ final class PresenceLogic
      */
     private Result connectionsReset()
     {
-        final long[] userIds = new long[clients.size()];
-        int n = 0;
-        for (final ClientState client : clients.values())
-        {
-            userIds[n++] = client.userId;
-        }
-        Arrays.sort(userIds);
-        for (final long userId : userIds)
+        for (final long userId : clients.sortedUserIds())
         {
             final ClientState client = clients.get(userId);
             if (client.connectionCount == 0)

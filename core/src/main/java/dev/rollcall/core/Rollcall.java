@@ -366,25 +366,7 @@ public final class Rollcall implements AutoCloseable
     public CompletableFuture<Long> takeSnapshot()
     {
         final CompletableFuture<Long> future = new CompletableFuture<>();
-        enter();
-        try
-        {
-            final long sequence = ringBuffer.next();
-            try
-            {
-                final RingEvent event = ringBuffer.get(sequence);
-                event.prepare(InputType.TAKE_SNAPSHOT, clock.time());
-                event.snapshotFuture = future;
-            }
-            finally
-            {
-                ringBuffer.publish(sequence);
-            }
-        }
-        finally
-        {
-            activePublishers.decrementAndGet();
-        }
+        control(InputType.TAKE_SNAPSHOT, null, future);
         return future;
     }
 
@@ -489,7 +471,7 @@ public final class Rollcall implements AutoCloseable
         {
             throw new IllegalStateException("subscriber " + subscriberId + " already has an open mailbox");
         }
-        control(InputType.ATTACH_MAILBOX, mailbox);
+        control(InputType.ATTACH_MAILBOX, mailbox, null);
         return mailbox;
     }
 
@@ -504,7 +486,7 @@ public final class Rollcall implements AutoCloseable
         {
             try
             {
-                control(InputType.DETACH_MAILBOX, mailbox);
+                control(InputType.DETACH_MAILBOX, mailbox, null);
                 publish(InputType.REMOVE_SUBSCRIBER, 0, 0, mailbox.subscriberId(), 0, 0, null, null, null, 0, null);
             }
             catch (final IllegalStateException closedOrFanOut)
@@ -634,7 +616,7 @@ public final class Rollcall implements AutoCloseable
         }
     }
 
-    private void control(final int type, final Mailbox mailbox)
+    private void control(final int type, final Mailbox mailbox, final CompletableFuture<Long> snapshotFuture)
     {
         enter();
         try
@@ -645,6 +627,7 @@ public final class Rollcall implements AutoCloseable
                 final RingEvent event = ringBuffer.get(sequence);
                 event.prepare(type, clock.time());
                 event.mailbox = mailbox;
+                event.snapshotFuture = snapshotFuture;
             }
             finally
             {

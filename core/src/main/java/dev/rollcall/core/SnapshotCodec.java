@@ -3,7 +3,6 @@ package dev.rollcall.core;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
-import java.util.Arrays;
 import java.util.zip.CRC32;
 
 import static dev.rollcall.core.CodecUtil.ORDER;
@@ -64,13 +63,7 @@ public final class SnapshotCodec
         p += 32;
 
         final ClientTable clients = logic.clients();
-        final long[] userIds = new long[clients.size()];
-        int n = 0;
-        for (final ClientState client : clients.values())
-        {
-            userIds[n++] = client.userId;
-        }
-        Arrays.sort(userIds);
+        final long[] userIds = clients.sortedUserIds();
         buffer.putInt(p, userIds.length, ORDER);
         p += 4;
         for (final long userId : userIds)
