@@ -23,6 +23,7 @@ final class FanOutStage implements EventHandler<RingEvent>
 {
     private final ClientDirectory directory;
     private final ConnectionDirectiveHandler directives;
+    private final EventSink sink;
     private final RollcallCounters counters;
     private final ErrorHandler errorHandler;
     private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes;
@@ -34,6 +35,7 @@ final class FanOutStage implements EventHandler<RingEvent>
     FanOutStage(
         final ClientDirectory directory,
         final ConnectionDirectiveHandler directives,
+        final EventSink sink,
         final RollcallCounters counters,
         final ErrorHandler errorHandler,
         final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes,
@@ -44,6 +46,7 @@ final class FanOutStage implements EventHandler<RingEvent>
         this.journalStage = journalStage;
         this.directory = directory;
         this.directives = directives;
+        this.sink = sink;
         this.counters = counters;
         this.errorHandler = errorHandler;
         this.droppedMailboxes = droppedMailboxes;
@@ -113,7 +116,12 @@ final class FanOutStage implements EventHandler<RingEvent>
         long undeliverable = 0;
         for (int i = 0, n = recipients.size(); i < n; i++)
         {
-            final Mailbox mailbox = mailboxes.get(recipients.getLong(i));
+            final long recipient = recipients.getLong(i);
+            if (recipient == EventSink.FIREHOSE)
+            {
+                continue;
+            }
+            final Mailbox mailbox = mailboxes.get(recipient);
             if (null == mailbox)
             {
                 undeliverable++;
@@ -134,6 +142,17 @@ final class FanOutStage implements EventHandler<RingEvent>
         if (undeliverable > 0)
         {
             counters.add(Counter.EVENTS_UNDELIVERABLE, undeliverable);
+        }
+        if (sink != EventSink.NONE)
+        {
+            try
+            {
+                sink.onEvent(event.type, scratch, 0, length, recipients);
+            }
+            catch (final Throwable ex)
+            {
+                reportError(ex);
+            }
         }
     }
 

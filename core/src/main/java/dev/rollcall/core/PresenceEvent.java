@@ -18,7 +18,15 @@ public final class PresenceEvent
     private EventType type;
     private boolean changesDecoded;
 
-    PresenceEvent wrap(final EventType type, final DirectBuffer buffer, final int offset)
+    /**
+     * Point this flyweight at an encoded event (e.g. one an {@link EventSink} copied).
+     *
+     * @param type   the event type.
+     * @param buffer holding the event.
+     * @param offset where it starts.
+     * @return this.
+     */
+    public PresenceEvent wrap(final EventType type, final DirectBuffer buffer, final int offset)
     {
         this.type = type;
         this.buffer = buffer;

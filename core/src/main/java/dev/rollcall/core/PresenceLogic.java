@@ -33,6 +33,7 @@ final class PresenceLogic
     private boolean replaying;
     private Outbox out;
 
+    private boolean firehose;
     private int selfBefore;
     private int othersBefore;
     private long selfLobbyBefore;
@@ -42,6 +43,15 @@ final class PresenceLogic
     {
         this.limits = limits;
         this.gracePeriodMs = gracePeriodMs;
+    }
+
+    /**
+     * Also address every client-topic event of the user's own view to
+     * {@link EventSink#FIREHOSE}, subscribed or not. Output only: replay is unaffected.
+     */
+    void firehose(final boolean firehose)
+    {
+        this.firehose = firehose;
     }
 
     /**
@@ -656,23 +666,23 @@ final class PresenceLogic
         }
         if (null != type)
         {
-            emit(subscriptions.clientSubscribers(userId), self, type, payload, userId, updateId, 0, after,
-                type == EventType.CLIENT_UPDATED ? updateReason : null, time);
+            emit(subscriptions.clientSubscribers(userId), self, self && firehose, type, payload, userId, updateId, 0,
+                after, type == EventType.CLIENT_UPDATED ? updateReason : null, time);
         }
 
         if (lobbyBefore != 0 && lobbyBefore != lobbyAfter)
         {
-            emit(subscriptions.lobbySubscribers(lobbyBefore), self, EventType.LEFT_LOBBY, PAYLOAD_NONE,
+            emit(subscriptions.lobbySubscribers(lobbyBefore), self, false, EventType.LEFT_LOBBY, PAYLOAD_NONE,
                 userId, updateId, lobbyBefore, after, updateReason, time);
         }
         if (lobbyAfter != 0 && lobbyAfter != lobbyBefore)
         {
-            emit(subscriptions.lobbySubscribers(lobbyAfter), self, EventType.JOINED_LOBBY, PAYLOAD_LOBBY_FULL,
+            emit(subscriptions.lobbySubscribers(lobbyAfter), self, false, EventType.JOINED_LOBBY, PAYLOAD_LOBBY_FULL,
                 userId, updateId, lobbyAfter, after, updateReason, time);
         }
         if (lobbyAfter != 0 && lobbyAfter == lobbyBefore && (diff.mask & Field.LOBBY_MASK) != 0)
         {
-            emit(subscriptions.lobbySubscribers(lobbyAfter), self, EventType.LOBBY_CLIENT_CHANGE, PAYLOAD_LOBBY_DIFF,
+            emit(subscriptions.lobbySubscribers(lobbyAfter), self, false, EventType.LOBBY_CLIENT_CHANGE, PAYLOAD_LOBBY_DIFF,
                 userId, updateId, lobbyAfter, after, updateReason, time);
         }
     }
@@ -680,6 +690,7 @@ final class PresenceLogic
     private void emit(
         final LongHashSet topic,
         final boolean self,
+        final boolean toFirehose,
         final EventType type,
         final int payload,
         final long userId,
@@ -689,12 +700,16 @@ final class PresenceLogic
         final String reason,
         final long time)
     {
-        if (null == topic || replaying)
+        if ((null == topic && !toFirehose) || replaying)
         {
             return;
         }
         final OutEvent event = out.addEvent();
-        if (self)
+        if (null == topic)
+        {
+            event.recipients.addLong(EventSink.FIREHOSE);
+        }
+        else if (self)
         {
             if (topic.contains(userId))
             {
@@ -712,6 +727,10 @@ final class PresenceLogic
                     event.recipients.addLong(subscriberId);
                 }
             }
+        }
+        if (toFirehose && null != topic)
+        {
+            event.recipients.addLong(EventSink.FIREHOSE);
         }
         if (event.recipients.isEmpty())
         {

@@ -64,9 +64,10 @@ public final class Rollcall implements AutoCloseable
 
         journalStage = new JournalStage(ctx.journal(), counters, errorHandler);
         state.logic.replaying(false);
+        state.logic.firehose(ctx.firehose());
         final LogicStage logicStage = new LogicStage(state.logic, counters, errorHandler);
         final FanOutStage fanOutStage = new FanOutStage(
-            directory, ctx.connectionDirectiveHandler(), counters, errorHandler, droppedMailboxes,
+            directory, ctx.connectionDirectiveHandler(), ctx.eventSink(), counters, errorHandler, droppedMailboxes,
             ctx.journal(), journalStage);
         disruptor.handleEventsWith(journalStage, logicStage).then(fanOutStage);
         ringBuffer = disruptor.start();

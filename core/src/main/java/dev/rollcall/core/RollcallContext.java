@@ -38,6 +38,8 @@ public final class RollcallContext
     private EpochClock clock = SystemEpochClock.INSTANCE;
     private Journal journal = Journal.NONE;
     private ConnectionDirectiveHandler connectionDirectiveHandler = ConnectionDirectiveHandler.NONE;
+    private EventSink eventSink = EventSink.NONE;
+    private boolean firehose;
     private ErrorHandler errorHandler;
 
     /**
@@ -244,6 +246,41 @@ public final class RollcallContext
     public RollcallContext connectionDirectiveHandler(final ConnectionDirectiveHandler handler)
     {
         this.connectionDirectiveHandler = handler;
+        return this;
+    }
+
+    /** @return who receives every delivered event with its recipients. */
+    public EventSink eventSink()
+    {
+        return eventSink;
+    }
+
+    /**
+     * @param eventSink receives every delivered event with its recipients on the fan-out
+     *                  thread; default {@link EventSink#NONE}.
+     * @return this.
+     */
+    public RollcallContext eventSink(final EventSink eventSink)
+    {
+        this.eventSink = eventSink;
+        return this;
+    }
+
+    /** @return whether own-view client-topic events also go to {@link EventSink#FIREHOSE}. */
+    public boolean firehose()
+    {
+        return firehose;
+    }
+
+    /**
+     * @param firehose address every client-topic event of each user's own view (true state,
+     *                 invisible users included) to {@link EventSink#FIREHOSE} as well, for
+     *                 trusted consumers of the whole stream (the gateway's shards); default off.
+     * @return this.
+     */
+    public RollcallContext firehose(final boolean firehose)
+    {
+        this.firehose = firehose;
         return this;
     }
 
