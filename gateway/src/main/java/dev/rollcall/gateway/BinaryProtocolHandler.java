@@ -1,0 +1,641 @@
+package dev.rollcall.gateway;
+
+import dev.rollcall.core.ClientInfo;
+import dev.rollcall.core.Field;
+import dev.rollcall.core.InputType;
+import dev.rollcall.core.Result;
+import dev.rollcall.core.Rollcall;
+import dev.rollcall.core.Status;
+import dev.rollcall.gateway.auth.AuthOutcome;
+import dev.rollcall.gateway.auth.Identity;
+import dev.rollcall.gateway.auth.Role;
+import dev.rollcall.protocol.ErrorCode;
+import dev.rollcall.protocol.FrameSplitter;
+import dev.rollcall.protocol.Presence;
+import dev.rollcall.protocol.Protocol;
+import dev.rollcall.protocol.ProtocolException;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * The built-in binary protocol (docs/protocol.md) on one connection: HELLO, identify or
+ * resume, heartbeats and zombie detection, the rate limit, commands and queries, and the
+ * session's dispatch. Every refusal is an ERROR then a CLOSE with its code, counted, and
+ * closes this connection only.
+ */
+final class BinaryProtocolHandler implements ConnectionHandler
+{
+    private static final int AWAIT_IDENTIFY = 0;
+    private static final int BINDING_IDENTIFY = 1;
+    private static final int BINDING_RESUME = 2;
+    private static final int CONNECTING = 3;
+    private static final int APPLYING_PRESENCE = 4;
+    private static final int RESUMING = 5;
+    private static final int READY = 6;
+    private static final int CLOSED = 7;
+
+    private static final long TAG_CONNECT = 1L << 32;
+    private static final long TAG_PRESENCE = 2L << 32;
+    private static final long TAG_RESUME = 3L << 32;
+    private static final long TAG_UPDATE = 4L << 32;
+    private static final long TAG_SUBSCRIPTION = 5L << 32;
+    private static final long REQUEST_MASK = 0xFFFF_FFFFL;
+    private static final Result[] RESULTS = Result.values();
+
+    private final GatewayConnection connection;
+    private int state = AWAIT_IDENTIFY;
+    private long windowStart;
+    private int framesInWindow;
+    private Identity identity;
+    private Presence initialPresence;
+    private int shardId = -1;
+    private int shardCount;
+    private long resumeSessionId;
+    private long resumeLastSeq;
+    private Session session;
+    private boolean connectIssued;
+    private ErrorCode closeCode;
+    private ArrayDeque<SubscriptionBatch> batches;
+
+    BinaryProtocolHandler(final Connection connection)
+    {
+        this.connection = (GatewayConnection)connection;
+    }
+
+    private ProtocolScratch scratch()
+    {
+        return connection.agent.protocolScratch;
+    }
+
+    private GatewayCounters counters()
+    {
+        return connection.agent.counters();
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public void onOpen(final Connection c)
+    {
+        final GatewayContext ctx = c.context();
+        windowStart = c.nowMs();
+        c.timeout(ctx.identifyTimeoutMs());
+        send(scratch().writer().hello(Protocol.VERSION, ctx.heartbeatIntervalMs(), ctx.maxFrameSize(),
+            ctx.rateLimitCommands(), ctx.rateLimitWindowMs(), ctx.identifyTimeoutMs()));
+    }
+
+    @Override
+    public void onTimeout(final Connection c)
+    {
+        if (state == READY)
+        {
+            fail(0, ErrorCode.SESSION_TIMED_OUT, "no heartbeat within the interval");
+        }
+        else if (state == AWAIT_IDENTIFY || state == BINDING_IDENTIFY || state == BINDING_RESUME)
+        {
+            fail(0, ErrorCode.IDENTIFY_TIMEOUT, "no identify within " + c.context().identifyTimeoutMs() + " ms");
+        }
+        else
+        {
+            c.timeout(c.context().identifyTimeoutMs());
+        }
+    }
+
+    @Override
+    public void onRefused(final Connection c, final Refusal refusal)
+    {
+        final ErrorCode code = switch (refusal)
+        {
+            case TOO_MANY_CONNECTIONS -> ErrorCode.TOO_MANY_CONNECTIONS;
+            case TOO_MANY_CONNECTIONS_FROM_ADDRESS -> ErrorCode.TOO_MANY_CONNECTIONS_FROM_ADDRESS;
+            case SLOW_CONSUMER -> ErrorCode.SLOW_CONSUMER;
+            case OVERLOADED -> ErrorCode.SERVER_OVERLOADED;
+        };
+        goodbye(0, code, refusal.name().toLowerCase().replace('_', ' '));
+    }
+
+    @Override
+    public void onShutdown(final Connection c)
+    {
+        goodbye(0, ErrorCode.SERVER_SHUTTING_DOWN, "the server is shutting down; reconnect later");
+    }
+
+    @Override
+    public void onClose(final Connection c)
+    {
+        final int previous = state;
+        state = CLOSED;
+        final Session s = session;
+        if (null != s && s.attached() == this)
+        {
+            s.detach(c.nowMs());
+            if (null != closeCode && !closeCode.resumable())
+            {
+                connection.agent.sessions.destroy(s);
+            }
+        }
+        if (connectIssued && previous != CLOSED && !connection.agent.isShuttingDown() &&
+            (null == s || s.isValid() || closeCode != ErrorCode.DISCONNECTED_BY_SERVER))
+        {
+            c.connectionLost(null != s ? s.connectionId : c.id());
+        }
+    }
+
+    // ---------------------------------------------------------------- input
+
+    @Override
+    public void onData(final Connection c, final ByteBuffer input)
+    {
+        final ProtocolScratch scratch = scratch();
+        final int maxFrameSize = c.context().maxFrameSize();
+        while (state != CLOSED && !c.isClosed())
+        {
+            final int length;
+            try
+            {
+                length = FrameSplitter.nextFrame(input, maxFrameSize);
+            }
+            catch (final ProtocolException ex)
+            {
+                fail(0, ex.code(), ex.getMessage());
+                return;
+            }
+            if (length == 0)
+            {
+                return;
+            }
+            counters().increment(GatewayCounter.FRAMES_RECEIVED);
+            if (!withinRateLimit(c, input.get(input.position() + Protocol.HEADER_LENGTH) & 0xFF))
+            {
+                fail(0, ErrorCode.RATE_LIMITED, "more than " + c.context().rateLimitCommands() + " frames in " +
+                    c.context().rateLimitWindowMs() + " ms");
+                return;
+            }
+            if (state == READY)
+            {
+                c.timeout(c.context().heartbeatIntervalMs() + (long)c.context().heartbeatMarginMs());
+            }
+            scratch.current = this;
+            try
+            {
+                scratch.adapter.decode(input, length);
+            }
+            catch (final ProtocolException ex)
+            {
+                fail(0, ex.code(), ex.getMessage());
+                return;
+            }
+            finally
+            {
+                scratch.current = null;
+            }
+            if (state == BINDING_IDENTIFY || state == BINDING_RESUME)
+            {
+                return;
+            }
+        }
+    }
+
+    private boolean withinRateLimit(final Connection c, final int op)
+    {
+        final GatewayContext ctx = c.context();
+        final long now = c.nowMs();
+        if (now - windowStart >= ctx.rateLimitWindowMs())
+        {
+            windowStart = now;
+            framesInWindow = 0;
+        }
+        framesInWindow++;
+        final boolean reserved = op == Protocol.HEARTBEAT || op == Protocol.IDENTIFY || op == Protocol.RESUME;
+        return framesInWindow <= (reserved ? ctx.rateLimitCommands() : ctx.rateLimitCommands() - ctx.rateLimitReserved());
+    }
+
+    void onIdentify(
+        final int protocolVersion, final String token, final Presence presence, final boolean sharded,
+        final int shardId, final int shardCount)
+    {
+        if (!expectIdentify())
+        {
+            return;
+        }
+        if (protocolVersion != Protocol.VERSION)
+        {
+            fail(0, ErrorCode.UNSUPPORTED_VERSION, "protocol version " + protocolVersion + " is not supported; use " +
+                Protocol.VERSION);
+            return;
+        }
+        final Identity id = authenticate(token);
+        if (null == id)
+        {
+            return;
+        }
+        if (sharded)
+        {
+            if (id.role() != Role.SERVICE)
+            {
+                fail(0, ErrorCode.SHARD_NOT_ALLOWED, "only service tokens may identify with a shard");
+                return;
+            }
+            if (shardCount < 1 || shardCount > Protocol.MAX_SHARD_COUNT || shardId < 0 || shardId >= shardCount)
+            {
+                fail(0, ErrorCode.INVALID_SHARD, "shard [" + shardId + ", " + shardCount + "] is out of range");
+                return;
+            }
+            this.shardId = shardId;
+            this.shardCount = shardCount;
+        }
+        identity = id;
+        initialPresence = presence.isEmpty() ? null : new Presence().copyFrom(presence);
+        state = BINDING_IDENTIFY;
+        bind(id.userId());
+    }
+
+    void onResume(final String token, final long sessionId, final long lastSeq)
+    {
+        if (!expectIdentify())
+        {
+            return;
+        }
+        final Identity id = authenticate(token);
+        if (null == id)
+        {
+            return;
+        }
+        identity = id;
+        resumeSessionId = sessionId;
+        resumeLastSeq = lastSeq;
+        state = BINDING_RESUME;
+        bind(id.userId());
+    }
+
+    private boolean expectIdentify()
+    {
+        if (state != AWAIT_IDENTIFY)
+        {
+            fail(0, ErrorCode.ALREADY_IDENTIFIED, "this connection has already identified");
+            return false;
+        }
+        return true;
+    }
+
+    private Identity authenticate(final String token)
+    {
+        final AuthOutcome outcome = connection.context().authenticator().authenticate(token, connection.nowMs());
+        if (outcome.isSuccess())
+        {
+            return outcome.identity();
+        }
+        final ErrorCode code = switch (outcome.failure())
+        {
+            case EXPIRED -> ErrorCode.TOKEN_EXPIRED;
+            default -> ErrorCode.AUTHENTICATION_FAILED;
+        };
+        fail(0, code, outcome.message());
+        return null;
+    }
+
+    private void bind(final long userId)
+    {
+        connection.suspendInput(true);
+        if (connection.userId() == userId)
+        {
+            onBound(connection);
+        }
+        else if (connection.userId() == 0)
+        {
+            connection.bind(userId, false);
+        }
+        else
+        {
+            fail(0, ErrorCode.AUTHENTICATION_FAILED, "a connection serves one user; reconnect to identify as another");
+        }
+    }
+
+    @Override
+    public void onBound(final Connection c)
+    {
+        if (state == BINDING_IDENTIFY)
+        {
+            session = connection.agent.sessions.create(identity.userId(), c.id(), shardId, shardCount);
+            session.attach(this);
+            state = CONNECTING;
+            connectIssued = true;
+            c.connectUser(c.id(), TAG_CONNECT);
+        }
+        else if (state == BINDING_RESUME)
+        {
+            resume(c);
+        }
+    }
+
+    private void resume(final Connection c)
+    {
+        final Session s = connection.agent.sessions.get(resumeSessionId);
+        final String refusal;
+        boolean resumable = false;
+        if (null == s || !s.isValid() || s.userId != identity.userId())
+        {
+            refusal = "unknown session";
+        }
+        else if (null != s.attached())
+        {
+            refusal = "the session is attached to another connection";
+            resumable = true;
+        }
+        else if (resumeLastSeq > s.seq())
+        {
+            refusal = "lastSeq " + resumeLastSeq + " is ahead of the session (" + s.seq() + ")";
+        }
+        else if (!s.buffer().canReplayAfter(resumeLastSeq))
+        {
+            refusal = "events after " + resumeLastSeq + " are no longer buffered";
+        }
+        else
+        {
+            refusal = null;
+        }
+        if (null != refusal)
+        {
+            counters().increment(GatewayCounter.INVALID_SESSIONS);
+            send(scratch().writer().invalidSession(resumable));
+            state = AWAIT_IDENTIFY;
+            connection.suspendInput(false);
+            return;
+        }
+        session = s;
+        s.attach(this);
+        state = RESUMING;
+        connectIssued = true;
+        c.connectUser(s.connectionId, TAG_RESUME);
+    }
+
+    // ---------------------------------------------------------------- results
+
+    @Override
+    public void onResult(final Connection c, final long tag, final Result result)
+    {
+        if (state == CLOSED)
+        {
+            return;
+        }
+        final long kind = tag & ~REQUEST_MASK;
+        final long requestId = tag & REQUEST_MASK;
+        if (kind == TAG_CONNECT)
+        {
+            if (!result.isAccepted())
+            {
+                fail(0, ErrorCode.UNKNOWN_ERROR, "connect refused by the core: " + result);
+            }
+            else if (null != initialPresence)
+            {
+                state = APPLYING_PRESENCE;
+                c.update(null, PresenceMapping.toCore(initialPresence, scratch().changes), "identify", TAG_PRESENCE);
+            }
+            else
+            {
+                ready();
+            }
+        }
+        else if (kind == TAG_PRESENCE)
+        {
+            if (!result.isAccepted())
+            {
+                send(scratch().writer().error(0, ErrorCode.PRESENCE_REFUSED.code(), result.name()));
+                counters().error(ErrorCode.PRESENCE_REFUSED);
+            }
+            ready();
+        }
+        else if (kind == TAG_RESUME)
+        {
+            if (!result.isAccepted())
+            {
+                fail(0, ErrorCode.UNKNOWN_ERROR, "resume refused by the core: " + result);
+                return;
+            }
+            counters().increment(GatewayCounter.RESUMES);
+            if (!session.buffer().replayAfter(resumeLastSeq, c))
+            {
+                return;
+            }
+            send(scratch().writer().resumed(session.seq()));
+            live(c);
+        }
+        else if (kind == TAG_UPDATE)
+        {
+            send(scratch().writer().result(requestId, result.ordinal()));
+        }
+        else if (kind == TAG_SUBSCRIPTION)
+        {
+            onSubscriptionResult(result);
+        }
+    }
+
+    private void ready()
+    {
+        counters().increment(GatewayCounter.IDENTIFIES);
+        send(scratch().writer().ready(session.sessionId, session.userId, 0));
+        if (!session.buffer().replayAfter(0, connection))
+        {
+            return;
+        }
+        live(connection);
+    }
+
+    private void live(final Connection c)
+    {
+        session.goLive();
+        state = READY;
+        c.timeout(c.context().heartbeatIntervalMs() + (long)c.context().heartbeatMarginMs());
+        connection.suspendInput(false);
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    private boolean expectReady()
+    {
+        if (state != READY)
+        {
+            fail(0, ErrorCode.NOT_IDENTIFIED, "identify (or resume) first");
+            return false;
+        }
+        return true;
+    }
+
+    void onHeartbeat(final long lastSeq)
+    {
+        if (!expectReady())
+        {
+            return;
+        }
+        session.acknowledge(lastSeq);
+        send(scratch().writer().heartbeatAck(session.seq()));
+    }
+
+    void onUpdate(final long requestId, final int group, final String reason, final Presence changes)
+    {
+        if (!expectReady())
+        {
+            return;
+        }
+        final Field.Group coreGroup = switch (group)
+        {
+            case Protocol.GROUP_STANDARD -> Field.Group.STANDARD;
+            case Protocol.GROUP_LOBBY -> Field.Group.LOBBY;
+            default -> null;
+        };
+        connection.update(coreGroup, PresenceMapping.toCore(changes, scratch().changes), reason, TAG_UPDATE | requestId);
+    }
+
+    void onSubscribe(
+        final long requestId, final boolean subscribe, final long[] clientIds, final int clientCount,
+        final long[] lobbyIds, final int lobbyCount)
+    {
+        if (!expectReady())
+        {
+            return;
+        }
+        final int total = clientCount + lobbyCount;
+        if (total == 0)
+        {
+            send(scratch().writer().result(requestId, Result.UNCHANGED.ordinal()));
+            return;
+        }
+        if (null == batches)
+        {
+            batches = new ArrayDeque<>(2);
+        }
+        batches.add(new SubscriptionBatch(requestId, total));
+        final int clientType = subscribe ? InputType.SUBSCRIBE_CLIENT : InputType.UNSUBSCRIBE_CLIENT;
+        final int lobbyType = subscribe ? InputType.SUBSCRIBE_LOBBY : InputType.UNSUBSCRIBE_LOBBY;
+        for (int i = 0; i < clientCount; i++)
+        {
+            connection.subscription(clientType, clientIds[i], TAG_SUBSCRIPTION | requestId);
+        }
+        for (int i = 0; i < lobbyCount; i++)
+        {
+            connection.subscription(lobbyType, lobbyIds[i], TAG_SUBSCRIPTION | requestId);
+        }
+    }
+
+    /**
+     * Results of one connection's commands arrive in the order they were issued, so the
+     * oldest open batch is the one answered.
+     */
+    private void onSubscriptionResult(final Result result)
+    {
+        final SubscriptionBatch batch = batches.peek();
+        if (null == batch)
+        {
+            return;
+        }
+        if (null == batch.refusal && !result.isAccepted())
+        {
+            batch.refusal = result;
+        }
+        batch.changed |= result == Result.APPLIED;
+        if (--batch.remaining == 0)
+        {
+            batches.poll();
+            final Result answer = null != batch.refusal ? batch.refusal : batch.changed ? Result.APPLIED : Result.UNCHANGED;
+            send(scratch().writer().result(batch.requestId, answer.ordinal()));
+        }
+    }
+
+    void onGetClients(final long requestId, final long[] userIds, final int count)
+    {
+        if (!expectReady())
+        {
+            return;
+        }
+        final ProtocolScratch scratch = scratch();
+        final Rollcall rollcall = connection.rollcall();
+        for (int i = 0; i < count; i++)
+        {
+            final long userId = userIds[i];
+            final ClientInfo info = userId > 0 ? rollcall.getClient(userId) : null;
+            PresenceMapping.toView(userId, info, session.userId, scratch.views[i]);
+        }
+        send(scratch.writer().clients(requestId, scratch.views, count));
+    }
+
+    void onListClientIds(final long requestId, final long afterUserId, final int limit)
+    {
+        if (!expectReady())
+        {
+            return;
+        }
+        final ProtocolScratch scratch = scratch();
+        final Rollcall rollcall = connection.rollcall();
+        final long[] all = rollcall.listClientIds();
+        int from = Arrays.binarySearch(all, afterUserId);
+        from = from >= 0 ? from + 1 : -from - 1;
+        int count = 0;
+        int i = from;
+        for (; i < all.length && count < limit; i++)
+        {
+            final long userId = all[i];
+            if (userId != session.userId)
+            {
+                final ClientInfo info = rollcall.getClient(userId);
+                if (null == info || info.status() == Status.INVISIBLE)
+                {
+                    continue;
+                }
+            }
+            scratch.ids[count++] = userId;
+        }
+        final long nextCursor = i < all.length && count > 0 ? scratch.ids[count - 1] : 0;
+        send(scratch.writer().clientIds(requestId, nextCursor, scratch.ids, count));
+    }
+
+    // ---------------------------------------------------------------- output
+
+    void sendDispatch(final ByteBuffer frame)
+    {
+        connection.send(frame);
+    }
+
+    private void send(final int ignoredLength)
+    {
+        connection.send(scratch().written());
+    }
+
+    /**
+     * Send ERROR and CLOSE with the code, count it, and close this connection.
+     */
+    void fail(final long requestId, final ErrorCode code, final String message)
+    {
+        if (state == CLOSED || connection.isClosed())
+        {
+            return;
+        }
+        goodbye(requestId, code, message);
+        connection.close();
+    }
+
+    private void goodbye(final long requestId, final ErrorCode code, final String message)
+    {
+        closeCode = code;
+        counters().error(code);
+        final String text = null == message ? code.name() : message;
+        send(scratch().writer().error(requestId, code.code(), text));
+        send(scratch().writer().close(code.code(), text));
+    }
+
+    /** Results of one SUBSCRIBE or UNSUBSCRIBE, one per id. */
+    private static final class SubscriptionBatch
+    {
+        final long requestId;
+        int remaining;
+        Result refusal;
+        boolean changed;
+
+        SubscriptionBatch(final long requestId, final int remaining)
+        {
+            this.requestId = requestId;
+            this.remaining = remaining;
+        }
+    }
+}

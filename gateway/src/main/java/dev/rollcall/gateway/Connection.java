@@ -1,0 +1,110 @@
+package dev.rollcall.gateway;
+
+import dev.rollcall.core.Changes;
+import dev.rollcall.core.Field;
+import dev.rollcall.core.Rollcall;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * What a {@link ConnectionHandler} may do with its connection. Use only from the handler's
+ * callbacks (the owning gateway thread).
+ */
+public interface Connection
+{
+    /** @return the gateway-unique id of this connection ({@code > 0}). */
+    long id();
+
+    /** @return the peer's address. */
+    InetSocketAddress remoteAddress();
+
+    /** @return the user bound with {@link #bind}, or 0. */
+    long userId();
+
+    /** @return the gateway's clock, epoch millis, read once per duty cycle. */
+    long nowMs();
+
+    /** @return the gateway's settings. */
+    GatewayContext context();
+
+    /** @return the core, for queries ({@code getClient}, {@code listClientIds}); issue commands through this connection. */
+    Rollcall rollcall();
+
+    /** @return true once closed or closing. */
+    boolean isClosed();
+
+    /**
+     * Queue bytes to send (written in batches, several frames per system call). When more
+     * than {@link GatewayContext#maxOutboundBytes()} would be waiting, the connection is a
+     * slow consumer: the bytes are not queued, {@link ConnectionHandler#onClose} follows, and
+     * this returns false.
+     *
+     * @param bytes from position to limit; consumed.
+     * @return false if the connection is closed or was just closed as a slow consumer.
+     */
+    boolean send(ByteBuffer bytes);
+
+    /** Close after writing what is queued (bounded by a short linger). Idempotent. */
+    void close();
+
+    /**
+     * Call {@link ConnectionHandler#onTimeout} once after the delay (resolution: the
+     * gateway's timer tick). A new call replaces the previous timeout; 0 cancels it.
+     *
+     * @param delayMs delay in millis.
+     */
+    void timeout(long delayMs);
+
+    /**
+     * Stop or resume reading input (e.g. while waiting for an identify's result).
+     *
+     * @param suspended true to stop reading.
+     */
+    void suspendInput(boolean suspended);
+
+    /**
+     * Bind the connection to a user: it moves to the user's home thread (every connection
+     * and session of a user lives on one thread), then {@link ConnectionHandler#onBound} is
+     * called there. Return from the current callback at once.
+     *
+     * @param userId the user, {@code > 0}.
+     * @param events whether {@link ConnectionHandler#onEvent} receives the user's events.
+     */
+    void bind(long userId, boolean events);
+
+    /**
+     * {@code connectUser(userId, connectionId)}; the result goes to {@link ConnectionHandler#onResult}.
+     *
+     * @param connectionId the core connection id (usually {@link #id()}).
+     * @param tag          passed back with the result.
+     */
+    void connectUser(long connectionId, long tag);
+
+    /**
+     * {@code connectionLost(userId, connectionId)} for the bound user; no result is delivered.
+     *
+     * @param connectionId the core connection id.
+     */
+    void connectionLost(long connectionId);
+
+    /**
+     * An update of the bound user's own client.
+     *
+     * @param group   {@link Field.Group#STANDARD}, {@link Field.Group#LOBBY}, or null for a full update.
+     * @param changes copied before this returns.
+     * @param reason  why.
+     * @param tag     passed back with the result.
+     */
+    void update(Field.Group group, Changes changes, String reason, long tag);
+
+    /**
+     * A subscription command with the bound user as subscriber.
+     *
+     * @param type     {@code InputType.SUBSCRIBE_CLIENT}, {@code UNSUBSCRIBE_CLIENT},
+     *                 {@code SUBSCRIBE_LOBBY} or {@code UNSUBSCRIBE_LOBBY}.
+     * @param targetId the user id or lobby id.
+     * @param tag      passed back with the result.
+     */
+    void subscription(int type, long targetId, long tag);
+}

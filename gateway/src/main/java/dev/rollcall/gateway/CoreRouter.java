@@ -1,0 +1,148 @@
+package dev.rollcall.gateway;
+
+import dev.rollcall.core.CommandCallback;
+import dev.rollcall.core.ConnectionDirectiveHandler;
+import dev.rollcall.core.EventSink;
+import dev.rollcall.core.EventType;
+import dev.rollcall.core.Result;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+
+/**
+ * Runs on the core's fan-out thread: routes each event to the inbox of the gateway thread
+ * that is home to each recipient, command results to the thread that issued the command,
+ * and close directives to the user's home thread. Never waits: a full inbox marks that
+ * thread overrun (it then closes its sessions; their events are lost).
+ */
+final class CoreRouter implements EventSink, ConnectionDirectiveHandler, CommandCallback
+{
+    private GatewayAgent[] agents;
+    private LongArrayList[] buckets;
+
+    void agents(final GatewayAgent[] agents)
+    {
+        this.agents = agents;
+        buckets = new LongArrayList[agents.length];
+        for (int i = 0; i < agents.length; i++)
+        {
+            buckets[i] = new LongArrayList();
+        }
+    }
+
+    /**
+     * @return the index of the gateway thread that holds every connection and session of the user.
+     */
+    static int home(final long userId, final int threads)
+    {
+        if (threads == 1)
+        {
+            return 0;
+        }
+        final long mixed = userId * 0x9E3779B97F4A7C15L;
+        return (int)Long.remainderUnsigned(mixed >>> 16, threads);
+    }
+
+    @Override
+    public void onEvent(
+        final EventType type, final DirectBuffer buffer, final int offset, final int length,
+        final LongArrayList recipients)
+    {
+        final int n = agents.length;
+        boolean firehose = false;
+        for (int i = 0, size = recipients.size(); i < size; i++)
+        {
+            final long recipient = recipients.getLong(i);
+            if (recipient == FIREHOSE)
+            {
+                firehose = true;
+            }
+            else
+            {
+                buckets[home(recipient, n)].addLong(recipient);
+            }
+        }
+        for (int a = 0; a < n; a++)
+        {
+            final GatewayAgent agent = agents[a];
+            final LongArrayList bucket = buckets[a];
+            if (firehose && agent.hasFirehose())
+            {
+                bucket.addLong(FIREHOSE);
+            }
+            if (!bucket.isEmpty())
+            {
+                write(agent, type, buffer, offset, length, bucket);
+                bucket.clear();
+                agent.wake();
+            }
+        }
+    }
+
+    private static void write(
+        final GatewayAgent agent,
+        final EventType type,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final LongArrayList recipients)
+    {
+        final OneToOneRingBuffer inbox = agent.inbox();
+        final MutableDirectBuffer target = inbox.buffer();
+        final int total = recipients.size();
+        for (int from = 0; from < total; from += InboxDescriptor.MAX_RECIPIENTS_PER_MESSAGE)
+        {
+            final int count = Math.min(InboxDescriptor.MAX_RECIPIENTS_PER_MESSAGE, total - from);
+            final int eventOffset = InboxDescriptor.RECIPIENTS_OFFSET + count * Long.BYTES;
+            final int index = inbox.tryClaim(InboxDescriptor.EVENT, eventOffset + length);
+            if (index <= 0)
+            {
+                agent.overrun();
+                return;
+            }
+            target.putInt(index + InboxDescriptor.EVENT_TYPE_OFFSET, type.ordinal());
+            target.putInt(index + InboxDescriptor.RECIPIENT_COUNT_OFFSET, count);
+            for (int i = 0; i < count; i++)
+            {
+                target.putLong(index + InboxDescriptor.RECIPIENTS_OFFSET + i * Long.BYTES, recipients.getLong(from + i));
+            }
+            target.putBytes(index + eventOffset, buffer, offset, length);
+            inbox.commit(index);
+        }
+    }
+
+    @Override
+    public void onResult(final long correlationId, final Result result)
+    {
+        final GatewayAgent agent = agents[GatewayAgent.agentOf(correlationId)];
+        final OneToOneRingBuffer inbox = agent.inbox();
+        final int index = inbox.tryClaim(InboxDescriptor.RESULT, InboxDescriptor.RESULT_LENGTH);
+        if (index <= 0)
+        {
+            agent.overrun();
+            return;
+        }
+        inbox.buffer().putLong(index + InboxDescriptor.CORRELATION_OFFSET, correlationId);
+        inbox.buffer().putInt(index + InboxDescriptor.RESULT_OFFSET, result.ordinal());
+        inbox.commit(index);
+        agent.wake();
+    }
+
+    @Override
+    public void closeConnection(final long userId, final long connectionId, final CloseReason reason)
+    {
+        final GatewayAgent agent = agents[home(userId, agents.length)];
+        final OneToOneRingBuffer inbox = agent.inbox();
+        final int index = inbox.tryClaim(InboxDescriptor.DIRECTIVE, InboxDescriptor.DIRECTIVE_LENGTH);
+        if (index <= 0)
+        {
+            agent.overrun();
+            return;
+        }
+        inbox.buffer().putLong(index + InboxDescriptor.USER_OFFSET, userId);
+        inbox.buffer().putLong(index + InboxDescriptor.CONNECTION_OFFSET, connectionId);
+        inbox.commit(index);
+        agent.wake();
+    }
+}

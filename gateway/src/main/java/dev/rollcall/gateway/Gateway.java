@@ -1,0 +1,182 @@
+package dev.rollcall.gateway;
+
+import dev.rollcall.core.Rollcall;
+import dev.rollcall.core.RollcallContext;
+import dev.rollcall.protocol.ErrorCode;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Rollcall server: a {@link Rollcall} core behind N selector threads speaking the
+ * built-in protocol (docs/protocol.md) or a custom {@link ConnectionHandler}.
+ * <pre>{@code
+ * try (Gateway gateway = Gateway.launch(
+ *     new RollcallContext().journal(ChronicleJournal.open(Path.of("data"))),
+ *     new GatewayContext().authenticator(new HmacTokenAuthenticator(secret))))
+ * {
+ *     ...
+ * }
+ * }</pre>
+ * Thread 0 accepts and spreads new connections over the threads; a connection moves to its
+ * user's home thread when it identifies, so every session of a user lives on one thread and
+ * the core's events are routed to one inbox per thread.
+ */
+public final class Gateway implements AutoCloseable
+{
+    private final GatewayContext ctx;
+    private final Rollcall rollcall;
+    private final ServerSocketChannel server;
+    private final GatewayAgent[] agents;
+    private final AgentRunner[] runners;
+    private final ConnectionLimits limits;
+    private final InetSocketAddress address;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Gateway(final RollcallContext rollcallCtx, final GatewayContext ctx) throws IOException
+    {
+        this.ctx = ctx.conclude();
+        final CoreRouter router = new CoreRouter();
+        rollcallCtx.eventSink(router).connectionDirectiveHandler(router).firehose(true);
+        limits = new ConnectionLimits(ctx.maxConnections(), ctx.maxConnectionsPerAddress());
+        server = ServerSocketChannel.open();
+        GatewayAgent[] created = null;
+        Rollcall core = null;
+        try
+        {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(new InetSocketAddress(ctx.bindAddress(), ctx.port()), 1024);
+            server.configureBlocking(false);
+            address = (InetSocketAddress)server.getLocalAddress();
+            core = Rollcall.launch(rollcallCtx);
+            final AtomicLong connectionIds = new AtomicLong();
+            created = new GatewayAgent[ctx.threads()];
+            for (int i = 0; i < created.length; i++)
+            {
+                created[i] = new GatewayAgent(i, ctx, core, router, limits, connectionIds, i == 0 ? server : null);
+            }
+            for (final GatewayAgent agent : created)
+            {
+                agent.agents(created);
+            }
+            router.agents(created);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            CloseHelper.quietClose(server);
+            CloseHelper.quietClose(core);
+            throw ex;
+        }
+        rollcall = core;
+        agents = created;
+        runners = new AgentRunner[agents.length];
+        for (int i = 0; i < agents.length; i++)
+        {
+            final IdleStrategy idle = null == ctx.idleStrategy() ?
+                new SelectorIdleStrategy(agents[i]) : ctx.idleStrategy().get();
+            runners[i] = new AgentRunner(idle, ctx.errorHandler(), null, agents[i]);
+            final Thread thread = new Thread(runners[i], agents[i].roleName());
+            thread.setDaemon(false);
+            thread.start();
+        }
+    }
+
+    /**
+     * Start the core with the gateway's event routing plugged in (this sets the context's
+     * event sink, directive handler and firehose), then listen.
+     *
+     * @param rollcallCtx the core's settings (journal, grace period, ...).
+     * @param ctx         the gateway's settings.
+     * @return the running gateway.
+     * @throws IOException if the port cannot be bound.
+     */
+    public static Gateway launch(final RollcallContext rollcallCtx, final GatewayContext ctx) throws IOException
+    {
+        return new Gateway(rollcallCtx, ctx);
+    }
+
+    /** @return the address the gateway listens on (with the real port when 0 was asked). */
+    public InetSocketAddress address()
+    {
+        return address;
+    }
+
+    /** @return the port the gateway listens on. */
+    public int port()
+    {
+        return address.getPort();
+    }
+
+    /** @return the core. */
+    public Rollcall rollcall()
+    {
+        return rollcall;
+    }
+
+    /** @return the settings. */
+    public GatewayContext context()
+    {
+        return ctx;
+    }
+
+    /**
+     * @param counter what.
+     * @return its value summed over the threads.
+     */
+    public long counter(final GatewayCounter counter)
+    {
+        long sum = 0;
+        for (final GatewayAgent agent : agents)
+        {
+            sum += agent.counters().get(counter);
+        }
+        return sum;
+    }
+
+    /**
+     * @param code an error or close code.
+     * @return how many times it was sent.
+     */
+    public long errorCount(final ErrorCode code)
+    {
+        long sum = 0;
+        for (final GatewayAgent agent : agents)
+        {
+            sum += agent.counters().errors(code);
+        }
+        return sum;
+    }
+
+    /** @return connections open now (admitted ones). */
+    public int openConnections()
+    {
+        return limits.open();
+    }
+
+    /**
+     * Stop accepting, tell every client the server is going ({@code SERVER_SHUTTING_DOWN},
+     * they may reconnect later or elsewhere), stop the threads, then close the core: it drains
+     * the ring and takes a final snapshot. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        CloseHelper.quietClose(server);
+        for (final AgentRunner runner : runners)
+        {
+            CloseHelper.quietClose(runner);
+        }
+        rollcall.close();
+    }
+}

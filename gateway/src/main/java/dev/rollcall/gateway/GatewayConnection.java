@@ -1,0 +1,347 @@
+package dev.rollcall.gateway;
+
+import dev.rollcall.core.Changes;
+import dev.rollcall.core.Field;
+import dev.rollcall.core.InputType;
+import dev.rollcall.core.PresenceEvent;
+import dev.rollcall.core.Rollcall;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One TCP connection, owned by one {@link GatewayAgent} at a time (it moves once, to its
+ * user's home thread, on {@link #bind}). Buffers are held only while bytes wait: an idle
+ * connection keeps no input or output buffer.
+ */
+final class GatewayConnection implements Connection, EventEndpoint
+{
+    private static final int RESERVE_FOR_GOODBYE = 1024;
+
+    private final long id;
+    private final SocketChannel channel;
+    private final InetSocketAddress remoteAddress;
+    private final GatewayContext ctx;
+    private final Rollcall rollcall;
+    private final ConnectionLimits limits;
+    ConnectionHandler handler;
+    GatewayAgent agent;
+    SelectionKey key;
+
+    private long userId;
+    private boolean events;
+    boolean bindPending;
+    boolean migrating;
+    private boolean suspended;
+    private boolean closing;
+    private boolean closed;
+    private boolean admitted;
+    private boolean refusing;
+    private long lingerDeadline;
+    long timeoutDeadline;
+    ByteBuffer input;
+    ByteBuffer output;
+    boolean dirty;
+    boolean inputPending;
+
+    GatewayConnection(
+        final long id,
+        final SocketChannel channel,
+        final InetSocketAddress remoteAddress,
+        final GatewayContext ctx,
+        final Rollcall rollcall,
+        final ConnectionLimits limits)
+    {
+        this.id = id;
+        this.channel = channel;
+        this.remoteAddress = remoteAddress;
+        this.ctx = ctx;
+        this.rollcall = rollcall;
+        this.limits = limits;
+    }
+
+    SocketChannel channel()
+    {
+        return channel;
+    }
+
+    void admitted(final boolean admitted)
+    {
+        this.admitted = admitted;
+    }
+
+    boolean events()
+    {
+        return events;
+    }
+
+    boolean isSuspended()
+    {
+        return suspended;
+    }
+
+    boolean isClosing()
+    {
+        return closing;
+    }
+
+    long lingerDeadline()
+    {
+        return lingerDeadline;
+    }
+
+    @Override
+    public long id()
+    {
+        return id;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress()
+    {
+        return remoteAddress;
+    }
+
+    @Override
+    public long userId()
+    {
+        return userId;
+    }
+
+    @Override
+    public long nowMs()
+    {
+        return agent.nowMs();
+    }
+
+    @Override
+    public GatewayContext context()
+    {
+        return ctx;
+    }
+
+    @Override
+    public Rollcall rollcall()
+    {
+        return rollcall;
+    }
+
+    @Override
+    public boolean isClosed()
+    {
+        return closing || closed;
+    }
+
+    @Override
+    public boolean send(final ByteBuffer bytes)
+    {
+        if (closed || (closing && !refusing))
+        {
+            return false;
+        }
+        final int length = bytes.remaining();
+        final int queued = null == output ? 0 : output.position();
+        final int limit = ctx.maxOutboundBytes() + (refusing ? RESERVE_FOR_GOODBYE : 0);
+        if ((long)queued + length > limit)
+        {
+            if (!refusing)
+            {
+                agent.counters().increment(GatewayCounter.SLOW_CONSUMERS);
+                refuse(Refusal.SLOW_CONSUMER);
+            }
+            return false;
+        }
+        ensureOutput(queued + length);
+        output.put(bytes);
+        if (!dirty)
+        {
+            dirty = true;
+            agent.markDirty(this);
+        }
+        return true;
+    }
+
+    private void ensureOutput(final int required)
+    {
+        if (null == output)
+        {
+            output = agent.acquireBuffer(required);
+        }
+        else if (output.capacity() < required)
+        {
+            final int capacity = Math.min(
+                Math.max(required, output.capacity() * 2), ctx.maxOutboundBytes() + RESERVE_FOR_GOODBYE);
+            final ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(capacity, required));
+            output.flip();
+            bigger.put(output);
+            agent.releaseBuffer(output);
+            output = bigger;
+        }
+    }
+
+    /**
+     * Tell the handler why, then close.
+     */
+    void refuse(final Refusal refusal)
+    {
+        if (refusing || closed)
+        {
+            return;
+        }
+        refusing = true;
+        agent.callRefused(this, refusal);
+        close();
+    }
+
+    @Override
+    public void close()
+    {
+        if (closing || closed)
+        {
+            return;
+        }
+        closing = true;
+        suspended = true;
+        lingerDeadline = agent.nowMs() + ctx.lingerMs();
+        if (!dirty)
+        {
+            agent.markDirty(this);
+        }
+    }
+
+    /**
+     * Close the socket and notify the handler (once).
+     */
+    void closeChannel()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        closing = true;
+        if (null != key)
+        {
+            key.cancel();
+        }
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignore)
+        {
+            // closing anyway
+        }
+        if (admitted)
+        {
+            limits.release(remoteAddress.getAddress());
+        }
+        if (null != output)
+        {
+            agent.releaseBuffer(output);
+            output = null;
+        }
+        input = null;
+    }
+
+    boolean isChannelClosed()
+    {
+        return closed;
+    }
+
+    @Override
+    public void timeout(final long delayMs)
+    {
+        timeoutDeadline = delayMs <= 0 ? 0 : agent.nowMs() + delayMs;
+    }
+
+    @Override
+    public void suspendInput(final boolean suspended)
+    {
+        if (closing || closed)
+        {
+            return;
+        }
+        this.suspended = suspended;
+        if (!migrating && !bindPending)
+        {
+            agent.interestChanged(this);
+        }
+    }
+
+    @Override
+    public void bind(final long userId, final boolean events)
+    {
+        if (userId <= 0)
+        {
+            throw new IllegalArgumentException("userId must be > 0: " + userId);
+        }
+        if (this.userId != 0)
+        {
+            throw new IllegalStateException("already bound to " + this.userId);
+        }
+        this.userId = userId;
+        this.events = events;
+        bindPending = true;
+    }
+
+    @Override
+    public void connectUser(final long connectionId, final long tag)
+    {
+        requireBound();
+        rollcall.connectUser(userId, connectionId, agent.router(), agent.correlate(this, tag));
+    }
+
+    @Override
+    public void connectionLost(final long connectionId)
+    {
+        requireBound();
+        rollcall.connectionLost(userId, connectionId, null, 0);
+    }
+
+    @Override
+    public void update(final Field.Group group, final Changes changes, final String reason, final long tag)
+    {
+        requireBound();
+        rollcall.update(group, userId, changes, reason, agent.router(), agent.correlate(this, tag));
+    }
+
+    @Override
+    public void subscription(final int type, final long targetId, final long tag)
+    {
+        requireBound();
+        final boolean lobby = type == InputType.SUBSCRIBE_LOBBY || type == InputType.UNSUBSCRIBE_LOBBY;
+        if (!lobby && type != InputType.SUBSCRIBE_CLIENT && type != InputType.UNSUBSCRIBE_CLIENT)
+        {
+            throw new IllegalArgumentException("not a subscription type: " + type);
+        }
+        rollcall.subscription(type, userId, lobby ? 0 : targetId, lobby ? targetId : 0,
+            agent.router(), agent.correlate(this, tag));
+    }
+
+    private void requireBound()
+    {
+        if (userId == 0 || bindPending || migrating)
+        {
+            throw new IllegalStateException("bind the connection first and wait for onBound");
+        }
+    }
+
+    @Override
+    public void onEvent(final PresenceEvent event)
+    {
+        if (!closing && !closed)
+        {
+            agent.callEvent(this, event);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "connection " + id + " from " + remoteAddress + (userId == 0 ? "" : " (user " + userId + ")");
+    }
+}

@@ -1,0 +1,44 @@
+package dev.rollcall.gateway;
+
+/**
+ * What the gateway counts ({@link Gateway#counter}).
+ */
+public enum GatewayCounter
+{
+    /** Connections accepted (admitted or refused). */
+    CONNECTIONS_ACCEPTED,
+    /** Connections refused by a connection limit. */
+    CONNECTIONS_REFUSED,
+    /** Connections closed, for any reason. */
+    CONNECTIONS_CLOSED,
+    /** Connections open now. */
+    CONNECTIONS_OPEN,
+    /** Slow consumers closed. */
+    SLOW_CONSUMERS,
+    /** Connections moved to their user's home thread. */
+    MIGRATIONS,
+    /** Bytes read from sockets. */
+    BYTES_READ,
+    /** Bytes written to sockets. */
+    BYTES_WRITTEN,
+    /** Socket write calls (bytes written / write calls = batching). */
+    WRITE_CALLS,
+    /** Events handed from the core to a gateway thread. */
+    EVENTS_ROUTED,
+    /** Times a thread's inbox from the core overflowed (its sessions are closed). */
+    INBOX_OVERRUNS,
+    /** Exceptions thrown by handlers (the connection is closed). */
+    HANDLER_ERRORS,
+    /** Frames received by the built-in protocol. */
+    FRAMES_RECEIVED,
+    /** Events dispatched to sessions by the built-in protocol. */
+    EVENTS_DISPATCHED,
+    /** Sessions identified. */
+    IDENTIFIES,
+    /** Sessions resumed. */
+    RESUMES,
+    /** Resumes refused with INVALID_SESSION. */
+    INVALID_SESSIONS,
+    /** Protocol errors sent (see {@link Gateway#errorCount}). */
+    PROTOCOL_ERRORS
+}

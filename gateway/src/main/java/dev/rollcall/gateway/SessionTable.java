@@ -1,0 +1,179 @@
+package dev.rollcall.gateway;
+
+import dev.rollcall.core.PresenceEvent;
+import dev.rollcall.protocol.ErrorCode;
+import dev.rollcall.protocol.FrameWriter;
+import dev.rollcall.protocol.Presence;
+import dev.rollcall.protocol.Protocol;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The built-in protocol's sessions on one gateway thread (the home thread of their users):
+ * creation with unguessable ids, lookup for resume, expiry after the resume window, and the
+ * DISPATCH encoding shared by every session that receives the same event.
+ */
+final class SessionTable
+{
+    private static final long EXPIRY_SCAN_MS = 250;
+
+    private final GatewayAgent agent;
+    private final Long2ObjectHashMap<Session> byId = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<Session> byConnection = new Long2ObjectHashMap<>();
+    private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
+    private final List<Session> scratch = new ArrayList<>();
+    private final ByteBuffer frame = ByteBuffer.allocate(Protocol.MAX_SERVER_FRAME_SIZE);
+    private final FrameWriter writer = new FrameWriter(frame);
+    private final Presence presence = new Presence();
+    private PresenceEvent encodedEvent;
+    private long encodedGeneration = -1;
+    private int encodedLength;
+    private long nextExpiryScan;
+
+    SessionTable(final GatewayAgent agent)
+    {
+        this.agent = agent;
+    }
+
+    int size()
+    {
+        return byId.size();
+    }
+
+    Session create(final long userId, final long connectionId, final int shardId, final int shardCount)
+    {
+        long sessionId;
+        do
+        {
+            sessionId = random.nextLong() & Long.MAX_VALUE;
+        }
+        while (sessionId == 0 || byId.containsKey(sessionId));
+        final GatewayContext ctx = agent.context();
+        final Session session = new Session(
+            this, sessionId, userId, connectionId, shardId, shardCount,
+            ctx.sessionBufferEvents(), ctx.sessionBufferBytes());
+        byId.put(sessionId, session);
+        byConnection.put(connectionId, session);
+        agent.register(userId, session);
+        if (null != session.firehoseEndpoint())
+        {
+            agent.registerFirehose(session.firehoseEndpoint());
+        }
+        return session;
+    }
+
+    Session get(final long sessionId)
+    {
+        return byId.get(sessionId);
+    }
+
+    void destroy(final Session session)
+    {
+        if (!session.isValid())
+        {
+            return;
+        }
+        session.invalidate();
+        byId.remove(session.sessionId);
+        byConnection.remove(session.connectionId);
+        agent.unregister(session.userId, session);
+        if (null != session.firehoseEndpoint())
+        {
+            agent.unregisterFirehose(session.firehoseEndpoint());
+        }
+    }
+
+    private long resumeWindowMs()
+    {
+        final long configured = agent.context().resumeWindowMs();
+        return configured >= 0 ? configured : agent.rollcall().context().gracePeriodMs();
+    }
+
+    /**
+     * Destroy sessions detached for longer than the resume window.
+     */
+    void expire(final long now)
+    {
+        if (now < nextExpiryScan || byId.isEmpty())
+        {
+            return;
+        }
+        nextExpiryScan = now + EXPIRY_SCAN_MS;
+        final long window = resumeWindowMs();
+        scratch.clear();
+        for (final Session session : byId.values())
+        {
+            if (null == session.attached() && now - session.detachedAt() >= window)
+            {
+                scratch.add(session);
+            }
+        }
+        for (int i = 0, n = scratch.size(); i < n; i++)
+        {
+            destroy(scratch.get(i));
+        }
+        scratch.clear();
+    }
+
+    /**
+     * The core destroyed the user on purpose: its session for that connection ends, and the
+     * connection attached to it is closed with DISCONNECTED_BY_SERVER.
+     */
+    void onDisconnectedByServer(final long userId, final long connectionId)
+    {
+        final Session session = byConnection.get(connectionId);
+        if (null == session || session.userId != userId)
+        {
+            return;
+        }
+        final BinaryProtocolHandler handler = session.attached();
+        destroy(session);
+        if (null != handler)
+        {
+            handler.fail(0, ErrorCode.DISCONNECTED_BY_SERVER, "disconnected by the server");
+        }
+    }
+
+    void invalidateAll()
+    {
+        scratch.clear();
+        scratch.addAll(byId.values());
+        for (int i = 0, n = scratch.size(); i < n; i++)
+        {
+            destroy(scratch.get(i));
+        }
+        scratch.clear();
+    }
+
+    /**
+     * The DISPATCH frame for an event, encoded once per event and per thread; only the seq
+     * differs between the sessions that receive it.
+     *
+     * @return a buffer holding the frame between position and limit.
+     */
+    ByteBuffer encodeDispatch(final long seq, final PresenceEvent event)
+    {
+        final long generation = agent.eventGeneration();
+        if (event != encodedEvent || generation != encodedGeneration)
+        {
+            frame.clear();
+            PresenceMapping.toWire(event.changes(), presence);
+            encodedLength = writer.dispatch(seq, event.type().ordinal(), event.userId(), event.updateId(),
+                event.lobbyId(), event.time(), event.reason(), presence);
+            encodedEvent = event;
+            encodedGeneration = generation;
+        }
+        else
+        {
+            frame.putLong(ResumeBuffer.SEQ_OFFSET, Long.reverseBytes(seq));
+        }
+        agent.counters().increment(GatewayCounter.EVENTS_DISPATCHED);
+        frame.limit(encodedLength).position(0);
+        return frame;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.rollcall.gateway.cli;
+
+import dev.rollcall.core.RollcallContext;
+import dev.rollcall.gateway.Gateway;
+import dev.rollcall.gateway.GatewayContext;
+import dev.rollcall.gateway.auth.HmacTokenAuthenticator;
+import dev.rollcall.gateway.auth.SecretException;
+import dev.rollcall.gateway.auth.Secrets;
+import dev.rollcall.journal.ChronicleJournal;
+import dev.rollcall.journal.Durability;
+import dev.rollcall.journal.JournalSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code rollcall serve}: the server on embedded defaults — journal in {@code ./data}, the
+ * gateway on 127.0.0.1:{@value GatewayContext#DEFAULT_PORT}. Recovers an existing journal.
+ * The token secret comes from {@code --secret-file}, else {@code ROLLCALL_SECRET}, else
+ * {@code <data>/secret} (created with a random secret on first start). SIGTERM or Ctrl-C
+ * closes it gracefully (clients told to reconnect later, ring drained, final snapshot) and
+ * the process exits 0.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Runs the Rollcall server: the core, its journal and the gateway.")
+public final class ServeCommand implements Callable<Integer>
+{
+    static final String SECRET_FILE = "secret";
+
+    private static volatile int exitStatus;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
+        description = "Journal directory (default: ${DEFAULT-VALUE}).")
+    private Path data;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+        description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    private String bind;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + GatewayContext.DEFAULT_PORT,
+        description = "TCP port (default: ${DEFAULT-VALUE}; 0 for any free port).")
+    private int port;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Gateway selector threads (default: the number of cores).")
+    private Integer threads;
+
+    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "300s",
+        description = "Grace period after a user's last connection drops (default: ${DEFAULT-VALUE}).")
+    private String grace;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "30s",
+        description = "Heartbeat interval told to clients (default: ${DEFAULT-VALUE}).")
+    private String heartbeat;
+
+    @Option(names = "--secret-file", paramLabel = "PATH", description = "File holding the token secret.")
+    private Path secretFile;
+
+    @Option(names = "--sync", description = "Sync the journal to disk after every batch (slower; survives power loss).")
+    private boolean sync;
+
+    @Override
+    public Integer call()
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final long graceMs = TokenCommand.parseTtlMs(grace);
+        final long heartbeatMs = TokenCommand.parseTtlMs(heartbeat);
+        if (graceMs <= 0 || heartbeatMs <= 0 || heartbeatMs > Integer.MAX_VALUE)
+        {
+            err.println("serve: bad --grace or --heartbeat: use a positive number with s, m, h or d (e.g. 30s, 5m)");
+            return TokenCommand.EXIT_USAGE;
+        }
+        final byte[] secret;
+        try
+        {
+            Files.createDirectories(data);
+            secret = loadOrCreateSecret(secretFile, data, System::getenv);
+        }
+        catch (final IOException | SecretException ex)
+        {
+            err.println("serve: " + ex.getMessage());
+            return TokenCommand.EXIT_USAGE;
+        }
+
+        final JournalSettings journal = new JournalSettings(data.resolve("journal"));
+        if (sync)
+        {
+            journal.durability(Durability.SYNC_BATCH);
+        }
+        final GatewayContext ctx = new GatewayContext()
+            .bindAddress(bind)
+            .port(port)
+            .heartbeatIntervalMs((int)heartbeatMs)
+            .authenticator(new HmacTokenAuthenticator(secret));
+        if (null != threads)
+        {
+            ctx.threads(threads);
+        }
+        final Gateway gateway;
+        try
+        {
+            gateway = Gateway.launch(
+                new RollcallContext().gracePeriodMs(graceMs).journal(ChronicleJournal.open(journal)), ctx);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            err.println("serve: cannot start: " + ex.getMessage());
+            return 1;
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            gateway.close();
+            stopped.countDown();
+            out.println("rollcall: stopped");
+            out.flush();
+            Runtime.getRuntime().halt(exitStatus);
+        }, "rollcall-shutdown"));
+        out.println("rollcall: listening on " + gateway.address().getHostString() + ":" + gateway.port() +
+            " (protocol v1, journal " + data.resolve("journal") + ", " + ctx.threads() + " gateway threads, " +
+            gateway.rollcall().listClientIds().length + " clients recovered)");
+        out.flush();
+        try
+        {
+            stopped.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /**
+     * The secret: the given file, else {@code ROLLCALL_SECRET}, else {@code <data>/secret},
+     * written with a new random secret (owner-only permissions where supported) if absent.
+     */
+    static byte[] loadOrCreateSecret(final Path secretFile, final Path data, final java.util.function.Function<String, String> env)
+        throws IOException
+    {
+        if (null != secretFile || null != env.apply(Secrets.ENV_VAR))
+        {
+            return Secrets.load(secretFile, env);
+        }
+        final Path file = data.resolve(SECRET_FILE);
+        if (!Files.exists(file))
+        {
+            final Path temporary = data.resolve(SECRET_FILE + ".tmp");
+            Files.writeString(temporary, Secrets.generate() + "\n");
+            try
+            {
+                Files.setPosixFilePermissions(temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+            catch (final UnsupportedOperationException ignore)
+            {
+                // not a POSIX file system
+            }
+            Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return Secrets.load(file, env);
+    }
+
+    /**
+     * @param status the exit status the shutdown hook ends the process with.
+     */
+    static void exitStatus(final int status)
+    {
+        exitStatus = status;
+    }
+}

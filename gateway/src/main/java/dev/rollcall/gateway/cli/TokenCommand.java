@@ -1,0 +1,213 @@
+package dev.rollcall.gateway.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+import dev.rollcall.gateway.auth.HmacTokens;
+import dev.rollcall.gateway.auth.Role;
+import dev.rollcall.gateway.auth.SecretException;
+import dev.rollcall.gateway.auth.Secrets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rollcall token}: mints an HMAC token for a user (or a service) with the server's secret,
+ * or generates a new secret.
+ * <pre>
+ *   rollcall token --user ID [--ttl 24h] [--service] [--secret-file PATH]
+ *   rollcall token --new-secret
+ * </pre>
+ * Prints one line on stdout and exits 0; on an error prints a message on stderr and exits 2.
+ */
+@Command(
+    name = "token",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Mints a signed token for a user, using the secret from --secret-file or ROLLCALL_SECRET.",
+        "With --new-secret, prints a freshly generated secret instead." })
+public final class TokenCommand implements Callable<Integer>
+{
+    static final int EXIT_OK = 0;
+    static final int EXIT_USAGE = 2;
+
+    private static final long MS_PER_SECOND = 1000L;
+
+    private final Function<String, String> env;
+    private final LongSupplier clock;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--user", paramLabel = "ID", description = "The user id (> 0) the token names.")
+    private String user;
+
+    @Option(
+        names = "--ttl",
+        paramLabel = "DURATION",
+        defaultValue = "24h",
+        description = "How long the token is valid: a positive number with s, m, h or d (default: ${DEFAULT-VALUE}).")
+    private String ttl;
+
+    @Option(names = "--service", description = "Mint a service token (may open firehose shards).")
+    private boolean service;
+
+    @Option(names = "--secret-file", paramLabel = "PATH", description = "Read the secret from this file instead of ROLLCALL_SECRET.")
+    private Path secretFile;
+
+    @Option(names = "--new-secret", description = "Print a newly generated random secret and exit.")
+    private boolean newSecret;
+
+    /**
+     * Creates the command using the process environment and the system clock.
+     */
+    public TokenCommand()
+    {
+        this(System::getenv, System::currentTimeMillis);
+    }
+
+    TokenCommand(final Function<String, String> env, final LongSupplier clock)
+    {
+        this.env = Objects.requireNonNull(env, "env");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Runs the command.
+     *
+     * @return {@code 0} on success, {@code 2} on a usage or configuration error.
+     */
+    @Override
+    public Integer call()
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        try
+        {
+            return run(out, err);
+        }
+        finally
+        {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int run(final PrintWriter out, final PrintWriter err)
+    {
+        if (newSecret)
+        {
+            out.println(Secrets.generate());
+            return EXIT_OK;
+        }
+        if (user == null)
+        {
+            return fail(err, "missing --user ID (a user id > 0)");
+        }
+        final long userId = parseUserId(user);
+        if (userId <= 0)
+        {
+            return fail(err, "bad --user '" + user + "': expected a user id > 0");
+        }
+        final long ttlMs = parseTtlMs(ttl);
+        if (ttlMs <= 0)
+        {
+            return fail(err, "bad --ttl '" + ttl + "': expected a positive number followed by s, m, h or d (e.g. 30m, 24h, 7d)");
+        }
+        final long now = clock.getAsLong();
+        if (ttlMs > Long.MAX_VALUE - now)
+        {
+            return fail(err, "bad --ttl '" + ttl + "': too long");
+        }
+
+        final byte[] secret;
+        try
+        {
+            secret = Secrets.load(secretFile, env);
+        }
+        catch (final SecretException ex)
+        {
+            return fail(err, ex.getMessage());
+        }
+        final String token = new HmacTokens(secret).mint(userId, service ? Role.SERVICE : Role.USER, now + ttlMs);
+        out.println(token);
+        return EXIT_OK;
+    }
+
+    private int fail(final PrintWriter err, final String message)
+    {
+        err.println("rollcall token: " + message);
+        return EXIT_USAGE;
+    }
+
+    /**
+     * @return the user id, or {@code 0} if the text is not a decimal {@code long}.
+     */
+    static long parseUserId(final String text)
+    {
+        try
+        {
+            return Long.parseLong(text.strip());
+        }
+        catch (final NumberFormatException ex)
+        {
+            return 0;
+        }
+    }
+
+    /**
+     * Parses {@code <digits><unit>} with unit {@code s}, {@code m}, {@code h} or {@code d}.
+     *
+     * @return the duration in milliseconds, or {@code -1} if the text is not a positive duration
+     * or overflows.
+     */
+    static long parseTtlMs(final String text)
+    {
+        if (text == null || text.length() < 2)
+        {
+            return -1;
+        }
+        final long unitMs;
+        switch (text.charAt(text.length() - 1))
+        {
+            case 's':
+                unitMs = MS_PER_SECOND;
+                break;
+            case 'm':
+                unitMs = 60 * MS_PER_SECOND;
+                break;
+            case 'h':
+                unitMs = 3600 * MS_PER_SECOND;
+                break;
+            case 'd':
+                unitMs = 24 * 3600 * MS_PER_SECOND;
+                break;
+            default:
+                return -1;
+        }
+        long amount = 0;
+        for (int i = 0; i < text.length() - 1; i++)
+        {
+            final char c = text.charAt(i);
+            if (c < '0' || c > '9')
+            {
+                return -1;
+            }
+            if (amount > (Long.MAX_VALUE - (c - '0')) / 10)
+            {
+                return -1;
+            }
+            amount = amount * 10 + (c - '0');
+        }
+        if (amount == 0 || amount > Long.MAX_VALUE / unitMs)
+        {
+            return -1;
+        }
+        return amount * unitMs;
+    }
+}

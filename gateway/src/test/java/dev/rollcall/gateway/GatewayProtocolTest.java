@@ -1,0 +1,116 @@
+package dev.rollcall.gateway;
+
+import dev.rollcall.protocol.ClientView;
+import dev.rollcall.protocol.CommandResult;
+import dev.rollcall.protocol.EventKind;
+import dev.rollcall.protocol.Presence;
+import dev.rollcall.protocol.Protocol;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GatewayProtocolTest
+{
+    private TestGateway server;
+
+    @BeforeEach
+    void start() throws Exception
+    {
+        server = new TestGateway();
+    }
+
+    @AfterEach
+    void stop()
+    {
+        server.close();
+        assertThat(server.errors).isEmpty();
+    }
+
+    @Test
+    void shouldSendHelloThenReadyAfterIdentify() throws Exception
+    {
+        try (RawClient client = new RawClient(server.address()))
+        {
+            final RawClient.Hello hello = client.next(RawClient.Hello.class);
+            assertThat(hello.version()).isEqualTo(Protocol.VERSION);
+            assertThat(hello.maxFrameSize()).isEqualTo(4096);
+            client.writer().identify(Protocol.VERSION, TestGateway.token(42), new Presence().status(Presence.Status.IDLE),
+                false, 0, 0);
+            client.flush();
+            final RawClient.Ready ready = client.next(RawClient.Ready.class);
+            assertThat(ready.userId()).isEqualTo(42);
+            assertThat(ready.sessionId()).isPositive();
+            assertThat(ready.seq()).isZero();
+            assertThat(server.gateway.rollcall().getClient(42).status()).isEqualTo(dev.rollcall.core.Status.IDLE);
+        }
+    }
+
+    @Test
+    void shouldFanOutUpdatesToSubscribersAndAnswerQueries() throws Exception
+    {
+        try (RawClient watcher = server.identify(1, new Presence());
+             RawClient player = server.identify(2, new Presence()))
+        {
+            watcher.writer().subscribe(7, new long[] {2}, 1, new long[] {5}, 1);
+            watcher.flush();
+            assertThat(watcher.next(RawClient.ResultFrame.class)).isEqualTo(
+                new RawClient.ResultFrame(7, CommandResult.APPLIED.ordinal()));
+
+            player.writer().update(9, Protocol.GROUP_STANDARD, "afk", new Presence().afk(true).attribute("map", "dune"));
+            player.flush();
+            assertThat(player.next(RawClient.ResultFrame.class)).isEqualTo(
+                new RawClient.ResultFrame(9, CommandResult.APPLIED.ordinal()));
+
+            final RawClient.Dispatch dispatch = watcher.next(RawClient.Dispatch.class);
+            assertThat(dispatch.seq()).isEqualTo(1);
+            assertThat(dispatch.kind()).isEqualTo(EventKind.CLIENT_UPDATED.ordinal());
+            assertThat(dispatch.userId()).isEqualTo(2);
+            assertThat(dispatch.reason()).isEqualTo("afk");
+            assertThat(dispatch.changes()).isEqualTo(new Presence().afk(true).attribute("map", "dune"));
+
+            player.writer().update(10, Protocol.GROUP_LOBBY, "join", new Presence().lobbyId(5).ready(true));
+            player.flush();
+            player.next(RawClient.ResultFrame.class);
+            final RawClient.Dispatch joined = watcher.next(RawClient.Dispatch.class);
+            final RawClient.Dispatch second = watcher.next(RawClient.Dispatch.class);
+            assertThat(java.util.List.of(joined.kind(), second.kind())).containsExactlyInAnyOrder(
+                EventKind.CLIENT_UPDATED.ordinal(), EventKind.JOINED_LOBBY.ordinal());
+            assertThat(second.seq()).isEqualTo(joined.seq() + 1);
+
+            watcher.writer().getClients(3, new long[] {2, 99}, 2);
+            watcher.flush();
+            final RawClient.Clients clients = watcher.next(RawClient.Clients.class);
+            assertThat(clients.requestId()).isEqualTo(3);
+            final ClientView two = clients.clients().get(0);
+            assertThat(two.present()).isTrue();
+            assertThat(two.connected()).isTrue();
+            assertThat(two.state().afk()).isTrue();
+            assertThat(two.state().lobbyId()).isEqualTo(5);
+            assertThat(clients.clients().get(1).present()).isFalse();
+
+            watcher.writer().listClientIds(4, 0, 1);
+            watcher.flush();
+            final RawClient.ClientIds page = watcher.next(RawClient.ClientIds.class);
+            assertThat(page.ids()).containsExactly(1);
+            assertThat(page.nextCursor()).isEqualTo(1);
+            watcher.writer().listClientIds(5, 1, 10);
+            watcher.flush();
+            final RawClient.ClientIds rest = watcher.next(RawClient.ClientIds.class);
+            assertThat(rest.ids()).containsExactly(2);
+            assertThat(rest.nextCursor()).isZero();
+        }
+    }
+
+    @Test
+    void shouldAnswerHeartbeatsWithTheSessionSeq() throws Exception
+    {
+        try (RawClient client = server.identify(5, new Presence()))
+        {
+            client.writer().heartbeat(0);
+            client.flush();
+            assertThat(client.next(RawClient.HeartbeatAck.class).seq()).isZero();
+        }
+    }
+}

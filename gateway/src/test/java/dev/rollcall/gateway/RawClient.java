@@ -1,0 +1,303 @@
+package dev.rollcall.gateway;
+
+import dev.rollcall.protocol.ClientView;
+import dev.rollcall.protocol.FrameSplitter;
+import dev.rollcall.protocol.FrameWriter;
+import dev.rollcall.protocol.Presence;
+import dev.rollcall.protocol.ProtocolException;
+import dev.rollcall.protocol.ServerFrameAdapter;
+import dev.rollcall.protocol.ServerFrameHandler;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A test client speaking the wire protocol by hand: sends any frame or raw bytes, and
+ * decodes what the server sends into records read by a background thread.
+ */
+final class RawClient implements AutoCloseable
+{
+    sealed interface Frame permits Hello, Ready, HeartbeatAck, Resumed, InvalidSession, ResultFrame, ErrorFrame,
+        Dispatch, CloseFrame, Clients, ClientIds, Eof
+    {
+    }
+
+    record Hello(int version, int heartbeatIntervalMs, int maxFrameSize, int rateLimitCommands, int rateLimitWindowMs,
+        int identifyTimeoutMs) implements Frame
+    {
+    }
+
+    record Ready(long sessionId, long userId, long seq) implements Frame
+    {
+    }
+
+    record HeartbeatAck(long seq) implements Frame
+    {
+    }
+
+    record Resumed(long seq) implements Frame
+    {
+    }
+
+    record InvalidSession(boolean resumable) implements Frame
+    {
+    }
+
+    record ResultFrame(long requestId, int result) implements Frame
+    {
+    }
+
+    record ErrorFrame(long requestId, int code, String message) implements Frame
+    {
+    }
+
+    record Dispatch(long seq, int kind, long userId, long updateId, long lobbyId, long time, String reason,
+        Presence changes) implements Frame
+    {
+    }
+
+    record CloseFrame(int code, String message) implements Frame
+    {
+    }
+
+    record Clients(long requestId, List<ClientView> clients) implements Frame
+    {
+    }
+
+    record ClientIds(long requestId, long nextCursor, long[] ids) implements Frame
+    {
+    }
+
+    /** The server closed the connection (or the read failed). */
+    record Eof() implements Frame
+    {
+    }
+
+    private final SocketChannel channel;
+    private final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    private final ByteBuffer out = ByteBuffer.allocate(1 << 20);
+    private final FrameWriter writer = new FrameWriter(out);
+    private final Thread reader;
+
+    RawClient(final InetSocketAddress address) throws IOException
+    {
+        channel = SocketChannel.open(address);
+        reader = new Thread(this::readLoop, "raw-client-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void readLoop()
+    {
+        final ByteBuffer in = ByteBuffer.allocate(2 << 20);
+        final ServerFrameAdapter adapter = new ServerFrameAdapter(new Decoder());
+        try
+        {
+            while (true)
+            {
+                if (channel.read(in) < 0)
+                {
+                    break;
+                }
+                in.flip();
+                int length;
+                while ((length = FrameSplitter.nextFrame(in, 2 << 20)) > 0)
+                {
+                    adapter.decode(in, length);
+                }
+                in.compact();
+            }
+        }
+        catch (final IOException | ProtocolException ex)
+        {
+            // end of stream
+        }
+        frames.add(new Eof());
+    }
+
+    /** @return the writer, cleared: write one or more frames, then {@link #flush()}. */
+    FrameWriter writer()
+    {
+        return writer;
+    }
+
+    /** Send what the writer holds. */
+    RawClient flush() throws IOException
+    {
+        out.flip();
+        while (out.hasRemaining())
+        {
+            channel.write(out);
+        }
+        out.clear();
+        return this;
+    }
+
+    /** Send raw bytes. */
+    RawClient sendRaw(final byte[] bytes) throws IOException
+    {
+        final ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining())
+        {
+            channel.write(buffer);
+        }
+        return this;
+    }
+
+    /**
+     * @return the next frame, or fail after 10 s.
+     */
+    Frame next() throws InterruptedException
+    {
+        final Frame frame = frames.poll(10, TimeUnit.SECONDS);
+        if (null == frame)
+        {
+            throw new AssertionError("no frame from the server within 10 s");
+        }
+        return frame;
+    }
+
+    /**
+     * @return the next frame of the type, skipping others (e.g. dispatches), or fail after 10 s.
+     */
+    <T extends Frame> T next(final Class<T> type) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        final List<Frame> skipped = new ArrayList<>();
+        while (true)
+        {
+            final Frame frame = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (null == frame)
+            {
+                throw new AssertionError("no " + type.getSimpleName() + " within 10 s; skipped " + skipped);
+            }
+            if (type.isInstance(frame))
+            {
+                return type.cast(frame);
+            }
+            if (frame instanceof Eof)
+            {
+                throw new AssertionError("connection closed before a " + type.getSimpleName() + "; skipped " + skipped);
+            }
+            skipped.add(frame);
+        }
+    }
+
+    /** @return frames received so far and not taken. */
+    List<Frame> drain()
+    {
+        final List<Frame> list = new ArrayList<>();
+        frames.drainTo(list);
+        return list;
+    }
+
+    /** Read until the server closes; @return every frame before the end. */
+    List<Frame> untilClosed() throws InterruptedException
+    {
+        final List<Frame> list = new ArrayList<>();
+        while (true)
+        {
+            final Frame frame = next();
+            if (frame instanceof Eof)
+            {
+                return list;
+            }
+            list.add(frame);
+        }
+    }
+
+    SocketChannel channel()
+    {
+        return channel;
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        channel.close();
+    }
+
+    private final class Decoder implements ServerFrameHandler
+    {
+        @Override
+        public void onHello(final int protocolVersion, final int heartbeatIntervalMs, final int maxFrameSize,
+            final int rateLimitCommands, final int rateLimitWindowMs, final int identifyTimeoutMs)
+        {
+            frames.add(new Hello(protocolVersion, heartbeatIntervalMs, maxFrameSize, rateLimitCommands,
+                rateLimitWindowMs, identifyTimeoutMs));
+        }
+
+        @Override
+        public void onReady(final long sessionId, final long userId, final long seq)
+        {
+            frames.add(new Ready(sessionId, userId, seq));
+        }
+
+        @Override
+        public void onHeartbeatAck(final long seq)
+        {
+            frames.add(new HeartbeatAck(seq));
+        }
+
+        @Override
+        public void onResumed(final long seq)
+        {
+            frames.add(new Resumed(seq));
+        }
+
+        @Override
+        public void onInvalidSession(final boolean resumable)
+        {
+            frames.add(new InvalidSession(resumable));
+        }
+
+        @Override
+        public void onResult(final long requestId, final int resultCode)
+        {
+            frames.add(new ResultFrame(requestId, resultCode));
+        }
+
+        @Override
+        public void onError(final long requestId, final int code, final String message)
+        {
+            frames.add(new ErrorFrame(requestId, code, message));
+        }
+
+        @Override
+        public void onDispatch(final long seq, final int eventKind, final long userId, final long updateId,
+            final long lobbyId, final long time, final String reason, final Presence changes)
+        {
+            frames.add(new Dispatch(seq, eventKind, userId, updateId, lobbyId, time, reason,
+                new Presence().copyFrom(changes)));
+        }
+
+        @Override
+        public void onClose(final int code, final String message)
+        {
+            frames.add(new CloseFrame(code, message));
+        }
+
+        @Override
+        public void onClients(final long requestId, final ClientView[] clients, final int count)
+        {
+            final List<ClientView> copies = new ArrayList<>();
+            for (int i = 0; i < count; i++)
+            {
+                copies.add(new ClientView().copyFrom(clients[i]));
+            }
+            frames.add(new Clients(requestId, copies));
+        }
+
+        @Override
+        public void onClientIds(final long requestId, final long nextCursor, final long[] ids, final int count)
+        {
+            frames.add(new ClientIds(requestId, nextCursor, java.util.Arrays.copyOf(ids, count)));
+        }
+    }
+}

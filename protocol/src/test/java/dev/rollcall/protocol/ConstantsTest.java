@@ -1,0 +1,56 @@
+package dev.rollcall.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ConstantsTest
+{
+    @Test
+    void shouldMatchTheErrorCodeTable()
+    {
+        assertThat(ErrorCode.values()).hasSize(21);
+        for (final ErrorCode code : ErrorCode.values())
+        {
+            assertThat(ErrorCode.fromCode(code.code())).isSameAs(code);
+            assertThat(code.closes()).isEqualTo(code != ErrorCode.PRESENCE_REFUSED);
+        }
+        assertThat(ErrorCode.MALFORMED_FRAME.code()).isEqualTo(4002);
+        assertThat(ErrorCode.SLOW_CONSUMER.code()).isEqualTo(4017);
+        assertThat(ErrorCode.PRESENCE_REFUSED.code()).isEqualTo(4021);
+        assertThat(ErrorCode.fromCode(4007)).isNull();
+        assertThat(ErrorCode.fromCode(3999)).isNull();
+        assertThat(ErrorCode.fromCode(4022)).isNull();
+        assertThat(ErrorCode.fromCode(-1)).isNull();
+        assertThat(ErrorCode.SERVER_SHUTTING_DOWN.resumable()).isTrue();
+        assertThat(ErrorCode.UNKNOWN_OP.resumable()).isTrue();
+        assertThat(ErrorCode.NOT_IDENTIFIED.resumable()).isFalse();
+        assertThat(ErrorCode.DISCONNECTED_BY_SERVER.resumable()).isFalse();
+        assertThat(ErrorCode.SERVER_OVERLOADED.resumable()).isFalse();
+        assertThat(ErrorCode.TOKEN_EXPIRED.resumable()).isFalse();
+    }
+
+    @Test
+    void shouldMapResultsAndEventKindsByOrdinal()
+    {
+        assertThat(CommandResult.fromCode(0)).isEqualTo(CommandResult.APPLIED);
+        assertThat(CommandResult.fromCode(10)).isEqualTo(CommandResult.INTERNAL_ERROR);
+        assertThat(CommandResult.fromCode(11)).isNull();
+        assertThat(CommandResult.fromCode(-1)).isNull();
+        assertThat(CommandResult.APPLIED.isAccepted()).isTrue();
+        assertThat(CommandResult.UNCHANGED.isAccepted()).isTrue();
+        assertThat(CommandResult.UNKNOWN_CLIENT.isAccepted()).isFalse();
+        assertThat(EventKind.fromCode(6)).isEqualTo(EventKind.LOBBY_CLIENT_CHANGE);
+        assertThat(EventKind.fromCode(7)).isNull();
+        assertThat(Presence.Status.fromCode(3)).isEqualTo(Presence.Status.INVISIBLE);
+        assertThat(Presence.Status.fromCode(4)).isNull();
+    }
+
+    @Test
+    void shouldNameOps()
+    {
+        assertThat(Protocol.opName(Protocol.HELLO)).isEqualTo("HELLO");
+        assertThat(Protocol.opName(Protocol.LIST_CLIENT_IDS)).isEqualTo("LIST_CLIENT_IDS");
+        assertThat(Protocol.opName(0x2F)).isEqualTo("UNKNOWN(0x2f)");
+    }
+}

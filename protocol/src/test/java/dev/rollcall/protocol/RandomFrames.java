@@ -1,0 +1,252 @@
+package dev.rollcall.protocol;
+
+import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
+
+/** Writes random valid frames (and random presences and strings) with {@link FrameWriter}. */
+final class RandomFrames
+{
+    private static final String[] SAMPLES = {"", "a", "reason", "é", "日本", "\uD83D\uDE00", "x\u0000y", "\u07FF\u0800"};
+
+    private final SplittableRandom random;
+
+    RandomFrames(final SplittableRandom random)
+    {
+        this.random = random;
+    }
+
+    String string(final int maxChars)
+    {
+        if (random.nextInt(3) == 0)
+        {
+            return SAMPLES[random.nextInt(SAMPLES.length)];
+        }
+        final int length = random.nextInt(maxChars + 1);
+        final StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++)
+        {
+            switch (random.nextInt(6))
+            {
+                case 0:
+                    sb.append((char)random.nextInt(0x80, 0x800));
+                    break;
+                case 1:
+                    sb.append((char)random.nextInt(0x800, 0xD800));
+                    break;
+                case 2:
+                    sb.appendCodePoint(random.nextInt(0x10000, 0x110000));
+                    break;
+                default:
+                    sb.append((char)random.nextInt(0x20, 0x7F));
+                    break;
+            }
+        }
+        return sb.toString();
+    }
+
+    long anyLong()
+    {
+        switch (random.nextInt(4))
+        {
+            case 0:
+                return random.nextInt(-2, 3);
+            case 1:
+                return random.nextBoolean() ? Long.MAX_VALUE : Long.MIN_VALUE;
+            default:
+                return random.nextLong();
+        }
+    }
+
+    int anyInt()
+    {
+        return random.nextBoolean() ? random.nextInt(-2, 100) : random.nextInt();
+    }
+
+    Presence presence(final Presence target, final int mask)
+    {
+        target.clear();
+        for (int field = 0; field < Presence.FIELD_COUNT; field++)
+        {
+            if ((mask & (1 << field)) != 0)
+            {
+                setField(target, field);
+            }
+        }
+        return target;
+    }
+
+    Presence presence(final Presence target)
+    {
+        final int mask = random.nextInt(4) == 0 ? Presence.ALL_MASK : random.nextInt(Presence.ALL_MASK + 1);
+        return presence(target, mask);
+    }
+
+    private void setField(final Presence target, final int field)
+    {
+        switch (field)
+        {
+            case Presence.STATUS:
+                target.status(Presence.Status.values()[random.nextInt(4)]);
+                break;
+            case Presence.AFK:
+                target.afk(random.nextBoolean());
+                break;
+            case Presence.IN_GAME:
+                target.inGame(random.nextBoolean());
+                break;
+            case Presence.PARTY_ID:
+                target.partyId(anyLong());
+                break;
+            case Presence.ATTRIBUTES:
+                final int count = random.nextInt(8) == 0 ? random.nextInt(1, 256) : random.nextInt(1, 5);
+                for (int i = 0; i < count; i++)
+                {
+                    final int kind = random.nextInt(3);
+                    if (kind == 0)
+                    {
+                        target.attribute(string(6), string(10));
+                    }
+                    else if (kind == 1)
+                    {
+                        target.attribute(string(6), anyLong());
+                    }
+                    else
+                    {
+                        target.removeAttribute(string(6));
+                    }
+                }
+                break;
+            case Presence.LOBBY_ID:
+                target.lobbyId(anyLong());
+                break;
+            case Presence.READY:
+                target.ready(random.nextBoolean());
+                break;
+            case Presence.PLAYER:
+                target.player(random.nextBoolean());
+                break;
+            case Presence.PLAYER_NUMBER:
+                target.playerNumber(anyInt());
+                break;
+            case Presence.TEAM_NUMBER:
+                target.teamNumber(anyInt());
+                break;
+            case Presence.TEAM_COLOUR:
+                target.teamColour(anyInt());
+                break;
+            case Presence.SYNC:
+                target.sync(anyInt());
+                break;
+            default:
+                target.lobbyHost(random.nextBoolean());
+                break;
+        }
+    }
+
+    private long requestId()
+    {
+        return random.nextBoolean() ? random.nextLong(0, 0x1_0000_0000L) : random.nextInt(0, 10);
+    }
+
+    private long[] ids(final int count)
+    {
+        final long[] ids = new long[count + random.nextInt(3)];
+        for (int i = 0; i < ids.length; i++)
+        {
+            ids[i] = anyLong();
+        }
+        return ids;
+    }
+
+    private int smallCount(final int min, final int max)
+    {
+        return random.nextInt(16) == 0 ? random.nextInt(min, max + 1) : random.nextInt(min, Math.min(max, 8) + 1);
+    }
+
+    /** Writes one random valid client → server frame into {@code out}; returns its length. */
+    int clientFrame(final FrameWriter writer, final Presence scratch)
+    {
+        switch (random.nextInt(8))
+        {
+            case 0:
+                final boolean sharded = random.nextBoolean();
+                return writer.identify(random.nextInt(0, 3), string(20), presence(scratch), sharded, anyInt(), anyInt());
+            case 1:
+                return writer.resume(string(20), anyLong(), anyLong());
+            case 2:
+                return writer.heartbeat(anyLong());
+            case 3:
+                return writer.update(requestId(), random.nextInt(1, 4), string(12), presence(scratch));
+            case 4:
+            case 5:
+                final int clientCount = smallCount(0, 200);
+                final int lobbyCount = smallCount(0, 200);
+                final long[] clientIds = ids(clientCount);
+                final long[] lobbyIds = ids(lobbyCount);
+                return random.nextBoolean() ?
+                    writer.subscribe(requestId(), clientIds, clientCount, lobbyIds, lobbyCount) :
+                    writer.unsubscribe(requestId(), clientIds, clientCount, lobbyIds, lobbyCount);
+            case 6:
+                final int count = smallCount(1, Protocol.MAX_GET_CLIENTS);
+                return writer.getClients(requestId(), ids(count), count);
+            default:
+                return writer.listClientIds(requestId(), anyLong(), random.nextInt(1, Protocol.MAX_LIST_LIMIT + 1));
+        }
+    }
+
+    /** Writes one random valid server → client frame; returns its length. */
+    int serverFrame(final FrameWriter writer, final Presence scratch)
+    {
+        switch (random.nextInt(11))
+        {
+            case 0:
+                return writer.hello(random.nextInt(0, 0x10000), anyInt(), anyInt(), anyInt(), anyInt(), anyInt());
+            case 1:
+                return writer.ready(anyLong(), anyLong(), anyLong());
+            case 2:
+                return writer.heartbeatAck(anyLong());
+            case 3:
+                return writer.resumed(anyLong());
+            case 4:
+                return writer.invalidSession(random.nextBoolean());
+            case 5:
+                return writer.result(requestId(), random.nextInt(CommandResult.count()));
+            case 6:
+                return writer.error(requestId(), random.nextInt(0, 0x10000), string(30));
+            case 7:
+                return writer.dispatch(anyLong(), random.nextInt(EventKind.count()), anyLong(), anyLong(), anyLong(),
+                    anyLong(), random.nextInt(4) == 0 ? null : string(12), presence(scratch));
+            case 8:
+                return writer.close(random.nextInt(0, 0x10000), string(30));
+            case 9:
+                final int count = smallCount(0, 20);
+                final ClientView[] clients = new ClientView[count];
+                for (int i = 0; i < count; i++)
+                {
+                    clients[i] = new ClientView();
+                    if (random.nextInt(4) == 0)
+                    {
+                        clients[i].absent(anyLong());
+                    }
+                    else
+                    {
+                        clients[i].set(anyLong(), random.nextBoolean(), anyLong(), anyLong());
+                        presence(clients[i].state(),
+                            random.nextBoolean() ? Presence.ALL_MASK : Presence.ALL_MASK & ~(1 << Presence.ATTRIBUTES));
+                    }
+                }
+                return writer.clients(requestId(), clients, count);
+            default:
+                final int idCount = smallCount(0, Protocol.MAX_LIST_LIMIT);
+                return writer.clientIds(requestId(), anyLong(), ids(idCount), idCount);
+        }
+    }
+
+    /** A byte array holding the frame just written at {@code [start, start + length)} of {@code buffer}. */
+    static byte[] bytes(final ByteBuffer buffer, final int start, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.get(start, bytes);
+        return bytes;
+    }
+}
