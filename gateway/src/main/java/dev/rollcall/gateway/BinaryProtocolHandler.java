@@ -414,6 +414,11 @@ final class BinaryProtocolHandler implements ConnectionHandler
                 fail(0, ErrorCode.UNKNOWN_ERROR, "resume refused by the core: " + result);
                 return;
             }
+            if (!session.isValid())
+            {
+                refuseResumeAfterDestroy(c);
+                return;
+            }
             counters().increment(GatewayCounter.RESUMES);
             if (!session.buffer().replayAfter(resumeLastSeq, c))
             {
@@ -430,6 +435,22 @@ final class BinaryProtocolHandler implements ConnectionHandler
         {
             onSubscriptionResult(result);
         }
+    }
+
+    /**
+     * The client was destroyed (end of grace) just before the resume reached the core, so
+     * the resume's connect created a new client: release that connection and let the client
+     * identify afresh.
+     */
+    private void refuseResumeAfterDestroy(final Connection c)
+    {
+        c.connectionLost(session.connectionId);
+        session = null;
+        connectIssued = false;
+        counters().increment(GatewayCounter.INVALID_SESSIONS);
+        send(scratch().writer().invalidSession(false));
+        state = AWAIT_IDENTIFY;
+        connection.suspendInput(false);
     }
 
     private void ready()

@@ -4,6 +4,7 @@ import dev.rollcall.core.CommandCallback;
 import dev.rollcall.core.ConnectionDirectiveHandler;
 import dev.rollcall.core.EventSink;
 import dev.rollcall.core.EventType;
+import dev.rollcall.core.PresenceEvent;
 import dev.rollcall.core.Result;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -13,22 +14,26 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 /**
  * Runs on the core's fan-out thread: routes each event to the inbox of the gateway thread
  * that is home to each recipient, command results to the thread that issued the command,
- * and close directives to the user's home thread. Never waits: a full inbox marks that
+ * and close directives to the user's home thread. The firehose's events go to the threads
+ * that hold shard sessions, and a client's destruction also to its home thread (its sessions
+ * can no longer be resumed). Never waits: a full inbox marks that
  * thread overrun (it then closes its sessions; their events are lost).
  */
 final class CoreRouter implements EventSink, ConnectionDirectiveHandler, CommandCallback
 {
-    private GatewayAgent[] agents;
+    private final PresenceEvent event = new PresenceEvent();
+    private volatile GatewayAgent[] agents;
     private LongArrayList[] buckets;
 
     void agents(final GatewayAgent[] agents)
     {
-        this.agents = agents;
-        buckets = new LongArrayList[agents.length];
+        final LongArrayList[] lists = new LongArrayList[agents.length];
         for (int i = 0; i < agents.length; i++)
         {
-            buckets[i] = new LongArrayList();
+            lists[i] = new LongArrayList();
         }
+        buckets = lists;
+        this.agents = agents;
     }
 
     /**
@@ -49,6 +54,11 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
         final EventType type, final DirectBuffer buffer, final int offset, final int length,
         final LongArrayList recipients)
     {
+        final GatewayAgent[] agents = this.agents;
+        if (null == agents)
+        {
+            return;
+        }
         final int n = agents.length;
         boolean firehose = false;
         for (int i = 0, size = recipients.size(); i < size; i++)
@@ -63,11 +73,13 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
                 buckets[home(recipient, n)].addLong(recipient);
             }
         }
+        final int destroyedHome = firehose && type == EventType.CLIENT_DESTROYED ?
+            home(event.wrap(type, buffer, offset).userId(), n) : -1;
         for (int a = 0; a < n; a++)
         {
             final GatewayAgent agent = agents[a];
             final LongArrayList bucket = buckets[a];
-            if (firehose && agent.hasFirehose())
+            if (firehose && (agent.hasFirehose() || a == destroyedHome))
             {
                 bucket.addLong(FIREHOSE);
             }
@@ -132,6 +144,11 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
     @Override
     public void closeConnection(final long userId, final long connectionId, final CloseReason reason)
     {
+        final GatewayAgent[] agents = this.agents;
+        if (null == agents)
+        {
+            return;
+        }
         final GatewayAgent agent = agents[home(userId, agents.length)];
         final OneToOneRingBuffer inbox = agent.inbox();
         final int index = inbox.tryClaim(InboxDescriptor.DIRECTIVE, InboxDescriptor.DIRECTIVE_LENGTH);

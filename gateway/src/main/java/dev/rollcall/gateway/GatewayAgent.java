@@ -236,11 +236,11 @@ final class GatewayAgent implements Agent
     {
         now = System.currentTimeMillis();
         int work = drainHandoffs();
+        work += inbox.read(inboxHandler, INBOX_READS_PER_CYCLE);
         if (selector.selectNow() > 0 || !selector.selectedKeys().isEmpty())
         {
             work += processSelected();
         }
-        work += inbox.read(inboxHandler, INBOX_READS_PER_CYCLE);
         if (overrun.get())
         {
             onOverrun();
@@ -260,6 +260,12 @@ final class GatewayAgent implements Agent
         }
         return work;
     }
+
+    /*
+     * The inbox is read before the sockets, so what the core produced before a client could
+     * have seen its effects (e.g. events written before a command's result) is delivered
+     * before that client's next frames are answered.
+     */
 
     /**
      * The default idle: sleep in {@code select} until a socket is ready, the core wakes this
@@ -861,6 +867,14 @@ final class GatewayAgent implements Agent
         }
     }
 
+    /**
+     * @return the user's endpoint (an {@link EventEndpoint} or an {@link EndpointList}), or null.
+     */
+    Object endpointsOf(final long userId)
+    {
+        return endpoints.get(userId);
+    }
+
     void registerFirehose(final EventEndpoint endpoint)
     {
         firehose.add(endpoint);
@@ -900,6 +914,10 @@ final class GatewayAgent implements Agent
             final long recipient = buffer.getLong(offset + InboxDescriptor.RECIPIENTS_OFFSET + i * Long.BYTES);
             if (recipient == EventSink.FIREHOSE)
             {
+                if (type == EventType.CLIENT_DESTROYED)
+                {
+                    sessions.onClientDestroyed(event.userId());
+                }
                 for (int f = 0, n = firehose.size(); f < n; f++)
                 {
                     deliver(firehose.get(f));

@@ -139,6 +139,34 @@ final class SessionTable
         }
     }
 
+    /**
+     * The user's client is gone (grace ended): none of its sessions can be resumed.
+     */
+    void onClientDestroyed(final long userId)
+    {
+        scratch.clear();
+        final Object target = agent.endpointsOf(userId);
+        if (target instanceof GatewayAgent.EndpointList list)
+        {
+            for (int i = 0, n = list.size(); i < n; i++)
+            {
+                if (list.get(i) instanceof Session session)
+                {
+                    scratch.add(session);
+                }
+            }
+        }
+        else if (target instanceof Session session)
+        {
+            scratch.add(session);
+        }
+        for (int i = 0, n = scratch.size(); i < n; i++)
+        {
+            destroy(scratch.get(i));
+        }
+        scratch.clear();
+    }
+
     void invalidateAll()
     {
         scratch.clear();

@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rollcall token}: mints an HMAC token for a user (or a service) with the server's secret,
- * or generates a new secret.
+ * {@code rollcall token}: mints an HMAC token for a user (or a service) with the server's secret
+ * ({@code --secret-file}, else {@code ROLLCALL_SECRET}, else the {@code data/secret} that
+ * {@code serve} created), or generates a new secret.
  * <pre>
  *   rollcall token --user ID [--ttl 24h] [--service] [--secret-file PATH]
  *   rollcall token --new-secret
@@ -59,6 +60,10 @@ public final class TokenCommand implements Callable<Integer>
 
     @Option(names = "--secret-file", paramLabel = "PATH", description = "Read the secret from this file instead of ROLLCALL_SECRET.")
     private Path secretFile;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
+        description = "Without --secret-file or ROLLCALL_SECRET: use the secret `serve` keeps in DIR/secret (default: ${DEFAULT-VALUE}).")
+    private Path data;
 
     @Option(names = "--new-secret", description = "Print a newly generated random secret and exit.")
     private boolean newSecret;
@@ -128,7 +133,9 @@ public final class TokenCommand implements Callable<Integer>
         final byte[] secret;
         try
         {
-            secret = Secrets.load(secretFile, env);
+            final Path serverSecret = data.resolve(ServeCommand.SECRET_FILE);
+            secret = null == secretFile && null == env.apply(Secrets.ENV_VAR) && java.nio.file.Files.isRegularFile(serverSecret) ?
+                Secrets.load(serverSecret, env) : Secrets.load(secretFile, env);
         }
         catch (final SecretException ex)
         {
