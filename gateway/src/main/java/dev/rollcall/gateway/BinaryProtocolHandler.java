@@ -150,7 +150,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
     {
         final ProtocolScratch scratch = scratch();
         final int maxFrameSize = c.context().maxFrameSize();
-        while (state != CLOSED && !c.isClosed())
+        while (state != CLOSED && !c.isClosed() && !connection.isSuspended())
         {
             final int length;
             try
@@ -190,10 +190,6 @@ final class BinaryProtocolHandler implements ConnectionHandler
             finally
             {
                 scratch.current = null;
-            }
-            if (state == BINDING_IDENTIFY || state == BINDING_RESUME)
-            {
-                return;
             }
         }
     }

@@ -368,7 +368,7 @@ final class GatewayAgent implements Agent
             if (null != refusal)
             {
                 counters.increment(GatewayCounter.CONNECTIONS_REFUSED);
-                if (open(connection))
+                if (open(connection, false))
                 {
                     connection.refuse(refusal);
                 }
@@ -379,7 +379,7 @@ final class GatewayAgent implements Agent
             nextAgent = (nextAgent + 1) % agents.length;
             if (target == this)
             {
-                open(connection);
+                open(connection, true);
             }
             else
             {
@@ -389,9 +389,12 @@ final class GatewayAgent implements Agent
     }
 
     /**
+     * Register a new connection and make its handler; {@code onOpen} only for an admitted one
+     * (a refused one hears only its refusal).
+     *
      * @return false if the connection could not be opened (it is closed).
      */
-    private boolean open(final GatewayConnection connection)
+    private boolean open(final GatewayConnection connection, final boolean admitted)
     {
         connection.agent = this;
         try
@@ -414,7 +417,10 @@ final class GatewayAgent implements Agent
             handlerError(connection, ex);
             return false;
         }
-        callOpen(connection);
+        if (admitted)
+        {
+            callOpen(connection);
+        }
         return !connection.isClosed();
     }
 
@@ -427,7 +433,7 @@ final class GatewayAgent implements Agent
             work++;
             if (null == connection.handler)
             {
-                open(connection);
+                open(connection, true);
                 continue;
             }
             connection.agent = this;

@@ -113,4 +113,53 @@ class GatewayProtocolTest
             assertThat(client.next(RawClient.HeartbeatAck.class).seq()).isZero();
         }
     }
+
+    @Test
+    void shouldProcessFramesPipelinedBehindIdentifyAfterReady() throws Exception
+    {
+        try (RawClient client = new RawClient(server.address()))
+        {
+            client.next(RawClient.Hello.class);
+            client.writer().identify(Protocol.VERSION, TestGateway.token(61), new Presence(), false, 0, 0);
+            client.writer().update(1, Protocol.GROUP_STANDARD, "now", new Presence().inGame(true));
+            client.writer().heartbeat(0);
+            client.flush();
+            assertThat(client.next()).isInstanceOf(RawClient.Ready.class);
+            assertThat(java.util.List.of(client.next(), client.next())).containsExactlyInAnyOrder(
+                new RawClient.ResultFrame(1, CommandResult.APPLIED.ordinal()), new RawClient.HeartbeatAck(0));
+        }
+    }
+
+    @Test
+    void shouldProcessFramesPipelinedBehindIdentifyAfterAnInvalidSession() throws Exception
+    {
+        try (RawClient client = new RawClient(server.address()))
+        {
+            client.next(RawClient.Hello.class);
+            client.writer().resume(TestGateway.token(62), 999, 0);
+            client.flush();
+            assertThat(client.next()).isEqualTo(new RawClient.InvalidSession(false));
+            client.writer().identify(Protocol.VERSION, TestGateway.token(62), new Presence(), false, 0, 0);
+            client.writer().update(2, Protocol.GROUP_STANDARD, "now", new Presence().inGame(true));
+            client.flush();
+            assertThat(client.next()).isInstanceOf(RawClient.Ready.class);
+            assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(2, CommandResult.APPLIED.ordinal()));
+        }
+    }
+
+    @Test
+    void shouldApplyTheIdentifysPresenceAndReportARefusedOne() throws Exception
+    {
+        try (RawClient client = new RawClient(server.address()))
+        {
+            client.next(RawClient.Hello.class);
+            client.writer().identify(Protocol.VERSION, TestGateway.token(63), new Presence().partyId(-1), false, 0, 0);
+            client.flush();
+            final RawClient.ErrorFrame error = client.next(RawClient.ErrorFrame.class);
+            assertThat(error.code()).isEqualTo(dev.rollcall.protocol.ErrorCode.PRESENCE_REFUSED.code());
+            assertThat(error.message()).isEqualTo("INVALID_VALUE");
+            assertThat(client.next()).isInstanceOf(RawClient.Ready.class);
+            assertThat(server.gateway.rollcall().getClient(63).connected()).isTrue();
+        }
+    }
 }
