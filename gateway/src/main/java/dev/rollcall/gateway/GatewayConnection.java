@@ -206,6 +206,10 @@ final class GatewayConnection implements Connection, EventEndpoint
         closing = true;
         suspended = true;
         lingerDeadline = agent.nowMs() + ctx.lingerMs();
+        if (!migrating && !bindPending)
+        {
+            agent.interestChanged(this);
+        }
         if (!dirty)
         {
             agent.markDirty(this);

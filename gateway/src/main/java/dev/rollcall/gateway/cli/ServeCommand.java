@@ -65,6 +65,22 @@ public final class ServeCommand implements Callable<Integer>
         description = "Heartbeat interval told to clients (default: ${DEFAULT-VALUE}).")
     private String heartbeat;
 
+    @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "120",
+        description = "Frames a connection may send per rate window (default: ${DEFAULT-VALUE}).")
+    private int rateLimit;
+
+    @Option(names = "--rate-window", paramLabel = "DURATION", defaultValue = "60s",
+        description = "The rate limit's window (default: ${DEFAULT-VALUE}).")
+    private String rateWindow;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "100000",
+        description = "Connections the server holds at most (default: ${DEFAULT-VALUE}).")
+    private int maxConnections;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "30000",
+        description = "Connections one source address may hold (default: ${DEFAULT-VALUE}).")
+    private int maxConnectionsPerAddress;
+
     @Option(names = "--secret-file", paramLabel = "PATH", description = "File holding the token secret.")
     private Path secretFile;
 
@@ -78,9 +94,11 @@ public final class ServeCommand implements Callable<Integer>
         final PrintWriter err = spec.commandLine().getErr();
         final long graceMs = TokenCommand.parseTtlMs(grace);
         final long heartbeatMs = TokenCommand.parseTtlMs(heartbeat);
-        if (graceMs <= 0 || heartbeatMs <= 0 || heartbeatMs > Integer.MAX_VALUE)
+        final long rateWindowMs = TokenCommand.parseTtlMs(rateWindow);
+        if (graceMs <= 0 || heartbeatMs <= 0 || heartbeatMs > Integer.MAX_VALUE || rateWindowMs <= 0 ||
+            rateWindowMs > Integer.MAX_VALUE)
         {
-            err.println("serve: bad --grace or --heartbeat: use a positive number with s, m, h or d (e.g. 30s, 5m)");
+            err.println("serve: bad --grace, --heartbeat or --rate-window: use a positive number with s, m, h or d (e.g. 30s, 5m)");
             return TokenCommand.EXIT_USAGE;
         }
         final byte[] secret;
@@ -104,6 +122,10 @@ public final class ServeCommand implements Callable<Integer>
             .bindAddress(bind)
             .port(port)
             .heartbeatIntervalMs((int)heartbeatMs)
+            .rateLimitCommands(rateLimit)
+            .rateLimitWindowMs((int)rateWindowMs)
+            .maxConnections(maxConnections)
+            .maxConnectionsPerAddress(maxConnectionsPerAddress)
             .authenticator(new HmacTokenAuthenticator(secret));
         if (null != threads)
         {
@@ -112,6 +134,7 @@ public final class ServeCommand implements Callable<Integer>
         final Gateway gateway;
         try
         {
+            ctx.conclude();
             gateway = Gateway.launch(
                 new RollcallContext().gracePeriodMs(graceMs).journal(ChronicleJournal.open(journal)), ctx);
         }
