@@ -1,0 +1,369 @@
+package dev.rollcall.bench;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import com.lmax.disruptor.util.DaemonThreadFactory;
+import dev.rollcall.core.Changes;
+import dev.rollcall.core.Field;
+import dev.rollcall.core.Result;
+import dev.rollcall.core.Rollcall;
+import dev.rollcall.core.RollcallContext;
+import dev.rollcall.core.Status;
+import dev.rollcall.journal.ChronicleJournal;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole pipeline with a real Chronicle journal on disk, under a mixed workload of
+ * connection churn and updates, against a bare Disruptor with the same ring size and wait
+ * strategy, in the same run.
+ * <pre>
+ *   rollcall:  benchmark thread ──► ring ──┬─► journal stage ──► ChronicleJournal (mapped queue file in java.io.tmpdir)
+ *              (callback API)              └─► logic stage ──┬─► fan-out ──► EventSink (counts the deliveries)
+ *                                                            │             └─► results ──► ResultTally
+ *              ticker thread: TICK every 10 ms ──► ring
+ *   baseline:  benchmark thread ──► ring ──► no-op handler
+ * </pre>
+ * <b>One op = one input</b> (the score is inputs/s). The benchmark thread walks the
+ * {@value #USERS} users round-robin; each visit publishes the user's next step of a five-step
+ * cycle, and the users are staggered (user {@code u} on round {@code r} is at step
+ * {@code (u + r) % 5}), so consecutive inputs are of different kinds and for different users:
+ * <pre>
+ *   0 connect          a second connection attaches (another device): read-model image, no event
+ *   1 standard update  status ONLINE ⇄ IDLE with a reason: CLIENT_UPDATED
+ *   2 connection lost  the first connection goes, one remains: read-model image, no event
+ *   3 connection lost  the last connection goes: grace countdown starts, CLIENT_DISCONNECTED
+ *   4 reconnect        a new connection within grace (a round later): countdown cancelled, CLIENT_CONNECTED
+ * </pre>
+ * so every user is back where it started after five visits, about a fifth of them wait in
+ * their grace countdown at any time (the 300 s grace never expires during a run), and three
+ * inputs in five emit an event, each delivered to the one watcher that subscribes to every
+ * user. The secondary metric {@code deliveries} is those events per second. Every command
+ * goes through the allocation-free callback API with one shared callback, which also checks
+ * that none is refused.
+ * <p>
+ * <b>Journal:</b> {@code ChronicleJournal.open(dir)} with its defaults (memory-mapped, no
+ * sync, daily roll cycle) in a fresh directory under {@code java.io.tmpdir}, deleted at the
+ * end of the trial; the journal writes 56 bytes per connection input and about 80 per update
+ * ({@code InputCodec}) plus one batch header per ring batch, up to a few GB per trial, which
+ * the page cache absorbs. The core's default snapshot policy is on (a snapshot of the 10,000
+ * clients, ≈ 2 MB, every million inputs).
+ * <p>
+ * <b>Wait strategy</b> ({@code waitStrategy}, of both sides): {@code blocking} is the core's
+ * default, parks idle stages and suits a shared or small machine; {@code yielding} spins then
+ * yields, for a box with a core per stage. {@code BusySpinWaitStrategy} is not offered: the
+ * pipeline has four busy threads (producer, journal, logic, fan-out) besides the ticker, and
+ * on a two-core machine a spinning stage takes the core the stage it waits for needs, so the
+ * run would measure the scheduler.
+ * <p>
+ * <b>What limits it:</b> the slowest stage (producers wait for free slots), and on a small box
+ * the cores: four threads hand each input over three times; the journal stage also copies
+ * each input into a mapped file and takes the page faults of fresh pages. Issue 6's goals
+ * are ≥ 0.1× the baseline and ≥ 6 M inputs/s on a box where each stage has a core. One
+ * producer thread only (the cycle's bookkeeping is the benchmark thread's): do not run with
+ * {@code -t}.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 3)
+@Fork(value = 1, jvmArgsAppend = BenchFiles.QUIET_JOURNAL_LOG)
+public class MixedPipelineBenchmark
+{
+    static final int USERS = 10_000;
+    static final int RING_SIZE = 65_536;
+    private static final int STEPS = 5;
+    private static final long WATCHER = 1_000_000_000L;
+
+    /**
+     * The wait strategy of both sides of the comparison.
+     */
+    @State(Scope.Benchmark)
+    public static class Strategy
+    {
+        /** Disruptor wait strategy of the pipeline and of the baseline. */
+        @Param({"blocking", "yielding"})
+        public String waitStrategy;
+
+        WaitStrategy create()
+        {
+            return switch (waitStrategy)
+            {
+                case "blocking" -> new BlockingWaitStrategy();
+                case "yielding" -> new YieldingWaitStrategy();
+                default -> throw new IllegalArgumentException("waitStrategy must be blocking or yielding: " + waitStrategy);
+            };
+        }
+    }
+
+    /**
+     * The events delivered to the watcher per second (3 for every 5 inputs), as JMH's
+     * secondary metric {@code deliveries}.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Deliveries
+    {
+        /** Events the inputs published in this iteration emit (counted when published). */
+        public long deliveries;
+
+        /**
+         * Start each iteration from zero.
+         */
+        @Setup(Level.Iteration)
+        public void reset()
+        {
+            deliveries = 0;
+        }
+    }
+
+    /**
+     * A Rollcall on a Chronicle journal in a temporary directory, with {@value #USERS}
+     * connected users watched by one subscriber.
+     */
+    @State(Scope.Benchmark)
+    public static class Pipeline
+    {
+        Path directory;
+        Rollcall rollcall;
+        final ResultTally tally = new ResultTally();
+        final RecipientCounter sink = new RecipientCounter();
+        final Changes changes = new Changes();
+        /** Per user (index = user id): the connection that stays at step 2. */
+        final long[] primary = new long[USERS + 1];
+        /** Per user: the connection added at step 0. */
+        final long[] second = new long[USERS + 1];
+        /** Per user: the last connection id used (ids are unique per user). */
+        final long[] lastConnection = new long[USERS + 1];
+        /** Per user: the status its next update sets is IDLE. */
+        final boolean[] idle = new boolean[USERS + 1];
+        long published;
+        long expectedDeliveries;
+        int user;
+        int round;
+
+        /**
+         * Open the journal, launch, connect the users and subscribe the watcher.
+         *
+         * @param strategy the wait strategy.
+         */
+        @Setup(Level.Trial)
+        public void setUp(final Strategy strategy)
+        {
+            directory = BenchFiles.createTempDirectory("rollcall-bench-mixed-");
+            rollcall = Rollcall.launch(new RollcallContext()
+                .ringSize(RING_SIZE)
+                .waitStrategy(strategy.create())
+                .journal(ChronicleJournal.open(directory))
+                .eventSink(sink));
+            final List<CompletableFuture<Result>> setup = new ArrayList<>(3 * USERS);
+            for (int u = 1; u <= USERS; u++)
+            {
+                // bring each user to the state its first step expects (round 0: step u % 5)
+                final int step = u % STEPS;
+                setup.add(rollcall.connectUser(u, 1));
+                primary[u] = 1;
+                lastConnection[u] = 1;
+                if (step == 1 || step == 2)
+                {
+                    setup.add(rollcall.connectUser(u, 2));
+                    second[u] = 2;
+                    lastConnection[u] = 2;
+                }
+                else if (step == 4)
+                {
+                    setup.add(rollcall.connectionLost(u, 1));
+                }
+                idle[u] = true; // clients start ONLINE: the first update changes something
+                setup.add(rollcall.subscribeClient(WATCHER, u));
+            }
+            for (final CompletableFuture<Result> done : setup)
+            {
+                if (!done.join().isAccepted())
+                {
+                    throw new IllegalStateException("setup refused: " + done.join());
+                }
+            }
+            expectedDeliveries = sink.deliveries();
+            user = 0;
+            round = 0;
+        }
+
+        /**
+         * Wait for every published command's result, so iterations do not overlap.
+         */
+        @TearDown(Level.Iteration)
+        public void drain()
+        {
+            tally.await(published);
+        }
+
+        /**
+         * Close (drains the ring, takes a final snapshot, closes the journal), check that
+         * nothing was refused and every event was delivered, delete the journal.
+         */
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            try
+            {
+                try
+                {
+                    tally.await(published);
+                }
+                finally
+                {
+                    rollcall.close();
+                }
+                tally.checkNoneRefused();
+                if (sink.deliveries() != expectedDeliveries)
+                {
+                    throw new IllegalStateException(
+                        "the watcher got " + sink.deliveries() + " events, expected " + expectedDeliveries);
+                }
+            }
+            finally
+            {
+                BenchFiles.deleteRecursively(directory);
+            }
+        }
+
+        /**
+         * Publish the next user's next step.
+         *
+         * @return 1 when the step emits an event to the watcher, else 0.
+         */
+        int publishNext()
+        {
+            if (++user > USERS)
+            {
+                user = 1;
+                round++;
+            }
+            final int u = user;
+            final long correlationId = published++;
+            switch ((u + round) % STEPS)
+            {
+                case 0 ->
+                {
+                    second[u] = ++lastConnection[u];
+                    rollcall.connectUser(u, second[u], tally, correlationId);
+                    return 0;
+                }
+                case 1 ->
+                {
+                    final boolean toIdle = idle[u];
+                    idle[u] = !toIdle;
+                    changes.clear().status(toIdle ? Status.IDLE : Status.ONLINE).afk(toIdle);
+                    rollcall.update(Field.Group.STANDARD, u, changes, toIdle ? "idle" : "activity", tally, correlationId);
+                    return 1;
+                }
+                case 2 ->
+                {
+                    rollcall.connectionLost(u, primary[u], tally, correlationId);
+                    primary[u] = second[u];
+                    return 0;
+                }
+                case 3 ->
+                {
+                    rollcall.connectionLost(u, primary[u], tally, correlationId);
+                    return 1;
+                }
+                default ->
+                {
+                    primary[u] = ++lastConnection[u];
+                    rollcall.connectUser(u, primary[u], tally, correlationId);
+                    return 1;
+                }
+            }
+        }
+    }
+
+    /**
+     * A bare Disruptor: same ring size, same wait strategy, multi-producer like Rollcall's,
+     * one no-op handler.
+     */
+    @State(Scope.Benchmark)
+    public static class Baseline
+    {
+        Disruptor<long[]> disruptor;
+        RingBuffer<long[]> ring;
+
+        /**
+         * Start the ring.
+         *
+         * @param strategy the wait strategy.
+         */
+        @Setup(Level.Trial)
+        public void setUp(final Strategy strategy)
+        {
+            disruptor = new Disruptor<>(() -> new long[1], RING_SIZE, DaemonThreadFactory.INSTANCE, ProducerType.MULTI,
+                strategy.create());
+            final EventHandler<long[]> noop = (event, sequence, endOfBatch) ->
+            {
+            };
+            disruptor.handleEventsWith(noop);
+            ring = disruptor.start();
+        }
+
+        /**
+         * Stop the ring (waits until the handler has seen every event).
+         */
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            disruptor.shutdown();
+        }
+    }
+
+    /**
+     * Publish one input of the mixed cycle through Rollcall.
+     *
+     * @param pipeline   the pipeline.
+     * @param deliveries the secondary metric.
+     */
+    @Benchmark
+    public void rollcallMixed(final Pipeline pipeline, final Deliveries deliveries)
+    {
+        final int delivered = pipeline.publishNext();
+        pipeline.expectedDeliveries += delivered;
+        deliveries.deliveries += delivered;
+    }
+
+    /**
+     * Baseline: publish one event to a bare Disruptor with a no-op handler.
+     *
+     * @param baseline the ring.
+     */
+    @Benchmark
+    public void baselineDisruptorNoop(final Baseline baseline)
+    {
+        final RingBuffer<long[]> ring = baseline.ring;
+        final long sequence = ring.next();
+        ring.get(sequence)[0] = sequence;
+        ring.publish(sequence);
+    }
+}

@@ -1,0 +1,921 @@
+package dev.rollcall.bench.loadgen;
+
+import dev.rollcall.gateway.auth.HmacTokens;
+import dev.rollcall.gateway.auth.Role;
+import dev.rollcall.protocol.ClientView;
+import dev.rollcall.protocol.ErrorCode;
+import dev.rollcall.protocol.EventKind;
+import dev.rollcall.protocol.FrameSplitter;
+import dev.rollcall.protocol.Presence;
+import dev.rollcall.protocol.Protocol;
+import dev.rollcall.protocol.ProtocolException;
+import dev.rollcall.protocol.ServerFrameAdapter;
+import dev.rollcall.protocol.ServerFrameHandler;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One selector thread of the load generator, driving its share of the connections through
+ * connect → HELLO → IDENTIFY → READY (→ SUBSCRIBE for watchers), then updates until the end of
+ * the run, heartbeats throughout, then closes them all.
+ * <pre>
+ *   loop: read the clock and the phase
+ *         open connections (paced by --identify-rate, at most a few hundred connecting at once)
+ *         rate mode: send the updates due since the last loop, round robin over the connections
+ *         every 100 ms: heartbeats due, refill windows stalled by the rate-limit budget
+ *         select (until the next thing due), then per ready connection: read everything, decode
+ *         each frame (RESULT → latency, next update; DISPATCH → delivery latency), and write what
+ *         the frames caused in one write
+ * </pre>
+ * Each update (group FULL) carries a stamp, {@code System.nanoTime()} at sending minus the run's
+ * origin (strictly increasing per connection): as {@code partyId}, which the user's subscribers
+ * get in CLIENT_UPDATED, and as {@code sync} (low half) + {@code teamColour} (high half and a
+ * parity bit), which its lobby's subscribers get in LOBBY_CLIENT_CHANGE. A watcher's delivery
+ * latency is its {@code nanoTime()} on decoding the DISPATCH minus the origin minus the stamp.
+ * <p>
+ * Buffers are the thread's (one read buffer, one decoder, one {@link Outbox} staging writes);
+ * a connection gets its own only for bytes the socket would not take or a frame cut in two.
+ * Latencies are recorded in nanoseconds.
+ */
+final class LoadWorker implements Runnable, ServerFrameHandler
+{
+    /** Largest server frame accepted (we never ask for CLIENTS). */
+    static final int MAX_SERVER_FRAME_BYTES = 64 * 1024;
+    /** Histograms track up to an hour, 3 significant digits; larger values are clamped. */
+    static final long HISTOGRAM_MAX_NANOS = TimeUnit.HOURS.toNanos(1);
+    /** Drain: after the measured part, outstanding updates get this long for their RESULT. */
+    static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(3);
+    private static final int PENDING_CONNECTS_TOTAL = 512;
+    private static final int IN_BUFFER_BYTES = 256 * 1024;
+    private static final int MAX_READS_PER_EVENT = 8;
+    private static final long HOUSEKEEPING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MIN_HOUSEKEEPING_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long RATE_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long BACKLOG_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final String REASON = "";
+    private static final int CLIENT_UPDATED = EventKind.CLIENT_UPDATED.ordinal();
+    private static final int LOBBY_CLIENT_CHANGE = EventKind.LOBBY_CLIENT_CHANGE.ordinal();
+
+    final LoadStats stats = new LoadStats();
+    final Histogram identifyLatency = new Histogram(1, HISTOGRAM_MAX_NANOS, 3);
+    final Histogram resultLatency = new Histogram(1, HISTOGRAM_MAX_NANOS, 3);
+    final Histogram deliveryLatency = new Histogram(1, HISTOGRAM_MAX_NANOS, 3);
+    /** Counters when the measured part started and ended (null until then). */
+    LoadStats measuredStart;
+    LoadStats measuredEnd;
+    /** The first HELLO (null if none came). */
+    ServerHello hello;
+    /** Budget from the first HELLO (null if none came). */
+    CommandBudget budget;
+    /** Connections ready when this worker signalled the end of its connect phase. */
+    volatile int readyAtConnected;
+    /** Set when the loop died of an unexpected exception. */
+    Throwable failure;
+
+    private final int index;
+    private final LoadSettings settings;
+    private final RunControl control;
+    private final LoadConnection[] connections;
+    private final HmacTokens tokens;
+    private final long tokenExpiresAtMs;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress[] sources;
+    private final Selector selector;
+    private final ByteBuffer in = ByteBuffer.allocateDirect(IN_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private final Outbox outbox = new Outbox(stats, this::writeFailed);
+    private final ServerFrameAdapter adapter = new ServerFrameAdapter(this);
+    private final Presence presence = new Presence();
+    private final TokenWheel tokenWheel = new TokenWheel();
+    private final Consumer<SelectionKey> onKey = this::onKey;
+    private final SplittableRandom random;
+    private final double identifiesPerNano;
+    private final double updatesPerNano;
+    private final int pendingCap;
+
+    private long now;
+    private LoadConnection current;
+    private int opened;
+    private int pending;
+    private int settledCount;
+    private boolean connectSignalled;
+    private long connectStartNanos;
+    private long connectDeadlineNanos;
+    private long housekeepingNanos = HOUSEKEEPING_NANOS;
+    private long nextHousekeepingNanos;
+    private boolean updating;
+    private boolean measuring;
+    private boolean sending;
+    private boolean finished;
+    private long updatesStartNanos;
+    private long warmupEndNanos;
+    private long measureEndNanos;
+    private long drainEndNanos;
+    private long inFlightTotal;
+    private long updatesScheduled;
+    private boolean windowsOpened;
+    private int cursor;
+
+    LoadWorker(final int index, final LoadSettings settings, final RunControl control, final LoadConnection[] connections,
+        final HmacTokens tokens, final long tokenExpiresAtMs, final InetSocketAddress remote,
+        final InetSocketAddress[] sources, final int workers) throws IOException
+    {
+        this.index = index;
+        this.settings = settings;
+        this.control = control;
+        this.connections = connections;
+        this.tokens = tokens;
+        this.tokenExpiresAtMs = tokenExpiresAtMs;
+        this.remote = remote;
+        this.sources = sources;
+        this.random = new SplittableRandom(settings.seed() + 31L * index);
+        this.identifiesPerNano = settings.identifyRate() / workers / 1e9;
+        this.updatesPerNano = settings.updateRate() / workers / 1e9;
+        this.pendingCap = Math.max(8, PENDING_CONNECTS_TOTAL / workers);
+        this.selector = Selector.open();
+    }
+
+    /** Wake the thread from {@code select} (e.g. the update phase started). */
+    void wakeup()
+    {
+        selector.wakeup();
+    }
+
+    /** @return the thread's name. */
+    String name()
+    {
+        return "rollcall-loadgen-" + index;
+    }
+
+    @Override
+    public void run()
+    {
+        try
+        {
+            loop();
+        }
+        catch (final Throwable ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            closeAll();
+            if (!connectSignalled)
+            {
+                signalConnected();
+            }
+            closeSelector();
+        }
+    }
+
+    /** Close the selector (the thread's last act; or instead of running, when the run cannot start). */
+    void closeSelector()
+    {
+        try
+        {
+            selector.close();
+        }
+        catch (final IOException ignore)
+        {
+            // closing
+        }
+    }
+
+    private void loop() throws IOException
+    {
+        connectStartNanos = System.nanoTime();
+        connectDeadlineNanos = connectStartNanos + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs());
+        nextHousekeepingNanos = connectStartNanos + housekeepingNanos;
+        while (true)
+        {
+            now = System.nanoTime();
+            if (control.abort)
+            {
+                return;
+            }
+            if (!connectSignalled)
+            {
+                openConnections();
+                if (now - connectDeadlineNanos >= 0)
+                {
+                    failUnsettled("not ready within the connect timeout");
+                }
+                if (settledCount == connections.length)
+                {
+                    signalConnected();
+                }
+            }
+            phases();
+            if (finished)
+            {
+                return;
+            }
+            if (sending && !settings.rateMode())
+            {
+                LoadConnection due;
+                while (null != (due = tokenWheel.poll(now)))
+                {
+                    fill(due);
+                }
+            }
+            if (sending && updatesPerNano > 0)
+            {
+                sendDueUpdates();
+            }
+            if (now - nextHousekeepingNanos >= 0)
+            {
+                housekeeping();
+                nextHousekeepingNanos = now + housekeepingNanos;
+            }
+            outbox.flush();
+            final long waitNanos = nextWakeup() - now;
+            if (waitNanos <= 0)
+            {
+                selector.selectNow(onKey);
+            }
+            else
+            {
+                selector.select(onKey, Math.max(1, (waitNanos + 999_999) / 1_000_000));
+            }
+            outbox.flush();
+        }
+    }
+
+    private void phases()
+    {
+        if (!updating)
+        {
+            final long start = control.updatesStartNanos;
+            if (Long.MAX_VALUE == start || now - start < 0)
+            {
+                return;
+            }
+            updating = true;
+            sending = true;
+            updatesStartNanos = start;
+            warmupEndNanos = start + TimeUnit.MILLISECONDS.toNanos(settings.warmupMs());
+            measureEndNanos = warmupEndNanos + TimeUnit.MILLISECONDS.toNanos(settings.durationMs());
+            drainEndNanos = measureEndNanos + DRAIN_NANOS;
+        }
+        if (!measuring && now - warmupEndNanos >= 0)
+        {
+            resultLatency.reset();
+            deliveryLatency.reset();
+            measuredStart = stats.copy();
+            measuring = true;
+        }
+        if (sending && !windowsOpened && !settings.rateMode())
+        {
+            windowsOpened = true;
+            for (final LoadConnection c : connections)
+            {
+                fill(c);
+            }
+        }
+        if (measuring && sending && now - measureEndNanos >= 0)
+        {
+            measuredEnd = stats.copy();
+            sending = false;
+        }
+        if (!sending && (0 == inFlightTotal || now - drainEndNanos >= 0))
+        {
+            finished = true;
+        }
+    }
+
+    private long nextWakeup()
+    {
+        long wake = nextHousekeepingNanos;
+        if (!connectSignalled)
+        {
+            wake = Math.min(wake, connectDeadlineNanos);
+            if (identifiesPerNano > 0 && opened < connections.length && pending < pendingCap)
+            {
+                wake = Math.min(wake, connectStartNanos + (long)(opened / identifiesPerNano));
+            }
+        }
+        if (updating)
+        {
+            if (!measuring)
+            {
+                wake = Math.min(wake, warmupEndNanos);
+            }
+            if (sending)
+            {
+                wake = Math.min(wake, measureEndNanos);
+                if (tokenWheel.size() > 0)
+                {
+                    wake = Math.min(wake, now + RATE_TICK_NANOS);
+                }
+                if (updatesPerNano > 0)
+                {
+                    final long due = updatesStartNanos + (long)((updatesScheduled + 1) / updatesPerNano);
+                    wake = Math.min(wake, Math.max(due, now + RATE_TICK_NANOS));
+                }
+            }
+            else
+            {
+                wake = Math.min(wake, drainEndNanos);
+            }
+        }
+        return wake;
+    }
+
+    // ---- connect phase ------------------------------------------------------------------------------------------
+
+    private void openConnections()
+    {
+        while (opened < connections.length && pending < pendingCap)
+        {
+            if (identifiesPerNano > 0 && opened >= (long)((now - connectStartNanos) * identifiesPerNano) + 1)
+            {
+                return;
+            }
+            open(connections[opened++]);
+        }
+    }
+
+    private void open(final LoadConnection c)
+    {
+        pending++;
+        c.opened = true;
+        try
+        {
+            final SocketChannel channel = SocketChannel.open();
+            c.channel = channel;
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (null != sources)
+            {
+                channel.bind(sources[c.index % sources.length]);
+            }
+            if (channel.connect(remote))
+            {
+                c.state = LoadConnection.AWAIT_HELLO;
+                c.key = channel.register(selector, SelectionKey.OP_READ, c);
+            }
+            else
+            {
+                c.state = LoadConnection.CONNECTING;
+                c.key = channel.register(selector, SelectionKey.OP_CONNECT, c);
+            }
+        }
+        catch (final IOException ex)
+        {
+            ended(c, "connect failed: " + describe(ex));
+        }
+    }
+
+    private void settle(final LoadConnection c)
+    {
+        if (!c.settled)
+        {
+            c.settled = true;
+            settledCount++;
+            if (c.opened)
+            {
+                pending--;
+            }
+        }
+    }
+
+    private void failUnsettled(final String reason)
+    {
+        for (final LoadConnection c : connections)
+        {
+            if (!c.settled)
+            {
+                ended(c, reason);
+            }
+        }
+        opened = connections.length;
+    }
+
+    private void signalConnected()
+    {
+        connectSignalled = true;
+        readyAtConnected = (int)stats.connectionsOk;
+        control.connected.countDown();
+    }
+
+    // ---- updates ------------------------------------------------------------------------------------------------
+
+    private void fill(final LoadConnection c)
+    {
+        while (trySendUpdate(c))
+        {
+            // until the window, the budget or the socket says stop
+        }
+    }
+
+    private boolean trySendUpdate(final LoadConnection c)
+    {
+        if (c.state != LoadConnection.READY || c.inFlight >= settings.window() || c.hasPendingOut())
+        {
+            return false;
+        }
+        if (!c.takeToken(now))
+        {
+            if (!settings.rateMode())
+            {
+                final long due = c.tokenDueNanos();
+                if (Long.MAX_VALUE != due)
+                {
+                    tokenWheel.add(c, now, due);
+                }
+            }
+            return false;
+        }
+        final long id = c.nextRequestId();
+        final int slot = (int)(id & c.ringMask);
+        c.ringIds[slot] = id;
+        c.ringNanos[slot] = now;
+        c.inFlight++;
+        inFlightTotal++;
+        long stamp = now - control.originNanos;
+        if (stamp <= c.lastStamp)
+        {
+            stamp = c.lastStamp + 1;
+        }
+        c.lastStamp = stamp;
+        presence.clear();
+        presence.partyId(stamp).sync((int)stamp).teamColour(teamColour(stamp, c.nextParity()));
+        outbox.writerFor(c).update(id, Protocol.GROUP_FULL, REASON, presence);
+        stats.updatesSent++;
+        return true;
+    }
+
+    private void sendDueUpdates()
+    {
+        final long target = (long)((now - updatesStartNanos) * updatesPerNano);
+        long due = target - updatesScheduled;
+        if (due <= 0)
+        {
+            return;
+        }
+        final long maxBacklog = Math.max(1, (long)(BACKLOG_NANOS * updatesPerNano));
+        if (due > maxBacklog)
+        {
+            stats.updatesSkipped += due - maxBacklog;
+            updatesScheduled += due - maxBacklog;
+            due = maxBacklog;
+        }
+        final int n = connections.length;
+        if (0 == n)
+        {
+            return;
+        }
+        long attempts = n + due;
+        while (due > 0 && attempts-- > 0)
+        {
+            final LoadConnection c = connections[cursor];
+            cursor = cursor + 1 == n ? 0 : cursor + 1;
+            if (trySendUpdate(c))
+            {
+                due--;
+                updatesScheduled++;
+            }
+        }
+        if (due > 0)
+        {
+            stats.updatesSkipped += due;
+            updatesScheduled += due;
+        }
+    }
+
+    private void housekeeping()
+    {
+        for (final LoadConnection c : connections)
+        {
+            if (c.state != LoadConnection.READY)
+            {
+                continue;
+            }
+            if (now - c.nextHeartbeatNanos >= 0)
+            {
+                outbox.writerFor(c).heartbeat(c.lastSeq);
+                stats.heartbeatsSent++;
+                c.nextHeartbeatNanos = now + jitter(c.heartbeatIntervalNanos);
+            }
+            if (sending && !settings.rateMode())
+            {
+                fill(c);
+            }
+        }
+    }
+
+    /** @return 70..90 % of the interval: a heartbeat well before the server's deadline, spread out. */
+    private long jitter(final long intervalNanos)
+    {
+        return (long)(intervalNanos * (0.7 + 0.2 * random.nextDouble()));
+    }
+
+    // ---- I/O ----------------------------------------------------------------------------------------------------
+
+    private void onKey(final SelectionKey key)
+    {
+        final LoadConnection c = (LoadConnection)key.attachment();
+        now = System.nanoTime();
+        if (!key.isValid() || c.state == LoadConnection.CLOSED)
+        {
+            return;
+        }
+        final int ready = key.readyOps();
+        if (0 != (ready & SelectionKey.OP_CONNECT))
+        {
+            finishConnect(c);
+        }
+        if (0 != (ready & SelectionKey.OP_WRITE) && c.state != LoadConnection.CLOSED)
+        {
+            outbox.writePending(c);
+            if (!c.hasPendingOut() && sending && !settings.rateMode())
+            {
+                fill(c);
+            }
+        }
+        if (0 != (ready & SelectionKey.OP_READ) && c.state != LoadConnection.CLOSED)
+        {
+            read(c);
+        }
+        outbox.flush();
+    }
+
+    private void finishConnect(final LoadConnection c)
+    {
+        try
+        {
+            if (c.channel.finishConnect())
+            {
+                c.state = LoadConnection.AWAIT_HELLO;
+                c.key.interestOps(SelectionKey.OP_READ);
+            }
+        }
+        catch (final IOException ex)
+        {
+            ended(c, "connect failed: " + describe(ex));
+        }
+    }
+
+    private void read(final LoadConnection c)
+    {
+        for (int i = 0; i < MAX_READS_PER_EVENT; i++)
+        {
+            in.clear();
+            if (null != c.partialIn && c.partialIn.position() > 0)
+            {
+                c.partialIn.flip();
+                in.put(c.partialIn);
+                c.partialIn.clear();
+            }
+            final int n;
+            try
+            {
+                n = c.channel.read(in);
+            }
+            catch (final IOException ex)
+            {
+                ended(c, "read failed: " + describe(ex));
+                return;
+            }
+            if (n < 0)
+            {
+                ended(c, "closed by the server without CLOSE");
+                return;
+            }
+            stats.bytesReceived += n;
+            final boolean full = !in.hasRemaining();
+            in.flip();
+            current = c;
+            try
+            {
+                int length;
+                while (c.state != LoadConnection.CLOSED && (length = FrameSplitter.nextFrame(in, MAX_SERVER_FRAME_BYTES)) > 0)
+                {
+                    adapter.decode(in, length);
+                }
+            }
+            catch (final ProtocolException ex)
+            {
+                stats.protocolErrors++;
+                ended(c, "undecodable frame from the server: " + ex.code() + " " + ex.getMessage());
+                return;
+            }
+            finally
+            {
+                current = null;
+            }
+            if (c.state == LoadConnection.CLOSED)
+            {
+                return;
+            }
+            if (in.hasRemaining())
+            {
+                c.keepPartialIn(in);
+            }
+            if (!full)
+            {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The connection is over (failed, closed by the server, or a read or write failed): close it and count it as
+     * failed (not ready yet) or lost (was ready).
+     */
+    private void ended(final LoadConnection c, final String reason)
+    {
+        if (c.state == LoadConnection.CLOSED)
+        {
+            return;
+        }
+        final boolean wasReady = c.state == LoadConnection.READY;
+        settle(c);
+        closeChannel(c);
+        if (wasReady)
+        {
+            stats.connectionsLost++;
+            stats.updatesLost += c.inFlight;
+            inFlightTotal -= c.inFlight;
+            c.inFlight = 0;
+            stats.failure("lost: " + reason);
+        }
+        else
+        {
+            stats.connectionsFailed++;
+            stats.failure(reason);
+        }
+    }
+
+    private void writeFailed(final LoadConnection c, final IOException ex)
+    {
+        ended(c, "write failed: " + describe(ex));
+    }
+
+    private void closeChannel(final LoadConnection c)
+    {
+        c.state = LoadConnection.CLOSED;
+        if (null != c.channel)
+        {
+            try
+            {
+                c.channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // closing anyway
+            }
+        }
+    }
+
+    private void closeAll()
+    {
+        for (final LoadConnection c : connections)
+        {
+            if (c.state == LoadConnection.READY)
+            {
+                stats.connectionsClosedAtEnd++;
+                stats.updatesLost += c.inFlight;
+                inFlightTotal -= c.inFlight;
+                c.inFlight = 0;
+            }
+            if (c.state != LoadConnection.CLOSED)
+            {
+                if (!c.settled)
+                {
+                    stats.connectionsFailed++;
+                    stats.failure("run ended before the connection was ready");
+                    settle(c);
+                }
+                closeChannel(c);
+            }
+            if (c.isWatcher() && c.wasReady)
+            {
+                stats.watchers++;
+                if (0 == c.deliveries)
+                {
+                    stats.watchersWithoutDeliveries++;
+                }
+            }
+        }
+        if (null == measuredEnd)
+        {
+            measuredEnd = stats.copy();
+        }
+        if (null == measuredStart)
+        {
+            measuredStart = measuredEnd.copy();
+        }
+    }
+
+    /**
+     * The stamp's high half for the lobby fields: {@code (stamp >>> 32) << 1 | parity}. The parity alternates per
+     * update (starting at 1, as the field starts at 0), so teamColour always changes and the server's diff (a
+     * LOBBY_CLIENT_CHANGE carries only changed lobby fields) always holds it next to sync, the low half.
+     */
+    static int teamColour(final long stamp, final int parity)
+    {
+        return (int)((stamp >>> 32) << 1) | parity;
+    }
+
+    /**
+     * @return the stamp {@link #teamColour} and {@code sync = (int)stamp} encode.
+     */
+    static long stampOf(final int sync, final int teamColour)
+    {
+        return ((long)(teamColour >>> 1) << 32) | (sync & 0xFFFFFFFFL);
+    }
+
+    private static String describe(final IOException ex)
+    {
+        return null == ex.getMessage() ? ex.getClass().getSimpleName() : ex.getMessage();
+    }
+
+    private static void record(final Histogram histogram, final long nanos)
+    {
+        histogram.recordValue(Math.max(0, Math.min(HISTOGRAM_MAX_NANOS, nanos)));
+    }
+
+    // ---- server frames ------------------------------------------------------------------------------------------
+
+    @Override
+    public void onHello(final int protocolVersion, final int heartbeatIntervalMs, final int maxFrameSize,
+        final int rateLimitCommands, final int rateLimitWindowMs, final int identifyTimeoutMs)
+    {
+        final LoadConnection c = current;
+        if (c.state != LoadConnection.AWAIT_HELLO)
+        {
+            stats.unexpectedFrames++;
+            return;
+        }
+        if (null == hello)
+        {
+            hello = new ServerHello(heartbeatIntervalMs, maxFrameSize, rateLimitCommands, rateLimitWindowMs,
+                identifyTimeoutMs);
+            budget = new CommandBudget(rateLimitCommands, rateLimitWindowMs, heartbeatIntervalMs, settings.window());
+            housekeepingNanos = Math.max(MIN_HOUSEKEEPING_NANOS,
+                Math.min(HOUSEKEEPING_NANOS, TimeUnit.MILLISECONDS.toNanos(Math.max(1, heartbeatIntervalMs)) / 10));
+            nextHousekeepingNanos = Math.min(nextHousekeepingNanos, now + housekeepingNanos);
+        }
+        c.heartbeatIntervalNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, heartbeatIntervalMs));
+        c.budget(rateLimitCommands == hello.rateLimitCommands() && rateLimitWindowMs == hello.rateLimitWindowMs() &&
+            heartbeatIntervalMs == hello.heartbeatIntervalMs() ? budget :
+            new CommandBudget(rateLimitCommands, rateLimitWindowMs, heartbeatIntervalMs, settings.window()), now);
+        c.state = LoadConnection.IDENTIFYING;
+        presence.clear();
+        presence.lobbyId(c.lobbyId);
+        final String token = tokens.mint(c.userId, Role.USER, tokenExpiresAtMs);
+        outbox.writerFor(c).identify(Protocol.VERSION, token, presence, false, 0, 0);
+        c.identifySentNanos = now;
+        stats.identifiesSent++;
+    }
+
+    @Override
+    public void onReady(final long sessionId, final long userId, final long seq)
+    {
+        final LoadConnection c = current;
+        if (c.state != LoadConnection.IDENTIFYING)
+        {
+            stats.unexpectedFrames++;
+            return;
+        }
+        c.state = LoadConnection.READY;
+        c.wasReady = true;
+        c.lastSeq = seq;
+        settle(c);
+        stats.connectionsOk++;
+        record(identifyLatency, now - c.identifySentNanos);
+        c.nextHeartbeatNanos = now + jitter(c.heartbeatIntervalNanos);
+        if (c.isWatcher() && (c.watchedUsers.length > 0 || c.watchedLobbies.length > 0))
+        {
+            c.subscribeRequestId = c.nextRequestId();
+            c.forceToken();
+            outbox.writerFor(c).subscribe(c.subscribeRequestId, c.watchedUsers, c.watchedUsers.length, c.watchedLobbies,
+                c.watchedLobbies.length);
+            stats.subscribesSent++;
+        }
+        if (sending && !settings.rateMode())
+        {
+            fill(c);
+        }
+    }
+
+    @Override
+    public void onResult(final long requestId, final int resultCode)
+    {
+        final LoadConnection c = current;
+        if (0 != c.subscribeRequestId && requestId == c.subscribeRequestId)
+        {
+            c.subscribeRequestId = 0;
+            if (resultCode <= 1)
+            {
+                stats.subscribesOk++;
+            }
+            else
+            {
+                stats.subscribesRefused++;
+            }
+            return;
+        }
+        final int slot = (int)(requestId & c.ringMask);
+        if (0 == c.inFlight || c.ringIds[slot] != requestId)
+        {
+            stats.unmatchedResults++;
+            return;
+        }
+        c.ringIds[slot] = 0;
+        c.inFlight--;
+        inFlightTotal--;
+        stats.updatesAcked++;
+        stats.resultsByCode[resultCode]++;
+        record(resultLatency, now - c.ringNanos[slot]);
+        if (sending && !settings.rateMode())
+        {
+            fill(c);
+        }
+    }
+
+    @Override
+    public void onDispatch(final long seq, final int eventKind, final long userId, final long updateId,
+        final long lobbyId, final long time, final String reason, final Presence changes)
+    {
+        final LoadConnection c = current;
+        c.lastSeq = seq;
+        stats.dispatches++;
+        stats.dispatchesByKind[eventKind]++;
+        long stamp = 0;
+        if (CLIENT_UPDATED == eventKind && changes.has(Presence.PARTY_ID))
+        {
+            stamp = changes.partyId();
+        }
+        else if (LOBBY_CLIENT_CHANGE == eventKind && changes.has(Presence.SYNC) && changes.has(Presence.TEAM_COLOUR))
+        {
+            stamp = stampOf(changes.sync(), changes.teamColour());
+        }
+        if (stamp > 0)
+        {
+            final long delay = now - control.originNanos - stamp;
+            if (delay >= 0)
+            {
+                record(deliveryLatency, delay);
+                stats.deliveries++;
+                c.deliveries++;
+            }
+        }
+    }
+
+    @Override
+    public void onError(final long requestId, final int code, final String message)
+    {
+        stats.error(code);
+    }
+
+    @Override
+    public void onClose(final int code, final String message)
+    {
+        stats.close(code);
+        final ErrorCode known = ErrorCode.fromCode(code);
+        ended(current, "closed by the server: " + (null == known ? Integer.toString(code) : code + " " + known.name()));
+    }
+
+    @Override
+    public void onHeartbeatAck(final long seq)
+    {
+        stats.heartbeatAcks++;
+    }
+
+    @Override
+    public void onResumed(final long seq)
+    {
+        stats.unexpectedFrames++;
+    }
+
+    @Override
+    public void onInvalidSession(final boolean resumable)
+    {
+        stats.unexpectedFrames++;
+    }
+
+    @Override
+    public void onClients(final long requestId, final ClientView[] clients, final int count)
+    {
+        stats.unexpectedFrames++;
+    }
+
+    @Override
+    public void onClientIds(final long requestId, final long nextCursor, final long[] ids, final int count)
+    {
+        stats.unexpectedFrames++;
+    }
+}

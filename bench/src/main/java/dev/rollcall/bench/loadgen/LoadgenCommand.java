@@ -1,0 +1,313 @@
+package dev.rollcall.bench.loadgen;
+
+import dev.rollcall.gateway.auth.SecretException;
+import dev.rollcall.gateway.auth.Secrets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * {@code rollcall loadgen}: drives a running Rollcall server on this machine over the binary
+ * protocol with many connections (NIO, a few selector threads), measures identify, update →
+ * RESULT and update → delivery latencies, prints a summary and writes reports ({@code .hgrm}
+ * files, an SVG percentile plot, {@code summary.json}) into {@code --out}. It stops by itself:
+ * connect phase (bounded), warmup, measured duration (at most 10 minutes), a short drain, then
+ * every connection is closed.
+ * <pre>
+ *   rollcall loadgen --connections 10000 --duration 30s [--update-rate 50000] [--server-pid PID]
+ * </pre>
+ * Exit status: 0 for a clean run, 1 when connections failed or were lost, the server refused
+ * something, or the run could not be completed, 2 for a usage or configuration error.
+ */
+@Command(
+    name = "loadgen",
+    mixinStandardHelpOptions = true,
+    version = "rollcall loadgen 0.1.0",
+    description = {
+        "Drives a running Rollcall server on this machine (loopback only) with many connections and reports " +
+        "throughput and latency percentiles.",
+        "Users are --first-user-id .. +N-1; tokens are minted with the server's secret." })
+public final class LoadgenCommand implements Callable<Integer>
+{
+    static final int EXIT_OK = 0;
+    static final int EXIT_UNCLEAN = 1;
+    static final int EXIT_USAGE = 2;
+    /** System property naming the project root, under which the default {@code --out} lies (the launcher sets it). */
+    static final String ROOT_PROPERTY = "rollcall.root";
+
+    private final Function<String, String> env;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+        description = "The server's address; must be a loopback address (default: ${DEFAULT-VALUE}).")
+    private String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "7450",
+        description = "The server's port (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--secret-file", paramLabel = "PATH", description = "File holding the server's token secret.")
+    private Path secretFile;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
+        description = "Without --secret-file or ROLLCALL_SECRET: use the secret `serve` keeps in DIR/secret " +
+            "(default: ${DEFAULT-VALUE}).")
+    private Path data;
+
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "1000",
+        description = "Connections, one user each (default: ${DEFAULT-VALUE}).")
+    private int connections;
+
+    @Option(names = "--source-addresses", paramLabel = "K",
+        description = "Spread connections over local addresses 127.0.0.1..127.0.0.K (default: one per 28,000 " +
+            "connections).")
+    private Integer sourceAddresses;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Selector threads (default: min(2, cores)).")
+    private Integer threads;
+
+    @Option(names = "--identify-rate", paramLabel = "PER_S", defaultValue = "0",
+        description = "Identifies per second while connecting; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    private double identifyRate;
+
+    @Option(names = "--update-rate", paramLabel = "PER_S", defaultValue = "0",
+        description = "Updates per second over all connections; 0 = as fast as possible with --window in flight " +
+            "per connection (default: ${DEFAULT-VALUE}).")
+    private double updateRate;
+
+    @Option(names = "--window", paramLabel = "W", defaultValue = "4",
+        description = "Updates in flight per connection (default: ${DEFAULT-VALUE}).")
+    private int window;
+
+    @Option(names = "--subscribers", paramLabel = "FRACTION", defaultValue = "0.2",
+        description = "Share of connections that watch others (default: ${DEFAULT-VALUE}).")
+    private double subscribers;
+
+    @Option(names = "--watch-users", paramLabel = "K", defaultValue = "4",
+        description = "Random other users each watcher subscribes to (default: ${DEFAULT-VALUE}).")
+    private int watchUsers;
+
+    @Option(names = "--watch-lobbies", paramLabel = "K", defaultValue = "1",
+        description = "Random lobbies each watcher subscribes to (default: ${DEFAULT-VALUE}).")
+    private int watchLobbies;
+
+    @Option(names = "--lobby-size", paramLabel = "N", defaultValue = "20",
+        description = "Users per lobby (default: ${DEFAULT-VALUE}).")
+    private int lobbySize;
+
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s",
+        description = "Measured duration, at most 10m (default: ${DEFAULT-VALUE}).")
+    private String duration;
+
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "5s",
+        description = "Updates before measuring (default: ${DEFAULT-VALUE}).")
+    private String warmup;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "60s",
+        description = "Longest connect phase; connections not ready by then fail (default: ${DEFAULT-VALUE}).")
+    private String connectTimeout;
+
+    @Option(names = "--first-user-id", paramLabel = "ID", defaultValue = "1000000",
+        description = "The first user id (default: ${DEFAULT-VALUE}).")
+    private long firstUserId;
+
+    @Option(names = "--seed", paramLabel = "SEED", description = "Random seed (default: from the clock).")
+    private Long seed;
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Where the reports go (default: bench/target/loadgen/<timestamp> under the project root " +
+            "given by -Drollcall.root, else under the working directory).")
+    private Path out;
+
+    @Option(names = "--server-pid", paramLabel = "PID",
+        description = "The server's process id: report syscalls per event from /proc/PID/io.")
+    private Long serverPid;
+
+    /**
+     * Creates the command reading the process environment.
+     */
+    public LoadgenCommand()
+    {
+        this(System::getenv);
+    }
+
+    LoadgenCommand(final Function<String, String> env)
+    {
+        this.env = Objects.requireNonNull(env, "env");
+    }
+
+    /**
+     * Runs the load and reports.
+     *
+     * @return the exit status: 0 clean, 1 unclean run, 2 usage error.
+     */
+    @Override
+    public Integer call()
+    {
+        final PrintWriter stdout = spec.commandLine().getOut();
+        final PrintWriter stderr = spec.commandLine().getErr();
+        try
+        {
+            return run(stdout, stderr);
+        }
+        finally
+        {
+            stdout.flush();
+            stderr.flush();
+        }
+    }
+
+    private int run(final PrintWriter stdout, final PrintWriter stderr)
+    {
+        final LoadSettings settings;
+        try
+        {
+            settings = settings();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            stderr.println("loadgen: " + ex.getMessage());
+            return EXIT_USAGE;
+        }
+        final byte[] secret;
+        try
+        {
+            secret = secret();
+        }
+        catch (final SecretException ex)
+        {
+            stderr.println("loadgen: " + ex.getMessage() + "; or --data DIR holding the server's secret file");
+            return EXIT_USAGE;
+        }
+        final Path reports = null != out ? out : defaultOut(System.getProperty(ROOT_PROPERTY));
+        try
+        {
+            Files.createDirectories(reports);
+        }
+        catch (final IOException ex)
+        {
+            stderr.println("loadgen: cannot create --out " + reports + ": " + ex.getMessage());
+            return EXIT_USAGE;
+        }
+
+        final LoadResult result;
+        try
+        {
+            result = new LoadRun(settings, secret).progress(stderr).run();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            stderr.println("loadgen: the run failed: " + ex);
+            return EXIT_UNCLEAN;
+        }
+        stdout.print(LoadReports.summary(result));
+        try
+        {
+            LoadReports.write(result, reports);
+            stdout.println("reports: " + reports.toAbsolutePath().normalize());
+        }
+        catch (final IOException ex)
+        {
+            stderr.println("loadgen: cannot write the reports into " + reports + ": " + ex.getMessage());
+            return EXIT_UNCLEAN;
+        }
+        return result.isClean() ? EXIT_OK : EXIT_UNCLEAN;
+    }
+
+    private LoadSettings settings()
+    {
+        final LoadSettings.Builder builder = LoadSettings.builder()
+            .host(host)
+            .port(port)
+            .connections(connections)
+            .identifyRate(identifyRate)
+            .updateRate(updateRate)
+            .window(window)
+            .subscriberFraction(subscribers)
+            .watchUsers(watchUsers)
+            .watchLobbies(watchLobbies)
+            .lobbySize(lobbySize)
+            .durationMs(duration("--duration", duration))
+            .warmupMs(duration("--warmup", warmup))
+            .connectTimeoutMs(duration("--connect-timeout", connectTimeout))
+            .firstUserId(firstUserId);
+        if (null != sourceAddresses)
+        {
+            if (sourceAddresses < 1)
+            {
+                throw new IllegalArgumentException("--source-addresses must be 1..254");
+            }
+            builder.sourceAddresses(sourceAddresses);
+        }
+        if (null != threads)
+        {
+            builder.threads(threads);
+        }
+        if (null != seed)
+        {
+            builder.seed(seed);
+        }
+        if (null != serverPid)
+        {
+            if (serverPid <= 0)
+            {
+                throw new IllegalArgumentException("--server-pid must be > 0");
+            }
+            builder.serverPid(serverPid);
+        }
+        return builder.build();
+    }
+
+    /**
+     * @param root the project's root directory, or null for the working directory.
+     * @return {@code <root>/bench/target/loadgen/<yyyyMMdd-HHmmss>}.
+     */
+    static Path defaultOut(final String root)
+    {
+        return Path.of(null == root ? "." : root, "bench", "target", "loadgen",
+            LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).normalize();
+    }
+
+    private static long duration(final String option, final String text)
+    {
+        final long ms = Durations.parseMs(text);
+        if (ms < 0)
+        {
+            throw new IllegalArgumentException(option + " '" + text + "' is not a duration: use a whole number " +
+                "with ms, s, m or h (e.g. 500ms, 30s, 10m)");
+        }
+        return ms;
+    }
+
+    private byte[] secret()
+    {
+        final Path serverSecret = data.resolve("secret");
+        if (null == secretFile && null == env.apply(Secrets.ENV_VAR) && Files.isRegularFile(serverSecret))
+        {
+            return Secrets.load(serverSecret, env);
+        }
+        return Secrets.load(secretFile, env);
+    }
+
+    /**
+     * @param args the command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new LoadgenCommand()).execute(args));
+    }
+}
