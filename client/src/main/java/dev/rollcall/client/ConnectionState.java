@@ -5,14 +5,15 @@ package dev.rollcall.client;
  *
  * <pre>
  *  NEW --start()--&gt; CONNECTING --READY--&gt; READY &lt;--RESUMED or READY-- RECONNECTING
- *                       |                   |  \___ drop (read error, EOF, heartbeat timeout, resumable CLOSE) __/^
+ *                       |                   |  \___ drop (read error, EOF, heartbeat timeout, non-fatal CLOSE) _/^
  *                       |                   |
- *                       +--- failure -------+--- CLOSE with a non-resumable code ---&gt; FAILED
+ *                       +--- failure -------+--- CLOSE with a fatal code ---&gt; FAILED
  *  any state --close()--&gt; CLOSED
  * </pre>
  *
  * A failure before the first {@code READY} (connection refused, handshake timeout, any {@code CLOSE}) fails the
- * client: the first connection is not retried.
+ * client: the first connection is not retried. Which {@code CLOSE} codes are fatal afterwards, and which reconnect
+ * to resume or to identify afresh: see {@link RollcallClient} ("Connection life cycle").
  */
 public enum ConnectionState
 {

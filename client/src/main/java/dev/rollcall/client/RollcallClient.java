@@ -46,11 +46,25 @@ import java.util.function.IntFunction;
  * {@code lastSeq} then answers {@code RESUMED}. On {@code INVALID_SESSION(false)} it identifies afresh (a new
  * session: the events the old one did not deliver are lost; {@link ConnectionListener#onReady} says
  * {@code resumed=false}); on {@code INVALID_SESSION(true)} it retries the resume once after
- * {@link Builder#resumeRetryDelay}, then identifies afresh. A {@code CLOSE} whose {@link
- * dev.rollcall.protocol.ErrorCode#resumable()} is false (e.g. {@code AUTHENTICATION_FAILED}, {@code TOKEN_EXPIRED},
- * {@code DISCONNECTED_BY_SERVER}), and any failure before the first {@code READY}, is fatal: the client becomes
- * {@link ConnectionState#FAILED}, {@link #closeFuture()} and the event subscribers get the
- * {@link RollcallException} carrying the code.
+ * {@link Builder#resumeRetryDelay}, then identifies afresh.
+ *
+ * <p>A server {@code CLOSE} (after the first {@code READY}) is handled by its code:
+ * <ul>
+ * <li><b>fatal</b>, because every retry would be refused the same way or the user was ended on purpose:
+ * {@code AUTHENTICATION_FAILED}, {@code TOKEN_EXPIRED}, {@code UNSUPPORTED_VERSION}, {@code INVALID_SHARD},
+ * {@code SHARD_NOT_ALLOWED} and {@code DISCONNECTED_BY_SERVER}: the client becomes {@link ConnectionState#FAILED},
+ * {@link #closeFuture()} and the event subscribers get the {@link RollcallException} carrying the code;</li>
+ * <li><b>reconnect and identify afresh</b> when the code says the server lost the session
+ * ({@link dev.rollcall.protocol.ErrorCode#resumable()} false) but would serve a new connection, e.g.
+ * {@code SERVER_OVERLOADED}: a new session, as after {@code INVALID_SESSION(false)} (no resume is tried);</li>
+ * <li><b>reconnect and resume</b> for every other code: the resumable ones (e.g. {@code SLOW_CONSUMER},
+ * {@code SESSION_TIMED_OUT}, {@code RATE_LIMITED}, {@code SERVER_SHUTTING_DOWN}), those refusing one connection or
+ * frame without touching the session ({@code TOO_MANY_CONNECTIONS}, {@code TOO_MANY_CONNECTIONS_FROM_ADDRESS},
+ * {@code IDENTIFY_TIMEOUT}, {@code NOT_IDENTIFIED}), and codes this client does not know (the server answers
+ * {@code INVALID_SESSION} if the session is gone).</li>
+ * </ul>
+ * Every reconnect waits for the backoff. Any failure before the first {@code READY} (including any {@code CLOSE})
+ * is fatal: the first connection is not retried.
  *
  * <h2>Commands</h2>
  * Commands are sent only while {@link ConnectionState#READY}; otherwise their future fails at once with

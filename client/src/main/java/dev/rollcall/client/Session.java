@@ -1,7 +1,6 @@
 package dev.rollcall.client;
 
 import dev.rollcall.protocol.ClientView;
-import dev.rollcall.protocol.ErrorCode;
 import dev.rollcall.protocol.EventKind;
 import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
@@ -869,14 +868,19 @@ final class Session implements ServerFrameHandler
     public void onClose(final int code, final String message)
     {
         final RollcallException cause = new RollcallException(code, message);
-        final ErrorCode errorCode = ErrorCode.fromCode(code);
-        if (errorCode != null && !errorCode.resumable())
+        switch (CloseAction.of(code))
         {
-            terminate(cause);
-        }
-        else
-        {
-            dropped(cause, -1);
+            case FATAL -> terminate(cause);
+            case IDENTIFY ->
+            {
+                if (everReady)
+                {
+                    sessionId = 0;
+                    lastSeq = 0;
+                }
+                dropped(cause, -1);
+            }
+            default -> dropped(cause, -1);
         }
     }
 

@@ -15,6 +15,7 @@ import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.ProtocolException;
 
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -348,6 +349,11 @@ final class BinaryProtocolHandler implements ConnectionHandler
         {
             refusal = "events after " + resumeLastSeq + " are no longer buffered";
         }
+        else if (s.buffer().bytesAfter(resumeLastSeq) > c.context().maxOutboundBytes() / 2)
+        {
+            connection.agent.sessions.destroy(s);
+            refusal = "the events after " + resumeLastSeq + " exceed what may be queued for a connection";
+        }
         else
         {
             refusal = null;
@@ -574,7 +580,19 @@ final class BinaryProtocolHandler implements ConnectionHandler
             final ClientInfo info = userId > 0 ? rollcall.getClient(userId) : null;
             PresenceMapping.toView(userId, info, session.userId, scratch.views[i]);
         }
-        send(scratch.writer().clients(requestId, scratch.views, count));
+        final int length;
+        try
+        {
+            length = scratch.writer().clients(requestId, scratch.views, count);
+        }
+        catch (final BufferOverflowException | IllegalArgumentException ex)
+        {
+            counters().error(ErrorCode.ANSWER_TOO_LARGE);
+            send(scratch.writer().error(requestId, ErrorCode.ANSWER_TOO_LARGE.code(),
+                "the answer would exceed " + Protocol.MAX_SERVER_FRAME_SIZE + " bytes; ask for fewer clients"));
+            return;
+        }
+        send(length);
     }
 
     void onListClientIds(final long requestId, final long afterUserId, final int limit)
@@ -611,7 +629,10 @@ final class BinaryProtocolHandler implements ConnectionHandler
 
     void sendDispatch(final ByteBuffer frame)
     {
-        connection.send(frame);
+        if (!connection.isClosed())
+        {
+            connection.send(frame);
+        }
     }
 
     private void send(final int ignoredLength)

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts open connections in total and per source address (acquired by the accepting
- * thread, released by whichever thread closes the connection).
+ * thread, released by whichever thread closes the connection; an address's entry goes when
+ * its count reaches zero).
  */
 final class ConnectionLimits
 {
@@ -31,10 +32,19 @@ final class ConnectionLimits
             total.decrementAndGet();
             return Refusal.TOO_MANY_CONNECTIONS;
         }
-        final AtomicInteger count = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
-        if (count.incrementAndGet() > maxPerAddress)
+        final boolean[] admitted = new boolean[1];
+        perAddress.compute(address, (a, count) ->
         {
-            count.decrementAndGet();
+            final AtomicInteger current = null == count ? new AtomicInteger() : count;
+            admitted[0] = current.get() < maxPerAddress;
+            if (admitted[0])
+            {
+                current.incrementAndGet();
+            }
+            return current.get() == 0 ? null : current;
+        });
+        if (!admitted[0])
+        {
             total.decrementAndGet();
             return Refusal.TOO_MANY_CONNECTIONS_FROM_ADDRESS;
         }
@@ -44,11 +54,7 @@ final class ConnectionLimits
     void release(final InetAddress address)
     {
         total.decrementAndGet();
-        final AtomicInteger count = perAddress.get(address);
-        if (null != count)
-        {
-            count.decrementAndGet();
-        }
+        perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
     int open()

@@ -696,6 +696,32 @@ final class GatewayAgent implements Agent
         }
     }
 
+    /**
+     * Write what is queued for the connection now, before its queue is judged full: one
+     * cycle can deliver many events to a connection whose socket has room. Never closes
+     * (a failed write is found again by the next flush).
+     */
+    void writeThrough(final GatewayConnection connection)
+    {
+        final ByteBuffer output = connection.output;
+        if (null == output || output.position() == 0 || connection.isChannelClosed())
+        {
+            return;
+        }
+        output.flip();
+        try
+        {
+            final int written = connection.channel().write(output);
+            counters.add(GatewayCounter.BYTES_WRITTEN, written);
+            counters.increment(GatewayCounter.WRITE_CALLS);
+        }
+        catch (final IOException ex)
+        {
+            // the next flush closes it
+        }
+        output.compact();
+    }
+
     ByteBuffer acquireBuffer(final int required)
     {
         if (required <= POOLED_BUFFER)

@@ -40,6 +40,7 @@ final class GatewayConnection implements Connection, EventEndpoint
     private boolean closed;
     private boolean admitted;
     private boolean refusing;
+    private boolean refused;
     private long lingerDeadline;
     long timeoutDeadline;
     ByteBuffer input;
@@ -143,8 +144,13 @@ final class GatewayConnection implements Connection, EventEndpoint
             return false;
         }
         final int length = bytes.remaining();
-        final int queued = null == output ? 0 : output.position();
         final int limit = ctx.maxOutboundBytes() + (refusing ? RESERVE_FOR_GOODBYE : 0);
+        int queued = null == output ? 0 : output.position();
+        if ((long)queued + length > limit && queued > 0 && !migrating)
+        {
+            agent.writeThrough(this);
+            queued = null == output ? 0 : output.position();
+        }
         if ((long)queued + length > limit)
         {
             if (!refusing)
@@ -187,13 +193,15 @@ final class GatewayConnection implements Connection, EventEndpoint
      */
     void refuse(final Refusal refusal)
     {
-        if (refusing || closed)
+        if (refused || closed)
         {
             return;
         }
+        refused = true;
         refusing = true;
         agent.callRefused(this, refusal);
         close();
+        refusing = false;
     }
 
     @Override

@@ -184,7 +184,10 @@ public final class GatewayContext
         return this;
     }
 
-    /** @return frames allowed per window per connection; default 120. */
+    /**
+     * @return frames allowed per window per connection; default 120. Heartbeats count too:
+     * keep {@code rateLimitWindowMs / heartbeatIntervalMs} well below it.
+     */
     public int rateLimitCommands()
     {
         return rateLimitCommands;
@@ -275,7 +278,10 @@ public final class GatewayContext
         return this;
     }
 
-    /** @return bytes of events a session keeps for resume; default 256 KiB. */
+    /**
+     * @return bytes of events a session keeps for resume; default 256 KiB, and never more
+     * than half of {@link #maxOutboundBytes()} (so a resume's replay always fits).
+     */
     public int sessionBufferBytes()
     {
         return sessionBufferBytes;

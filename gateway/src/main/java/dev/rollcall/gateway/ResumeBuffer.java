@@ -32,8 +32,8 @@ final class ResumeBuffer
     }
 
     /**
-     * @return the highest seq dropped before being acknowledged (0 if none): a resume from
-     * a lastSeq below it cannot be served.
+     * @return the highest seq no longer held, dropped or acknowledged (0 if none): a resume
+     * from a lastSeq below it cannot be served.
      */
     long lastDropped()
     {
@@ -58,8 +58,8 @@ final class ResumeBuffer
         final int length = frame.remaining();
         if (length > maxBytes)
         {
-            lastDropped = seqOf(frame, frame.position());
             release(Long.MAX_VALUE, true);
+            lastDropped = seqOf(frame, frame.position());
             return;
         }
         while (count >= maxEvents || (tail - head) + length > maxBytes)
@@ -124,7 +124,7 @@ final class ResumeBuffer
      */
     void acknowledge(final long seq)
     {
-        release(seq, false);
+        release(seq, true);
     }
 
     private void release(final long seq, final boolean dropped)
@@ -159,17 +159,31 @@ final class ResumeBuffer
     }
 
     /**
-     * Send every frame with seq greater than {@code lastSeq}, in order.
-     *
-     * @return false if the connection refused the bytes (closed as slow).
+     * @return the bytes of the frames with seq greater than {@code lastSeq}.
      */
-    boolean replayAfter(final long lastSeq, final Connection connection)
+    int bytesAfter(final long lastSeq)
+    {
+        return tail - firstAfter(lastSeq);
+    }
+
+    private int firstAfter(final long lastSeq)
     {
         int position = head;
         while (position < tail && view.getLong(position + SEQ_OFFSET) <= lastSeq)
         {
             position += frameLength(position);
         }
+        return position;
+    }
+
+    /**
+     * Send every frame with seq greater than {@code lastSeq}, in order.
+     *
+     * @return false if the connection refused the bytes (closed as slow).
+     */
+    boolean replayAfter(final long lastSeq, final Connection connection)
+    {
+        final int position = firstAfter(lastSeq);
         if (position == tail)
         {
             return true;

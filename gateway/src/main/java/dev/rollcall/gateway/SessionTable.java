@@ -56,7 +56,7 @@ final class SessionTable
         final GatewayContext ctx = agent.context();
         final Session session = new Session(
             this, sessionId, userId, connectionId, shardId, shardCount,
-            ctx.sessionBufferEvents(), ctx.sessionBufferBytes());
+            ctx.sessionBufferEvents(), Math.min(ctx.sessionBufferBytes(), ctx.maxOutboundBytes() / 2));
         byId.put(sessionId, session);
         byConnection.put(connectionId, session);
         agent.register(userId, session);

@@ -47,7 +47,9 @@ public enum ErrorCode
     /** 4020: the gateway thread holding the session fell behind the core. */
     SERVER_OVERLOADED(4020, true, false),
     /** 4021: the identify's initial presence was refused (not closing). */
-    PRESENCE_REFUSED(4021, false, false);
+    PRESENCE_REFUSED(4021, false, false),
+    /** 4022: the answer to a query would exceed the largest server frame; ask for less (not closing). */
+    ANSWER_TOO_LARGE(4022, false, false);
 
     private static final int FIRST_CODE = 4000;
     private static final ErrorCode[] BY_CODE = new ErrorCode[32];

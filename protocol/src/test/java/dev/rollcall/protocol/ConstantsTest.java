@@ -9,18 +9,19 @@ class ConstantsTest
     @Test
     void shouldMatchTheErrorCodeTable()
     {
-        assertThat(ErrorCode.values()).hasSize(21);
+        assertThat(ErrorCode.values()).hasSize(22);
         for (final ErrorCode code : ErrorCode.values())
         {
             assertThat(ErrorCode.fromCode(code.code())).isSameAs(code);
-            assertThat(code.closes()).isEqualTo(code != ErrorCode.PRESENCE_REFUSED);
+            assertThat(code.closes()).isEqualTo(code != ErrorCode.PRESENCE_REFUSED && code != ErrorCode.ANSWER_TOO_LARGE);
         }
         assertThat(ErrorCode.MALFORMED_FRAME.code()).isEqualTo(4002);
         assertThat(ErrorCode.SLOW_CONSUMER.code()).isEqualTo(4017);
         assertThat(ErrorCode.PRESENCE_REFUSED.code()).isEqualTo(4021);
         assertThat(ErrorCode.fromCode(4007)).isNull();
         assertThat(ErrorCode.fromCode(3999)).isNull();
-        assertThat(ErrorCode.fromCode(4022)).isNull();
+        assertThat(ErrorCode.fromCode(4022)).isSameAs(ErrorCode.ANSWER_TOO_LARGE);
+        assertThat(ErrorCode.fromCode(4023)).isNull();
         assertThat(ErrorCode.fromCode(-1)).isNull();
         assertThat(ErrorCode.SERVER_SHUTTING_DOWN.resumable()).isTrue();
         assertThat(ErrorCode.UNKNOWN_OP.resumable()).isTrue();
