@@ -29,7 +29,7 @@ import static dev.rollcall.core.CodecUtil.ORDER;
  *  +---------------------------------------------------------------+
  *  |                      Value (int64)                            |
  *  +---------------------------------------------------------------+
- *  |  Update types only: reason (string), changes ({@link ChangesCodec})
+ *  |  Update types and CONNECT_USER_WITH_PRESENCE only: reason (string), changes ({@link ChangesCodec})
  *  +---------------------------------------------------------------+
  * </pre>
  * All little endian; 64-bit values are 8-byte aligned relative to the start.
@@ -142,6 +142,6 @@ public final class InputCodec
     private static boolean isUpdate(final int type)
     {
         return type == InputType.UPDATE_CLIENT || type == InputType.UPDATE_CLIENT_IN_LOBBY ||
-            type == InputType.UPDATE_CLIENT_FULL;
+            type == InputType.UPDATE_CLIENT_FULL || type == InputType.CONNECT_USER_WITH_PRESENCE;
     }
 }

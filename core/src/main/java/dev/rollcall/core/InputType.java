@@ -39,6 +39,15 @@ public final class InputType
      * connection of the recovered state is lost now (grace countdowns start).
      */
     public static final int CONNECTIONS_RESET = 14;
+    /**
+     * {@code connectUser} and an initial presence in one input ({@code userId},
+     * {@code connectionId}, reason, changes): the presence is validated as a full update
+     * first, and a refusal leaves everything untouched, so watchers never see the user
+     * before its initial state (an invisible user is never shown).
+     */
+    public static final int CONNECT_USER_WITH_PRESENCE = 15;
+    /** The highest state input type. */
+    public static final int LAST_STATE_INPUT = CONNECT_USER_WITH_PRESENCE;
 
     /** Attach a mailbox to the fan-out. */
     static final int ATTACH_MAILBOX = 100;
@@ -57,7 +66,7 @@ public final class InputType
      */
     public static boolean isStateInput(final int type)
     {
-        return type >= TICK && type <= CONNECTIONS_RESET;
+        return type >= TICK && type <= LAST_STATE_INPUT;
     }
 
     /**
@@ -82,6 +91,7 @@ public final class InputType
             case REMOVE_SUBSCRIBER -> "REMOVE_SUBSCRIBER";
             case SET_GRACE_PERIOD -> "SET_GRACE_PERIOD";
             case CONNECTIONS_RESET -> "CONNECTIONS_RESET";
+            case CONNECT_USER_WITH_PRESENCE -> "CONNECT_USER_WITH_PRESENCE";
             case TAKE_SNAPSHOT -> "TAKE_SNAPSHOT";
             case ATTACH_MAILBOX -> "ATTACH_MAILBOX";
             case DETACH_MAILBOX -> "DETACH_MAILBOX";

@@ -27,6 +27,8 @@ final class PresenceLogic
     private final Subscriptions subscriptions = new Subscriptions();
     private final Limits limits;
     private final Changes diff = new Changes();
+    /** A client with every field at its default, to check and diff a new client's presence against. */
+    private static final ClientState DEFAULTS = new ClientState();
     private long gracePeriodMs;
     private long now;
     private long appliedInputs;
@@ -93,6 +95,7 @@ final class PresenceLogic
                 changed(subscriptions.removeSubscriber(input.subscriberId));
             case InputType.SET_GRACE_PERIOD -> setGracePeriod(input.value);
             case InputType.CONNECTIONS_RESET -> connectionsReset();
+            case InputType.CONNECT_USER_WITH_PRESENCE -> connectUserWithPresence(input);
             default -> throw new IllegalArgumentException("not a state input: " + InputType.name(input.type));
         };
     }
@@ -238,6 +241,66 @@ final class PresenceLogic
 
         diff.clear();
         emitTransitions(client.userId, client.updateId, client, null, now);
+        image(client);
+        return Result.APPLIED;
+    }
+
+    /**
+     * Attach the connection and apply the presence as one input. Checked like
+     * {@code updateClientFull} (against the defaults for a new client) before anything
+     * changes; a refusal changes nothing. Then one view comparison covers both, so a
+     * new client appears with its presence already applied (or not at all, if invisible).
+     */
+    private Result connectUserWithPresence(final Input input)
+    {
+        final long userId = input.userId;
+        final long connectionId = input.connectionId;
+        if (userId <= 0 || connectionId <= 0)
+        {
+            return Result.INVALID_VALUE;
+        }
+        if (null != input.reason && input.reason.length() > limits.maxReasonLength())
+        {
+            return Result.REASON_TOO_LONG;
+        }
+        ClientState client = clients.get(userId);
+        final Result invalid = validate(input.changes, null == client ? DEFAULTS : client);
+        if (null != invalid)
+        {
+            return invalid;
+        }
+        computeDiff(input.changes, null == client ? DEFAULTS : client);
+
+        if (null == client)
+        {
+            captureBefore(null);
+            client = clients.create(userId);
+            client.connected = true;
+            client.updateId = 1;
+            client.addConnection(connectionId);
+        }
+        else
+        {
+            captureBefore(client);
+            final boolean attached = client.addConnection(connectionId);
+            if (client.connected && diff.isEmpty())
+            {
+                if (attached)
+                {
+                    image(client);
+                    return Result.APPLIED;
+                }
+                return Result.UNCHANGED;
+            }
+            if (!client.connected)
+            {
+                timers.cancel(client);
+                client.connected = true;
+            }
+            client.updateId++;
+        }
+        applyDiff(client);
+        emitTransitions(userId, client.updateId, client, null == input.reason ? "" : input.reason, now);
         image(client);
         return Result.APPLIED;
     }

@@ -146,6 +146,48 @@ public final class Rollcall implements AutoCloseable
     }
 
     /**
+     * Connect a user and apply its initial presence in one input: validated like
+     * {@link #updateClientFull} first (a refusal changes nothing: not even the connection is
+     * attached), so watchers never see the user before its presence (an invisible user is
+     * never shown). docs/PRESENCE-RULES.md has the rules.
+     *
+     * @param userId        the user, {@code > 0}.
+     * @param connectionId  the connection, {@code > 0}, unique for the user.
+     * @param presence      the initial fields; copied before this returns.
+     * @param reason        why (the reason of a resulting CLIENT_UPDATED); may be null.
+     * @param callback      receives the result, or null for none.
+     * @param correlationId passed back to the callback.
+     */
+    public void connectUser(
+        final long userId,
+        final long connectionId,
+        final Changes presence,
+        final String reason,
+        final CommandCallback callback,
+        final long correlationId)
+    {
+        publish(InputType.CONNECT_USER_WITH_PRESENCE, userId, connectionId, 0, 0, 0, presence, reason, callback,
+            correlationId, null);
+    }
+
+    /**
+     * {@link #connectUser(long, long, Changes, String, CommandCallback, long)} with a future.
+     *
+     * @param userId       the user, {@code > 0}.
+     * @param connectionId the connection, {@code > 0}, unique for the user.
+     * @param presence     the initial fields; copied before this returns.
+     * @param reason       why; may be null.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> connectUser(
+        final long userId, final long connectionId, final Changes presence, final String reason)
+    {
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        publish(InputType.CONNECT_USER_WITH_PRESENCE, userId, connectionId, 0, 0, 0, presence, reason, null, 0, future);
+        return future;
+    }
+
+    /**
      * Allocation-free form of {@link #connectUser(long, long)}.
      *
      * @param userId        the user.

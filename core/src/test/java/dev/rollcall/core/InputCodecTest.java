@@ -62,6 +62,16 @@ class InputCodecTest
     }
 
     @Test
+    void shouldRoundTripAConnectWithPresence()
+    {
+        final Input input = new Input().set(InputType.CONNECT_USER_WITH_PRESENCE, 12).userId(3).connectionId(4)
+            .reason("identify");
+        input.changes().status(Status.INVISIBLE).attribute("k", 5L).lobbyId(2);
+
+        assertThat(roundTrip(input).toString()).isEqualTo(input.toString());
+    }
+
+    @Test
     void shouldRoundTripEveryFieldAndAttributeKind()
     {
         final Input input = new Input().set(InputType.UPDATE_CLIENT_FULL, -5).userId(-1).connectionId(Long.MIN_VALUE)
@@ -179,7 +189,7 @@ class InputCodecTest
     }
 
     @ParameterizedTest
-    @ValueSource(shorts = {0, -1, 15, 99, 100, 101, 102, Short.MAX_VALUE, Short.MIN_VALUE})
+    @ValueSource(shorts = {0, -1, 16, 99, 100, 101, 102, Short.MAX_VALUE, Short.MIN_VALUE})
     void shouldFailOnUnknownType(final short type)
     {
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
@@ -314,7 +324,7 @@ class InputCodecTest
     private static int expectedLength(final Input input)
     {
         int length = InputCodec.HEADER_LENGTH;
-        if (!isUpdate(input.type()))
+        if (!isUpdate(input.type()) && input.type() != InputType.CONNECT_USER_WITH_PRESENCE)
         {
             return length;
         }

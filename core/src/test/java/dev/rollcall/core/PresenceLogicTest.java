@@ -104,6 +104,96 @@ class PresenceLogicTest
     }
 
     // ------------------------------------------------------------------------------------------
+    // connectUser with an initial presence
+    // ------------------------------------------------------------------------------------------
+
+    private Result connectWith(
+        final long time, final long userId, final long connectionId, final Consumer<Changes> presence)
+    {
+        input.set(InputType.CONNECT_USER_WITH_PRESENCE, time).userId(userId).connectionId(connectionId).reason("identify");
+        presence.accept(input.changes());
+        return apply();
+    }
+
+    @Test
+    void shouldCreateAClientWithItsPresenceInOneInput()
+    {
+        subscribeClient(T0, WATCHER, USER);
+
+        assertThat(connectWith(T0 + 1, USER, 11, c -> c.status(Status.IDLE).lobbyId(LOBBY))).isEqualTo(Result.APPLIED);
+
+        final ClientState client = logic.client(USER);
+        assertThat(client.updateId).isEqualTo(1);
+        assertThat(client.status).isEqualTo(Status.IDLE);
+        assertThat(client.lobbyId).isEqualTo(LOBBY);
+        assertThat(out.eventCount()).isEqualTo(1);
+        assertThat(out.event(0).type).isEqualTo(EventType.CLIENT_CONNECTED);
+        assertThat(out.event(0).changes.status()).isEqualTo(Status.IDLE);
+        assertThat(out.event(0).changes.lobbyId()).isEqualTo(LOBBY);
+    }
+
+    @Test
+    void shouldNeverShowAUserWhoConnectsInvisible()
+    {
+        subscribeClient(T0, WATCHER, USER);
+        subscribeClient(T0, USER, USER);
+
+        assertThat(connectWith(T0 + 1, USER, 11, c -> c.status(Status.INVISIBLE))).isEqualTo(Result.APPLIED);
+
+        assertThat(out.eventCount()).isEqualTo(1);
+        assertThat(out.event(0).recipients).containsExactly(USER);
+        assertThat(out.event(0).changes.status()).isEqualTo(Status.INVISIBLE);
+    }
+
+    @Test
+    void shouldReconnectWithinGraceAndApplyThePresenceAsOneChange()
+    {
+        subscribeClient(T0, WATCHER, USER);
+        connect(T0, USER, 11);
+        lost(T0 + 1, USER, 11);
+
+        assertThat(connectWith(T0 + 2, USER, 12, c -> c.afk(true))).isEqualTo(Result.APPLIED);
+
+        final ClientState client = logic.client(USER);
+        assertThat(client.connected).isTrue();
+        assertThat(client.afk).isTrue();
+        assertThat(client.updateId).isEqualTo(3);
+        assertThat(out.eventCount()).isEqualTo(1);
+        assertThat(out.event(0).type).isEqualTo(EventType.CLIENT_CONNECTED);
+        assertThat(out.event(0).changes.afk()).isTrue();
+        assertThat(tick(T0 + 2 + GRACE)).isEqualTo(Result.APPLIED);
+        assertThat(logic.client(USER)).as("the countdown was cancelled").isNotNull();
+    }
+
+    @Test
+    void shouldRefuseABadPresenceWithoutConnecting()
+    {
+        subscribeClient(T0, WATCHER, USER);
+
+        assertThat(connectWith(T0 + 1, USER, 11, c -> c.partyId(-1))).isEqualTo(Result.INVALID_VALUE);
+        assertNothingEmitted();
+        assertThat(logic.client(USER)).isNull();
+
+        connect(T0 + 2, USER, 11);
+        lost(T0 + 3, USER, 11);
+        assertThat(connectWith(T0 + 4, USER, 12, c -> c.attribute("", "x"))).isEqualTo(Result.INVALID_VALUE);
+        assertNothingEmitted();
+        assertThat(logic.client(USER).connected).isFalse();
+    }
+
+    @Test
+    void shouldAnswerUnchangedForAnAttachedConnectionAndASamePresence()
+    {
+        connectWith(T0, USER, 11, c -> c.afk(true));
+
+        assertThat(connectWith(T0 + 1, USER, 11, c -> c.afk(true))).isEqualTo(Result.UNCHANGED);
+        assertThat(connectWith(T0 + 2, USER, 12, c -> c.afk(true))).isEqualTo(Result.APPLIED);
+        assertThat(out.eventCount()).isZero();
+        assertThat(connectWith(T0 + 3, USER, 12, c -> c.afk(false))).isEqualTo(Result.APPLIED);
+        assertThat(logic.client(USER).updateId).isEqualTo(2);
+    }
+
+    // ------------------------------------------------------------------------------------------
     // connectionLost, grace
     // ------------------------------------------------------------------------------------------
 

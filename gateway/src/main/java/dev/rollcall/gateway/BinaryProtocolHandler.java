@@ -32,10 +32,9 @@ final class BinaryProtocolHandler implements ConnectionHandler
     private static final int BINDING_IDENTIFY = 1;
     private static final int BINDING_RESUME = 2;
     private static final int CONNECTING = 3;
-    private static final int APPLYING_PRESENCE = 4;
-    private static final int RESUMING = 5;
-    private static final int READY = 6;
-    private static final int CLOSED = 7;
+    private static final int RESUMING = 4;
+    private static final int READY = 5;
+    private static final int CLOSED = 6;
 
     private static final long TAG_CONNECT = 1L << 32;
     private static final long TAG_PRESENCE = 2L << 32;
@@ -319,7 +318,15 @@ final class BinaryProtocolHandler implements ConnectionHandler
             session.attach(this);
             state = CONNECTING;
             connectIssued = true;
-            c.connectUser(c.id(), TAG_CONNECT);
+            if (null == initialPresence)
+            {
+                c.connectUser(c.id(), TAG_CONNECT);
+            }
+            else
+            {
+                c.connectUser(c.id(), PresenceMapping.toCore(initialPresence, scratch().changes), "identify",
+                    TAG_PRESENCE);
+            }
         }
         else if (state == BINDING_RESUME)
         {
@@ -390,11 +397,6 @@ final class BinaryProtocolHandler implements ConnectionHandler
             {
                 fail(0, ErrorCode.UNKNOWN_ERROR, "connect refused by the core: " + result);
             }
-            else if (null != initialPresence)
-            {
-                state = APPLYING_PRESENCE;
-                c.update(null, PresenceMapping.toCore(initialPresence, scratch().changes), "identify", TAG_PRESENCE);
-            }
             else
             {
                 ready();
@@ -402,12 +404,20 @@ final class BinaryProtocolHandler implements ConnectionHandler
         }
         else if (kind == TAG_PRESENCE)
         {
-            if (!result.isAccepted())
+            if (result.isAccepted())
+            {
+                ready();
+            }
+            else if (result == Result.JOURNAL_FAILED || result == Result.INTERNAL_ERROR)
+            {
+                fail(0, ErrorCode.UNKNOWN_ERROR, "connect refused by the core: " + result);
+            }
+            else
             {
                 send(scratch().writer().error(0, ErrorCode.PRESENCE_REFUSED.code(), result.name()));
                 counters().error(ErrorCode.PRESENCE_REFUSED);
+                c.connectUser(c.id(), TAG_CONNECT);
             }
-            ready();
         }
         else if (kind == TAG_RESUME)
         {

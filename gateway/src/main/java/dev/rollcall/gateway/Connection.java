@@ -82,6 +82,17 @@ public interface Connection
     void connectUser(long connectionId, long tag);
 
     /**
+     * {@code connectUser} with an initial presence, as one input (refused as a whole if the
+     * presence is); the result goes to {@link ConnectionHandler#onResult}.
+     *
+     * @param connectionId the core connection id (usually {@link #id()}).
+     * @param presence     the initial fields; copied before this returns.
+     * @param reason       the reason of the resulting update.
+     * @param tag          passed back with the result.
+     */
+    void connectUser(long connectionId, Changes presence, String reason, long tag);
+
+    /**
      * {@code connectionLost(userId, connectionId)} for the bound user; no result is delivered.
      *
      * @param connectionId the core connection id.

@@ -308,6 +308,13 @@ final class GatewayConnection implements Connection, EventEndpoint
     }
 
     @Override
+    public void connectUser(final long connectionId, final Changes presence, final String reason, final long tag)
+    {
+        requireBound();
+        rollcall.connectUser(userId, connectionId, presence, reason, agent.router(), agent.correlate(this, tag));
+    }
+
+    @Override
     public void connectionLost(final long connectionId)
     {
         requireBound();

@@ -77,9 +77,14 @@ final class Format
             case InputType.CONNECT_USER, InputType.CONNECTION_LOST ->
                 field(field(sb, "userId", input.userId()), "connectionId", input.connectionId());
             case InputType.DISCONNECT_USER -> field(sb, "userId", input.userId());
-            case InputType.UPDATE_CLIENT, InputType.UPDATE_CLIENT_IN_LOBBY, InputType.UPDATE_CLIENT_FULL ->
+            case InputType.UPDATE_CLIENT, InputType.UPDATE_CLIENT_IN_LOBBY, InputType.UPDATE_CLIENT_FULL,
+                InputType.CONNECT_USER_WITH_PRESENCE ->
             {
                 field(sb, "userId", input.userId());
+                if (input.type() == InputType.CONNECT_USER_WITH_PRESENCE)
+                {
+                    field(sb, "connectionId", input.connectionId());
+                }
                 if (null != input.reason())
                 {
                     sb.append(" reason=");

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
         "sizes, total size, snapshots (valid, or why not) and torn records ignored."})
 final class InspectCommand extends JournalSubcommand
 {
-    private static final int TYPES = InputType.CONNECTIONS_RESET + 1;
+    private static final int TYPES = InputType.LAST_STATE_INPUT + 1;
 
     @Override
     int run(final JournalDirectory journal) throws IOException
