@@ -216,11 +216,7 @@ final class PresenceLogic
         ClientState client = clients.get(userId);
         if (null == client)
         {
-            captureBefore(null);
-            client = clients.create(userId);
-            client.connected = true;
-            client.updateId = 1;
-            client.addConnection(connectionId);
+            client = createConnected(userId, connectionId);
         }
         else
         {
@@ -273,11 +269,7 @@ final class PresenceLogic
 
         if (null == client)
         {
-            captureBefore(null);
-            client = clients.create(userId);
-            client.connected = true;
-            client.updateId = 1;
-            client.addConnection(connectionId);
+            client = createConnected(userId, connectionId);
         }
         else
         {
@@ -303,6 +295,16 @@ final class PresenceLogic
         emitTransitions(userId, client.updateId, client, null == input.reason ? "" : input.reason, now);
         image(client);
         return Result.APPLIED;
+    }
+
+    private ClientState createConnected(final long userId, final long connectionId)
+    {
+        captureBefore(null);
+        final ClientState client = clients.create(userId);
+        client.connected = true;
+        client.updateId = 1;
+        client.addConnection(connectionId);
+        return client;
     }
 
     private Result connectionLost(final long userId, final long connectionId)

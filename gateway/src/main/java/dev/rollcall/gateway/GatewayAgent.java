@@ -662,22 +662,11 @@ final class GatewayAgent implements Agent
         final ByteBuffer output = connection.output;
         if (null != output)
         {
-            if (output.position() > 0)
+            if (output.position() > 0 && !write(connection, output))
             {
-                output.flip();
-                try
-                {
-                    final int written = connection.channel().write(output);
-                    counters.add(GatewayCounter.BYTES_WRITTEN, written);
-                    counters.increment(GatewayCounter.WRITE_CALLS);
-                }
-                catch (final IOException ex)
-                {
-                    output.clear();
-                    closeNow(connection);
-                    return;
-                }
-                output.compact();
+                output.clear();
+                closeNow(connection);
+                return;
             }
             if (output.position() == 0)
             {
@@ -708,18 +697,32 @@ final class GatewayAgent implements Agent
         {
             return;
         }
+        write(connection, output);
+    }
+
+    /**
+     * One write call of the queued bytes; what is left stays queued.
+     *
+     * @return false if the socket failed.
+     */
+    private boolean write(final GatewayConnection connection, final ByteBuffer output)
+    {
         output.flip();
         try
         {
             final int written = connection.channel().write(output);
             counters.add(GatewayCounter.BYTES_WRITTEN, written);
             counters.increment(GatewayCounter.WRITE_CALLS);
+            return true;
         }
         catch (final IOException ex)
         {
-            // the next flush closes it
+            return false;
         }
-        output.compact();
+        finally
+        {
+            output.compact();
+        }
     }
 
     ByteBuffer acquireBuffer(final int required)

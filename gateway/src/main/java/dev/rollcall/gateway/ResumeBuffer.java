@@ -74,14 +74,7 @@ final class ResumeBuffer
 
     private void dropOldest()
     {
-        lastDropped = view.getLong(head + SEQ_OFFSET);
-        head += frameLength(head);
-        count--;
-        if (count == 0)
-        {
-            head = 0;
-            tail = 0;
-        }
+        release(view.getLong(head + SEQ_OFFSET), true);
     }
 
     private void ensureRoom(final int length)
