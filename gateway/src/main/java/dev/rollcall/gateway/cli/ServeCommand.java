@@ -1,5 +1,9 @@
 package dev.rollcall.gateway.cli;
 
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
 import dev.rollcall.core.RollcallContext;
 import dev.rollcall.gateway.Gateway;
 import dev.rollcall.gateway.GatewayContext;
@@ -81,6 +85,11 @@ public final class ServeCommand implements Callable<Integer>
         description = "Connections one source address may hold (default: ${DEFAULT-VALUE}).")
     private int maxConnectionsPerAddress;
 
+    @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "blocking",
+        description = "The core's Disruptor wait strategy: blocking, sleeping or yielding (default: ${DEFAULT-VALUE}; " +
+            "docs/BENCHMARKS.md compares them).")
+    private String waitStrategy;
+
     @Option(names = "--secret-file", paramLabel = "PATH", description = "File holding the token secret.")
     private Path secretFile;
 
@@ -99,6 +108,18 @@ public final class ServeCommand implements Callable<Integer>
             rateWindowMs > Integer.MAX_VALUE)
         {
             err.println("serve: bad --grace, --heartbeat or --rate-window: use a positive number with s, m, h or d (e.g. 30s, 5m)");
+            return TokenCommand.EXIT_USAGE;
+        }
+        final WaitStrategy strategy = switch (waitStrategy)
+        {
+            case "blocking" -> new BlockingWaitStrategy();
+            case "sleeping" -> new SleepingWaitStrategy();
+            case "yielding" -> new YieldingWaitStrategy();
+            default -> null;
+        };
+        if (null == strategy)
+        {
+            err.println("serve: bad --wait-strategy '" + waitStrategy + "': use blocking, sleeping or yielding");
             return TokenCommand.EXIT_USAGE;
         }
         final byte[] secret;
@@ -136,7 +157,7 @@ public final class ServeCommand implements Callable<Integer>
         {
             ctx.conclude();
             gateway = Gateway.launch(
-                new RollcallContext().gracePeriodMs(graceMs).journal(ChronicleJournal.open(journal)), ctx);
+                new RollcallContext().gracePeriodMs(graceMs).waitStrategy(strategy).journal(ChronicleJournal.open(journal)), ctx);
         }
         catch (final IOException | RuntimeException ex)
         {
