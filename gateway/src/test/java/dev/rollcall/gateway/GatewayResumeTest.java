@@ -45,6 +45,14 @@ class GatewayResumeTest
         return null;
     }
 
+    private static RawClient.Ready identify(final RawClient client, final long userId) throws Exception
+    {
+        client.next(RawClient.Hello.class);
+        client.writer().identify(Protocol.VERSION, TestGateway.token(userId), new Presence(), false, 0, 0);
+        client.flush();
+        return client.next(RawClient.Ready.class);
+    }
+
     private RawClient resume(final long userId, final long sessionId, final long lastSeq) throws Exception
     {
         final RawClient client = new RawClient(server.address());
@@ -74,10 +82,7 @@ class GatewayResumeTest
         start(ctx -> { }, 60_000);
         final RawClient player = server.identify(2, new Presence());
         final RawClient watcher = new RawClient(server.address());
-        watcher.next(RawClient.Hello.class);
-        watcher.writer().identify(Protocol.VERSION, TestGateway.token(1), new Presence(), false, 0, 0);
-        watcher.flush();
-        final RawClient.Ready ready = watcher.next(RawClient.Ready.class);
+        final RawClient.Ready ready = identify(watcher, 1);
         watch(watcher, 2);
         update(player, 1);
         update(player, 2);
@@ -134,10 +139,7 @@ class GatewayResumeTest
     {
         start(ctx -> { }, 60_000);
         final RawClient owner = new RawClient(server.address());
-        owner.next(RawClient.Hello.class);
-        owner.writer().identify(Protocol.VERSION, TestGateway.token(4), new Presence(), false, 0, 0);
-        owner.flush();
-        final RawClient.Ready ready = owner.next(RawClient.Ready.class);
+        final RawClient.Ready ready = identify(owner, 4);
         owner.close();
         awaitConnected(4, false);
         try (RawClient thief = resume(5, ready.sessionId(), 0))
@@ -151,10 +153,7 @@ class GatewayResumeTest
     {
         start(ctx -> { }, 60_000);
         final RawClient owner = new RawClient(server.address());
-        owner.next(RawClient.Hello.class);
-        owner.writer().identify(Protocol.VERSION, TestGateway.token(6), new Presence(), false, 0, 0);
-        owner.flush();
-        final RawClient.Ready ready = owner.next(RawClient.Ready.class);
+        final RawClient.Ready ready = identify(owner, 6);
         owner.close();
         awaitConnected(6, false);
         try (RawClient client = resume(6, ready.sessionId(), 7))
@@ -168,10 +167,7 @@ class GatewayResumeTest
     {
         start(ctx -> { }, 60_000);
         final RawClient owner = new RawClient(server.address());
-        owner.next(RawClient.Hello.class);
-        owner.writer().identify(Protocol.VERSION, TestGateway.token(7), new Presence(), false, 0, 0);
-        owner.flush();
-        final RawClient.Ready ready = owner.next(RawClient.Ready.class);
+        final RawClient.Ready ready = identify(owner, 7);
         try (RawClient client = resume(7, ready.sessionId(), 0))
         {
             assertThat(client.next()).isEqualTo(new RawClient.InvalidSession(true));
@@ -185,10 +181,7 @@ class GatewayResumeTest
         start(ctx -> ctx.sessionBufferEvents(2), 60_000);
         final RawClient player = server.identify(2, new Presence());
         final RawClient watcher = new RawClient(server.address());
-        watcher.next(RawClient.Hello.class);
-        watcher.writer().identify(Protocol.VERSION, TestGateway.token(1), new Presence(), false, 0, 0);
-        watcher.flush();
-        final RawClient.Ready ready = watcher.next(RawClient.Ready.class);
+        final RawClient.Ready ready = identify(watcher, 1);
         watch(watcher, 2);
         watcher.close();
         awaitConnected(1, false);
@@ -214,10 +207,7 @@ class GatewayResumeTest
     {
         start(ctx -> ctx.resumeWindowMs(60_000), 100);
         final RawClient owner = new RawClient(server.address());
-        owner.next(RawClient.Hello.class);
-        owner.writer().identify(Protocol.VERSION, TestGateway.token(8), new Presence(), false, 0, 0);
-        owner.flush();
-        final RawClient.Ready ready = owner.next(RawClient.Ready.class);
+        final RawClient.Ready ready = identify(owner, 8);
         owner.close();
         final long deadline = System.nanoTime() + 10_000_000_000L;
         while (server.gateway.rollcall().getClient(8) != null)
