@@ -36,4 +36,13 @@ public interface EventSink
      * @param recipients subscriber ids (and possibly {@link #FIREHOSE}), in no particular order; never empty.
      */
     void onEvent(EventType type, DirectBuffer buffer, int offset, int length, LongArrayList recipients);
+
+    /**
+     * The fan-out has handled the last input of a batch (its events, directives and results):
+     * the place to wake consumers once per batch rather than once per event. Same thread and
+     * rules as {@link #onEvent}.
+     */
+    default void onEndOfBatch()
+    {
+    }
 }

@@ -18,6 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * It never waits: a full mailbox is dropped and queued for removal of its subscriptions
  * (done by the ticker thread through the ring, since this stage must not publish into the
  * ring it consumes).
+ * <p>
+ * At the end of each batch it tells the {@link EventSink} ({@link EventSink#onEndOfBatch()}), so
+ * an embedding server wakes its threads once per batch.
  */
 final class FanOutStage implements EventHandler<RingEvent>
 {
@@ -31,6 +34,7 @@ final class FanOutStage implements EventHandler<RingEvent>
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1024);
     private final Journal journal;
     private final JournalStage journalStage;
+    private final ClockSignal clockSignal;
 
     FanOutStage(
         final ClientDirectory directory,
@@ -40,8 +44,10 @@ final class FanOutStage implements EventHandler<RingEvent>
         final ErrorHandler errorHandler,
         final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes,
         final Journal journal,
-        final JournalStage journalStage)
+        final JournalStage journalStage,
+        final ClockSignal clockSignal)
     {
+        this.clockSignal = clockSignal;
         this.journal = journal;
         this.journalStage = journalStage;
         this.directory = directory;
@@ -54,6 +60,22 @@ final class FanOutStage implements EventHandler<RingEvent>
 
     @Override
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    {
+        onInput(event);
+        if (endOfBatch && sink != EventSink.NONE)
+        {
+            try
+            {
+                sink.onEndOfBatch();
+            }
+            catch (final Throwable ex)
+            {
+                reportError(ex);
+            }
+        }
+    }
+
+    private void onInput(final RingEvent event)
     {
         final int type = event.input.type;
         if (!InputType.isStateInput(type))
@@ -165,6 +187,7 @@ final class FanOutStage implements EventHandler<RingEvent>
             reportError(new IllegalStateException(
                 "dropped-mailbox queue full; subscriptions of subscriber " + mailbox.subscriberId() + " are kept"));
         }
+        clockSignal.wake();
     }
 
     private void onControl(final RingEvent event)

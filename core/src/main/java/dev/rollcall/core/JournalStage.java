@@ -2,6 +2,8 @@ package dev.rollcall.core;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.WaitStrategy;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -16,22 +18,38 @@ import org.agrona.ExpandableArrayBuffer;
  * the journal; but none of them is acknowledged or revealed, and a restart that recovers from
  * the journal rebuilds exactly what was acknowledged. Appending later inputs after a gap
  * instead would make the journal disagree with what replay needs.
+ * <p>
+ * At the end of each batch (when the journal has closed it) it publishes its progress and
+ * wakes the fan-out if it waits: once per batch, not per input.
  */
 final class JournalStage implements EventHandler<RingEvent>
 {
     private final Journal journal;
     private final RollcallCounters counters;
     private final ErrorHandler errorHandler;
+    private final WaitStrategy waitStrategy;
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
     private RingBuffer<RingEvent> ringBuffer;
+    private Sequence sequence;
     private long unconfirmedFrom = -1;
     private volatile boolean failed;
 
-    JournalStage(final Journal journal, final RollcallCounters counters, final ErrorHandler errorHandler)
+    JournalStage(
+        final Journal journal,
+        final RollcallCounters counters,
+        final ErrorHandler errorHandler,
+        final WaitStrategy waitStrategy)
     {
         this.journal = journal;
         this.counters = counters;
         this.errorHandler = errorHandler;
+        this.waitStrategy = waitStrategy;
+    }
+
+    @Override
+    public void setSequenceCallback(final Sequence sequence)
+    {
+        this.sequence = sequence;
     }
 
     /**
@@ -114,6 +132,8 @@ final class JournalStage implements EventHandler<RingEvent>
         if (endOfBatch)
         {
             unconfirmedFrom = -1;
+            this.sequence.set(sequence);
+            waitStrategy.signalAllWhenBlocking();
         }
     }
 }

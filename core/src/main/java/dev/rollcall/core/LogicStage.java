@@ -1,6 +1,8 @@
 package dev.rollcall.core;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.WaitStrategy;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
 
@@ -8,18 +10,38 @@ import org.agrona.ExpandableDirectByteBuffer;
  * The business-logic stage: the only thread that runs {@link PresenceLogic}. A failure
  * inside the logic is a bug: it is counted and reported, the input's outputs are discarded
  * and its result is {@link Result#INTERNAL_ERROR}; the pipeline keeps running.
+ * <p>
+ * At the end of each batch it publishes its progress and wakes the fan-out if it waits (once
+ * per batch, not per input), and tells the clock thread the earliest grace deadline when it
+ * changed.
  */
 final class LogicStage implements EventHandler<RingEvent>
 {
     private final PresenceLogic logic;
     private final RollcallCounters counters;
     private final ErrorHandler errorHandler;
+    private final WaitStrategy waitStrategy;
+    private final ClockSignal clockSignal;
+    private Sequence sequence;
 
-    LogicStage(final PresenceLogic logic, final RollcallCounters counters, final ErrorHandler errorHandler)
+    LogicStage(
+        final PresenceLogic logic,
+        final RollcallCounters counters,
+        final ErrorHandler errorHandler,
+        final WaitStrategy waitStrategy,
+        final ClockSignal clockSignal)
     {
         this.logic = logic;
         this.counters = counters;
         this.errorHandler = errorHandler;
+        this.waitStrategy = waitStrategy;
+        this.clockSignal = clockSignal;
+    }
+
+    @Override
+    public void setSequenceCallback(final Sequence sequence)
+    {
+        this.sequence = sequence;
     }
 
     private void takeSnapshot(final RingEvent event)
@@ -42,6 +64,17 @@ final class LogicStage implements EventHandler<RingEvent>
 
     @Override
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    {
+        apply(event);
+        if (endOfBatch)
+        {
+            this.sequence.set(sequence);
+            waitStrategy.signalAllWhenBlocking();
+            clockSignal.onNextDeadline(logic.nextDeadline());
+        }
+    }
+
+    private void apply(final RingEvent event)
     {
         final Input input = event.input;
         if (!InputType.isStateInput(input.type))

@@ -106,6 +106,16 @@ final class PresenceLogic
     }
 
     /**
+     * @return the earliest grace deadline still running, or {@link Long#MAX_VALUE} when none: the
+     * time at which an input (a tick) has something to expire. Read by the clock thread through
+     * {@link ClockSignal}; the logic itself never waits for it.
+     */
+    long nextDeadline()
+    {
+        return timers.isEmpty() ? Long.MAX_VALUE : timers.earliestDeadline();
+    }
+
+    /**
      * In replay mode the logic changes its state exactly as live but writes nothing into the
      * outbox (no events, images or directives): nobody reads them while rebuilding state, and
      * skipping them is most of the cost of a replay.

@@ -9,7 +9,6 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +41,7 @@ public final class Rollcall implements AutoCloseable
     private final RollcallCounters counters = new RollcallCounters();
     private final ConcurrentHashMap<Long, Mailbox> openMailboxes = new ConcurrentHashMap<>();
     private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes = new ManyToOneConcurrentArrayQueue<>(65536);
+    private final ClockSignal clockSignal = new ClockSignal();
     private final AgentRunner tickerRunner;
     private final JournalStage journalStage;
     private final AtomicInteger activePublishers = new AtomicInteger();
@@ -62,13 +62,13 @@ public final class Rollcall implements AutoCloseable
         final PresenceStateMachine state = new PresenceStateMachine(ctx.limits());
         ctx.journal().recover(state);
 
-        journalStage = new JournalStage(ctx.journal(), counters, errorHandler);
+        journalStage = new JournalStage(ctx.journal(), counters, errorHandler, ctx.waitStrategy());
         state.logic.replaying(false);
         state.logic.firehose(ctx.firehose());
-        final LogicStage logicStage = new LogicStage(state.logic, counters, errorHandler);
+        final LogicStage logicStage = new LogicStage(state.logic, counters, errorHandler, ctx.waitStrategy(), clockSignal);
         final FanOutStage fanOutStage = new FanOutStage(
             directory, ctx.connectionDirectiveHandler(), ctx.eventSink(), counters, errorHandler, droppedMailboxes,
-            ctx.journal(), journalStage);
+            ctx.journal(), journalStage, clockSignal);
         disruptor.handleEventsWith(journalStage, logicStage).then(fanOutStage);
         ringBuffer = disruptor.start();
         journalStage.ringBuffer(ringBuffer);
@@ -88,9 +88,8 @@ public final class Rollcall implements AutoCloseable
             throw new IllegalStateException("the journal failed at start-up; see the error handler");
         }
 
-        tickerRunner = new AgentRunner(
-            new SleepingMillisIdleStrategy(1), errorHandler, null,
-            new Ticker(this, clock, ctx, droppedMailboxes));
+        final Ticker ticker = new Ticker(this, clock, clockSignal, ctx, droppedMailboxes);
+        tickerRunner = new AgentRunner(ticker.idleStrategy(), errorHandler, null, ticker);
         AgentRunner.startOnThread(tickerRunner, runnable ->
         {
             final Thread thread = new Thread(runnable, "rollcall-ticker");
@@ -567,6 +566,7 @@ public final class Rollcall implements AutoCloseable
         {
             return;
         }
+        clockSignal.stop();
         CloseHelper.quietClose(tickerRunner);
         if (ctx.journal().storesSnapshots() && !journalStage.hasFailed())
         {

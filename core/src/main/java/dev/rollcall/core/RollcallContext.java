@@ -1,6 +1,5 @@
 package dev.rollcall.core;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
@@ -17,8 +16,8 @@ public final class RollcallContext
     public static final int DEFAULT_RING_SIZE = 8192;
     /** Default grace period: 300 s. */
     public static final long DEFAULT_GRACE_PERIOD_MS = 300_000;
-    /** Default tick interval: 10 ms. */
-    public static final long DEFAULT_TICK_INTERVAL_MS = 10;
+    /** Default tick interval: 1 s (the clock thread parks until a deadline; see {@link #tickIntervalMs(long)}). */
+    public static final long DEFAULT_TICK_INTERVAL_MS = 1000;
     /** Default mailbox capacity: 256 KiB. */
     public static final int DEFAULT_MAILBOX_CAPACITY = 256 * 1024;
 
@@ -70,7 +69,7 @@ public final class RollcallContext
         }
         if (null == waitStrategy)
         {
-            waitStrategy = new BlockingWaitStrategy();
+            waitStrategy = new ParkingWaitStrategy();
         }
         if (null == errorHandler)
         {
@@ -133,15 +132,17 @@ public final class RollcallContext
         return this;
     }
 
-    /** @return how the pipeline's threads wait; default {@link BlockingWaitStrategy}. */
+    /** @return how the pipeline's threads wait; default {@link ParkingWaitStrategy}. */
     public WaitStrategy waitStrategy()
     {
         return waitStrategy;
     }
 
     /**
-     * @param waitStrategy how the pipeline's threads wait. Blocking suits shared or small
-     *                     machines; Yielding/BusySpin need a core per stage.
+     * @param waitStrategy how the pipeline's threads wait. {@link ParkingWaitStrategy} (the
+     *                     default) spins briefly, then parks, on dependencies too: it suits
+     *                     shared and small machines. Yielding/BusySpin need a core per stage.
+     *                     {@link WaitStrategies#byName} names them all.
      * @return this.
      */
     public RollcallContext waitStrategy(final WaitStrategy waitStrategy)
@@ -174,8 +175,13 @@ public final class RollcallContext
     }
 
     /**
-     * @param tickIntervalMs how often the clock thread publishes a tick; 0 for none (then
-     *                       time advances only with inputs and {@link Rollcall#tick()}).
+     * The clock thread publishes a tick only when a grace countdown is due, parking until the
+     * earliest deadline in between (an idle pipeline journals no ticks). While a countdown
+     * runs it reads the clock at least every {@code tickIntervalMs}, which matters only for a
+     * clock that does not follow real time (tests) or steps back.
+     *
+     * @param tickIntervalMs {@code > 0} for the clock thread's ticks; 0 for none (then time
+     *                       advances only with inputs and {@link Rollcall#tick()}).
      * @return this.
      */
     public RollcallContext tickIntervalMs(final long tickIntervalMs)

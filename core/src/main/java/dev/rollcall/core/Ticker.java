@@ -2,24 +2,37 @@ package dev.rollcall.core;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 /**
- * The clock thread's duty cycle: publishes a tick every {@code tickIntervalMs} so grace
- * countdowns expire without traffic, asks for a snapshot when one is due, and turns
- * mailboxes the fan-out dropped into {@code removeSubscriber} inputs. It is the only place besides the producers' publish
- * path that reads the clock; the business logic never does.
+ * The clock thread's duty cycle: publishes a tick when a grace countdown is due (the logic
+ * publishes its earliest deadline through {@link ClockSignal}), asks for a snapshot when one
+ * is due, and turns mailboxes the fan-out dropped into {@code removeSubscriber} inputs. It is
+ * the only place besides the producers' publish path that reads the clock; the business logic
+ * never does.
+ * <p>
+ * Between duties it parks ({@link #idleStrategy()}): until the earliest deadline, but at most
+ * {@code tickIntervalMs} while a countdown runs (the clock is read at least that often, which
+ * matters only for a clock that jumps) and at most {@link #MAX_IDLE_MS} otherwise (the
+ * snapshot-by-count check); a new earlier deadline or a dropped mailbox wakes it at once. So
+ * an idle pipeline journals no ticks and the thread wakes about once a second.
  */
 final class Ticker implements Agent
 {
+    /** The longest the clock thread parks with nothing due. */
+    static final long MAX_IDLE_MS = 1000;
+
     private final Rollcall rollcall;
     private final EpochClock clock;
+    private final ClockSignal signal;
     private final long tickIntervalMs;
     private final boolean snapshots;
     private final long snapshotIntervalMs;
     private final long snapshotEveryInputs;
     private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes;
-    private long nextTickAt;
+    private long tickedFor = Long.MIN_VALUE;
+    private long tickedAt;
     private long nextSnapshotAt;
     private long inputsAtLastSnapshot;
     private long commandsAtLastSnapshot;
@@ -27,11 +40,13 @@ final class Ticker implements Agent
     Ticker(
         final Rollcall rollcall,
         final EpochClock clock,
+        final ClockSignal signal,
         final RollcallContext ctx,
         final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes)
     {
         this.rollcall = rollcall;
         this.clock = clock;
+        this.signal = signal;
         this.tickIntervalMs = ctx.tickIntervalMs();
         this.snapshots = ctx.journal().storesSnapshots();
         this.snapshotIntervalMs = ctx.snapshotIntervalMs();
@@ -41,16 +56,26 @@ final class Ticker implements Agent
     }
 
     @Override
+    public void onStart()
+    {
+        signal.clockThread(Thread.currentThread());
+    }
+
+    @Override
     public int doWork()
     {
         int work = 0;
         if (tickIntervalMs > 0)
         {
+            final long deadline = signal.nextDeadline();
             final long now = clock.time();
-            if (now >= nextTickAt)
+            // once per deadline (until the logic has applied the tick it still reports the same
+            // one), again after a tick interval in case the clock stepped back under the tick
+            if (deadline <= now && (deadline != tickedFor || now - tickedAt >= tickIntervalMs))
             {
+                tickedFor = deadline;
+                tickedAt = now;
                 rollcall.tick();
-                nextTickAt = now + tickIntervalMs;
                 work++;
             }
         }
@@ -67,20 +92,66 @@ final class Ticker implements Agent
         return work;
     }
 
+    /**
+     * @return parks until the next duty (see the class description) when a cycle did nothing.
+     */
+    IdleStrategy idleStrategy()
+    {
+        return new IdleStrategy()
+        {
+            @Override
+            public void idle(final int workCount)
+            {
+                if (workCount <= 0)
+                {
+                    idle();
+                }
+            }
+
+            @Override
+            public void idle()
+            {
+                final long now = clock.time();
+                final long deadline = signal.nextDeadline();
+                long wakeAt = now + MAX_IDLE_MS;
+                if (tickIntervalMs > 0 && deadline != Long.MAX_VALUE)
+                {
+                    wakeAt = Math.min(wakeAt, deadline == tickedFor ?
+                        tickedAt + tickIntervalMs : Math.min(deadline, now + tickIntervalMs));
+                }
+                if (snapshots && snapshotIntervalMs > 0)
+                {
+                    wakeAt = Math.min(wakeAt, Math.max(now + 1, nextSnapshotAt));
+                }
+                signal.park(now, wakeAt, deadline);
+            }
+
+            @Override
+            public void reset()
+            {
+            }
+        };
+    }
+
     private int snapshotIfDue()
     {
         final long inputs = rollcall.counters().get(Counter.INPUTS_PROCESSED);
         final long commands = rollcall.counters().get(Counter.COMMANDS_PROCESSED);
         final boolean byCount = snapshotEveryInputs > 0 && inputs - inputsAtLastSnapshot >= snapshotEveryInputs;
         // by time only when something but ticks arrived: an idle node does not snapshot
-        final boolean byTime = snapshotIntervalMs > 0 && clock.time() >= nextSnapshotAt && commands != commandsAtLastSnapshot;
+        final long now = clock.time();
+        final boolean byTime = snapshotIntervalMs > 0 && now >= nextSnapshotAt && commands != commandsAtLastSnapshot;
+        if (snapshotIntervalMs > 0 && now >= nextSnapshotAt && !byTime)
+        {
+            nextSnapshotAt = now + snapshotIntervalMs;
+        }
         if (!byCount && !byTime)
         {
             return 0;
         }
         inputsAtLastSnapshot = inputs;
         commandsAtLastSnapshot = commands;
-        nextSnapshotAt = clock.time() + snapshotIntervalMs;
+        nextSnapshotAt = now + snapshotIntervalMs;
         rollcall.takeSnapshot();
         return 1;
     }
