@@ -1,19 +1,21 @@
 package dev.rollcall.bench;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
-import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
 import dev.rollcall.core.Changes;
 import dev.rollcall.core.Field;
+import dev.rollcall.core.InputType;
+import dev.rollcall.core.PipelineLayout;
 import dev.rollcall.core.Result;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
+import dev.rollcall.core.SerialPipeline;
 import dev.rollcall.core.Status;
+import dev.rollcall.core.WaitStrategies;
 import dev.rollcall.journal.ChronicleJournal;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -31,9 +33,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -97,6 +96,7 @@ public class MixedPipelineBenchmark
     static final int RING_SIZE = 65_536;
     private static final int STEPS = 5;
     private static final long WATCHER = 1_000_000_000L;
+    private static final int SERIAL_BATCH = 256;
 
     /**
      * The wait strategy of both sides of the comparison.
@@ -105,17 +105,12 @@ public class MixedPipelineBenchmark
     public static class Strategy
     {
         /** Disruptor wait strategy of the pipeline and of the baseline. */
-        @Param({"blocking", "yielding"})
+        @Param({"parking", "blocking", "yielding"})
         public String waitStrategy;
 
         WaitStrategy create()
         {
-            return switch (waitStrategy)
-            {
-                case "blocking" -> new BlockingWaitStrategy();
-                case "yielding" -> new YieldingWaitStrategy();
-                default -> throw new IllegalArgumentException("waitStrategy must be blocking or yielding: " + waitStrategy);
-            };
+            return WaitStrategies.byName(waitStrategy);
         }
     }
 
@@ -141,14 +136,32 @@ public class MixedPipelineBenchmark
     }
 
     /**
-     * A Rollcall on a Chronicle journal in a temporary directory, with {@value #USERS}
-     * connected users watched by one subscriber.
+     * What the mixed cycle publishes into: the pipeline, or the serial baseline.
      */
-    @State(Scope.Benchmark)
-    public static class Pipeline
+    interface Target
+    {
+        void connectUser(long userId, long connectionId, ResultTally callback, long correlationId);
+
+        void connectionLost(long userId, long connectionId, ResultTally callback, long correlationId);
+
+        void update(long userId, Changes changes, String reason, ResultTally callback, long correlationId);
+
+        void subscribeClient(long subscriberId, long userId, ResultTally callback, long correlationId);
+
+        /** Make every published input's result arrive (the serial baseline closes its open batch). */
+        void flush();
+
+        void close();
+    }
+
+    /**
+     * The mixed cycle over {@value #USERS} users watched by one subscriber, published into a
+     * {@link Target} on a Chronicle journal in a temporary directory.
+     */
+    abstract static class Cycle
     {
         Path directory;
-        Rollcall rollcall;
+        Target target;
         final ResultTally tally = new ResultTally();
         final RecipientCounter sink = new RecipientCounter();
         final Changes changes = new Changes();
@@ -165,48 +178,40 @@ public class MixedPipelineBenchmark
         int user;
         int round;
 
+        abstract Target open(RollcallContext ctx);
+
         /**
          * Open the journal, launch, connect the users and subscribe the watcher.
          *
-         * @param strategy the wait strategy.
+         * @param ctx the settings besides the journal and the sink.
          */
-        @Setup(Level.Trial)
-        public void setUp(final Strategy strategy)
+        void setUp(final RollcallContext ctx)
         {
             directory = BenchFiles.createTempDirectory("rollcall-bench-mixed-");
-            rollcall = Rollcall.launch(new RollcallContext()
-                .ringSize(RING_SIZE)
-                .waitStrategy(strategy.create())
-                .journal(ChronicleJournal.open(directory))
-                .eventSink(sink));
-            final List<CompletableFuture<Result>> setup = new ArrayList<>(3 * USERS);
+            target = open(ctx.ringSize(RING_SIZE).journal(ChronicleJournal.open(directory)).eventSink(sink));
             for (int u = 1; u <= USERS; u++)
             {
                 // bring each user to the state its first step expects (round 0: step u % 5)
                 final int step = u % STEPS;
-                setup.add(rollcall.connectUser(u, 1));
+                target.connectUser(u, 1, tally, published++);
                 primary[u] = 1;
                 lastConnection[u] = 1;
                 if (step == 1 || step == 2)
                 {
-                    setup.add(rollcall.connectUser(u, 2));
+                    target.connectUser(u, 2, tally, published++);
                     second[u] = 2;
                     lastConnection[u] = 2;
                 }
                 else if (step == 4)
                 {
-                    setup.add(rollcall.connectionLost(u, 1));
+                    target.connectionLost(u, 1, tally, published++);
                 }
                 idle[u] = true; // clients start ONLINE: the first update changes something
-                setup.add(rollcall.subscribeClient(WATCHER, u));
+                target.subscribeClient(WATCHER, u, tally, published++);
             }
-            for (final CompletableFuture<Result> done : setup)
-            {
-                if (!done.join().isAccepted())
-                {
-                    throw new IllegalStateException("setup refused: " + done.join());
-                }
-            }
+            target.flush();
+            tally.await(published);
+            tally.checkNoneRefused();
             expectedDeliveries = sink.deliveries();
             user = 0;
             round = 0;
@@ -218,12 +223,13 @@ public class MixedPipelineBenchmark
         @TearDown(Level.Iteration)
         public void drain()
         {
+            target.flush();
             tally.await(published);
         }
 
         /**
-         * Close (drains the ring, takes a final snapshot, closes the journal), check that
-         * nothing was refused and every event was delivered, delete the journal.
+         * Close (drains, takes a final snapshot, closes the journal), check that nothing was
+         * refused and every event was delivered, delete the journal.
          */
         @TearDown(Level.Trial)
         public void tearDown()
@@ -232,11 +238,12 @@ public class MixedPipelineBenchmark
             {
                 try
                 {
+                    target.flush();
                     tally.await(published);
                 }
                 finally
                 {
-                    rollcall.close();
+                    target.close();
                 }
                 tally.checkNoneRefused();
                 if (sink.deliveries() != expectedDeliveries)
@@ -270,7 +277,7 @@ public class MixedPipelineBenchmark
                 case 0 ->
                 {
                     second[u] = ++lastConnection[u];
-                    rollcall.connectUser(u, second[u], tally, correlationId);
+                    target.connectUser(u, second[u], tally, correlationId);
                     return 0;
                 }
                 case 1 ->
@@ -278,27 +285,153 @@ public class MixedPipelineBenchmark
                     final boolean toIdle = idle[u];
                     idle[u] = !toIdle;
                     changes.clear().status(toIdle ? Status.IDLE : Status.ONLINE).afk(toIdle);
-                    rollcall.update(Field.Group.STANDARD, u, changes, toIdle ? "idle" : "activity", tally, correlationId);
+                    target.update(u, changes, toIdle ? "idle" : "activity", tally, correlationId);
                     return 1;
                 }
                 case 2 ->
                 {
-                    rollcall.connectionLost(u, primary[u], tally, correlationId);
+                    target.connectionLost(u, primary[u], tally, correlationId);
                     primary[u] = second[u];
                     return 0;
                 }
                 case 3 ->
                 {
-                    rollcall.connectionLost(u, primary[u], tally, correlationId);
+                    target.connectionLost(u, primary[u], tally, correlationId);
                     return 1;
                 }
                 default ->
                 {
                     primary[u] = ++lastConnection[u];
-                    rollcall.connectUser(u, primary[u], tally, correlationId);
+                    target.connectUser(u, primary[u], tally, correlationId);
                     return 1;
                 }
             }
+        }
+    }
+
+    /**
+     * Rollcall's pipeline (ring, stage threads, ticker) with the wait strategy and layout given.
+     */
+    @State(Scope.Benchmark)
+    public static class Pipeline extends Cycle
+    {
+        /** The stages' thread layout (docs/ARCHITECTURE.md): SERIAL is the default on this 2-core box. */
+        @Param({"SERIAL", "PARALLEL"})
+        public String layout;
+
+        /**
+         * @param strategy the wait strategy.
+         */
+        @Setup(Level.Trial)
+        public void setUp(final Strategy strategy)
+        {
+            setUp(new RollcallContext().waitStrategy(strategy.create()).layout(PipelineLayout.valueOf(layout)));
+        }
+
+        @Override
+        Target open(final RollcallContext ctx)
+        {
+            final Rollcall rollcall = Rollcall.launch(ctx);
+            return new Target()
+            {
+                @Override
+                public void connectUser(final long userId, final long connectionId, final ResultTally callback, final long id)
+                {
+                    rollcall.connectUser(userId, connectionId, callback, id);
+                }
+
+                @Override
+                public void connectionLost(final long userId, final long connectionId, final ResultTally callback, final long id)
+                {
+                    rollcall.connectionLost(userId, connectionId, callback, id);
+                }
+
+                @Override
+                public void update(
+                    final long userId, final Changes changes, final String reason, final ResultTally callback, final long id)
+                {
+                    rollcall.update(Field.Group.STANDARD, userId, changes, reason, callback, id);
+                }
+
+                @Override
+                public void subscribeClient(final long subscriberId, final long userId, final ResultTally callback, final long id)
+                {
+                    rollcall.subscription(InputType.SUBSCRIBE_CLIENT, subscriberId, userId, 0, callback, id);
+                }
+
+                @Override
+                public void flush()
+                {
+                }
+
+                @Override
+                public void close()
+                {
+                    rollcall.close();
+                }
+            };
+        }
+    }
+
+    /**
+     * The serial baseline: the same journal, logic and fan-out work on the benchmark thread, no ring
+     * ({@link SerialPipeline}), batches of {@value #SERIAL_BATCH} inputs.
+     */
+    @State(Scope.Benchmark)
+    public static class Serial extends Cycle
+    {
+        /**
+         * Open and fill.
+         */
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            setUp(new RollcallContext());
+        }
+
+        @Override
+        Target open(final RollcallContext ctx)
+        {
+            final SerialPipeline serial = new SerialPipeline(ctx, SERIAL_BATCH);
+            return new Target()
+            {
+                @Override
+                public void connectUser(final long userId, final long connectionId, final ResultTally callback, final long id)
+                {
+                    serial.connectUser(userId, connectionId, callback, id);
+                }
+
+                @Override
+                public void connectionLost(final long userId, final long connectionId, final ResultTally callback, final long id)
+                {
+                    serial.connectionLost(userId, connectionId, callback, id);
+                }
+
+                @Override
+                public void update(
+                    final long userId, final Changes changes, final String reason, final ResultTally callback, final long id)
+                {
+                    serial.update(Field.Group.STANDARD, userId, changes, reason, callback, id);
+                }
+
+                @Override
+                public void subscribeClient(final long subscriberId, final long userId, final ResultTally callback, final long id)
+                {
+                    serial.subscribeClient(subscriberId, userId, callback, id);
+                }
+
+                @Override
+                public void flush()
+                {
+                    serial.flush();
+                }
+
+                @Override
+                public void close()
+                {
+                    serial.close();
+                }
+            };
         }
     }
 
@@ -350,6 +483,21 @@ public class MixedPipelineBenchmark
     {
         final int delivered = pipeline.publishNext();
         pipeline.expectedDeliveries += delivered;
+        deliveries.deliveries += delivered;
+    }
+
+    /**
+     * Baseline: the same input of the mixed cycle, journaled, applied and fanned out on the
+     * benchmark thread with no ring ({@link SerialPipeline}).
+     *
+     * @param serial     the serial pipeline.
+     * @param deliveries the secondary metric.
+     */
+    @Benchmark
+    public void serialMixed(final Serial serial, final Deliveries deliveries)
+    {
+        final int delivered = serial.publishNext();
+        serial.expectedDeliveries += delivered;
         deliveries.deliveries += delivered;
     }
 

@@ -4,7 +4,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the clock thread sleeps on: the logic's earliest grace deadline, published once per
- * batch when it changed, and wake-ups from the fan-out (a dropped mailbox). The clock thread
+ * batch when it changed, and wake-ups from the fan-out (a dropped mailbox, a snapshot due by
+ * input count). The clock thread
  * publishes a tick only when a deadline is due, so an idle pipeline journals nothing and burns
  * nothing; time still enters the logic only through inputs.
  * <p>
@@ -22,6 +23,7 @@ final class ClockSignal
     private volatile long wakeAt = NEVER;
     private volatile Thread clockThread;
     private volatile boolean stopped;
+    private volatile long snapshotAtInputs = Long.MAX_VALUE;
     private long publishedDeadline = Long.MAX_VALUE;
 
     /**
@@ -61,6 +63,30 @@ final class ClockSignal
     {
         stopped = true;
         wake();
+    }
+
+    /**
+     * Clock thread: wake me when the fan-out has processed this many inputs.
+     *
+     * @param inputs the input count of the next snapshot by count, or {@link Long#MAX_VALUE} for none.
+     */
+    void snapshotAtInputs(final long inputs)
+    {
+        snapshotAtInputs = inputs;
+    }
+
+    /**
+     * Fan-out thread, at the end of a batch.
+     *
+     * @param inputs inputs processed so far.
+     */
+    void onInputsProcessed(final long inputs)
+    {
+        if (inputs >= snapshotAtInputs)
+        {
+            snapshotAtInputs = Long.MAX_VALUE;
+            wake();
+        }
     }
 
     long nextDeadline()

@@ -62,6 +62,10 @@ final class FanOutStage implements EventHandler<RingEvent>
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
         onInput(event);
+        if (endOfBatch)
+        {
+            clockSignal.onInputsProcessed(counters.get(Counter.INPUTS_PROCESSED));
+        }
         if (endOfBatch && sink != EventSink.NONE)
         {
             try

@@ -132,8 +132,11 @@ final class JournalStage implements EventHandler<RingEvent>
         if (endOfBatch)
         {
             unconfirmedFrom = -1;
-            this.sequence.set(sequence);
-            waitStrategy.signalAllWhenBlocking();
+            if (null != this.sequence)
+            {
+                this.sequence.set(sequence);
+                waitStrategy.signalAllWhenBlocking();
+            }
         }
     }
 }

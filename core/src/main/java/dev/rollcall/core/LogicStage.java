@@ -68,8 +68,11 @@ final class LogicStage implements EventHandler<RingEvent>
         apply(event);
         if (endOfBatch)
         {
-            this.sequence.set(sequence);
-            waitStrategy.signalAllWhenBlocking();
+            if (null != this.sequence)
+            {
+                this.sequence.set(sequence);
+                waitStrategy.signalAllWhenBlocking();
+            }
             clockSignal.onNextDeadline(logic.nextDeadline());
         }
     }

@@ -56,7 +56,8 @@ public final class Rollcall implements AutoCloseable
         final ErrorHandler errorHandler = ctx.errorHandler();
 
         disruptor = new Disruptor<>(
-            RingEvent::new, ctx.ringSize(), new PipelineThreadFactory(), ProducerType.MULTI, ctx.waitStrategy());
+            RingEvent::new, ctx.ringSize(), new PipelineThreadFactory(ctx.layout()), ProducerType.MULTI,
+            ctx.waitStrategy());
         disruptor.setDefaultExceptionHandler(new CountingExceptionHandler(counters, errorHandler));
 
         final PresenceStateMachine state = new PresenceStateMachine(ctx.limits());
@@ -69,7 +70,15 @@ public final class Rollcall implements AutoCloseable
         final FanOutStage fanOutStage = new FanOutStage(
             directory, ctx.connectionDirectiveHandler(), ctx.eventSink(), counters, errorHandler, droppedMailboxes,
             ctx.journal(), journalStage, clockSignal);
-        disruptor.handleEventsWith(journalStage, logicStage).then(fanOutStage);
+        if (ctx.layout() == PipelineLayout.SERIAL)
+        {
+            final SerialStage serialStage = new SerialStage(journalStage, logicStage, fanOutStage, disruptor.getRingBuffer());
+            disruptor.handleEventsWith(serialStage);
+        }
+        else
+        {
+            disruptor.handleEventsWith(journalStage, logicStage).then(fanOutStage);
+        }
         ringBuffer = disruptor.start();
         journalStage.ringBuffer(ringBuffer);
 
@@ -701,16 +710,22 @@ public final class Rollcall implements AutoCloseable
 
     private final class PipelineThreadFactory implements ThreadFactory
     {
-        private static final String[] NAMES = {"rollcall-journal", "rollcall-logic", "rollcall-fanout"};
+        private final String[] names;
         private final AtomicInteger count = new AtomicInteger();
+
+        PipelineThreadFactory(final PipelineLayout layout)
+        {
+            names = layout == PipelineLayout.SERIAL ?
+                new String[] {"rollcall-pipeline"} : new String[] {"rollcall-journal", "rollcall-logic", "rollcall-fanout"};
+        }
 
         @Override
         public Thread newThread(final Runnable runnable)
         {
             final int index = count.getAndIncrement();
-            final Thread thread = new Thread(runnable, index < NAMES.length ? NAMES[index] : "rollcall-pipeline-" + index);
+            final Thread thread = new Thread(runnable, index < names.length ? names[index] : "rollcall-pipeline-" + index);
             thread.setDaemon(true);
-            if (index == 2)
+            if (index == names.length - 1)
             {
                 fanOutThread = thread;
             }

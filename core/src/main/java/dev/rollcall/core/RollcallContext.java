@@ -30,6 +30,7 @@ public final class RollcallContext
     private long snapshotIntervalMs = DEFAULT_SNAPSHOT_INTERVAL_MS;
     private long snapshotEveryInputs = DEFAULT_SNAPSHOT_EVERY_INPUTS;
     private WaitStrategy waitStrategy;
+    private PipelineLayout layout;
     private long gracePeriodMs = DEFAULT_GRACE_PERIOD_MS;
     private long tickIntervalMs = DEFAULT_TICK_INTERVAL_MS;
     private int mailboxCapacity = DEFAULT_MAILBOX_CAPACITY;
@@ -66,6 +67,10 @@ public final class RollcallContext
         {
             throw new IllegalArgumentException("snapshot periods must be >= 0: " + snapshotIntervalMs + " ms, " +
                 snapshotEveryInputs + " inputs");
+        }
+        if (null == layout)
+        {
+            layout = PipelineLayout.forCores(Runtime.getRuntime().availableProcessors());
         }
         if (null == waitStrategy)
         {
@@ -129,6 +134,22 @@ public final class RollcallContext
     public RollcallContext ringSize(final int ringSize)
     {
         this.ringSize = ringSize;
+        return this;
+    }
+
+    /** @return how the stages map onto threads; default {@link PipelineLayout#forCores} of this machine. */
+    public PipelineLayout layout()
+    {
+        return layout;
+    }
+
+    /**
+     * @param layout how the stages map onto threads; null for the default chosen by core count.
+     * @return this.
+     */
+    public RollcallContext layout(final PipelineLayout layout)
+    {
+        this.layout = layout;
         return this;
     }
 

@@ -53,6 +53,10 @@ final class Ticker implements Agent
         this.snapshotEveryInputs = ctx.snapshotEveryInputs();
         this.droppedMailboxes = droppedMailboxes;
         this.nextSnapshotAt = clock.time() + snapshotIntervalMs;
+        if (snapshots && snapshotEveryInputs > 0)
+        {
+            signal.snapshotAtInputs(snapshotEveryInputs);
+        }
     }
 
     @Override
@@ -152,6 +156,10 @@ final class Ticker implements Agent
         inputsAtLastSnapshot = inputs;
         commandsAtLastSnapshot = commands;
         nextSnapshotAt = now + snapshotIntervalMs;
+        if (snapshotEveryInputs > 0)
+        {
+            signal.snapshotAtInputs(inputs + snapshotEveryInputs);
+        }
         rollcall.takeSnapshot();
         return 1;
     }

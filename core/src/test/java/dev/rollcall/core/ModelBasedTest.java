@@ -77,6 +77,8 @@ class ModelBasedTest
         final InMemoryJournal journal = new InMemoryJournal();
         final RollcallContext ctx = new RollcallContext()
             .ringSize(pick(random, 16, 64, 1024))
+            .layout(pick(random, PipelineLayout.SERIAL, PipelineLayout.PARALLEL))
+            .waitStrategy(random.nextBoolean() ? new ParkingWaitStrategy() : new ParkingWaitStrategy(0, 0))
             .tickIntervalMs(0)
             .clock(clock::get)
             .gracePeriodMs(grace)
@@ -87,7 +89,8 @@ class ModelBasedTest
         final ReferenceModel model = new ReferenceModel(
             grace, LIMITS.maxAttributes(), LIMITS.maxAttributeKeyLength(), LIMITS.maxAttributeValueLength(),
             LIMITS.maxReasonLength());
-        log.add("launch grace=" + grace + " ringSize=" + ctx.ringSize());
+        log.add("launch grace=" + grace + " ringSize=" + ctx.ringSize() + " layout=" + ctx.layout() + " wait=" +
+            ctx.waitStrategy());
 
         final List<CompletableFuture<Result>> futures = new ArrayList<>();
         final List<String> expected = new ArrayList<>();

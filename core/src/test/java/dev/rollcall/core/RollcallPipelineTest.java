@@ -26,14 +26,25 @@ import java.util.function.BooleanSupplier;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Exercises the whole Disruptor pipeline (journal ∥ logic, then fan-out) through the public
  * {@link Rollcall} facade: concurrency, ring wrap-around, shutdown, journal gating and failure,
  * slow subscribers, errors in user code, directives and grace expiry driven by the clock thread.
- * No test sleeps: each waits on futures with a timeout or polls with a deadline.
+ * No test sleeps: each waits on futures with a timeout or polls with a deadline. Every test runs
+ * in each {@link PipelineLayout} with the default {@link ParkingWaitStrategy}, and once more in the
+ * parallel layout with a strategy that parks at once (no spinning: every hand-off goes through a
+ * park and a signal, so a lost wake-up would hang a test).
  */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"SERIAL", "PARALLEL", "PARALLEL-PARK-AT-ONCE"})
 class RollcallPipelineTest {
+
+    @Parameter
+    String variant;
 
     private static final long WAIT_SECONDS = 10;
     private static final long T0 = 1_000_000L;
@@ -58,8 +69,13 @@ class RollcallPipelineTest {
 
     // ------------------------------------------------------------------------------------ helpers
 
-    private static RollcallContext ctx(final ConcurrentLinkedQueue<Throwable> errors) {
-        return new RollcallContext().tickIntervalMs(0).errorHandler(errors::add);
+    private RollcallContext ctx(final ConcurrentLinkedQueue<Throwable> errors) {
+        final RollcallContext ctx = new RollcallContext().tickIntervalMs(0).errorHandler(errors::add);
+        return switch (variant) {
+            case "SERIAL" -> ctx.layout(PipelineLayout.SERIAL);
+            case "PARALLEL" -> ctx.layout(PipelineLayout.PARALLEL);
+            default -> ctx.layout(PipelineLayout.PARALLEL).waitStrategy(new ParkingWaitStrategy(0, 0));
+        };
     }
 
     private static EpochClock fixedClock(final AtomicLong time) {

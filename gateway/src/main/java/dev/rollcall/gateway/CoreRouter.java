@@ -18,12 +18,18 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
  * that hold shard sessions, and a client's destruction also to its home thread (its sessions
  * can no longer be resumed). Never waits: a full inbox marks that
  * thread overrun (it then closes its sessions; their events are lost).
+ * <p>
+ * A thread whose inbox got something is woken once, at the end of the core's batch
+ * ({@link #onEndOfBatch()}), not once per message: a wake-up of a sleeping selector is a system
+ * call.
  */
 final class CoreRouter implements EventSink, ConnectionDirectiveHandler, CommandCallback
 {
     private final PresenceEvent event = new PresenceEvent();
     private volatile GatewayAgent[] agents;
     private LongArrayList[] buckets;
+    private boolean[] toWake;
+    private boolean anyToWake;
 
     void agents(final GatewayAgent[] agents)
     {
@@ -33,6 +39,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
             lists[i] = new LongArrayList();
         }
         buckets = lists;
+        toWake = new boolean[agents.length];
         this.agents = agents;
     }
 
@@ -87,7 +94,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
             {
                 write(agent, type, buffer, offset, length, bucket);
                 bucket.clear();
-                agent.wake();
+                wakeLater(a);
             }
         }
     }
@@ -138,7 +145,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
         inbox.buffer().putLong(index + InboxDescriptor.CORRELATION_OFFSET, correlationId);
         inbox.buffer().putInt(index + InboxDescriptor.RESULT_OFFSET, result.ordinal());
         inbox.commit(index);
-        agent.wake();
+        wakeLater(GatewayAgent.agentOf(correlationId));
     }
 
     @Override
@@ -149,7 +156,8 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
         {
             return;
         }
-        final GatewayAgent agent = agents[home(userId, agents.length)];
+        final int home = home(userId, agents.length);
+        final GatewayAgent agent = agents[home];
         final OneToOneRingBuffer inbox = agent.inbox();
         final int index = inbox.tryClaim(InboxDescriptor.DIRECTIVE, InboxDescriptor.DIRECTIVE_LENGTH);
         if (index <= 0)
@@ -160,6 +168,30 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
         inbox.buffer().putLong(index + InboxDescriptor.USER_OFFSET, userId);
         inbox.buffer().putLong(index + InboxDescriptor.CONNECTION_OFFSET, connectionId);
         inbox.commit(index);
-        agent.wake();
+        wakeLater(home);
+    }
+
+    @Override
+    public void onEndOfBatch()
+    {
+        if (anyToWake)
+        {
+            anyToWake = false;
+            final GatewayAgent[] agents = this.agents;
+            for (int a = 0; a < toWake.length; a++)
+            {
+                if (toWake[a])
+                {
+                    toWake[a] = false;
+                    agents[a].wake();
+                }
+            }
+        }
+    }
+
+    private void wakeLater(final int agent)
+    {
+        toWake[agent] = true;
+        anyToWake = true;
     }
 }

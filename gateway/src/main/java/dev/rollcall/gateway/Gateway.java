@@ -43,6 +43,10 @@ public final class Gateway implements AutoCloseable
     private Gateway(final RollcallContext rollcallCtx, final GatewayContext ctx) throws IOException
     {
         this.ctx = ctx.conclude();
+        if (0 == ctx.threads())
+        {
+            ctx.threads(rollcallCtx.conclude().layout().coresLeft(Runtime.getRuntime().availableProcessors()));
+        }
         final CoreRouter router = new CoreRouter();
         rollcallCtx.eventSink(router).connectionDirectiveHandler(router).firehose(true);
         limits = new ConnectionLimits(ctx.maxConnections(), ctx.maxConnectionsPerAddress());

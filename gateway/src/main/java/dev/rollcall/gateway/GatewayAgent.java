@@ -279,8 +279,15 @@ final class GatewayAgent implements Agent
         {
             if (inbox.size() == 0 && handoffs.isEmpty() && !overrun.get())
             {
-                final long wait = Math.max(1, Math.min(ctx.timerTickMs(), nextTick - System.currentTimeMillis()));
-                selector.select(wait);
+                if (connections.isEmpty() && 0 == sessions.size() && migrations.isEmpty())
+                {
+                    // no timer can be due: only a socket, the core or a hand-off has work
+                    selector.select();
+                }
+                else
+                {
+                    selector.select(Math.max(1, Math.min(ctx.timerTickMs(), nextTick - System.currentTimeMillis())));
+                }
             }
         }
         finally

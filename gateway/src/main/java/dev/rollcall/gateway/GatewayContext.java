@@ -18,7 +18,7 @@ public final class GatewayContext
 
     private String bindAddress = "127.0.0.1";
     private int port = DEFAULT_PORT;
-    private int threads = Runtime.getRuntime().availableProcessors();
+    private int threads;
     private Supplier<IdleStrategy> idleStrategy;
     private int heartbeatIntervalMs = 30_000;
     private int heartbeatMarginMs = 10_000;
@@ -49,7 +49,7 @@ public final class GatewayContext
     public GatewayContext conclude()
     {
         require(port >= 0 && port <= 65535, "port");
-        require(threads >= 1 && threads <= 64, "threads (1..64)");
+        require(threads >= 0 && threads <= 64, "threads (1..64, or 0 for the core budget's choice)");
         require(heartbeatIntervalMs > 0, "heartbeatIntervalMs");
         require(heartbeatMarginMs >= 0, "heartbeatMarginMs");
         require(identifyTimeoutMs > 0, "identifyTimeoutMs");
@@ -101,13 +101,16 @@ public final class GatewayContext
         return this;
     }
 
-    /** @return selector threads; default the number of cores. */
+    /**
+     * @return selector threads; 0 (the default) until launch, which then picks the cores the
+     * core's pipeline leaves ({@link dev.rollcall.core.PipelineLayout#coresLeft}): 1 on 2 cores.
+     */
     public int threads()
     {
         return threads;
     }
 
-    /** @param threads selector threads. @return this. */
+    /** @param threads selector threads, or 0 for the core budget's choice. @return this. */
     public GatewayContext threads(final int threads)
     {
         this.threads = threads;

@@ -1,10 +1,9 @@
 package dev.rollcall.gateway.cli;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
-import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
-import com.lmax.disruptor.YieldingWaitStrategy;
+import dev.rollcall.core.PipelineLayout;
 import dev.rollcall.core.RollcallContext;
+import dev.rollcall.core.WaitStrategies;
 import dev.rollcall.gateway.Gateway;
 import dev.rollcall.gateway.GatewayContext;
 import dev.rollcall.gateway.auth.HmacTokenAuthenticator;
@@ -58,7 +57,8 @@ public final class ServeCommand implements Callable<Integer>
         description = "TCP port (default: ${DEFAULT-VALUE}; 0 for any free port).")
     private int port;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Gateway selector threads (default: the number of cores).")
+    @Option(names = "--threads", paramLabel = "N",
+        description = "Gateway selector threads (default: the cores the core's stages leave, at least 1; 1 on 2 cores).")
     private Integer threads;
 
     @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "300s",
@@ -85,10 +85,15 @@ public final class ServeCommand implements Callable<Integer>
         description = "Connections one source address may hold (default: ${DEFAULT-VALUE}).")
     private int maxConnectionsPerAddress;
 
-    @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "blocking",
-        description = "The core's Disruptor wait strategy: blocking, sleeping or yielding (default: ${DEFAULT-VALUE}; " +
+    @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "parking",
+        description = "How the core's stage threads wait: " + WaitStrategies.NAMES + " (default: ${DEFAULT-VALUE}; " +
             "docs/BENCHMARKS.md compares them).")
     private String waitStrategy;
+
+    @Option(names = "--layout", paramLabel = "LAYOUT",
+        description = "The core's stage threads: serial (journal, logic and fan-out on one thread) or parallel " +
+            "(journal || logic, then fan-out: three threads) (default: serial below 8 cores, else parallel).")
+    private String layout;
 
     @Option(names = "--secret-file", paramLabel = "PATH", description = "File holding the token secret.")
     private Path secretFile;
@@ -110,16 +115,19 @@ public final class ServeCommand implements Callable<Integer>
             err.println("serve: bad --grace, --heartbeat or --rate-window: use a positive number with s, m, h or d (e.g. 30s, 5m)");
             return TokenCommand.EXIT_USAGE;
         }
-        final WaitStrategy strategy = switch (waitStrategy)
+        final WaitStrategy strategy;
+        final PipelineLayout pipelineLayout;
+        try
         {
-            case "blocking" -> new BlockingWaitStrategy();
-            case "sleeping" -> new SleepingWaitStrategy();
-            case "yielding" -> new YieldingWaitStrategy();
-            default -> null;
-        };
-        if (null == strategy)
+            strategy = WaitStrategies.byName(waitStrategy);
+            pipelineLayout = null == layout ?
+                PipelineLayout.forCores(Runtime.getRuntime().availableProcessors()) :
+                PipelineLayout.valueOf(layout.toUpperCase(java.util.Locale.ROOT));
+        }
+        catch (final IllegalArgumentException ex)
         {
-            err.println("serve: bad --wait-strategy '" + waitStrategy + "': use blocking, sleeping or yielding");
+            err.println("serve: bad --wait-strategy '" + waitStrategy + "' or --layout '" + layout + "': use " +
+                WaitStrategies.NAMES + ", and serial or parallel");
             return TokenCommand.EXIT_USAGE;
         }
         final byte[] secret;
@@ -157,7 +165,8 @@ public final class ServeCommand implements Callable<Integer>
         {
             ctx.conclude();
             gateway = Gateway.launch(
-                new RollcallContext().gracePeriodMs(graceMs).waitStrategy(strategy).journal(ChronicleJournal.open(journal)), ctx);
+                new RollcallContext().gracePeriodMs(graceMs).waitStrategy(strategy).layout(pipelineLayout)
+                    .journal(ChronicleJournal.open(journal)), ctx);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -174,8 +183,13 @@ public final class ServeCommand implements Callable<Integer>
             Runtime.getRuntime().halt(exitStatus);
         }, "rollcall-shutdown"));
         out.println("rollcall: listening on " + gateway.address().getHostString() + ":" + gateway.port() +
-            " (protocol v1, journal " + data.resolve("journal") + ", " + ctx.threads() + " gateway threads, " +
+            " (protocol v1, journal " + data.resolve("journal") + ", " +
             gateway.rollcall().listClientIds().length + " clients recovered)");
+        final int cores = Runtime.getRuntime().availableProcessors();
+        out.println("rollcall: threads for " + cores + " cores: core " + pipelineLayout.name().toLowerCase(java.util.Locale.ROOT) +
+            " (" + pipelineLayout.stageThreads() + " stage thread" + (pipelineLayout.stageThreads() == 1 ? "" : "s") +
+            ", wait " + waitStrategy + "), " + ctx.threads() + " gateway thread" + (ctx.threads() == 1 ? "" : "s") +
+            ", 1 clock thread (parked until a countdown is due), 1 snapshot writer");
         out.flush();
         try
         {

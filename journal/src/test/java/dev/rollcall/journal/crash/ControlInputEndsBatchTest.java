@@ -1,6 +1,7 @@
 package dev.rollcall.journal.crash;
 
 import dev.rollcall.core.Limits;
+import dev.rollcall.core.PipelineLayout;
 import dev.rollcall.core.PresenceStateMachine;
 import dev.rollcall.core.Result;
 import dev.rollcall.core.Rollcall;
@@ -10,6 +11,9 @@ import dev.rollcall.journal.JournalSettings;
 import net.openhft.chronicle.core.time.TimeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +35,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * journal thread in the middle of writing command A; command B and a control input are
  * published behind it; once released, the journal stage gets the batch [B, control].
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(PipelineLayout.class)
 class ControlInputEndsBatchTest
 {
+    @Parameter
+    PipelineLayout layout;
+
     private static final long TIMEOUT_S = 10;
 
     @TempDir
@@ -44,7 +53,7 @@ class ControlInputEndsBatchTest
     {
         return Rollcall.launch(new RollcallContext()
             .journal(ChronicleJournal.open(new JournalSettings(dir).timeProvider(clock)))
-            .tickIntervalMs(0).snapshotIntervalMs(0).snapshotEveryInputs(0));
+            .layout(layout).tickIntervalMs(0).snapshotIntervalMs(0).snapshotEveryInputs(0));
     }
 
     @Test
@@ -124,7 +133,8 @@ class ControlInputEndsBatchTest
         @Override
         public long currentTimeMillis()
         {
-            if (armed && "rollcall-journal".equals(Thread.currentThread().getName()))
+            final String thread = Thread.currentThread().getName();
+            if (armed && ("rollcall-journal".equals(thread) || "rollcall-pipeline".equals(thread)))
             {
                 armed = false;
                 blocked.countDown();
