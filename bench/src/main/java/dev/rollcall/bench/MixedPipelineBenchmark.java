@@ -37,14 +37,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The whole pipeline with a real Chronicle journal on disk, under a mixed workload of
- * connection churn and updates, against a bare Disruptor with the same ring size and wait
- * strategy, in the same run.
+ * connection churn and updates, against two baselines in the same run: the same work done
+ * serially on one thread with no ring ({@code serialMixed}), and a bare Disruptor with the same
+ * ring size and wait strategy ({@code baselineDisruptorNoop}).
  * <pre>
- *   rollcall:  benchmark thread ──► ring ──┬─► journal stage ──► ChronicleJournal (mapped queue file in java.io.tmpdir)
- *              (callback API)              └─► logic stage ──┬─► fan-out ──► EventSink (counts the deliveries)
- *                                                            │             └─► results ──► ResultTally
- *              ticker thread: TICK every 10 ms ──► ring
- *   baseline:  benchmark thread ──► ring ──► no-op handler
+ *   rollcall SERIAL:    benchmark thread ──► ring ──► rollcall-pipeline: per batch, journal + logic per input,
+ *                       (callback API)                close the Chronicle batch, then fan-out per input
+ *   rollcall PARALLEL:  benchmark thread ──► ring ──┬─► journal stage ──► ChronicleJournal (mapped file in java.io.tmpdir)
+ *                                                   └─► logic stage ──┬─► fan-out ──► EventSink (counts the deliveries)
+ *                                                                     │             └─► results ──► ResultTally
+ *   serialMixed:        benchmark thread: the same stages called in turn, batches of 256, no ring, no other thread
+ *   baseline:           benchmark thread ──► ring ──► no-op handler
+ *   (the clock thread publishes nothing: no grace deadline falls due during a run)
  * </pre>
  * <b>One op = one input</b> (the score is inputs/s). The benchmark thread walks the
  * {@value #USERS} users round-robin; each visit publishes the user's next step of a five-step
@@ -71,17 +75,18 @@ import java.util.concurrent.TimeUnit;
  * the page cache absorbs. The core's default snapshot policy is on (a snapshot of the 10,000
  * clients, ≈ 2 MB, every million inputs).
  * <p>
- * <b>Wait strategy</b> ({@code waitStrategy}, of both sides): {@code blocking} is the core's
- * default, parks idle stages and suits a shared or small machine; {@code yielding} spins then
- * yields, for a box with a core per stage. {@code BusySpinWaitStrategy} is not offered: the
- * pipeline has four busy threads (producer, journal, logic, fan-out) besides the ticker, and
- * on a two-core machine a spinning stage takes the core the stage it waits for needs, so the
- * run would measure the scheduler.
+ * <b>Wait strategy</b> ({@code waitStrategy}, of both ring sides): {@code parking} is the core's
+ * default ({@code ParkingWaitStrategy}: spin, yield, then park, on dependencies too);
+ * {@code blocking} is the Disruptor's (parks on the cursor, spins on dependencies);
+ * {@code yielding} spins then yields, for a box with a core per stage. {@code BusySpinWaitStrategy}
+ * is not offered: on a two-core machine a spinning stage takes the core the stage it waits for
+ * needs, so the run would measure the scheduler. <b>Layout</b> ({@code layout}): the core's
+ * stage threads, {@code SERIAL} (the default below 8 cores) or {@code PARALLEL}.
  * <p>
  * <b>What limits it:</b> the slowest stage (producers wait for free slots), and on a small box
- * the cores: four threads hand each input over three times; the journal stage also copies
- * each input into a mapped file and takes the page faults of fresh pages. Issue 6's goals
- * are ≥ 0.1× the baseline and ≥ 6 M inputs/s on a box where each stage has a core. One
+ * the cores: the benchmark thread takes one, the stage thread(s) the other; the journal stage
+ * also copies each input into a mapped file and takes the page faults of fresh pages. Issue
+ * 10's targets: ≥ 2 M inputs/s with the default wait, and ≥ 1.2× {@code serialMixed}. One
  * producer thread only (the cycle's bookkeeping is the benchmark thread's): do not run with
  * {@code -t}.
  */

@@ -177,6 +177,10 @@ public final class Gateway implements AutoCloseable
             return;
         }
         CloseHelper.quietClose(server);
+        for (final GatewayAgent agent : agents)
+        {
+            agent.stopping();
+        }
         for (final AgentRunner runner : runners)
         {
             CloseHelper.quietClose(runner);

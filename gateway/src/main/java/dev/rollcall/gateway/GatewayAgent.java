@@ -90,6 +90,7 @@ final class GatewayAgent implements Agent
     private long now;
     private long nextTick;
     private volatile boolean shuttingDown;
+    private volatile boolean stopping;
 
     GatewayAgent(
         final int index,
@@ -212,6 +213,16 @@ final class GatewayAgent implements Agent
         }
     }
 
+    /**
+     * Any thread, before this agent's runner is closed: from now on the thread never blocks in
+     * {@code select} without a timeout, so it sees the runner stop.
+     */
+    void stopping()
+    {
+        stopping = true;
+        selector.wakeup();
+    }
+
     /** Called by the core's fan-out thread when the inbox is full. */
     void overrun()
     {
@@ -279,7 +290,7 @@ final class GatewayAgent implements Agent
         {
             if (inbox.size() == 0 && handoffs.isEmpty() && !overrun.get())
             {
-                if (connections.isEmpty() && 0 == sessions.size() && migrations.isEmpty())
+                if (connections.isEmpty() && 0 == sessions.size() && migrations.isEmpty() && !stopping)
                 {
                     // no timer can be due: only a socket, the core or a hand-off has work
                     selector.select();
