@@ -26,11 +26,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One gateway thread's duty cycle: accept (thread 0), read and decode through each
@@ -81,8 +81,11 @@ final class GatewayAgent implements Agent
     private final Long2LongHashMap pendingTag = new Long2LongHashMap(0);
     private final ArrayDeque<ByteBuffer> bufferPool = new ArrayDeque<>();
     private final ByteBuffer readBuffer;
-    private final PresenceEvent event = new PresenceEvent();
+    private final PresenceEvent event = new PresenceEvent().cacheStrings();
     private final MessageHandler inboxHandler = this::onInboxMessage;
+    private final Consumer<SelectionKey> selectedHandler = this::onSelected;
+    private final Consumer<SelectionKey> ignoreSelected = key -> { };
+    private int selectedWork;
     private GatewayAgent[] agents;
     private int nextAgent;
     private long nextCorrelation = 1;
@@ -237,10 +240,7 @@ final class GatewayAgent implements Agent
         now = System.currentTimeMillis();
         int work = drainHandoffs();
         work += inbox.read(inboxHandler, INBOX_READS_PER_CYCLE);
-        if (selector.selectNow() > 0 || !selector.selectedKeys().isEmpty())
-        {
-            work += processSelected();
-        }
+        work += processSelected();
         if (overrun.get())
         {
             onOverrun();
@@ -280,7 +280,7 @@ final class GatewayAgent implements Agent
             if (inbox.size() == 0 && handoffs.isEmpty() && !overrun.get())
             {
                 final long wait = Math.max(1, Math.min(ctx.timerTickMs(), nextTick - System.currentTimeMillis()));
-                selector.select(wait);
+                selector.select(ignoreSelected, wait);
             }
         }
         finally
@@ -289,41 +289,46 @@ final class GatewayAgent implements Agent
         }
     }
 
-    private int processSelected()
+    /*
+     * Ready keys are handed to a consumer rather than collected in the selected-key set, whose
+     * HashSet allocates a node per ready key and an iterator per pass. Readiness is
+     * level-triggered, so the idle select only waits (ignoring what it sees) and the next
+     * selectNow reports the same keys, after the inbox has been read.
+     */
+    private int processSelected() throws IOException
     {
-        int work = 0;
-        final Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext())
+        selectedWork = 0;
+        selector.selectNow(selectedHandler);
+        return selectedWork;
+    }
+
+    private void onSelected(final SelectionKey key)
+    {
+        selectedWork++;
+        if (!key.isValid())
         {
-            final SelectionKey key = it.next();
-            it.remove();
-            work++;
-            if (!key.isValid())
-            {
-                continue;
-            }
-            final Object attachment = key.attachment();
-            if (null == attachment)
-            {
-                accept();
-                continue;
-            }
-            final GatewayConnection connection = (GatewayConnection)attachment;
-            if (connection.agent != this || connection.isChannelClosed() || connection.migrating)
-            {
-                continue;
-            }
-            final int ready = key.readyOps();
-            if ((ready & SelectionKey.OP_WRITE) != 0)
-            {
-                flush(connection);
-            }
-            if ((ready & SelectionKey.OP_READ) != 0 && key.isValid() && !connection.isSuspended())
-            {
-                onReadable(connection);
-            }
+            return;
         }
-        return work;
+        final Object attachment = key.attachment();
+        if (null == attachment)
+        {
+            accept();
+            return;
+        }
+        final GatewayConnection connection = (GatewayConnection)attachment;
+        if (connection.agent != this || connection.isChannelClosed() || connection.migrating)
+        {
+            return;
+        }
+        final int ready = key.readyOps();
+        if ((ready & SelectionKey.OP_WRITE) != 0)
+        {
+            flush(connection);
+        }
+        if ((ready & SelectionKey.OP_READ) != 0 && key.isValid() && !connection.isSuspended())
+        {
+            onReadable(connection);
+        }
     }
 
     // ---------------------------------------------------------------- accepting
@@ -826,8 +831,7 @@ final class GatewayAgent implements Agent
         {
             while (!connections.isEmpty() && System.currentTimeMillis() < deadline)
             {
-                selector.select(10);
-                processSelected();
+                selector.select(selectedHandler, 10);
             }
         }
         catch (final IOException | RuntimeException ex)
