@@ -540,7 +540,7 @@ final class GatewayAgent implements Agent
             buffer.flip();
             deliverInput(connection, buffer);
         }
-        pendingInput.subList(0, count).clear();
+        dropFirst(pendingInput, count);
         return count;
     }
 
@@ -654,7 +654,7 @@ final class GatewayAgent implements Agent
                 flush(connection);
             }
         }
-        dirty.subList(0, count).clear();
+        dropFirst(dirty, count);
         return count;
     }
 
@@ -1157,6 +1157,22 @@ final class GatewayAgent implements Agent
         counters.increment(GatewayCounter.HANDLER_ERRORS);
         ctx.errorHandler().onError(ex);
         closeNow(connection);
+    }
+
+    /**
+     * Remove the first {@code count} entries, keeping those added meanwhile; a view (which
+     * allocates) only when there are such entries.
+     */
+    private static void dropFirst(final List<GatewayConnection> list, final int count)
+    {
+        if (list.size() == count)
+        {
+            list.clear();
+        }
+        else
+        {
+            list.subList(0, count).clear();
+        }
     }
 
     private static void closeQuietly(final SocketChannel channel)
