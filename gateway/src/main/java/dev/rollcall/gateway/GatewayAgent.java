@@ -51,6 +51,7 @@ final class GatewayAgent implements Agent
     private static final int INBOX_READS_PER_CYCLE = 4096;
     private static final EventType[] EVENT_TYPES = EventType.values();
     private static final Result[] RESULTS = Result.values();
+    private static final Consumer<SelectionKey> IGNORE_SELECTED = key -> { };
 
     private final int index;
     private final GatewayContext ctx;
@@ -84,7 +85,6 @@ final class GatewayAgent implements Agent
     private final PresenceEvent event = new PresenceEvent().cacheStrings();
     private final MessageHandler inboxHandler = this::onInboxMessage;
     private final Consumer<SelectionKey> selectedHandler = this::onSelected;
-    private final Consumer<SelectionKey> ignoreSelected = key -> { };
     private int selectedWork;
     private GatewayAgent[] agents;
     private int nextAgent;
@@ -280,7 +280,7 @@ final class GatewayAgent implements Agent
             if (inbox.size() == 0 && handoffs.isEmpty() && !overrun.get())
             {
                 final long wait = Math.max(1, Math.min(ctx.timerTickMs(), nextTick - System.currentTimeMillis()));
-                selector.select(ignoreSelected, wait);
+                selector.select(IGNORE_SELECTED, wait);
             }
         }
         finally
