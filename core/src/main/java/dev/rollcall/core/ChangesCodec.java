@@ -111,6 +111,18 @@ final class ChangesCodec
      */
     static int decode(final DirectBuffer buffer, final int offset, final Changes changes)
     {
+        return decode(buffer, offset, changes, null);
+    }
+
+    /**
+     * Decode into a cleared {@code changes}, taking strings from a cache.
+     *
+     * @param strings where attribute keys and values are looked up and kept, or null to allocate them.
+     * @return the offset after the encoded changes.
+     * @throws IllegalStateException when the mask names bits no field has.
+     */
+    static int decode(final DirectBuffer buffer, final int offset, final Changes changes, final StringCache strings)
+    {
         changes.clear();
         int p = offset;
         final int mask = buffer.getInt(p, ORDER);
@@ -146,14 +158,14 @@ final class ChangesCodec
             }
             for (int i = 0; i < count; i++)
             {
-                final String key = CodecUtil.getString(buffer, p);
+                final String key = CodecUtil.getString(buffer, p, strings);
                 p += CodecUtil.stringLength(buffer, p);
                 final byte kind = buffer.getByte(p++);
                 String stringValue = null;
                 long longValue = 0;
                 if (kind == Changes.ATTRIBUTE_STRING)
                 {
-                    stringValue = CodecUtil.getString(buffer, p);
+                    stringValue = CodecUtil.getString(buffer, p, strings);
                     p += CodecUtil.stringLength(buffer, p);
                 }
                 else if (kind == Changes.ATTRIBUTE_LONG)

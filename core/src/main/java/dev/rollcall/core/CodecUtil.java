@@ -51,6 +51,14 @@ final class CodecUtil
 
     static String getString(final DirectBuffer buffer, final int offset)
     {
+        return getString(buffer, offset, null);
+    }
+
+    /**
+     * @param strings where the string is looked up and kept, or null to allocate it.
+     */
+    static String getString(final DirectBuffer buffer, final int offset, final StringCache strings)
+    {
         final int length = buffer.getInt(offset, ORDER);
         if (length == NULL_LENGTH)
         {
@@ -60,6 +68,10 @@ final class CodecUtil
         {
             throw new IllegalStateException("string length " + length + " at offset " + offset +
                 " runs past the end of the buffer (capacity " + buffer.capacity() + ")");
+        }
+        if (null != strings)
+        {
+            return strings.get(buffer, offset + Integer.BYTES, length);
         }
         final char[] chars = new char[length];
         int position = offset + Integer.BYTES;

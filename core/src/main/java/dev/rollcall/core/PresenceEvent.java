@@ -8,7 +8,8 @@ import static dev.rollcall.core.CodecUtil.ORDER;
  * A flyweight over one delivered event in a {@link Mailbox}. Valid only during the
  * {@link PresenceEventHandler#onEvent(PresenceEvent)} call that received it; copy what you
  * need to keep. Reading the fixed fields allocates nothing; {@link #reason()} and
- * {@link #changes()} decode on demand.
+ * {@link #changes()} decode on demand, allocating their strings unless the flyweight
+ * {@link #cacheStrings() caches} them.
  */
 public final class PresenceEvent
 {
@@ -17,6 +18,25 @@ public final class PresenceEvent
     private int offset;
     private EventType type;
     private boolean changesDecoded;
+    private StringCache strings;
+
+    /**
+     * Decode the reason and the attribute keys and string values through a cache this
+     * flyweight owns (2,048 strings of up to 64 chars, fixed memory), so values seen recently
+     * come back as the same {@code String} and a steady stream of events allocates nothing;
+     * a new value allocates its string once. Call before the first event, on the thread that
+     * reads the events (the cache is not thread-safe).
+     *
+     * @return this.
+     */
+    public PresenceEvent cacheStrings()
+    {
+        if (null == strings)
+        {
+            strings = new StringCache(StringCache.DEFAULT_SETS, StringCache.DEFAULT_MAX_CHARS);
+        }
+        return this;
+    }
 
     /**
      * Point this flyweight at an encoded event (e.g. one an {@link EventSink} copied).
@@ -65,10 +85,13 @@ public final class PresenceEvent
         return buffer.getLong(offset + EventCodec.TIME_OFFSET, ORDER);
     }
 
-    /** @return the update's reason, or null when not caused by an update. Allocates. */
+    /**
+     * @return the update's reason, or null when not caused by an update. Allocates, unless
+     * {@link #cacheStrings()} was called and the reason was seen recently.
+     */
     public String reason()
     {
-        return CodecUtil.getString(buffer, offset + EventCodec.REASON_OFFSET);
+        return CodecUtil.getString(buffer, offset + EventCodec.REASON_OFFSET, strings);
     }
 
     /** @return the changed fields (or the full state; see {@link EventType}). Reused. */
@@ -77,7 +100,7 @@ public final class PresenceEvent
         if (!changesDecoded)
         {
             final int reasonOffset = offset + EventCodec.REASON_OFFSET;
-            ChangesCodec.decode(buffer, reasonOffset + CodecUtil.stringLength(buffer, reasonOffset), changes);
+            ChangesCodec.decode(buffer, reasonOffset + CodecUtil.stringLength(buffer, reasonOffset), changes, strings);
             changesDecoded = true;
         }
         return changes;

@@ -26,11 +26,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One gateway thread's duty cycle: accept (thread 0), read and decode through each
@@ -51,6 +51,7 @@ final class GatewayAgent implements Agent
     private static final int INBOX_READS_PER_CYCLE = 4096;
     private static final EventType[] EVENT_TYPES = EventType.values();
     private static final Result[] RESULTS = Result.values();
+    private static final Consumer<SelectionKey> IGNORE_SELECTED = key -> { };
 
     private final int index;
     private final GatewayContext ctx;
@@ -81,8 +82,10 @@ final class GatewayAgent implements Agent
     private final Long2LongHashMap pendingTag = new Long2LongHashMap(0);
     private final ArrayDeque<ByteBuffer> bufferPool = new ArrayDeque<>();
     private final ByteBuffer readBuffer;
-    private final PresenceEvent event = new PresenceEvent();
+    private final PresenceEvent event = new PresenceEvent().cacheStrings();
     private final MessageHandler inboxHandler = this::onInboxMessage;
+    private final Consumer<SelectionKey> selectedHandler = this::onSelected;
+    private int selectedWork;
     private GatewayAgent[] agents;
     private int nextAgent;
     private long nextCorrelation = 1;
@@ -248,10 +251,7 @@ final class GatewayAgent implements Agent
         now = System.currentTimeMillis();
         int work = drainHandoffs();
         work += inbox.read(inboxHandler, INBOX_READS_PER_CYCLE);
-        if (selector.selectNow() > 0 || !selector.selectedKeys().isEmpty())
-        {
-            work += processSelected();
-        }
+        work += processSelected();
         if (overrun.get())
         {
             onOverrun();
@@ -293,11 +293,12 @@ final class GatewayAgent implements Agent
                 if (connections.isEmpty() && 0 == sessions.size() && migrations.isEmpty() && !stopping)
                 {
                     // no timer can be due: only a socket, the core or a hand-off has work
-                    selector.select();
+                    selector.select(IGNORE_SELECTED);
                 }
                 else
                 {
-                    selector.select(Math.max(1, Math.min(ctx.timerTickMs(), nextTick - System.currentTimeMillis())));
+                    selector.select(
+                        IGNORE_SELECTED, Math.max(1, Math.min(ctx.timerTickMs(), nextTick - System.currentTimeMillis())));
                 }
             }
         }
@@ -307,41 +308,46 @@ final class GatewayAgent implements Agent
         }
     }
 
-    private int processSelected()
+    /*
+     * Ready keys are handed to a consumer rather than collected in the selected-key set, whose
+     * HashSet allocates a node per ready key and an iterator per pass. Readiness is
+     * level-triggered, so the idle select only waits (ignoring what it sees) and the next
+     * selectNow reports the same keys, after the inbox has been read.
+     */
+    private int processSelected() throws IOException
     {
-        int work = 0;
-        final Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext())
+        selectedWork = 0;
+        selector.selectNow(selectedHandler);
+        return selectedWork;
+    }
+
+    private void onSelected(final SelectionKey key)
+    {
+        selectedWork++;
+        if (!key.isValid())
         {
-            final SelectionKey key = it.next();
-            it.remove();
-            work++;
-            if (!key.isValid())
-            {
-                continue;
-            }
-            final Object attachment = key.attachment();
-            if (null == attachment)
-            {
-                accept();
-                continue;
-            }
-            final GatewayConnection connection = (GatewayConnection)attachment;
-            if (connection.agent != this || connection.isChannelClosed() || connection.migrating)
-            {
-                continue;
-            }
-            final int ready = key.readyOps();
-            if ((ready & SelectionKey.OP_WRITE) != 0)
-            {
-                flush(connection);
-            }
-            if ((ready & SelectionKey.OP_READ) != 0 && key.isValid() && !connection.isSuspended())
-            {
-                onReadable(connection);
-            }
+            return;
         }
-        return work;
+        final Object attachment = key.attachment();
+        if (null == attachment)
+        {
+            accept();
+            return;
+        }
+        final GatewayConnection connection = (GatewayConnection)attachment;
+        if (connection.agent != this || connection.isChannelClosed() || connection.migrating)
+        {
+            return;
+        }
+        final int ready = key.readyOps();
+        if ((ready & SelectionKey.OP_WRITE) != 0)
+        {
+            flush(connection);
+        }
+        if ((ready & SelectionKey.OP_READ) != 0 && key.isValid() && !connection.isSuspended())
+        {
+            onReadable(connection);
+        }
     }
 
     // ---------------------------------------------------------------- accepting
@@ -553,7 +559,7 @@ final class GatewayAgent implements Agent
             buffer.flip();
             deliverInput(connection, buffer);
         }
-        pendingInput.subList(0, count).clear();
+        dropFirst(pendingInput, count);
         return count;
     }
 
@@ -667,7 +673,7 @@ final class GatewayAgent implements Agent
                 flush(connection);
             }
         }
-        dirty.subList(0, count).clear();
+        dropFirst(dirty, count);
         return count;
     }
 
@@ -844,8 +850,7 @@ final class GatewayAgent implements Agent
         {
             while (!connections.isEmpty() && System.currentTimeMillis() < deadline)
             {
-                selector.select(10);
-                processSelected();
+                selector.select(selectedHandler, 10);
             }
         }
         catch (final IOException | RuntimeException ex)
@@ -1171,6 +1176,22 @@ final class GatewayAgent implements Agent
         counters.increment(GatewayCounter.HANDLER_ERRORS);
         ctx.errorHandler().onError(ex);
         closeNow(connection);
+    }
+
+    /**
+     * Remove the first {@code count} entries, keeping those added meanwhile; a view (which
+     * allocates) only when there are such entries.
+     */
+    private static void dropFirst(final List<GatewayConnection> list, final int count)
+    {
+        if (list.size() == count)
+        {
+            list.clear();
+        }
+        else
+        {
+            list.subList(0, count).clear();
+        }
     }
 
     private static void closeQuietly(final SocketChannel channel)

@@ -19,7 +19,9 @@ import java.nio.ByteBuffer;
  * </pre>
  *
  * Reuses its holders (one {@link Presence}, two {@code long[]} grown only as far as a frame's counts, which are
- * checked against the frame's bytes first); strings are allocated. One instance per thread.
+ * checked against the frame's bytes first). Strings of up to 64 UTF-8 bytes (reasons, attribute keys and values)
+ * come from a bounded cache of 2,048 keyed by their bytes, so a value seen before allocates nothing; longer ones,
+ * and tokens, are allocated. One instance per thread.
  */
 public final class ClientFrameAdapter
 {
@@ -27,7 +29,8 @@ public final class ClientFrameAdapter
     private static final int MAX_SUBSCRIBE_COUNT = 0xFFFF;
 
     private final ClientFrameHandler handler;
-    private final WireReader reader = new WireReader();
+    private final WireReader reader = new WireReader(
+        new Utf8StringCache(Utf8StringCache.DEFAULT_SETS, Utf8StringCache.DEFAULT_MAX_BYTES));
     private boolean completed;
     private final Presence presence = new Presence();
     private long[] clientIds = new long[INITIAL_IDS];
@@ -121,7 +124,7 @@ public final class ClientFrameAdapter
     private void identify(final ByteBuffer in, final int end) throws ProtocolException
     {
         final int protocolVersion = reader.u16();
-        final String token = reader.string();
+        final String token = reader.secret();
         reader.changes(presence);
         final boolean sharded = reader.bool();
         int shardId = 0;
@@ -137,7 +140,7 @@ public final class ClientFrameAdapter
 
     private void resume(final ByteBuffer in, final int end) throws ProtocolException
     {
-        final String token = reader.string();
+        final String token = reader.secret();
         final long sessionId = reader.i64();
         final long lastSeq = reader.i64();
         complete(in, end);

@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
  * {@link ProtocolException}, never a runtime exception; counts are checked against the bytes left before anything
  * is allocated. Strings are decoded by a strict UTF-8 decoder (RFC 3629: no overlong forms, no surrogates,
  * nothing above U+10FFFF). Uses absolute reads only: never moves the buffer's position or changes its order.
+ * With a {@link Utf8StringCache}, strings whose bytes were decoded before are returned from it (no allocation);
+ * error messages are built only when a frame is refused.
  */
 final class WireReader
 {
@@ -18,6 +20,21 @@ final class WireReader
     private int position;
     private int end;
     private char[] chars = new char[256];
+    private final Utf8StringCache strings;
+
+    /** A reader that allocates every string it decodes. */
+    WireReader()
+    {
+        this(null);
+    }
+
+    /**
+     * @param strings where decoded strings are looked up and kept, or null for none.
+     */
+    WireReader(final Utf8StringCache strings)
+    {
+        this.strings = strings;
+    }
 
     /**
      * Starts reading the frame {@code [start, start + frameLength)}: checks the header against the frame length.
@@ -63,6 +80,15 @@ final class WireReader
         if (bytes > end - position)
         {
             throw malformed("truncated body: " + what + " needs " + bytes + " bytes, " + (end - position) + " left");
+        }
+    }
+
+    /** {@link #need(long, String)} for {@code count} items, naming them {@code what count}. */
+    private void need(final long bytes, final String what, final int count) throws ProtocolException
+    {
+        if (bytes > end - position)
+        {
+            need(bytes, what + " " + count);
         }
     }
 
@@ -130,7 +156,7 @@ final class WireReader
         {
             throw malformed(what + " " + count + " not in " + min + ".." + max);
         }
-        need((long)count * itemBytes, what + " " + count);
+        need((long)count * itemBytes, what, count);
         return count;
     }
 
@@ -146,6 +172,14 @@ final class WireReader
     String string() throws ProtocolException
     {
         return utf8(u16());
+    }
+
+    /** A string never looked up in nor kept by the cache (a token: a secret, and unique). */
+    String secret() throws ProtocolException
+    {
+        final int length = u16();
+        need(length, "string");
+        return length == 0 ? "" : decode(length);
     }
 
     String nstring() throws ProtocolException
@@ -229,7 +263,7 @@ final class WireReader
         {
             throw malformed("attribute count 0");
         }
-        need((long)count * MIN_ATTRIBUTE_BYTES, "attribute count " + count);
+        need((long)count * MIN_ATTRIBUTE_BYTES, "attribute count", count);
         for (int i = 0; i < count; i++)
         {
             final String key = string();
@@ -258,6 +292,24 @@ final class WireReader
         {
             return "";
         }
+        if (null != strings)
+        {
+            final String cached = strings.get(buffer, position, length);
+            if (null != cached)
+            {
+                position += length;
+                return cached;
+            }
+            final int start = position;
+            final String decoded = decode(length);
+            strings.put(buffer, start, length, decoded);
+            return decoded;
+        }
+        return decode(length);
+    }
+
+    private String decode(final int length) throws ProtocolException
+    {
         if (chars.length < length)
         {
             chars = new char[Math.max(length, Math.min(chars.length * 2, Protocol.MAX_STRING_BYTES))];
