@@ -79,12 +79,13 @@ final class JournalStage implements EventHandler<RingEvent>
     }
 
     @Override
-    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    public void onEvent(final RingEvent event, final long sequence, final boolean ringEndOfBatch)
     {
         if (unconfirmedFrom < 0)
         {
             unconfirmedFrom = sequence;
         }
+        final boolean endOfBatch = RingEvent.endsBatch(unconfirmedFrom, sequence, ringEndOfBatch);
         final Input input = event.input;
         if (journal == Journal.NONE)
         {

@@ -23,6 +23,7 @@ final class LogicStage implements EventHandler<RingEvent>
     private final WaitStrategy waitStrategy;
     private final ClockSignal clockSignal;
     private Sequence sequence;
+    private long batchStart = -1;
 
     LogicStage(
         final PresenceLogic logic,
@@ -63,11 +64,16 @@ final class LogicStage implements EventHandler<RingEvent>
     }
 
     @Override
-    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    public void onEvent(final RingEvent event, final long sequence, final boolean ringEndOfBatch)
     {
-        apply(event);
-        if (endOfBatch)
+        if (batchStart < 0)
         {
+            batchStart = sequence;
+        }
+        apply(event);
+        if (RingEvent.endsBatch(batchStart, sequence, ringEndOfBatch))
+        {
+            batchStart = -1;
             if (null != this.sequence)
             {
                 this.sequence.set(sequence);

@@ -11,7 +11,7 @@ import com.lmax.disruptor.EventHandler;
  * the hand-offs and the threads they need cost more than the parallelism gives back.
  * <p>
  * The slots of a batch stay valid until this handler's sequence moves past them, which happens
- * only after the batch returns.
+ * only after the batch returns. A batch is at most {@link RingEvent#MAX_BATCH} inputs.
  */
 final class SerialStage implements EventHandler<RingEvent>
 {
@@ -34,12 +34,14 @@ final class SerialStage implements EventHandler<RingEvent>
     }
 
     @Override
-    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    public void onEvent(final RingEvent event, final long sequence, final boolean ringEndOfBatch)
     {
         if (batchStart < 0)
         {
             batchStart = sequence;
         }
+        // the stages below end their batches by the same rule, so all three agree
+        final boolean endOfBatch = RingEvent.endsBatch(batchStart, sequence, ringEndOfBatch);
         journalStage.onEvent(event, sequence, endOfBatch);
         logicStage.onEvent(event, sequence, endOfBatch);
         if (endOfBatch)
