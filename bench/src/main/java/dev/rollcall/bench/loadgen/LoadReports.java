@@ -57,8 +57,8 @@ public final class LoadReports
         final StringBuilder out = new StringBuilder(4096);
         if (s.redis())
         {
-            line(out, "rollcall loadgen -> %s: %s:%d, %d connections + %d watcher connections (SUBSCRIBEd to the " +
-                "channels of %d users + every user of %d lobbies each, lobbies of %d), %d thread(s), %d source " +
+            line(out, "rollcall loadgen -> %s: %s:%d, %d connections + %d watcher connections (each SUBSCRIBEd to " +
+                "the channels of %d users + every user of %d lobbies, lobbies of %d), %d thread(s), %d source " +
                 "address(es)", LoadRun.targetName(s), s.host(), s.port(), s.connections(), result.plannedWatchers(),
                 s.watchUsers(), s.watchLobbies(), s.lobbySize(), result.threads(), s.sourceAddresses());
         }
@@ -93,9 +93,10 @@ public final class LoadReports
         out.append('\n');
         line(out, "%-26s %14s %14s %14s", "", "total", "measured", "measured/s");
         row(out, "updates sent", t.updatesSent, m.updatesSent, secs);
-        row(out, "updates acked (RESULT)", t.updatesAcked, m.updatesAcked, secs);
+        row(out, s.redis() ? "updates acked (reply)" : "updates acked (RESULT)", t.updatesAcked, m.updatesAcked,
+            secs);
         row(out, "updates skipped", t.updatesSkipped, m.updatesSkipped, secs);
-        row(out, "dispatches received", t.dispatches, m.dispatches, secs);
+        row(out, s.redis() ? "messages received" : "dispatches received", t.dispatches, m.dispatches, secs);
         row(out, "deliveries timed", t.deliveries, m.deliveries, secs);
         row(out, "heartbeats sent", t.heartbeatsSent, m.heartbeatsSent, secs);
         row(out, "heartbeat acks", t.heartbeatAcks, m.heartbeatAcks, secs);
@@ -105,8 +106,11 @@ public final class LoadReports
         line(out, "identifies sent %d; subscribes %d sent, %d ok, %d refused; watchers ready %d, without deliveries %d",
             t.identifiesSent, t.subscribesSent, t.subscribesOk, t.subscribesRefused, t.watchers,
             t.watchersWithoutDeliveries);
-        line(out, "results: %s", describe(t.resultsByName()));
-        line(out, "dispatches by kind: %s", describe(t.dispatchesByName()));
+        if (!s.redis())
+        {
+            line(out, "results: %s", describe(t.resultsByName()));
+            line(out, "dispatches by kind: %s", describe(t.dispatchesByName()));
+        }
         if (s.redis())
         {
             line(out, "error replies: %s; updates answered with an error %d", describe(t.errorReplyTexts),

@@ -177,7 +177,7 @@ public final class LoadRun
         {
             ready += worker.readyAtConnected;
         }
-        say("loadgen: %d of %d connections ready in %.2f s", ready, settings.connections(),
+        say("loadgen: %d of %d connections ready in %.2f s", ready, planned(slices),
             (connectEnd - connectStart) / 1e9);
 
         long syscallsStart = -1;
@@ -394,6 +394,17 @@ public final class LoadRun
             }
         }
         return slices;
+    }
+
+    /** @return connections planned, watcher connections of their own included. */
+    private static int planned(final LoadConnection[][] slices)
+    {
+        int planned = 0;
+        for (final LoadConnection[] slice : slices)
+        {
+            planned += slice.length;
+        }
+        return planned;
     }
 
     /** @return the lobby indexes of lobby ids. */
