@@ -1,5 +1,6 @@
 package dev.rollcall.bench.loadgen;
 
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class LoadgenPartsTest
 {
@@ -220,6 +222,24 @@ class LoadgenPartsTest
                 assertThat(subscriber.watchedUsers).containsExactly(expected.stream().mapToLong(Long::longValue).toArray());
             }
         }
+    }
+
+    @Test
+    void shouldReadBackTheCurveOfAnHgrmFileTheReportsWrite()
+    {
+        final Histogram nanos = new Histogram(1, LoadWorker.HISTOGRAM_MAX_NANOS, 3);
+        for (long v = 1; v <= 10_000; v++)
+        {
+            nanos.recordValue(v * 1_000);
+        }
+
+        final PercentilePlot.Series curve = HgrmPlot.parse(LoadReports.hgrm(nanos), "run");
+
+        assertThat(curve.name()).isEqualTo("run (10,000)");
+        assertThat(curve.percentiles()[0]).isZero();
+        assertThat(curve.percentiles()[curve.percentiles().length - 1]).isEqualTo(100.0);
+        assertThat(curve.valuesMicros()[curve.valuesMicros().length - 1]).isCloseTo(10_000, within(10.0));
+        assertThat(HgrmPlot.parse("#[No values recorded]\n", "none").percentiles()).isEmpty();
     }
 
     @Test
