@@ -103,9 +103,9 @@ public final class LoadReports
         row(out, "bytes sent", t.bytesSent, m.bytesSent, secs);
         row(out, "bytes received", t.bytesReceived, m.bytesReceived, secs);
         out.append('\n');
-        line(out, "identifies sent %d; subscribes %d sent, %d ok, %d refused; watchers ready %d, without deliveries %d",
-            t.identifiesSent, t.subscribesSent, t.subscribesOk, t.subscribesRefused, t.watchers,
-            t.watchersWithoutDeliveries);
+        line(out, "%s sent %d; subscribes %d sent, %d ok, %d refused; watchers ready %d, without deliveries %d",
+            s.redis() ? "handshakes (SCRIPT LOAD, PING or SUBSCRIBE)" : "identifies", t.identifiesSent,
+            t.subscribesSent, t.subscribesOk, t.subscribesRefused, t.watchers, t.watchersWithoutDeliveries);
         if (!s.redis())
         {
             line(out, "results: %s", describe(t.resultsByName()));
@@ -252,7 +252,6 @@ public final class LoadReports
         json.field("tool", "rollcall loadgen");
         json.field("startedAt", Instant.ofEpochMilli(result.startedAtEpochMs()).toString());
         json.field("clean", result.isClean());
-        json.field("target", s.target().cliName());
         json.object("settings");
         json.field("target", s.target().cliName());
         json.field("redisWorkload", s.redis() ? s.redisWorkload().cliName() : "");

@@ -656,10 +656,12 @@ final class LoadWorker implements Runnable, ServerFrameHandler
             }
             if (n < 0)
             {
-                ended(c, "closed by the server without CLOSE");
+                ended(c, redis ? "closed by the server" : "closed by the server without CLOSE");
                 return;
             }
             stats.bytesReceived += n;
+            // the clock after the read: a stamp sent after an earlier reading of it would time negative
+            now = System.nanoTime();
             final boolean full = !in.hasRemaining();
             in.flip();
             current = c;
@@ -861,7 +863,7 @@ final class LoadWorker implements Runnable, ServerFrameHandler
             stats.errorReply(inBuffer, reply.offset(), reply.length());
             if (c.state == LoadConnection.READY && !c.subscriberOnly)
             {
-                answered(c, c.nextReplyId(), false);
+                answeredInOrder(c, false);
             }
             else
             {
@@ -879,7 +881,7 @@ final class LoadWorker implements Runnable, ServerFrameHandler
             // EVALSHA answers the subscribers reached (an integer), SET answers +OK
             if (RespDecoder.INTEGER == type || RespDecoder.SIMPLE_STRING == type)
             {
-                answered(c, c.nextReplyId(), true);
+                answeredInOrder(c, true);
             }
             else
             {
@@ -895,6 +897,17 @@ final class LoadWorker implements Runnable, ServerFrameHandler
         {
             stats.unexpectedFrames++;
         }
+    }
+
+    /** Redis answers in order: a reply is for the oldest update in flight (none in flight: unmatched). */
+    private void answeredInOrder(final LoadConnection c, final boolean succeeded)
+    {
+        if (0 == c.inFlight)
+        {
+            stats.unmatchedResults++;
+            return;
+        }
+        answered(c, c.nextReplyId(), succeeded);
     }
 
     private void onHandshakeReply(final LoadConnection c, final byte type)
