@@ -55,7 +55,13 @@ public final class LoadReports
         final LoadStats m = result.measured();
         final double secs = result.measuredSeconds();
         final StringBuilder out = new StringBuilder(4096);
-        if (s.redis())
+        if (s.redis() && !s.watching())
+        {
+            line(out, "rollcall loadgen -> %s: %s:%d, %d connections, no watchers (nothing is published), %d " +
+                "thread(s), %d source address(es)", LoadRun.targetName(s), s.host(), s.port(), s.connections(),
+                result.threads(), s.sourceAddresses());
+        }
+        else if (s.redis())
         {
             line(out, "rollcall loadgen -> %s: %s:%d, %d connections + %d watcher connections (each SUBSCRIBEd to " +
                 "the channels of %d users + every user of %d lobbies, lobbies of %d), %d thread(s), %d source " +
