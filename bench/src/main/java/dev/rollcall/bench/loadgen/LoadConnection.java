@@ -8,7 +8,8 @@ import java.nio.channels.SocketChannel;
 /**
  * One simulated user's connection, owned by one {@link LoadWorker}: its socket, protocol state,
  * updates in flight (a ring of request ids and send times), command tokens, and the bytes it
- * could not write or parse yet (allocated only when needed).
+ * could not write or parse yet (allocated only when needed). Against Redis a watcher's
+ * subscriptions live on a connection of their own ({@link #subscriberOnly}), which sends no updates.
  */
 final class LoadConnection
 {
@@ -28,6 +29,8 @@ final class LoadConnection
     final long[] watchedUsers;
     /** Lobbies this watcher subscribes to; null when not a watcher. */
     final long[] watchedLobbies;
+    /** A Redis watcher connection: subscribed to the channels of {@link #watchedUsers}, sends no updates. */
+    final boolean subscriberOnly;
 
     SocketChannel channel;
     SelectionKey key;
@@ -43,11 +46,14 @@ final class LoadConnection
     long lastStamp;
     private int parity;
     long deliveries;
+    /** Redis: subscriptions confirmed so far (ready when all are). */
+    int subscriptionsConfirmed;
     /** Filed in the {@link TokenWheel}, waiting for a token. */
     boolean waiting;
     LoadConnection nextWaiting;
 
     private long nextRequestId = 1;
+    private long nextReplyId = 1;
     final long[] ringIds;
     final long[] ringNanos;
     final int ringMask;
@@ -64,7 +70,23 @@ final class LoadConnection
     LoadConnection(final int index, final long userId, final long lobbyId, final long[] watchedUsers,
         final long[] watchedLobbies, final int window)
     {
+        this(index, userId, lobbyId, watchedUsers, watchedLobbies, window, false);
+    }
+
+    /**
+     * @param index          the connection's number in the run (picks its source address).
+     * @param userId         the user it is (or, for a subscriber-only connection, watches for).
+     * @param lobbyId        the user's lobby.
+     * @param watchedUsers   users it watches (for a subscriber-only connection: the channels), null if none.
+     * @param watchedLobbies lobbies it watches, null if none.
+     * @param window         updates in flight at most.
+     * @param subscriberOnly true for a Redis watcher connection.
+     */
+    LoadConnection(final int index, final long userId, final long lobbyId, final long[] watchedUsers,
+        final long[] watchedLobbies, final int window, final boolean subscriberOnly)
+    {
         this.index = index;
+        this.subscriberOnly = subscriberOnly;
         this.userId = userId;
         this.lobbyId = lobbyId;
         this.watchedUsers = watchedUsers;
@@ -97,6 +119,31 @@ final class LoadConnection
             nextRequestId = 1;
         }
         return id;
+    }
+
+    /**
+     * Redis replies come in the order of the commands: the next reply answers this request id (the same sequence
+     * as {@link #nextRequestId()}).
+     *
+     * @return the request id the next reply answers.
+     */
+    long nextReplyId()
+    {
+        final long id = nextReplyId;
+        nextReplyId = (nextReplyId + 1) & 0xFFFFFFFFL;
+        if (0 == nextReplyId)
+        {
+            nextReplyId = 1;
+        }
+        return id;
+    }
+
+    /** No rate limit (Redis): every command may be sent at once. */
+    void unlimitedBudget()
+    {
+        burst = Double.POSITIVE_INFINITY;
+        tokens = Double.POSITIVE_INFINITY;
+        tokensPerNano = 0;
     }
 
     /**

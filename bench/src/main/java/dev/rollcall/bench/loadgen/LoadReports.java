@@ -55,9 +55,26 @@ public final class LoadReports
         final LoadStats m = result.measured();
         final double secs = result.measuredSeconds();
         final StringBuilder out = new StringBuilder(4096);
-        line(out, "rollcall loadgen: %s:%d, %d connections (%d watchers: %d users + %d lobbies each, lobbies of %d), " +
-            "%d thread(s), %d source address(es)", s.host(), s.port(), s.connections(), result.plannedWatchers(),
-            s.watchUsers(), s.watchLobbies(), s.lobbySize(), result.threads(), s.sourceAddresses());
+        if (s.redis() && !s.watching())
+        {
+            line(out, "rollcall loadgen -> %s: %s:%d, %d connections, no watchers (nothing is published), %d " +
+                "thread(s), %d source address(es)", LoadRun.targetName(s), s.host(), s.port(), s.connections(),
+                result.threads(), s.sourceAddresses());
+        }
+        else if (s.redis())
+        {
+            line(out, "rollcall loadgen -> %s: %s:%d, %d connections + %d watcher connections (each SUBSCRIBEd to " +
+                "the channels of %d users + every user of %d lobbies, lobbies of %d), %d thread(s), %d source " +
+                "address(es)", LoadRun.targetName(s), s.host(), s.port(), s.connections(), result.plannedWatchers(),
+                s.watchUsers(), s.watchLobbies(), s.lobbySize(), result.threads(), s.sourceAddresses());
+        }
+        else
+        {
+            line(out, "rollcall loadgen: %s:%d, %d connections (%d watchers: %d users + %d lobbies each, lobbies of " +
+                "%d), %d thread(s), %d source address(es)", s.host(), s.port(), s.connections(),
+                result.plannedWatchers(), s.watchUsers(), s.watchLobbies(), s.lobbySize(), result.threads(),
+                s.sourceAddresses());
+        }
         line(out, "  updates %s, window %d; warmup %s, measured %s; seed %d",
             s.rateMode() ? String.format(Locale.ROOT, "at %.1f/s", s.updateRate()) : "as fast as possible",
             s.window(), Durations.format(s.warmupMs()), Durations.format(s.durationMs()), s.seed());
@@ -82,21 +99,33 @@ public final class LoadReports
         out.append('\n');
         line(out, "%-26s %14s %14s %14s", "", "total", "measured", "measured/s");
         row(out, "updates sent", t.updatesSent, m.updatesSent, secs);
-        row(out, "updates acked (RESULT)", t.updatesAcked, m.updatesAcked, secs);
+        row(out, s.redis() ? "updates acked (reply)" : "updates acked (RESULT)", t.updatesAcked, m.updatesAcked,
+            secs);
         row(out, "updates skipped", t.updatesSkipped, m.updatesSkipped, secs);
-        row(out, "dispatches received", t.dispatches, m.dispatches, secs);
+        row(out, s.redis() ? "messages received" : "dispatches received", t.dispatches, m.dispatches, secs);
         row(out, "deliveries timed", t.deliveries, m.deliveries, secs);
         row(out, "heartbeats sent", t.heartbeatsSent, m.heartbeatsSent, secs);
         row(out, "heartbeat acks", t.heartbeatAcks, m.heartbeatAcks, secs);
         row(out, "bytes sent", t.bytesSent, m.bytesSent, secs);
         row(out, "bytes received", t.bytesReceived, m.bytesReceived, secs);
         out.append('\n');
-        line(out, "identifies sent %d; subscribes %d sent, %d ok, %d refused; watchers ready %d, without deliveries %d",
-            t.identifiesSent, t.subscribesSent, t.subscribesOk, t.subscribesRefused, t.watchers,
-            t.watchersWithoutDeliveries);
-        line(out, "results: %s", describe(t.resultsByName()));
-        line(out, "dispatches by kind: %s", describe(t.dispatchesByName()));
-        line(out, "errors: %s", describe(LoadStats.byCode(t.errorsByCode)));
+        line(out, "%s sent %d; subscribes %d sent, %d ok, %d refused; watchers ready %d, without deliveries %d",
+            s.redis() ? "handshakes (SCRIPT LOAD, PING or SUBSCRIBE)" : "identifies", t.identifiesSent,
+            t.subscribesSent, t.subscribesOk, t.subscribesRefused, t.watchers, t.watchersWithoutDeliveries);
+        if (!s.redis())
+        {
+            line(out, "results: %s", describe(t.resultsByName()));
+            line(out, "dispatches by kind: %s", describe(t.dispatchesByName()));
+        }
+        if (s.redis())
+        {
+            line(out, "error replies: %s; updates answered with an error %d", describe(t.errorReplyTexts),
+                t.updatesFailed);
+        }
+        else
+        {
+            line(out, "errors: %s", describe(LoadStats.byCode(t.errorsByCode)));
+        }
         line(out, "closes: %s", describe(LoadStats.byCode(t.closesByCode)));
         line(out, "connections lost %d, closed at the end %d; updates lost %d; unmatched results %d; " +
             "unexpected frames %d; undecodable frames %d", t.connectionsLost, t.connectionsClosedAtEnd, t.updatesLost,
@@ -104,8 +133,8 @@ public final class LoadReports
         out.append('\n');
         line(out, "%-22s %10s %10s %10s %10s %10s %10s %10s", "latency (\u00b5s)", "count", "p50", "p90", "p99",
             "p99.9", "max", "mean");
-        latency(out, "identify", result.identifyLatencyNanos());
-        latency(out, "update -> result", result.updateResultLatencyNanos());
+        latency(out, s.redis() ? "handshake" : "identify", result.identifyLatencyNanos());
+        latency(out, s.redis() ? "update -> reply" : "update -> result", result.updateResultLatencyNanos());
         latency(out, "update -> delivery", result.deliveryLatencyNanos());
         out.append('\n');
         if (result.syscallsPerEvent().isPresent())
@@ -116,6 +145,16 @@ public final class LoadReports
         else
         {
             line(out, "syscalls per event: %s", result.syscallsNote());
+        }
+        if (result.serverCpuMicrosPerUpdate().isPresent())
+        {
+            line(out, "server CPU per update: %.2f \u00b5s (%d ticks = %.2f cores busy / %d updates acked; %s)",
+                result.serverCpuMicrosPerUpdate().getAsDouble(), result.serverCpuTicks(),
+                result.serverCpuCores().orElse(0), m.updatesAcked, result.serverCpuNote());
+        }
+        else
+        {
+            line(out, "server CPU per update: %s", result.serverCpuNote());
         }
         for (final String warning : result.warnings())
         {
@@ -145,12 +184,13 @@ public final class LoadReports
         files.add(writeString(dir.resolve(IDENTIFY_HGRM), hgrm(result.identifyLatencyNanos())));
         files.add(writeString(dir.resolve(RESULT_HGRM), hgrm(result.updateResultLatencyNanos())));
         files.add(writeString(dir.resolve(DELIVERY_HGRM), hgrm(result.deliveryLatencyNanos())));
+        final LoadSettings s = result.settings();
         files.add(writeString(dir.resolve(PLOT_SVG), PercentilePlot.svg(
-            "Rollcall loadgen: " + result.settings().connections() + " connections, " +
-            (result.settings().rateMode() ? result.settings().updateRate() + " updates/s" : "window " +
-            result.settings().window()),
-            List.of(series("identify", result.identifyLatencyNanos()),
-                series("update \u2192 result", result.updateResultLatencyNanos()),
+            (s.redis() ? "Rollcall loadgen \u2192 " + LoadRun.targetName(s) : "Rollcall loadgen") + ": " +
+            s.connections() + " connections, " +
+            (s.rateMode() ? s.updateRate() + " updates/s" : "window " + s.window()),
+            List.of(series(s.redis() ? "handshake" : "identify", result.identifyLatencyNanos()),
+                series(s.redis() ? "update \u2192 reply" : "update \u2192 result", result.updateResultLatencyNanos()),
                 series("update \u2192 delivery", result.deliveryLatencyNanos())))));
         files.add(writeString(dir.resolve(SUMMARY_JSON), json(result)));
         files.add(writeString(dir.resolve(SUMMARY_TXT), summary(result)));
@@ -219,6 +259,8 @@ public final class LoadReports
         json.field("startedAt", Instant.ofEpochMilli(result.startedAtEpochMs()).toString());
         json.field("clean", result.isClean());
         json.object("settings");
+        json.field("target", s.target().cliName());
+        json.field("redisWorkload", s.redis() ? s.redisWorkload().cliName() : "");
         json.field("host", s.host());
         json.field("port", s.port());
         json.field("connections", s.connections());
@@ -269,6 +311,7 @@ public final class LoadReports
         json.map("dispatchesByKind", t.dispatchesByName());
         json.map("errorsByCode", LoadStats.byCode(t.errorsByCode));
         json.map("closesByCode", LoadStats.byCode(t.closesByCode));
+        json.map("errorReplies", t.errorReplyTexts);
         json.map("failureReasons", t.failureReasons);
         json.object("latencyMicros");
         histogram(json, "identify", result.identifyLatencyNanos());
@@ -285,6 +328,17 @@ public final class LoadReports
             json.nullField("syscallsPerEvent");
         }
         json.field("syscallsNote", result.syscallsNote());
+        if (result.serverCpuMicrosPerUpdate().isPresent())
+        {
+            json.field("serverCpuMicrosPerUpdate", result.serverCpuMicrosPerUpdate().getAsDouble());
+            json.field("serverCpuTicks", result.serverCpuTicks());
+            json.field("serverCpuCores", result.serverCpuCores().orElse(0));
+        }
+        else
+        {
+            json.nullField("serverCpuMicrosPerUpdate");
+        }
+        json.field("serverCpuNote", result.serverCpuNote());
         json.array("problems", result.problems());
         json.array("warnings", result.warnings());
         json.end();
@@ -304,12 +358,14 @@ public final class LoadReports
         json.field("updatesAcked", stats.updatesAcked);
         json.field("updatesSkipped", stats.updatesSkipped);
         json.field("updatesLost", stats.updatesLost);
+        json.field("updatesFailed", stats.updatesFailed);
         json.field("unmatchedResults", stats.unmatchedResults);
         json.field("dispatches", stats.dispatches);
         json.field("deliveries", stats.deliveries);
         json.field("heartbeatsSent", stats.heartbeatsSent);
         json.field("heartbeatAcks", stats.heartbeatAcks);
         json.field("errors", stats.errors());
+        json.field("errorReplies", stats.errorReplies);
         json.field("closes", stats.closes());
         json.field("bytesSent", stats.bytesSent);
         json.field("bytesReceived", stats.bytesReceived);

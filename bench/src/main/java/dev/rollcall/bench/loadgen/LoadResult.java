@@ -29,6 +29,7 @@ public final class LoadResult
     private final CommandBudget budget;
     private final long syscallsDelta;
     private final String syscallsNote;
+    private final LoadRun.ServerCpu serverCpu;
     private final List<String> problems;
     private final List<String> warnings;
 
@@ -36,7 +37,7 @@ public final class LoadResult
         final double connectSeconds, final double measuredSeconds, final LoadStats totals, final LoadStats measured,
         final Histogram identifyLatency, final Histogram resultLatency, final Histogram deliveryLatency,
         final ServerHello hello, final CommandBudget budget, final long syscallsDelta, final String syscallsNote,
-        final List<String> problems, final List<String> warnings)
+        final LoadRun.ServerCpu serverCpu, final List<String> problems, final List<String> warnings)
     {
         this.settings = settings;
         this.startedAtEpochMs = startedAtEpochMs;
@@ -53,6 +54,7 @@ public final class LoadResult
         this.budget = budget;
         this.syscallsDelta = syscallsDelta;
         this.syscallsNote = syscallsNote;
+        this.serverCpu = serverCpu;
         this.problems = List.copyOf(problems);
         this.warnings = List.copyOf(warnings);
     }
@@ -123,7 +125,7 @@ public final class LoadResult
         return totals.updatesSent;
     }
 
-    /** @return RESULTs received for updates over the whole run. */
+    /** @return RESULTs (Redis: non-error replies) received for updates over the whole run. */
     public long updatesAcked()
     {
         return totals.updatesAcked;
@@ -171,7 +173,7 @@ public final class LoadResult
         return totals.resultsByName();
     }
 
-    /** @return ERROR frames received. */
+    /** @return ERROR frames (Rollcall) and error replies (Redis) received. */
     public long errors()
     {
         return totals.errors();
@@ -303,6 +305,52 @@ public final class LoadResult
         return syscallsNote;
     }
 
+    /**
+     * @return microseconds of server CPU time ({@code utime + stime} of {@code --server-pid}, all threads) per update
+     *         acked in the measured part, when {@code /proc/<pid>/stat} was readable. Resolution: one clock tick
+     *         (10 ms) over the whole measured part.
+     */
+    public OptionalDouble serverCpuMicrosPerUpdate()
+    {
+        final long updates = measured.updatesAcked;
+        return serverCpu.ticks() < 0 || 0 == updates ? OptionalDouble.empty() :
+            OptionalDouble.of(serverCpu.ticks() * ProcStat.MICROS_PER_TICK / updates);
+    }
+
+    /** @return the server's CPU time over the measured part in clock ticks, or -1 when unavailable. */
+    public long serverCpuTicks()
+    {
+        return serverCpu.ticks();
+    }
+
+    /**
+     * @return the server's CPU time over the measured part divided by its length: cores busy on average, or
+     *         empty when unavailable.
+     */
+    public OptionalDouble serverCpuCores()
+    {
+        return serverCpu.ticks() < 0 || measuredSeconds <= 0 ? OptionalDouble.empty() :
+            OptionalDouble.of(serverCpu.ticks() / (double)ProcStat.TICKS_PER_SECOND / measuredSeconds);
+    }
+
+    /** @return why server CPU is unavailable, or how it was measured. */
+    public String serverCpuNote()
+    {
+        return serverCpu.note();
+    }
+
+    /** @return updates answered with an error reply (Redis). */
+    public long updatesFailed()
+    {
+        return totals.updatesFailed;
+    }
+
+    /** @return error reply text → count (Redis). */
+    public Map<String, Long> errorReplies()
+    {
+        return Map.copyOf(totals.errorReplyTexts);
+    }
+
     /** @return what went wrong with the run itself (threads that did not stop or died), empty when nothing. */
     public List<String> problems()
     {
@@ -317,7 +365,7 @@ public final class LoadResult
 
     /**
      * @return true when every connection got READY and was closed by the run, nothing was refused, closed, lost or
-     *         undecodable, and every update got its RESULT.
+     *         undecodable, and every update got its RESULT (Redis: a reply that is not an error).
      */
     public boolean isClean()
     {

@@ -9,9 +9,11 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +27,12 @@ import java.util.concurrent.TimeUnit;
  *   drain     no new updates; outstanding RESULTs get up to 3 s
  *   close     every connection is closed
  * </pre>
- * Heartbeats go at 70..90 % of the interval HELLO gives, throughout. A hard deadline (connect
+ * Against Redis the connect phase is each command connection's handshake ({@code SCRIPT LOAD} or {@code PING})
+ * and each watcher connection's {@code SUBSCRIBE}; the other phases are the same (see {@link LoadWorker}).
+ * With {@code --server-pid} the server's syscalls ({@code /proc/<pid>/io}) and CPU time
+ * ({@code /proc/<pid>/stat}) are read when the measured part starts and ends.
+ * <p>
+ * Heartbeats (Rollcall) go at 70..90 % of the interval HELLO gives, throughout. A hard deadline (connect
  * timeout + warmup + duration + drain + 10 s) stops the threads if they have not stopped by
  * themselves.
  * <pre>{@code
@@ -44,13 +51,17 @@ public final class LoadRun
 
     /**
      * @param settings what to do.
-     * @param secret   the server's token secret (tokens are minted for each user).
-     * @throws IllegalArgumentException if the secret is too short.
+     * @param secret   the server's token secret (tokens are minted for each user); null against Redis.
+     * @throws IllegalArgumentException if the secret is too short, or missing against Rollcall.
      */
     public LoadRun(final LoadSettings settings, final byte[] secret)
     {
+        if (null == secret && !settings.redis())
+        {
+            throw new IllegalArgumentException("a Rollcall server needs its token secret");
+        }
         this.settings = settings;
-        this.tokens = new HmacTokens(secret);
+        this.tokens = null == secret ? null : new HmacTokens(secret);
     }
 
     /**
@@ -81,9 +92,10 @@ public final class LoadRun
         }
         // Opened before the connections take the file descriptors.
         final ProcIo serverIo = 0 == settings.serverPid() ? null : ProcIo.open(settings.serverPid());
+        final ProcStat serverStat = 0 == settings.serverPid() ? null : ProcStat.open(settings.serverPid());
         try
         {
-            return run(warnings, serverIo);
+            return run(warnings, serverIo, serverStat);
         }
         finally
         {
@@ -91,10 +103,15 @@ public final class LoadRun
             {
                 serverIo.close();
             }
+            if (null != serverStat)
+            {
+                serverStat.close();
+            }
         }
     }
 
-    private LoadResult run(final List<String> warnings, final ProcIo serverIo) throws IOException
+    private LoadResult run(final List<String> warnings, final ProcIo serverIo, final ProcStat serverStat)
+        throws IOException
     {
         final long startedAtMs = System.currentTimeMillis();
         final long origin = System.nanoTime();
@@ -140,9 +157,10 @@ public final class LoadRun
         {
             say("loadgen: WARNING: %s", warning);
         }
-        say("loadgen: connecting %d connections to %s:%d from %d source address(es) on %d thread(s), %d watchers...",
-            settings.connections(), host.getHostAddress(), settings.port(), null == sources ? 1 : sources.length, threads,
-            plannedWatchers);
+        say("loadgen: connecting %d connections to %s %s:%d from %d source address(es) on %d thread(s), %d watchers%s...",
+            settings.connections(), targetName(settings), host.getHostAddress(), settings.port(),
+            null == sources ? 1 : sources.length, threads, plannedWatchers,
+            settings.redis() && plannedWatchers > 0 ? " (on connections of their own)" : "");
         for (int i = 0; i < threads; i++)
         {
             threadsRunning[i] = new Thread(workers[i], workers[i].name());
@@ -159,11 +177,13 @@ public final class LoadRun
         {
             ready += worker.readyAtConnected;
         }
-        say("loadgen: %d of %d connections ready in %.2f s", ready, settings.connections(),
+        say("loadgen: %d of %d connections ready in %.2f s", ready, planned(slices),
             (connectEnd - connectStart) / 1e9);
 
         long syscallsStart = -1;
         long syscallsEnd = -1;
+        long cpuTicksStart = -1;
+        long cpuTicksEnd = -1;
         final long updatesStart = System.nanoTime();
         final long warmupEnd = updatesStart + TimeUnit.MILLISECONDS.toNanos(settings.warmupMs());
         final long measureEnd = warmupEnd + TimeUnit.MILLISECONDS.toNanos(settings.durationMs());
@@ -188,9 +208,11 @@ public final class LoadRun
             }
             interrupted = !sleepUntil(warmupEnd);
             syscallsStart = null == serverIo ? -1 : serverIo.syscalls();
+            cpuTicksStart = null == serverStat ? -1 : serverStat.cpuTicks();
             say("loadgen: measuring for %s...", Durations.format(settings.durationMs()));
             interrupted = interrupted || !sleepUntil(measureEnd);
             syscallsEnd = null == serverIo ? -1 : serverIo.syscalls();
+            cpuTicksEnd = null == serverStat ? -1 : serverStat.cpuTicks();
             if (interrupted)
             {
                 control.abort = true;
@@ -225,14 +247,31 @@ public final class LoadRun
         {
             problems.add("interrupted");
         }
+        final ServerCpu cpu = serverCpu(cpuTicksStart, cpuTicksEnd);
         return result(startedAtMs, threads, plannedWatchers, (connectEnd - connectStart) / 1e9, workers, problems,
-            warnings, syscallsStart, syscallsEnd, threadsRunning);
+            warnings, syscallsStart, syscallsEnd, cpu, threadsRunning);
+    }
+
+    private ServerCpu serverCpu(final long ticksStart, final long ticksEnd)
+    {
+        if (0 == settings.serverPid())
+        {
+            return new ServerCpu(-1, "unavailable (no --server-pid)");
+        }
+        if (ticksStart < 0 || ticksEnd < 0)
+        {
+            return new ServerCpu(-1, "unavailable (/proc/" + settings.serverPid() + "/stat not readable, or no " +
+                "measured part)");
+        }
+        return new ServerCpu(ticksEnd - ticksStart, "utime + stime delta of pid " + settings.serverPid() +
+            " (all its threads) over the measured part, " + ProcStat.TICKS_PER_SECOND + " ticks/s, / updates " +
+            "acked in it; resolution one tick (" + (long)ProcStat.MICROS_PER_TICK + " us)");
     }
 
     private LoadResult result(final long startedAtMs, final int threads, final int plannedWatchers,
         final double connectSeconds, final LoadWorker[] workers, final List<String> problems,
         final List<String> warnings, final long syscallsStart,
-        final long syscallsEnd, final Thread[] threadsRunning)
+        final long syscallsEnd, final ServerCpu cpu, final Thread[] threadsRunning)
     {
         final LoadStats totals = new LoadStats();
         final LoadStats measured = new LoadStats();
@@ -284,22 +323,26 @@ public final class LoadRun
         }
         final double measuredSeconds = settings.durationMs() / 1000.0;
         return new LoadResult(settings, startedAtMs, threads, plannedWatchers, connectSeconds, measuredSeconds, totals,
-            measured, identify, result, delivery, hello, budget, syscallsDelta, note, problems, warnings);
+            measured, identify, result, delivery, hello, budget, syscallsDelta, note, cpu, problems, warnings);
     }
 
     /**
      * @param threads workers.
-     * @return each worker's connections: connection i goes to worker i % threads.
+     * @return each worker's connections: connection i goes to worker i % threads (against Redis, a watcher's own
+     *         connection goes with it, after the command connections).
      */
-    private LoadConnection[][] plan(final int threads)
+    LoadConnection[][] plan(final int threads)
     {
         final int n = settings.connections();
         final SplittableRandom random = new SplittableRandom(settings.seed());
         final LoadConnection[][] slices = new LoadConnection[threads][];
+        final List<List<LoadConnection>> subscribers = new ArrayList<>();
         for (int t = 0; t < threads; t++)
         {
             slices[t] = new LoadConnection[(n - t + threads - 1) / threads];
+            subscribers.add(new ArrayList<>());
         }
+        int nextIndex = n;
         final int lobbies = settings.lobbies();
         for (int i = 0; i < n; i++)
         {
@@ -319,10 +362,105 @@ public final class LoadRun
                     users[j] += settings.firstUserId();
                 }
             }
+            if (!settings.redis())
+            {
+                slices[i % threads][i / threads] = new LoadConnection(i, settings.firstUserId() + i,
+                    settings.lobbyOf(i), users, watchedLobbies, settings.window());
+                continue;
+            }
             slices[i % threads][i / threads] = new LoadConnection(i, settings.firstUserId() + i, settings.lobbyOf(i),
-                users, watchedLobbies, settings.window());
+                null, null, settings.window());
+            if (null != users && settings.watching())
+            {
+                final long[] channels = channels(users, picked(watchedLobbies));
+                if (channels.length > 0)
+                {
+                    subscribers.get(i % threads).add(new LoadConnection(nextIndex++, settings.firstUserId() + i,
+                        settings.lobbyOf(i), channels, new long[0], 1, true));
+                }
+            }
+        }
+        for (int t = 0; t < threads; t++)
+        {
+            final List<LoadConnection> extra = subscribers.get(t);
+            if (!extra.isEmpty())
+            {
+                final LoadConnection[] all = Arrays.copyOf(slices[t], slices[t].length + extra.size());
+                for (int j = 0; j < extra.size(); j++)
+                {
+                    all[slices[t].length + j] = extra.get(j);
+                }
+                slices[t] = all;
+            }
         }
         return slices;
+    }
+
+    /** @return connections planned, watcher connections of their own included. */
+    private static int planned(final LoadConnection[][] slices)
+    {
+        int planned = 0;
+        for (final LoadConnection[] slice : slices)
+        {
+            planned += slice.length;
+        }
+        return planned;
+    }
+
+    /** @return the lobby indexes of lobby ids. */
+    private int[] picked(final long[] lobbyIds)
+    {
+        final int[] picked = new int[lobbyIds.length];
+        for (int j = 0; j < lobbyIds.length; j++)
+        {
+            picked[j] = (int)(lobbyIds[j] - settings.firstUserId());
+        }
+        return picked;
+    }
+
+    /**
+     * @return the users a Rollcall watcher of {@code users} and of the lobbies {@code lobbyIndexes} hears about,
+     *         each once, ascending: the channels its Redis twin subscribes to.
+     */
+    private long[] channels(final long[] users, final int[] lobbyIndexes)
+    {
+        final TreeSet<Long> channels = new TreeSet<>();
+        for (final long user : users)
+        {
+            channels.add(user);
+        }
+        for (final int lobby : lobbyIndexes)
+        {
+            final int first = lobby * settings.lobbySize();
+            final int end = (int)Math.min(settings.connections(), (long)first + settings.lobbySize());
+            for (int i = first; i < end; i++)
+            {
+                channels.add(settings.firstUserId() + i);
+            }
+        }
+        final long[] ids = new long[channels.size()];
+        int j = 0;
+        for (final Long id : channels)
+        {
+            ids[j++] = id;
+        }
+        return ids;
+    }
+
+    /** @return "Rollcall" or "Redis (presence)". */
+    static String targetName(final LoadSettings settings)
+    {
+        return settings.redis() ? "Redis (" + settings.redisWorkload().cliName() + ")" : "Rollcall";
+    }
+
+    /**
+     * The server's CPU time over the measured part.
+     *
+     * @param ticks {@code utime + stime} delta, -1 when unavailable.
+     * @param note  how it was measured, or why it is unavailable.
+     */
+    record ServerCpu(long ticks, String note)
+    {
     }
 
     /**

@@ -14,7 +14,15 @@ import java.net.UnknownHostException;
  * An even spread of {@code subscriberFraction} of the connections are watchers: each also
  * subscribes to {@code watchUsers} random other users and {@code watchLobbies} random lobbies of
  * the population.
+ * <p>
+ * Against Redis ({@link LoadTarget#REDIS}) the same population and the same draws: connection {@code i} sends
+ * user {@code firstUserId + i}'s updates as {@link RedisWorkload} commands, and each watcher gets a connection of
+ * its own beside it (RESP2 allows nothing but (un)subscribing on a subscribed connection) subscribed to the
+ * channels of the users it would watch here: its {@code watchUsers} users and every user of its
+ * {@code watchLobbies} lobbies. The {@code set} workload opens no watcher connections.
  *
+ * @param target             the server driven.
+ * @param redisWorkload      what one update is when the target is Redis.
  * @param host               the server's address; must be a loopback address (the tool is loopback-only).
  * @param port               the server's TCP port.
  * @param connections        connections (one user each), 1..1,000,000.
@@ -36,9 +44,12 @@ import java.net.UnknownHostException;
  * @param connectTimeoutMs   the most the connect phase may take; connections not ready by then fail, 1 ms..10 min.
  * @param firstUserId        the first user id, > 0.
  * @param seed               the seed choosing whom watchers watch and heartbeat jitter.
- * @param serverPid          the server's process id for syscall counts from {@code /proc/<pid>/io}, 0 for none.
+ * @param serverPid          the server's process id for syscall counts from {@code /proc/<pid>/io} and CPU time from
+ *                           {@code /proc/<pid>/stat}, 0 for none.
  */
 public record LoadSettings(
+    LoadTarget target,
+    RedisWorkload redisWorkload,
     String host,
     int port,
     int connections,
@@ -67,6 +78,12 @@ public record LoadSettings(
     /** The most connections one run may open. */
     public static final int MAX_CONNECTIONS = 1_000_000;
 
+    /** Rollcall's default port ({@code rollcall serve}). */
+    public static final int ROLLCALL_PORT = 7450;
+
+    /** Redis's default port. */
+    public static final int REDIS_PORT = 6379;
+
     /**
      * Checks every setting.
      *
@@ -74,6 +91,8 @@ public record LoadSettings(
      */
     public LoadSettings
     {
+        require(null != target, "--target is missing");
+        require(null != redisWorkload, "--redis-workload is missing");
         final InetAddress address = loopback(host);
         require(port >= 1 && port <= 65535, "--port must be 1..65535");
         require(connections >= 1 && connections <= MAX_CONNECTIONS, "--connections must be 1.." + MAX_CONNECTIONS);
@@ -139,6 +158,20 @@ public record LoadSettings(
         return loopback(host);
     }
 
+    /** @return true when the server driven is Redis. */
+    public boolean redis()
+    {
+        return LoadTarget.REDIS == target;
+    }
+
+    /**
+     * @return true when watchers are opened: always against Rollcall, with a publishing workload against Redis.
+     */
+    public boolean watching()
+    {
+        return !redis() || redisWorkload.publishes();
+    }
+
     /** @return true when updates are paced at {@link #updateRate()}, false when sent as fast as the window allows. */
     public boolean rateMode()
     {
@@ -188,8 +221,10 @@ public record LoadSettings(
      */
     public static final class Builder
     {
+        private LoadTarget target = LoadTarget.ROLLCALL;
+        private RedisWorkload redisWorkload = RedisWorkload.PRESENCE;
         private String host = "127.0.0.1";
-        private int port = 7450;
+        private int port;
         private int connections = 1000;
         private int sourceAddresses;
         private int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
@@ -211,6 +246,20 @@ public record LoadSettings(
         {
         }
 
+        /** @param target the server driven; default Rollcall. @return this. */
+        public Builder target(final LoadTarget target)
+        {
+            this.target = target;
+            return this;
+        }
+
+        /** @param redisWorkload what an update is against Redis; default presence. @return this. */
+        public Builder redisWorkload(final RedisWorkload redisWorkload)
+        {
+            this.redisWorkload = redisWorkload;
+            return this;
+        }
+
         /** @param host the server's loopback address; default 127.0.0.1. @return this. */
         public Builder host(final String host)
         {
@@ -218,7 +267,7 @@ public record LoadSettings(
             return this;
         }
 
-        /** @param port the server's port; default 7450. @return this. */
+        /** @param port the server's port; default 0 = the target's (7450, Redis 6379). @return this. */
         public Builder port(final int port)
         {
             this.port = port;
@@ -330,7 +379,7 @@ public record LoadSettings(
             return this;
         }
 
-        /** @param serverPid the server's pid for syscall counts, 0 (default) for none. @return this. */
+        /** @param serverPid the server's pid for syscall counts and CPU time, 0 (default) for none. @return this. */
         public Builder serverPid(final long serverPid)
         {
             this.serverPid = serverPid;
@@ -343,7 +392,8 @@ public record LoadSettings(
          */
         public LoadSettings build()
         {
-            return new LoadSettings(host, port, connections,
+            final int targetPort = 0 != port ? port : LoadTarget.REDIS == target ? REDIS_PORT : ROLLCALL_PORT;
+            return new LoadSettings(target, redisWorkload, host, targetPort, connections,
                 0 == sourceAddresses ? defaultSourceAddresses(connections) : sourceAddresses, threads, identifyRate,
                 updateRate, window, subscriberFraction, watchUsers, watchLobbies, lobbySize, durationMs, warmupMs,
                 connectTimeoutMs, firstUserId, seed, serverPid);

@@ -3,18 +3,21 @@ package dev.rollcall.bench.loadgen;
 import dev.rollcall.protocol.CommandResult;
 import dev.rollcall.protocol.ErrorCode;
 import dev.rollcall.protocol.EventKind;
+import org.agrona.DirectBuffer;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The counters of one selector thread (plain fields, written by that thread only), or a sum or
- * difference of them. Error and close codes 4000..4099 have a slot each; others share one.
+ * difference of them. Error and close codes 4000..4099 have a slot each; others share one. Redis error
+ * replies are counted by their text (its first {@value #ERROR_TEXT_CHARS} characters).
  */
 final class LoadStats
 {
     static final int FIRST_CODE = 4000;
     static final int CODE_SLOTS = 100;
+    static final int ERROR_TEXT_CHARS = 120;
 
     long connectionsOk;
     long connectionsFailed;
@@ -28,6 +31,10 @@ final class LoadStats
     long updatesAcked;
     long updatesSkipped;
     long updatesLost;
+    /** Updates answered with an error reply (Redis). */
+    long updatesFailed;
+    /** Error replies (Redis), to updates or handshakes. */
+    long errorReplies;
     long unmatchedResults;
     long heartbeatsSent;
     long heartbeatAcks;
@@ -45,6 +52,8 @@ final class LoadStats
     final long[] closesByCode = new long[CODE_SLOTS + 1];
     /** Why connections failed or were lost: message → count (failure paths only). */
     final Map<String, Long> failureReasons = new TreeMap<>();
+    /** Redis error replies: text → count (error paths only). */
+    final Map<String, Long> errorReplyTexts = new TreeMap<>();
 
     void error(final int code)
     {
@@ -61,10 +70,24 @@ final class LoadStats
         failureReasons.merge(reason, 1L, Long::sum);
     }
 
-    /** @return every ERROR frame received. */
+    /**
+     * Count a Redis error reply (allocates its text: an error path).
+     *
+     * @param buffer where the reply is.
+     * @param offset the text's first byte (after the '-').
+     * @param length the text's length.
+     */
+    void errorReply(final DirectBuffer buffer, final int offset, final int length)
+    {
+        errorReplies++;
+        errorReplyTexts.merge(buffer.getStringWithoutLengthAscii(offset, Math.min(length, ERROR_TEXT_CHARS)), 1L,
+            Long::sum);
+    }
+
+    /** @return every ERROR frame (Rollcall) and error reply (Redis) received. */
     long errors()
     {
-        return sum(errorsByCode);
+        return sum(errorsByCode) + errorReplies;
     }
 
     /** @return every CLOSE frame received. */
@@ -121,6 +144,8 @@ final class LoadStats
         updatesAcked += sign * o.updatesAcked;
         updatesSkipped += sign * o.updatesSkipped;
         updatesLost += sign * o.updatesLost;
+        updatesFailed += sign * o.updatesFailed;
+        errorReplies += sign * o.errorReplies;
         unmatchedResults += sign * o.unmatchedResults;
         heartbeatsSent += sign * o.heartbeatsSent;
         heartbeatAcks += sign * o.heartbeatAcks;
@@ -139,6 +164,7 @@ final class LoadStats
         if (sign > 0)
         {
             o.failureReasons.forEach((reason, count) -> failureReasons.merge(reason, count, Long::sum));
+            o.errorReplyTexts.forEach((text, count) -> errorReplyTexts.merge(text, count, Long::sum));
         }
     }
 

@@ -12,6 +12,7 @@ import dev.rollcall.protocol.ProtocolException;
 import dev.rollcall.protocol.ServerFrameAdapter;
 import dev.rollcall.protocol.ServerFrameHandler;
 import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -43,6 +44,13 @@ import java.util.function.Consumer;
  * get in CLIENT_UPDATED, and as {@code sync} (low half) + {@code teamColour} (high half and a
  * parity bit), which its lobby's subscribers get in LOBBY_CLIENT_CHANGE. A watcher's delivery
  * latency is its {@code nanoTime()} on decoding the DISPATCH minus the origin minus the stamp.
+ * <p>
+ * Against Redis ({@link LoadTarget#REDIS}) the same loop, phases, windows, pacing and buffers: a command
+ * connection sends its handshake on connecting ({@code SCRIPT LOAD} or {@code PING}; the reply makes it
+ * ready), then one {@link RedisWorkload} command per update, answered in order (so the oldest update in
+ * flight is the one a reply matches); a watcher connection sends {@code SUBSCRIBE} and is ready when every
+ * channel is confirmed. Replies are decoded by one {@link RespDecoder} over the same read buffer; the value of
+ * each message carries the stamp ({@link RedisPublisher}). No heartbeats, no rate limit.
  * <p>
  * Buffers are the thread's (one read buffer, one decoder, one {@link Outbox} staging writes);
  * a connection gets its own only for bytes the socket would not take or a frame cut in two.
@@ -95,6 +103,10 @@ final class LoadWorker implements Runnable, ServerFrameHandler
     private final ByteBuffer in = ByteBuffer.allocateDirect(IN_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private final Outbox outbox = new Outbox(stats, this::writeFailed);
     private final ServerFrameAdapter adapter = new ServerFrameAdapter(this);
+    private final UnsafeBuffer inBuffer = new UnsafeBuffer(in);
+    private final RespDecoder reply = new RespDecoder(MAX_SERVER_FRAME_BYTES);
+    private final RedisPublisher redisPublisher = new RedisPublisher();
+    private final byte[] scriptSha = new byte[RedisPublisher.SHA_LENGTH];
     private final Presence presence = new Presence();
     private final TokenWheel tokenWheel = new TokenWheel();
     private final Consumer<SelectionKey> onKey = this::onKey;
@@ -102,6 +114,8 @@ final class LoadWorker implements Runnable, ServerFrameHandler
     private final double identifiesPerNano;
     private final double updatesPerNano;
     private final int pendingCap;
+    private final boolean redis;
+    private final RedisWorkload redisWorkload;
 
     private long now;
     private LoadConnection current;
@@ -142,6 +156,8 @@ final class LoadWorker implements Runnable, ServerFrameHandler
         this.identifiesPerNano = settings.identifyRate() / workers / 1e9;
         this.updatesPerNano = settings.updateRate() / workers / 1e9;
         this.pendingCap = Math.max(8, PENDING_CONNECTS_TOTAL / workers);
+        this.redis = settings.redis();
+        this.redisWorkload = settings.redisWorkload();
         this.selector = Selector.open();
     }
 
@@ -362,8 +378,8 @@ final class LoadWorker implements Runnable, ServerFrameHandler
             }
             if (channel.connect(remote))
             {
-                c.state = LoadConnection.AWAIT_HELLO;
                 c.key = channel.register(selector, SelectionKey.OP_READ, c);
+                connected(c);
             }
             else
             {
@@ -375,6 +391,48 @@ final class LoadWorker implements Runnable, ServerFrameHandler
         {
             ended(c, "connect failed: " + describe(ex));
         }
+    }
+
+    /**
+     * The socket is connected: Rollcall speaks first (HELLO); to Redis the connection sends its handshake.
+     */
+    private void connected(final LoadConnection c)
+    {
+        if (!redis)
+        {
+            c.state = LoadConnection.AWAIT_HELLO;
+            return;
+        }
+        c.state = LoadConnection.IDENTIFYING;
+        c.identifySentNanos = now;
+        stats.identifiesSent++;
+        if (c.subscriberOnly)
+        {
+            final long[] channels = c.watchedUsers;
+            for (int from = 0; from < channels.length; from += RedisPublisher.CHANNELS_PER_SUBSCRIBE)
+            {
+                redisPublisher.subscribe(outbox.bufferFor(c), channels, from,
+                    Math.min(channels.length, from + RedisPublisher.CHANNELS_PER_SUBSCRIBE));
+            }
+            stats.subscribesSent++;
+        }
+        else
+        {
+            redisPublisher.handshake(outbox.bufferFor(c), redisWorkload);
+        }
+    }
+
+    /**
+     * The connection is ready for updates (Rollcall: READY; Redis: the handshake answered, or every channel
+     * confirmed).
+     */
+    private void ready(final LoadConnection c)
+    {
+        c.state = LoadConnection.READY;
+        c.wasReady = true;
+        settle(c);
+        stats.connectionsOk++;
+        record(identifyLatency, now - c.identifySentNanos);
     }
 
     private void settle(final LoadConnection c)
@@ -421,7 +479,8 @@ final class LoadWorker implements Runnable, ServerFrameHandler
 
     private boolean trySendUpdate(final LoadConnection c)
     {
-        if (c.state != LoadConnection.READY || c.inFlight >= settings.window() || c.hasPendingOut())
+        if (c.state != LoadConnection.READY || c.inFlight >= settings.window() || c.hasPendingOut() ||
+            c.subscriberOnly)
         {
             return false;
         }
@@ -449,9 +508,16 @@ final class LoadWorker implements Runnable, ServerFrameHandler
             stamp = c.lastStamp + 1;
         }
         c.lastStamp = stamp;
-        presence.clear();
-        presence.partyId(stamp).sync((int)stamp).teamColour(teamColour(stamp, c.nextParity()));
-        outbox.writerFor(c).update(id, Protocol.GROUP_FULL, REASON, presence);
+        if (redis)
+        {
+            redisPublisher.update(outbox.bufferFor(c), redisWorkload, scriptSha, c.userId, stamp);
+        }
+        else
+        {
+            presence.clear();
+            presence.partyId(stamp).sync((int)stamp).teamColour(teamColour(stamp, c.nextParity()));
+            outbox.writerFor(c).update(id, Protocol.GROUP_FULL, REASON, presence);
+        }
         stats.updatesSent++;
         return true;
     }
@@ -502,7 +568,7 @@ final class LoadWorker implements Runnable, ServerFrameHandler
             {
                 continue;
             }
-            if (now - c.nextHeartbeatNanos >= 0)
+            if (!redis && now - c.nextHeartbeatNanos >= 0)
             {
                 outbox.writerFor(c).heartbeat(c.lastSeq);
                 stats.heartbeatsSent++;
@@ -557,8 +623,8 @@ final class LoadWorker implements Runnable, ServerFrameHandler
         {
             if (c.channel.finishConnect())
             {
-                c.state = LoadConnection.AWAIT_HELLO;
                 c.key.interestOps(SelectionKey.OP_READ);
+                connected(c);
             }
         }
         catch (final IOException ex)
@@ -590,19 +656,32 @@ final class LoadWorker implements Runnable, ServerFrameHandler
             }
             if (n < 0)
             {
-                ended(c, "closed by the server without CLOSE");
+                ended(c, redis ? "closed by the server" : "closed by the server without CLOSE");
                 return;
             }
             stats.bytesReceived += n;
+            // the clock after the read: a stamp sent after an earlier reading of it would time negative
+            now = System.nanoTime();
             final boolean full = !in.hasRemaining();
             in.flip();
             current = c;
             try
             {
-                int length;
-                while (c.state != LoadConnection.CLOSED && (length = FrameSplitter.nextFrame(in, MAX_SERVER_FRAME_BYTES)) > 0)
+                if (redis)
                 {
-                    adapter.decode(in, length);
+                    if (!decodeReplies(c))
+                    {
+                        return;
+                    }
+                }
+                else
+                {
+                    int length;
+                    while (c.state != LoadConnection.CLOSED &&
+                        (length = FrameSplitter.nextFrame(in, MAX_SERVER_FRAME_BYTES)) > 0)
+                    {
+                        adapter.decode(in, length);
+                    }
                 }
             }
             catch (final ProtocolException ex)
@@ -747,6 +826,148 @@ final class LoadWorker implements Runnable, ServerFrameHandler
         histogram.recordValue(Math.max(0, Math.min(HISTOGRAM_MAX_NANOS, nanos)));
     }
 
+    // ---- Redis replies ------------------------------------------------------------------------------------------
+
+    /**
+     * Decode every complete reply in the read buffer (a reply cut in two waits in the connection for more bytes).
+     *
+     * @return false when the connection ended.
+     */
+    private boolean decodeReplies(final LoadConnection c)
+    {
+        int length = 0;
+        while (c.state != LoadConnection.CLOSED && (length = reply.decode(inBuffer, in.position(), in.limit())) > 0)
+        {
+            onReply(c);
+            in.position(in.position() + length);
+        }
+        if (c.state == LoadConnection.CLOSED)
+        {
+            return false;
+        }
+        if (RespDecoder.MALFORMED == length)
+        {
+            stats.protocolErrors++;
+            ended(c, "undecodable reply from the server (not RESP2, or longer than " + MAX_SERVER_FRAME_BYTES +
+                " bytes)");
+            return false;
+        }
+        return true;
+    }
+
+    private void onReply(final LoadConnection c)
+    {
+        final byte type = reply.type();
+        if (RespDecoder.ERROR == type)
+        {
+            stats.errorReply(inBuffer, reply.offset(), reply.length());
+            if (c.state == LoadConnection.READY && !c.subscriberOnly)
+            {
+                answeredInOrder(c, false);
+            }
+            else
+            {
+                ended(c, "refused by the server: an error reply to the " +
+                    (c.subscriberOnly ? "SUBSCRIBE" : "handshake"));
+            }
+            return;
+        }
+        if (c.subscriberOnly)
+        {
+            onSubscriberReply(c);
+        }
+        else if (c.state == LoadConnection.READY)
+        {
+            // EVALSHA answers the subscribers reached (an integer), SET answers +OK
+            if (RespDecoder.INTEGER == type || RespDecoder.SIMPLE_STRING == type)
+            {
+                answeredInOrder(c, true);
+            }
+            else
+            {
+                stats.unexpectedFrames++;
+                ended(c, "unexpected reply to an update (type '" + (char)type + "')");
+            }
+        }
+        else if (c.state == LoadConnection.IDENTIFYING)
+        {
+            onHandshakeReply(c, type);
+        }
+        else
+        {
+            stats.unexpectedFrames++;
+        }
+    }
+
+    /** Redis answers in order: a reply is for the oldest update in flight (none in flight: unmatched). */
+    private void answeredInOrder(final LoadConnection c, final boolean succeeded)
+    {
+        if (0 == c.inFlight)
+        {
+            stats.unmatchedResults++;
+            return;
+        }
+        answered(c, c.nextReplyId(), succeeded);
+    }
+
+    private void onHandshakeReply(final LoadConnection c, final byte type)
+    {
+        if (redisWorkload.publishes())
+        {
+            if (RespDecoder.BULK_STRING != type || RedisPublisher.SHA_LENGTH != reply.length())
+            {
+                stats.unexpectedFrames++;
+                ended(c, "SCRIPT LOAD did not answer a SHA1");
+                return;
+            }
+            inBuffer.getBytes(reply.offset(), scriptSha);
+        }
+        else if (RespDecoder.SIMPLE_STRING != type || !reply.matches(reply.offset(), reply.length(), RedisPublisher.PONG))
+        {
+            stats.unexpectedFrames++;
+            ended(c, "PING did not answer PONG");
+            return;
+        }
+        ready(c);
+        c.unlimitedBudget();
+        if (sending && !settings.rateMode())
+        {
+            fill(c);
+        }
+    }
+
+    /** A watcher connection: {@code [subscribe, channel, count]} confirmations, then {@code [message, channel, value]}. */
+    private void onSubscriberReply(final LoadConnection c)
+    {
+        if (RespDecoder.ARRAY != reply.type() || reply.elements() < 3 ||
+            RespDecoder.BULK_STRING != reply.elementType(0))
+        {
+            stats.unexpectedFrames++;
+            return;
+        }
+        final int kindOffset = reply.elementOffset(0);
+        final int kindLength = reply.elementLength(0);
+        if (reply.matches(kindOffset, kindLength, RedisPublisher.MESSAGE_KIND) &&
+            RespDecoder.BULK_STRING == reply.elementType(2))
+        {
+            stats.dispatches++;
+            delivered(c, RedisPublisher.stampOf(inBuffer, reply.elementOffset(2), reply.elementLength(2)));
+        }
+        else if (reply.matches(kindOffset, kindLength, RedisPublisher.SUBSCRIBE_KIND) &&
+            c.state == LoadConnection.IDENTIFYING)
+        {
+            if (++c.subscriptionsConfirmed == c.watchedUsers.length)
+            {
+                ready(c);
+                stats.subscribesOk++;
+            }
+        }
+        else
+        {
+            stats.unexpectedFrames++;
+        }
+    }
+
     // ---- server frames ------------------------------------------------------------------------------------------
 
     @Override
@@ -790,12 +1011,8 @@ final class LoadWorker implements Runnable, ServerFrameHandler
             stats.unexpectedFrames++;
             return;
         }
-        c.state = LoadConnection.READY;
-        c.wasReady = true;
+        ready(c);
         c.lastSeq = seq;
-        settle(c);
-        stats.connectionsOk++;
-        record(identifyLatency, now - c.identifySentNanos);
         c.nextHeartbeatNanos = now + jitter(c.heartbeatIntervalNanos);
         if (c.isWatcher() && (c.watchedUsers.length > 0 || c.watchedLobbies.length > 0))
         {
@@ -828,22 +1045,42 @@ final class LoadWorker implements Runnable, ServerFrameHandler
             }
             return;
         }
+        if (answered(c, requestId, true))
+        {
+            stats.resultsByCode[resultCode]++;
+        }
+    }
+
+    /**
+     * An update was answered: free its slot in the window and time it (if it succeeded), then refill the window.
+     *
+     * @return false when no update in flight has that id.
+     */
+    private boolean answered(final LoadConnection c, final long requestId, final boolean succeeded)
+    {
         final int slot = (int)(requestId & c.ringMask);
         if (0 == c.inFlight || c.ringIds[slot] != requestId)
         {
             stats.unmatchedResults++;
-            return;
+            return false;
         }
         c.ringIds[slot] = 0;
         c.inFlight--;
         inFlightTotal--;
-        stats.updatesAcked++;
-        stats.resultsByCode[resultCode]++;
-        record(resultLatency, now - c.ringNanos[slot]);
+        if (succeeded)
+        {
+            stats.updatesAcked++;
+            record(resultLatency, now - c.ringNanos[slot]);
+        }
+        else
+        {
+            stats.updatesFailed++;
+        }
         if (sending && !settings.rateMode())
         {
             fill(c);
         }
+        return true;
     }
 
     @Override
@@ -863,6 +1100,12 @@ final class LoadWorker implements Runnable, ServerFrameHandler
         {
             stamp = stampOf(changes.sync(), changes.teamColour());
         }
+        delivered(c, stamp);
+    }
+
+    /** A watcher got an update carrying {@code stamp} (0: none): time it. */
+    private void delivered(final LoadConnection c, final long stamp)
+    {
         if (stamp > 0)
         {
             final long delay = now - control.originNanos - stamp;

@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
- * {@code rollcall loadgen}: drives a running Rollcall server on this machine over the binary
+ * {@code rollcall loadgen}: drives a running Rollcall server (or, with {@code --target redis}, a Redis
+ * server, through the same connections, threads, windows and pacing) on this machine over the binary
  * protocol with many connections (NIO, a few selector threads), measures identify, update →
  * RESULT and update → delivery latencies, prints a summary and writes reports ({@code .hgrm}
  * files, an SVG percentile plot, {@code summary.json}) into {@code --out}. It stops by itself:
@@ -38,7 +39,11 @@ import java.util.function.Function;
     description = {
         "Drives a running Rollcall server on this machine (loopback only) with many connections and reports " +
         "throughput and latency percentiles.",
-        "Users are --first-user-id .. +N-1; tokens are minted with the server's secret." })
+        "Users are --first-user-id .. +N-1; tokens are minted with the server's secret.",
+        "With --target redis it drives a Redis server instead, with the same connections, threads, windows, " +
+        "pacing, phases and watcher share: each update is one command (--redis-workload), each watcher a " +
+        "connection of its own SUBSCRIBEd to presence:<user> for the users it would watch (its --watch-users and " +
+        "every user of its --watch-lobbies). No secret is needed." })
 public final class LoadgenCommand implements Callable<Integer>
 {
     static final int EXIT_OK = 0;
@@ -52,13 +57,23 @@ public final class LoadgenCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
+    @Option(names = "--target", paramLabel = "SERVER", defaultValue = "rollcall",
+        description = "The server driven: rollcall (the binary protocol) or redis (RESP2) (default: ${DEFAULT-VALUE}).")
+    private String target;
+
+    @Option(names = "--redis-workload", paramLabel = "WORKLOAD", defaultValue = "presence",
+        description = "With --target redis, what one update is: presence = EVALSHA of a script doing " +
+            "SET presence:<user> <value> EX 30 + PUBLISH presence:<user> <value> (loaded with SCRIPT LOAD), " +
+            "watchers SUBSCRIBEd; set = a plain SET presence:<user> <value>, no watchers (default: ${DEFAULT-VALUE}).")
+    private String redisWorkload;
+
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
         description = "The server's address; must be a loopback address (default: ${DEFAULT-VALUE}).")
     private String host;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "7450",
-        description = "The server's port (default: ${DEFAULT-VALUE}).")
-    private int port;
+    @Option(names = "--port", paramLabel = "PORT",
+        description = "The server's port (default: 7450, or 6379 with --target redis).")
+    private Integer port;
 
     @Option(names = "--secret-file", paramLabel = "PATH", description = "File holding the server's token secret.")
     private Path secretFile;
@@ -102,7 +117,8 @@ public final class LoadgenCommand implements Callable<Integer>
     private int watchUsers;
 
     @Option(names = "--watch-lobbies", paramLabel = "K", defaultValue = "1",
-        description = "Random lobbies each watcher subscribes to (default: ${DEFAULT-VALUE}).")
+        description = "Random lobbies each watcher subscribes to; against Redis, the channels of all their users " +
+            "(default: ${DEFAULT-VALUE}).")
     private int watchLobbies;
 
     @Option(names = "--lobby-size", paramLabel = "N", defaultValue = "20",
@@ -134,7 +150,8 @@ public final class LoadgenCommand implements Callable<Integer>
     private Path out;
 
     @Option(names = "--server-pid", paramLabel = "PID",
-        description = "The server's process id: report syscalls per event from /proc/PID/io.")
+        description = "The server's process id: report syscalls per event from /proc/PID/io and microseconds of " +
+            "server CPU per update from /proc/PID/stat (utime + stime over the measured part).")
     private Long serverPid;
 
     /**
@@ -183,15 +200,18 @@ public final class LoadgenCommand implements Callable<Integer>
             stderr.println("loadgen: " + ex.getMessage());
             return EXIT_USAGE;
         }
-        final byte[] secret;
-        try
+        byte[] secret = null;
+        if (!settings.redis())
         {
-            secret = secret();
-        }
-        catch (final SecretException ex)
-        {
-            stderr.println("loadgen: " + ex.getMessage() + "; or --data DIR holding the server's secret file");
-            return EXIT_USAGE;
+            try
+            {
+                secret = secret();
+            }
+            catch (final SecretException ex)
+            {
+                stderr.println("loadgen: " + ex.getMessage() + "; or --data DIR holding the server's secret file");
+                return EXIT_USAGE;
+            }
         }
         final Path reports = null != out ? out : defaultOut(System.getProperty(ROOT_PROPERTY));
         try
@@ -231,8 +251,9 @@ public final class LoadgenCommand implements Callable<Integer>
     private LoadSettings settings()
     {
         final LoadSettings.Builder builder = LoadSettings.builder()
+            .target(LoadTarget.parse(target))
+            .redisWorkload(RedisWorkload.parse(redisWorkload))
             .host(host)
-            .port(port)
             .connections(connections)
             .identifyRate(identifyRate)
             .updateRate(updateRate)
@@ -245,6 +266,14 @@ public final class LoadgenCommand implements Callable<Integer>
             .warmupMs(duration("--warmup", warmup))
             .connectTimeoutMs(duration("--connect-timeout", connectTimeout))
             .firstUserId(firstUserId);
+        if (null != port)
+        {
+            if (port < 1 || port > 65535)
+            {
+                throw new IllegalArgumentException("--port must be 1..65535");
+            }
+            builder.port(port);
+        }
         if (null != sourceAddresses)
         {
             if (sourceAddresses < 1)

@@ -56,6 +56,24 @@ final class Outbox
      */
     FrameWriter writerFor(final LoadConnection c)
     {
+        stage(c);
+        return writer;
+    }
+
+    /**
+     * The same staging as {@link #writerFor} for bytes encoded another way (RESP commands to Redis).
+     *
+     * @param c a connection.
+     * @return the buffer to append to at its position, with {@value #FRAME_ROOM} bytes of room.
+     */
+    ByteBuffer bufferFor(final LoadConnection c)
+    {
+        stage(c);
+        return stageBuffer;
+    }
+
+    private void stage(final LoadConnection c)
+    {
         if (staging != c)
         {
             flush();
@@ -76,13 +94,13 @@ final class Outbox
             if (stageBuffer == out)
             {
                 flush();
-                return writerFor(c);
+                stage(c);
+                return;
             }
             c.growPendingOut(FRAME_ROOM);
             stageBuffer = c.pendingOut;
             writer.wrap(stageBuffer);
         }
-        return writer;
     }
 
     /**

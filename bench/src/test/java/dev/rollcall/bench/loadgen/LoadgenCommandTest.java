@@ -106,7 +106,23 @@ class LoadgenCommandTest
         assertThat(execute("--help")).isEqualTo(LoadgenCommand.EXIT_OK);
         assertThat(out.toString()).contains("Usage: loadgen", "--host", "--port", "--secret-file", "--data",
             "--connections", "--source-addresses", "--threads", "--identify-rate", "--update-rate", "--window",
-            "--subscribers", "--duration", "--warmup", "--first-user-id", "--out", "--server-pid");
+            "--subscribers", "--duration", "--warmup", "--first-user-id", "--out", "--server-pid", "--target",
+            "--redis-workload");
+        assertThat(out.toString().replaceAll("\\s+", " "))
+            .contains("rollcall (the binary protocol) or redis (RESP2) (default: rollcall)")
+            .contains("EVALSHA").contains("(default: presence)").contains("6379 with --target redis")
+            .contains("/proc/PID/stat");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownTargetOrRedisWorkload()
+    {
+        assertThat(execute("--target", "memcached")).isEqualTo(LoadgenCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--target must be rollcall or redis, not 'memcached'");
+        assertThat(execute("--target", "redis", "--redis-workload", "get")).isEqualTo(LoadgenCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--redis-workload must be presence or set, not 'get'");
+        assertThat(LoadSettings.builder().target(LoadTarget.REDIS).build().port()).isEqualTo(6379);
+        assertThat(LoadSettings.builder().build().port()).isEqualTo(7450);
     }
 
     private int execute(final String... args)

@@ -1,13 +1,18 @@
 package dev.rollcall.bench.loadgen;
 
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class LoadgenPartsTest
 {
@@ -138,6 +143,103 @@ class LoadgenPartsTest
                 assertThat(self.syscalls()).isGreaterThan(before);
             }
         }
+    }
+
+    @Test
+    void shouldReadCpuTicksInTheFormatOfProcPidStatWhateverTheCommandName(@TempDir final Path dir) throws Exception
+    {
+        final Path stat = dir.resolve("stat");
+        Files.writeString(stat, "4242 (redis-server) S 1 4242 4242 0 -1 4194560 519 0 0 0 120 35 0 0 20 0 5 0 " +
+            "1000 10000000 2000 18446744073709551615 1 1 0 0 0 0 0 4097 17642 0 0 0 17 1 0 0 0 0 0\n");
+
+        try (ProcStat procStat = ProcStat.open(stat))
+        {
+            assertThat(procStat.cpuTicks()).isEqualTo(155);
+            Files.writeString(stat, "4242 (a (b) c) R 1 4242 4242 0 -1 4194560 519 0 0 0 1000 500 0 0 20 0 5 0\n");
+            assertThat(procStat.cpuTicks()).isEqualTo(1_500);
+        }
+        assertThat(ProcStat.open(dir.resolve("absent"))).isNull();
+        assertThat(ProcStat.parse("4242 (x) S 1 2 3\n")).isEqualTo(-1);
+        assertThat(ProcStat.parse("no parenthesis")).isEqualTo(-1);
+        try (ProcStat self = ProcStat.open(ProcessHandle.current().pid()))
+        {
+            if (null != self)
+            {
+                assertThat(self.cpuTicks()).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void shouldSubscribeRedisWatchersToTheUsersRollcallWatchersWatchOnConnectionsOfTheirOwn()
+    {
+        final LoadSettings.Builder builder = LoadSettings.builder().connections(50).subscriberFraction(0.2)
+            .watchUsers(4).watchLobbies(2).lobbySize(8).seed(7);
+        final LoadConnection[][] rollcall = new LoadRun(builder.build(), InProcessServer.SECRET).plan(2);
+        final LoadConnection[][] redis = new LoadRun(builder.target(LoadTarget.REDIS).build(), null).plan(2);
+        final LoadConnection[][] set = new LoadRun(builder.redisWorkload(RedisWorkload.SET).build(), null).plan(2);
+
+        for (int t = 0; t < 2; t++)
+        {
+            final List<LoadConnection> watchers = new ArrayList<>();
+            for (final LoadConnection c : rollcall[t])
+            {
+                if (c.isWatcher())
+                {
+                    watchers.add(c);
+                }
+            }
+            assertThat(redis[t]).hasSize(rollcall[t].length + watchers.size());
+            assertThat(set[t]).hasSize(rollcall[t].length);
+            for (int i = 0; i < rollcall[t].length; i++)
+            {
+                assertThat(redis[t][i].userId).isEqualTo(rollcall[t][i].userId);
+                assertThat(redis[t][i].isWatcher() || redis[t][i].subscriberOnly).isFalse();
+            }
+            for (int w = 0; w < watchers.size(); w++)
+            {
+                final LoadConnection watcher = watchers.get(w);
+                final LoadConnection subscriber = redis[t][rollcall[t].length + w];
+                final TreeSet<Long> expected = new TreeSet<>();
+                for (final long user : watcher.watchedUsers)
+                {
+                    expected.add(user);
+                }
+                for (final long lobby : watcher.watchedLobbies)
+                {
+                    for (int i = 0; i < 50; i++)
+                    {
+                        if (builder.build().lobbyOf(i) == lobby)
+                        {
+                            expected.add(builder.build().firstUserId() + i);
+                        }
+                    }
+                }
+                assertThat(subscriber.subscriberOnly).isTrue();
+                assertThat(subscriber.isWatcher()).isTrue();
+                assertThat(subscriber.userId).isEqualTo(watcher.userId);
+                assertThat(subscriber.index).isGreaterThanOrEqualTo(50);
+                assertThat(subscriber.watchedUsers).containsExactly(expected.stream().mapToLong(Long::longValue).toArray());
+            }
+        }
+    }
+
+    @Test
+    void shouldReadBackTheCurveOfAnHgrmFileTheReportsWrite()
+    {
+        final Histogram nanos = new Histogram(1, LoadWorker.HISTOGRAM_MAX_NANOS, 3);
+        for (long v = 1; v <= 10_000; v++)
+        {
+            nanos.recordValue(v * 1_000);
+        }
+
+        final PercentilePlot.Series curve = HgrmPlot.parse(LoadReports.hgrm(nanos), "run");
+
+        assertThat(curve.name()).isEqualTo("run (10,000)");
+        assertThat(curve.percentiles()[0]).isZero();
+        assertThat(curve.percentiles()[curve.percentiles().length - 1]).isEqualTo(100.0);
+        assertThat(curve.valuesMicros()[curve.valuesMicros().length - 1]).isCloseTo(10_000, within(10.0));
+        assertThat(HgrmPlot.parse("#[No values recorded]\n", "none").percentiles()).isEmpty();
     }
 
     @Test
