@@ -33,7 +33,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
     /** Default busy-spin polls before yielding (about a microsecond here). */
     public static final int DEFAULT_SPIN_TRIES = 100;
     /** Default {@link Thread#yield()} polls before parking. */
-    public static final int DEFAULT_YIELD_TRIES = 10;
+    public static final int DEFAULT_YIELD_TRIES = 0;
 
     private static final int MAX_WAITERS = 64;
 
