@@ -32,7 +32,10 @@ public final class ParkingWaitStrategy implements WaitStrategy
 {
     /** Default busy-spin polls before yielding (about a microsecond here). */
     public static final int DEFAULT_SPIN_TRIES = 100;
-    /** Default {@link Thread#yield()} polls before parking. */
+    /**
+     * Default {@link Thread#yield()} polls before parking: none. On a small shared machine a
+     * yield is a system call that rarely finds the awaited sequence moved (docs/ARCHITECTURE.md).
+     */
     public static final int DEFAULT_YIELD_TRIES = 0;
 
     private static final int MAX_WAITERS = 64;
