@@ -10,6 +10,7 @@ import dev.rollcall.core.Changes;
 import dev.rollcall.core.CommandCallback;
 import dev.rollcall.core.Field;
 import dev.rollcall.core.Journal;
+import dev.rollcall.core.PipelineLayout;
 import dev.rollcall.core.Result;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
@@ -40,22 +41,30 @@ import java.util.concurrent.locks.LockSupport;
  * bare Disruptor of the same topology paced at the same rate, in the same process. A
  * {@code main()} program, not a JMH benchmark: JMH drives as fast as it can and cannot pace.
  * <pre>
+ *   layout PARALLEL (the core's default from 8 cores; --layout parallel):
  *   rollcall:  pacer ──► ring ──┬─► rollcall-journal ──► ChronicleJournal (temp dir) or Journal.NONE ─┐
  *       (main thread,           └─► rollcall-logic (PresenceLogic) ────────────────────────────────────┴─► rollcall-fanout
  *        callback API)                                                                                      ├─► EventSink (counts)
- *              rollcall-ticker: TICK ──► ring                                                               └─► callback: record
+ *                                                                                                           └─► callback: record
  *   baseline:  pacer ──► ring ──┬─► baseline-noop-1 ──┐
  *       (main thread)           └─► baseline-noop-2 ──┴─► baseline-recorder: record
  *
- *   record = (now − scheduled send time) into an HdrHistogram, on the last stage's thread
+ *   layout SERIAL (the core's default below 8 cores; --layout serial):
+ *   rollcall:  pacer ──► ring ──► rollcall-pipeline: per batch, journal + apply each input, close the
+ *                                 journal's batch, then fan it out ──► EventSink, callback: record
+ *   baseline:  pacer ──► ring ──► baseline-recorder: record
+ *
+ *   both:      rollcall-ticker (the clock thread) publishes ticks when a grace countdown is due, and snapshots
+ *   record  =  (now − scheduled send time) into an HdrHistogram, on the last stage's thread
  * </pre>
  * <b>Both sides</b> have a multi-producer ring of the same size with the same wait strategy (a
- * fresh instance of {@link WaitStrategies#byName} each) and two parallel stages gating a third
- * that takes the time. The baseline's no-op stages keep the contract of
+ * fresh instance of {@link WaitStrategies#byName} each) and the same stage threads: Rollcall's
+ * {@link PipelineLayout} (by default the one the core picks for this machine's cores) decides
+ * which. In the parallel layout the baseline's no-op stages keep the contract of
  * {@link dev.rollcall.core.ParkingWaitStrategy}, as Rollcall's stages do: at the end of each
  * batch they set their sequence and signal the strategy, so a gated stage that parked is woken.
  * The difference between the two rows is therefore what Rollcall does per command (the
- * journal, the state machine, the fan-out) and not the hand-offs of the topology.
+ * journal, the state machine, the fan-out, its batching) and not the hand-offs of the topology.
  * <p>
  * <b>Workload</b> (Rollcall): {@value #USERS} users, all watched by one subscriber through an
  * {@code EventSink} that walks the recipients ({@link RecipientCounter}), cycling as in
@@ -101,14 +110,14 @@ import java.util.concurrent.locks.LockSupport;
  *   ... EmbeddedLatencyBenchmark --wait-strategy blocking --journal none --duration 5s --rate 50000
  * </pre>
  * Options (defaults): {@code --wait-strategy parking} (any of {@link WaitStrategies#NAMES}),
- * {@code --journal chronicle|none}, {@code --duration 10s}, {@code --warmup 3s},
+ * {@code --layout parallel|serial} (the core's choice for the cores), {@code --journal chronicle|none}, {@code --duration 10s}, {@code --warmup 3s},
  * {@code --peak-duration 2s}, {@code --rate} (commands/s; default half the peak),
  * {@code --ring 65536}, {@code --window 1024}, {@code --pacer yield|spin}, {@code --out DIR}.
  * About {@code 2 × warmup + peak + 2 × duration} plus a second of setup: 28 s with the defaults.
  * <p>
- * <b>Threads</b>: no pinning. Rollcall runs five (pacer, journal, logic, fan-out, ticker), the
- * baseline four (pacer and three stages); on a machine with fewer cores than that they share
- * cores, which the figures include.
+ * <b>Threads</b>: no pinning. In the parallel layout Rollcall runs five (pacer, journal, logic,
+ * fan-out, clock) and the baseline four (pacer and three stages); in the serial layout three and
+ * two. On a machine with fewer cores than that they share cores, which the figures include.
  */
 public final class EmbeddedLatencyBenchmark
 {
@@ -218,12 +227,15 @@ public final class EmbeddedLatencyBenchmark
         summary.line("EmbeddedLatencyBenchmark: command -> result latency, paced open-loop, measured from the " +
             "scheduled send time");
         summary.line(String.format(Locale.ROOT,
-            "machine: %d cores, %s %s; wait strategy %s, ring %,d, journal %s, %,d users (mixed cycle), pacer %s",
-            Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-            System.getProperty("java.version"), settings.waitStrategy, settings.ringSize,
+            "machine: %d cores, %s %s; wait strategy %s, layout %s, ring %,d, journal %s, %,d users (mixed cycle), " +
+            "pacer %s", Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+            System.getProperty("java.version"), settings.waitStrategy, settings.layout, settings.ringSize,
             settings.chronicle ? "chronicle (memory-mapped, temp dir)" : "none", USERS, settings.pacer));
-        summary.line("threads: pacer = main; rollcall-journal, rollcall-logic, rollcall-fanout (records), " +
-            "rollcall-ticker; baseline-noop-1, baseline-noop-2, baseline-recorder (records); no pinning");
+        summary.line(settings.layout == PipelineLayout.SERIAL ?
+            "threads: pacer = main; rollcall-pipeline (journal, logic, fan-out; records), rollcall-ticker; " +
+            "baseline-recorder (records); no pinning" :
+            "threads: pacer = main; rollcall-journal, rollcall-logic, rollcall-fanout (records), rollcall-ticker; " +
+            "baseline-noop-1, baseline-noop-2, baseline-recorder (records); no pinning");
 
         final LatencyRecorder rollcallLatency = new LatencyRecorder();
         final Histogram rollcallLag = Percentiles.newHistogram();
@@ -238,6 +250,7 @@ public final class EmbeddedLatencyBenchmark
             try (Rollcall rollcall = launch(new RollcallContext()
                 .ringSize(settings.ringSize)
                 .waitStrategy(WaitStrategies.byName(settings.waitStrategy))
+                .layout(settings.layout)
                 .journal(null == journalDir ? Journal.NONE : ChronicleJournal.open(journalDir))
                 .eventSink(sink)))
             {
@@ -274,7 +287,7 @@ public final class EmbeddedLatencyBenchmark
         final Histogram baselineLag = Percentiles.newHistogram();
         final PacedRun baselineRun;
         try (BareDisruptor bare = new BareDisruptor(
-            settings.ringSize, WaitStrategies.byName(settings.waitStrategy), baselineLatency))
+            settings.ringSize, WaitStrategies.byName(settings.waitStrategy), settings.layout, baselineLatency))
         {
             final long saturated = saturate(bare, baselineLatency, settings.warmupNs, settings.window);
             summary.line(String.format(Locale.ROOT,
@@ -435,6 +448,7 @@ public final class EmbeddedLatencyBenchmark
 
     private record Settings(
         String waitStrategy,
+        PipelineLayout layout,
         boolean chronicle,
         long warmupNs,
         long peakNs,
@@ -447,10 +461,15 @@ public final class EmbeddedLatencyBenchmark
     {
         static Settings parse(final String[] args)
         {
-            final ProgramOptions options = new ProgramOptions(args, "--wait-strategy", "--journal", "--duration",
+            final ProgramOptions options = new ProgramOptions(args, "--wait-strategy", "--layout", "--journal", "--duration",
                 "--warmup", "--peak-duration", "--rate", "--ring", "--window", "--pacer", "--out");
             final String waitStrategy = options.text("--wait-strategy", "parking");
             WaitStrategies.byName(waitStrategy); // refuses an unknown name before anything starts
+            final String layout = options.text("--layout", null);
+            if (null != layout && !"parallel".equals(layout) && !"serial".equals(layout))
+            {
+                throw new IllegalArgumentException("--layout must be parallel or serial: '" + layout + "'");
+            }
             final String journal = options.text("--journal", "chronicle");
             if (!"chronicle".equals(journal) && !"none".equals(journal))
             {
@@ -473,6 +492,8 @@ public final class EmbeddedLatencyBenchmark
             }
             return new Settings(
                 waitStrategy,
+                null == layout ? PipelineLayout.forCores(Runtime.getRuntime().availableProcessors()) :
+                    PipelineLayout.valueOf(layout.toUpperCase(Locale.ROOT)),
                 "chronicle".equals(journal),
                 TimeUnit.MILLISECONDS.toNanos(options.durationMs("--warmup", 3_000)),
                 TimeUnit.MILLISECONDS.toNanos(options.durationMs("--peak-duration", 2_000)),
@@ -736,7 +757,7 @@ public final class EmbeddedLatencyBenchmark
 
     /**
      * The baseline: a bare Disruptor of Rollcall's topology, two parallel no-op stages gating a
-     * recording stage.
+     * recording stage (parallel layout) or the recording stage alone (serial layout).
      */
     private static final class BareDisruptor implements Target, AutoCloseable
     {
@@ -744,12 +765,21 @@ public final class EmbeddedLatencyBenchmark
         private final RingBuffer<Stamp> ring;
 
         @SuppressWarnings("unchecked")
-        BareDisruptor(final int ringSize, final WaitStrategy waitStrategy, final LatencyRecorder recorder)
+        BareDisruptor(
+            final int ringSize, final WaitStrategy waitStrategy, final PipelineLayout layout, final LatencyRecorder recorder)
         {
-            disruptor = new Disruptor<>(Stamp::new, ringSize, new BaselineThreads(), ProducerType.MULTI, waitStrategy);
-            disruptor
-                .handleEventsWith(new SignallingNoOp(waitStrategy), new SignallingNoOp(waitStrategy))
-                .then(new RecordingStage(recorder));
+            disruptor = new Disruptor<>(
+                Stamp::new, ringSize, new BaselineThreads(layout), ProducerType.MULTI, waitStrategy);
+            if (layout == PipelineLayout.SERIAL)
+            {
+                disruptor.handleEventsWith(new RecordingStage(recorder));
+            }
+            else
+            {
+                disruptor
+                    .handleEventsWith(new SignallingNoOp(waitStrategy), new SignallingNoOp(waitStrategy))
+                    .then(new RecordingStage(recorder));
+            }
             ring = disruptor.start();
         }
 
@@ -832,14 +862,20 @@ public final class EmbeddedLatencyBenchmark
      */
     private static final class BaselineThreads implements ThreadFactory
     {
-        private static final String[] NAMES = {"baseline-noop-1", "baseline-noop-2", "baseline-recorder"};
+        private final String[] names;
         private final AtomicInteger count = new AtomicInteger();
+
+        BaselineThreads(final PipelineLayout layout)
+        {
+            names = layout == PipelineLayout.SERIAL ?
+                new String[] {"baseline-recorder"} : new String[] {"baseline-noop-1", "baseline-noop-2", "baseline-recorder"};
+        }
 
         @Override
         public Thread newThread(final Runnable runnable)
         {
             final int index = count.getAndIncrement();
-            final Thread thread = new Thread(runnable, index < NAMES.length ? NAMES[index] : "baseline-" + index);
+            final Thread thread = new Thread(runnable, index < names.length ? names[index] : "baseline-" + index);
             thread.setDaemon(true);
             return thread;
         }

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,15 +24,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class LatencyProgramsTest
 {
-    @ParameterizedTest(name = "{0}, journal {1}")
-    @CsvSource({"blocking, chronicle", "sleeping, none"})
+    @ParameterizedTest(name = "{0}, {1}, journal {2}")
+    @CsvSource({"parking, parallel, chronicle", "blocking, serial, none"})
     @Timeout(120)
     void shouldMeasureRollcallAndTheBareDisruptorAndWritePercentileFiles(
-        final String waitStrategy, final String journal, @TempDir final Path dir) throws Exception
+        final String waitStrategy, final String layout, final String journal, @TempDir final Path dir) throws Exception
     {
         final ByteArrayOutputStream printed = new ByteArrayOutputStream();
         final EmbeddedLatencyBenchmark.Outcome outcome = EmbeddedLatencyBenchmark.run(new String[]{
-            "--wait-strategy", waitStrategy, "--journal", journal, "--warmup", "200ms", "--peak-duration", "200ms",
+            "--wait-strategy", waitStrategy, "--layout", layout, "--journal", journal,
+            "--warmup", "200ms", "--peak-duration", "200ms",
             "--duration", "300ms", "--ring", "4096", "--out", dir.toString()},
             new PrintStream(printed, true, StandardCharsets.UTF_8));
 
@@ -40,7 +42,8 @@ class LatencyProgramsTest
         assertThat(outcome.rate()).as(text).isEqualTo(Math.max(1, outcome.peakRate() / 2));
         assertThat(outcome.rollcall().getTotalCount()).as(text).isPositive();
         assertThat(outcome.baseline().getTotalCount()).as(text).isPositive();
-        assertThat(text).contains("p99.9", "rollcall", "bare disruptor", "ratio rollcall / disruptor", "targets");
+        assertThat(text).contains("p99.9", "rollcall", "bare disruptor", "ratio rollcall / disruptor", "targets",
+            "layout " + layout.toUpperCase(Locale.ROOT));
         assertPercentileFile(dir.resolve(EmbeddedLatencyBenchmark.ROLLCALL_HGRM));
         assertPercentileFile(dir.resolve(EmbeddedLatencyBenchmark.BASELINE_HGRM));
         assertPercentileFile(dir.resolve(EmbeddedLatencyBenchmark.ROLLCALL_LAG_HGRM));
@@ -53,7 +56,7 @@ class LatencyProgramsTest
     void shouldPaceAtTheRateGivenWithoutMeasuringThePeak(@TempDir final Path dir)
     {
         final EmbeddedLatencyBenchmark.Outcome outcome = EmbeddedLatencyBenchmark.run(new String[]{
-            "--wait-strategy", "blocking", "--journal", "none", "--warmup", "100ms", "--duration", "500ms",
+            "--journal", "none", "--warmup", "100ms", "--duration", "500ms",
             "--rate", "2000", "--ring", "1024", "--window", "64", "--pacer", "spin", "--out", dir.toString()},
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
@@ -96,6 +99,8 @@ class LatencyProgramsTest
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parking");
         assertThatThrownBy(() -> EmbeddedLatencyBenchmark.run(new String[]{"--duration", "10"}, quiet))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--duration");
+        assertThatThrownBy(() -> EmbeddedLatencyBenchmark.run(new String[]{"--layout", "pipelined"}, quiet))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parallel or serial");
         assertThatThrownBy(() -> EmbeddedLatencyBenchmark.run(new String[]{"--ring", "1000"}, quiet))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("power of two");
         assertThatThrownBy(() -> HandoffCosts.run(new String[]{"--round-trips"}, quiet))
