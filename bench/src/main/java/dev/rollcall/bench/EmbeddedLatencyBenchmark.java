@@ -42,20 +42,20 @@ import java.util.concurrent.locks.LockSupport;
  * {@code main()} program, not a JMH benchmark: JMH drives as fast as it can and cannot pace.
  * <pre>
  *   layout PARALLEL (the core's default from 8 cores; --layout parallel):
- *   rollcall:  pacer ──► ring ──┬─► rollcall-journal ──► ChronicleJournal (temp dir) or Journal.NONE ─┐
- *       (main thread,           └─► rollcall-logic (PresenceLogic) ────────────────────────────────────┴─► rollcall-fanout
- *        callback API)                                                                                      ├─► EventSink (counts)
- *                                                                                                           └─► callback: record
+ *   rollcall:  pacer ──► ring ──┬─► rollcall-journal ──► Chronicle (temp dir) or NONE ─┐
+ *     (main thread,             └─► rollcall-logic (PresenceLogic) ──────────────────┴─► rollcall-fanout ──┬─► EventSink (counts)
+ *      callback API)                                                                                       └─► callback: record
  *   baseline:  pacer ──► ring ──┬─► baseline-noop-1 ──┐
- *       (main thread)           └─► baseline-noop-2 ──┴─► baseline-recorder: record
+ *     (main thread)             └─► baseline-noop-2 ──┴─► baseline-recorder: record
  *
  *   layout SERIAL (the core's default below 8 cores; --layout serial):
  *   rollcall:  pacer ──► ring ──► rollcall-pipeline: per batch, journal + apply each input, close the
  *                                 journal's batch, then fan it out ──► EventSink, callback: record
  *   baseline:  pacer ──► ring ──► baseline-recorder: record
  *
- *   both:      rollcall-ticker (the clock thread) publishes ticks when a grace countdown is due, and snapshots
- *   record  =  (now − scheduled send time) into an HdrHistogram, on the last stage's thread
+ *   rollcall-ticker (the clock thread, both layouts) publishes a tick when a grace countdown is due
+ *   and asks for snapshots
+ *   record = (now − scheduled send time) into an HdrHistogram, on the last stage's thread
  * </pre>
  * <b>Both sides</b> have a multi-producer ring of the same size with the same wait strategy (a
  * fresh instance of {@link WaitStrategies#byName} each) and the same stage threads: Rollcall's
@@ -72,12 +72,12 @@ import java.util.concurrent.locks.LockSupport;
  * and afk) with a reason, lose one connection, lose the last (grace starts), reconnect; users
  * staggered so consecutive commands differ in kind and user. Every command goes through the
  * allocation-free callback API; its correlation id is its scheduled send time, so the callback
- * (on the fan-out thread) records the latency without any lookup. No command may be refused
+ * (on the thread that runs the fan-out) records the latency without any lookup. No command may be refused
  * and every event must reach the sink, or the program fails. The journal, when on, is
  * {@code ChronicleJournal.open} with its defaults (memory-mapped, no sync) in a directory under
  * {@code java.io.tmpdir}, deleted at the end; the core's default snapshot policy stays on
- * (a snapshot of the 10,000 clients every million inputs: a stall of a few milliseconds of the
- * logic thread, which shows in the tail).
+ * (a snapshot of the 10,000 clients every million inputs, taken on the logic's thread: a stall
+ * of a few milliseconds, which shows in the tail).
  * <p>
  * <b>Phases</b>, one after the other (never two systems at once):
  * <ol>
@@ -110,7 +110,8 @@ import java.util.concurrent.locks.LockSupport;
  *   ... EmbeddedLatencyBenchmark --wait-strategy blocking --journal none --duration 5s --rate 50000
  * </pre>
  * Options (defaults): {@code --wait-strategy parking} (any of {@link WaitStrategies#NAMES}),
- * {@code --layout parallel|serial} (the core's choice for the cores), {@code --journal chronicle|none}, {@code --duration 10s}, {@code --warmup 3s},
+ * {@code --layout parallel|serial} (the core's choice for this machine's cores),
+ * {@code --journal chronicle|none}, {@code --duration 10s}, {@code --warmup 3s},
  * {@code --peak-duration 2s}, {@code --rate} (commands/s; default half the peak),
  * {@code --ring 65536}, {@code --window 1024}, {@code --pacer yield|spin}, {@code --out DIR}.
  * About {@code 2 × warmup + peak + 2 × duration} plus a second of setup: 28 s with the defaults.

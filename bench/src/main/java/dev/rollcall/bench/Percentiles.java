@@ -84,7 +84,7 @@ final class Percentiles
      * @param name        the first column.
      * @param numerator   the histogram compared.
      * @param denominator the histogram it is compared to.
-     * @return the ratio of each column of {@link #row}, e.g. {@code 12.3x}.
+     * @return the ratio of each column of {@link #row}, e.g. {@code 12.3x} or {@code 0.45x}.
      */
     static String ratioRow(final String name, final Histogram numerator, final Histogram denominator)
     {
@@ -108,7 +108,12 @@ final class Percentiles
 
     private static String ratio(final long numerator, final long denominator)
     {
-        return 0 == denominator ? "-" : String.format(Locale.ROOT, "%.1fx", (double)numerator / denominator);
+        if (0 == denominator)
+        {
+            return "-";
+        }
+        final double ratio = (double)numerator / denominator;
+        return String.format(Locale.ROOT, ratio < 1.0 ? "%.2fx" : "%.1fx", ratio);
     }
 
     /**
