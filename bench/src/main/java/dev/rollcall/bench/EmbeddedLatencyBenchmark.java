@@ -113,7 +113,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code --layout parallel|serial} (the core's choice for this machine's cores),
  * {@code --journal chronicle|none}, {@code --duration 10s}, {@code --warmup 3s},
  * {@code --peak-duration 2s}, {@code --rate} (commands/s; default half the peak),
- * {@code --ring 65536}, {@code --window 1024}, {@code --pacer yield|spin}, {@code --out DIR}.
+ * {@code --ring} (default: the core's default ring size), {@code --window 1024}, {@code --pacer yield|spin},
+ * {@code --snapshot-every} (inputs between snapshots, 0 for none; default: the core's 1,000,000), {@code --out DIR}.
  * About {@code 2 × warmup + peak + 2 × duration} plus a second of setup: 28 s with the defaults.
  * <p>
  * <b>Threads</b>: no pinning. In the parallel layout Rollcall runs five (pacer, journal, logic,
@@ -252,6 +253,7 @@ public final class EmbeddedLatencyBenchmark
                 .ringSize(settings.ringSize)
                 .waitStrategy(WaitStrategies.byName(settings.waitStrategy))
                 .layout(settings.layout)
+                .snapshotEveryInputs(settings.snapshotEvery)
                 .journal(null == journalDir ? Journal.NONE : ChronicleJournal.open(journalDir))
                 .eventSink(sink)))
             {
@@ -458,12 +460,13 @@ public final class EmbeddedLatencyBenchmark
         int ringSize,
         int window,
         String pacer,
+        long snapshotEvery,
         Path out)
     {
         static Settings parse(final String[] args)
         {
             final ProgramOptions options = new ProgramOptions(args, "--wait-strategy", "--layout", "--journal", "--duration",
-                "--warmup", "--peak-duration", "--rate", "--ring", "--window", "--pacer", "--out");
+                "--warmup", "--peak-duration", "--rate", "--ring", "--window", "--pacer", "--snapshot-every", "--out");
             final String waitStrategy = options.text("--wait-strategy", "parking");
             WaitStrategies.byName(waitStrategy); // refuses an unknown name before anything starts
             final String layout = options.text("--layout", null);
@@ -476,7 +479,7 @@ public final class EmbeddedLatencyBenchmark
             {
                 throw new IllegalArgumentException("--journal must be chronicle or none: '" + journal + "'");
             }
-            final long ring = options.positive("--ring", 65_536);
+            final long ring = options.positive("--ring", RollcallContext.DEFAULT_RING_SIZE);
             if (ring > 1 << 30 || !BitUtil.isPowerOfTwo((int)ring))
             {
                 throw new IllegalArgumentException("--ring must be a power of two: " + ring);
@@ -503,6 +506,8 @@ public final class EmbeddedLatencyBenchmark
                 (int)ring,
                 (int)window,
                 pacer,
+                options.has("--snapshot-every") && "0".equals(options.text("--snapshot-every", "0")) ? 0 :
+                    options.positive("--snapshot-every", RollcallContext.DEFAULT_SNAPSHOT_EVERY_INPUTS),
                 Percentiles.outputDirectory(options.text("--out", null)));
         }
 

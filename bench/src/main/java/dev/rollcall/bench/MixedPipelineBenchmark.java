@@ -98,7 +98,6 @@ import java.util.concurrent.TimeUnit;
 public class MixedPipelineBenchmark
 {
     static final int USERS = 10_000;
-    static final int RING_SIZE = 65_536;
     private static final int STEPS = 5;
     private static final long WATCHER = 1_000_000_000L;
     private static final int SERIAL_BATCH = 256;
@@ -112,6 +111,10 @@ public class MixedPipelineBenchmark
         /** Disruptor wait strategy of the pipeline and of the baseline. */
         @Param({"parking", "blocking", "yielding"})
         public String waitStrategy;
+
+        /** Ring slots of the pipeline and of the baseline; the first value is the core's default. */
+        @Param({"1024"})
+        public int ringSize;
 
         WaitStrategy create()
         {
@@ -183,6 +186,8 @@ public class MixedPipelineBenchmark
         int user;
         int round;
 
+        int ringSize = RollcallContext.DEFAULT_RING_SIZE;
+
         abstract Target open(RollcallContext ctx);
 
         /**
@@ -193,7 +198,7 @@ public class MixedPipelineBenchmark
         void setUp(final RollcallContext ctx)
         {
             directory = BenchFiles.createTempDirectory("rollcall-bench-mixed-");
-            target = open(ctx.ringSize(RING_SIZE).journal(ChronicleJournal.open(directory)).eventSink(sink));
+            target = open(ctx.ringSize(ringSize).journal(ChronicleJournal.open(directory)).eventSink(sink));
             for (int u = 1; u <= USERS; u++)
             {
                 // bring each user to the state its first step expects (round 0: step u % 5)
@@ -330,6 +335,7 @@ public class MixedPipelineBenchmark
         @Setup(Level.Trial)
         public void setUp(final Strategy strategy)
         {
+            ringSize = strategy.ringSize;
             setUp(new RollcallContext().waitStrategy(strategy.create()).layout(PipelineLayout.valueOf(layout)));
         }
 
@@ -458,7 +464,7 @@ public class MixedPipelineBenchmark
         @Setup(Level.Trial)
         public void setUp(final Strategy strategy)
         {
-            disruptor = new Disruptor<>(() -> new long[1], RING_SIZE, DaemonThreadFactory.INSTANCE, ProducerType.MULTI,
+            disruptor = new Disruptor<>(() -> new long[1], strategy.ringSize, DaemonThreadFactory.INSTANCE, ProducerType.MULTI,
                 strategy.create());
             final EventHandler<long[]> noop = (event, sequence, endOfBatch) ->
             {

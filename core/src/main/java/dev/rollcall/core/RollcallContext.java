@@ -12,8 +12,13 @@ import org.agrona.concurrent.SystemEpochClock;
  */
 public final class RollcallContext
 {
-    /** Default ring size: 8192 slots. */
-    public static final int DEFAULT_RING_SIZE = 8192;
+    /**
+     * Default ring size: 1,024 slots. Small on purpose: a slot with its input and outbox spans
+     * several cache lines, and a ring whose slots stay in cache ran the mixed workload about
+     * twice as fast as one of 8,192 or 65,536 slots (docs/BENCHMARKS.md, issue 10). Producers
+     * wait for a free slot when it is full.
+     */
+    public static final int DEFAULT_RING_SIZE = 1024;
     /** Default grace period: 300 s. */
     public static final long DEFAULT_GRACE_PERIOD_MS = 300_000;
     /** Default tick interval: 1 s (the clock thread parks until a deadline; see {@link #tickIntervalMs(long)}). */
