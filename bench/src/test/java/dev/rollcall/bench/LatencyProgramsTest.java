@@ -1,6 +1,7 @@
 package dev.rollcall.bench;
 
 import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Smoke tests of the latency programs: each runs for a fraction of a second and must print its
  * table and write its percentile files. No timing is asserted; the figures belong to the runs
- * of docs/BENCHMARKS.md.
+ * of docs/BENCHMARKS.md. Tagged slow: they run benchmark programs, which belong outside the
+ * default test run.
  */
+@Tag("slow")
 class LatencyProgramsTest
 {
     @ParameterizedTest(name = "{0}, {1}, journal {2}")

@@ -84,7 +84,7 @@ final class ClockSignal
     {
         if (inputs >= snapshotAtInputs)
         {
-            snapshotAtInputs = Long.MAX_VALUE;
+            // only the clock thread re-arms it (writing here could overwrite its new value)
             wake();
         }
     }
@@ -103,7 +103,8 @@ final class ClockSignal
      * Clock thread: park until {@code wakeAtMs} by {@code nowMs}, or until signalled.
      *
      * @param nowMs        the clock's time now.
-     * @param wakeAtMs     when to look again at the latest, in the clock's time.
+     * @param wakeAtMs     when to look again at the latest, in the clock's time; {@link #NEVER} to
+     *                     wait for a signal only.
      * @param deadlineSeen the deadline the wake time was computed from.
      */
     void park(final long nowMs, final long wakeAtMs, final long deadlineSeen)
@@ -111,7 +112,14 @@ final class ClockSignal
         wakeAt = wakeAtMs;
         if (nextDeadline == deadlineSeen && wakeAtMs > nowMs && !stopped)
         {
-            LockSupport.parkNanos(this, (wakeAtMs - nowMs) * 1_000_000L);
+            if (wakeAtMs == NEVER)
+            {
+                LockSupport.park(this);
+            }
+            else
+            {
+                LockSupport.parkNanos(this, (wakeAtMs - nowMs) * 1_000_000L);
+            }
         }
         wakeAt = NEVER;
     }

@@ -61,12 +61,23 @@ final class FanOutStage implements EventHandler<RingEvent>
     @Override
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
-        onInput(event);
-        if (endOfBatch)
+        try
         {
-            clockSignal.onInputsProcessed(counters.get(Counter.INPUTS_PROCESSED));
+            onInput(event);
         }
-        if (endOfBatch && sink != EventSink.NONE)
+        finally
+        {
+            if (endOfBatch)
+            {
+                endOfBatch();
+            }
+        }
+    }
+
+    private void endOfBatch()
+    {
+        clockSignal.onInputsProcessed(counters.get(Counter.INPUTS_PROCESSED));
+        if (sink != EventSink.NONE)
         {
             try
             {

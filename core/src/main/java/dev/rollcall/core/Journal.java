@@ -33,6 +33,15 @@ public interface Journal extends AutoCloseable
     void append(DirectBuffer buffer, int offset, int length, long sequence, boolean endOfBatch);
 
     /**
+     * From now on another thread calls {@link #append} (layout {@link PipelineLayout#INVOKED}: the
+     * launching thread during start-up, then the invoking thread, then the closing thread), never
+     * two at once: an appender that checks its owning thread forgets the old one here.
+     */
+    default void appendingThreadChanged()
+    {
+    }
+
+    /**
      * The pipeline's batch ended on an input that is not journaled (a control input), so no
      * {@link #append} carried {@code endOfBatch = true}: make every input appended so far as
      * durable as an end of batch would, before returning. Called on the journal thread.

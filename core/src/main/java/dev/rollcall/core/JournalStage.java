@@ -14,8 +14,8 @@ import org.agrona.ExpandableArrayBuffer;
  * <p>
  * A journal failure is fatal (fail-stop): the failed input, every input of its batch not yet
  * confirmed, and every later input are marked not journaled, and the journal is not called
- * again. The logic has already applied them in parallel, so the in-memory state is ahead of
- * the journal; but none of them is acknowledged or revealed, and a restart that recovers from
+ * again. The logic may already have applied them (in parallel, or earlier in a serial batch),
+ * so the in-memory state may be ahead of the journal; but none of them is acknowledged or revealed, and a restart that recovers from
  * the journal rebuilds exactly what was acknowledged. Appending later inputs after a gap
  * instead would make the journal disagree with what replay needs.
  * <p>
@@ -79,13 +79,32 @@ final class JournalStage implements EventHandler<RingEvent>
     }
 
     @Override
-    public void onEvent(final RingEvent event, final long sequence, final boolean ringEndOfBatch)
+    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    {
+        try
+        {
+            journal(event, sequence, endOfBatch);
+        }
+        finally
+        {
+            if (endOfBatch)
+            {
+                unconfirmedFrom = -1;
+                if (null != this.sequence)
+                {
+                    this.sequence.set(sequence);
+                    waitStrategy.signalAllWhenBlocking();
+                }
+            }
+        }
+    }
+
+    private void journal(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
         if (unconfirmedFrom < 0)
         {
             unconfirmedFrom = sequence;
         }
-        final boolean endOfBatch = RingEvent.endsBatch(unconfirmedFrom, sequence, ringEndOfBatch);
         final Input input = event.input;
         if (journal == Journal.NONE)
         {
@@ -130,14 +149,5 @@ final class JournalStage implements EventHandler<RingEvent>
             }
         }
 
-        if (endOfBatch)
-        {
-            unconfirmedFrom = -1;
-            if (null != this.sequence)
-            {
-                this.sequence.set(sequence);
-                waitStrategy.signalAllWhenBlocking();
-            }
-        }
     }
 }

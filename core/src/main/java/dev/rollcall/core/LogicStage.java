@@ -23,7 +23,6 @@ final class LogicStage implements EventHandler<RingEvent>
     private final WaitStrategy waitStrategy;
     private final ClockSignal clockSignal;
     private Sequence sequence;
-    private long batchStart = -1;
 
     LogicStage(
         final PresenceLogic logic,
@@ -64,22 +63,23 @@ final class LogicStage implements EventHandler<RingEvent>
     }
 
     @Override
-    public void onEvent(final RingEvent event, final long sequence, final boolean ringEndOfBatch)
+    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
-        if (batchStart < 0)
+        try
         {
-            batchStart = sequence;
+            apply(event);
         }
-        apply(event);
-        if (RingEvent.endsBatch(batchStart, sequence, ringEndOfBatch))
+        finally
         {
-            batchStart = -1;
-            if (null != this.sequence)
+            if (endOfBatch)
             {
-                this.sequence.set(sequence);
-                waitStrategy.signalAllWhenBlocking();
+                if (null != this.sequence)
+                {
+                    this.sequence.set(sequence);
+                    waitStrategy.signalAllWhenBlocking();
+                }
+                clockSignal.onNextDeadline(logic.nextDeadline());
             }
-            clockSignal.onNextDeadline(logic.nextDeadline());
         }
     }
 

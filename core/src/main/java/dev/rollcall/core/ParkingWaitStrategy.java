@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ParkingWaitStrategy implements WaitStrategy
 {
-    /** Default busy-spin polls before yielding (about a microsecond here). */
+    /** Default busy-spin polls before yielding: a few microseconds on this project's machines. */
     public static final int DEFAULT_SPIN_TRIES = 100;
     /**
      * Default {@link Thread#yield()} polls before parking: none. On a small shared machine a

@@ -16,7 +16,17 @@ public enum PipelineLayout
      * One stage thread: per batch, journal and apply each input, close the journal's batch, then
      * fan the batch out. No hand-off between stages; suits machines with few cores.
      */
-    SERIAL(1);
+    SERIAL(1),
+
+    /**
+     * No stage thread: the thread that embeds the pipeline (the gateway's first selector thread)
+     * runs the serial layout's work itself by calling {@link Rollcall#invoke()} in its duty cycle,
+     * and a publish from another thread wakes it ({@link Rollcall#invokerWaker(Runnable)}). A
+     * command from a socket is then read, journaled, applied and answered on one thread with no
+     * hand-off at all, as Redis serves it. Counted as one stage thread: it takes that thread's
+     * core. Not for embedded use without such a thread.
+     */
+    INVOKED(1);
 
     /**
      * Cores from which {@link #forCores(int)} picks {@link #PARALLEL}: its three stage threads
@@ -50,12 +60,25 @@ public enum PipelineLayout
         return Math.max(1, cores - stageThreads);
     }
 
+    /** Cores up to which {@link #forServer(int)} picks {@link #INVOKED}. */
+    public static final int INVOKED_MAX_CORES = 2;
+
     /**
      * @param cores the cores available to this process.
-     * @return the layout for that many cores.
+     * @return the layout for an embedded pipeline on that many cores (never {@link #INVOKED}).
      */
     public static PipelineLayout forCores(final int cores)
     {
         return cores >= PARALLEL_MIN_CORES ? PARALLEL : SERIAL;
+    }
+
+    /**
+     * @param cores the cores available to this process.
+     * @return the layout for the server (the gateway invokes the pipeline on up to
+     * {@link #INVOKED_MAX_CORES} cores), else {@link #forCores(int)}.
+     */
+    public static PipelineLayout forServer(final int cores)
+    {
+        return cores <= INVOKED_MAX_CORES ? INVOKED : forCores(cores);
     }
 }

@@ -15,20 +15,11 @@ final class RingEvent
      * next stage, one fan-out pass) even when more are available: a batch's slots then stay in
      * cache between the stage's passes over them, and the next stage starts sooner. Measured in
      * docs/BENCHMARKS.md (issue 10): without the cap, batches of up to the ring's 65,536 slots
-     * made the serial layout three times slower than the same work in batches of 256.
+     * made the serial layout three times slower than the same work in batches of 256. Applied by
+     * the stage threads' batch processors and by {@link Rollcall#invoke()}.
      */
     static final int MAX_BATCH = 256;
 
-    /**
-     * @param first      the first sequence of the batch.
-     * @param sequence   this one.
-     * @param endOfBatch the ring's end of batch.
-     * @return true when {@code sequence} ends the batch: the ring's batch ended, or the batch is full.
-     */
-    static boolean endsBatch(final long first, final long sequence, final boolean endOfBatch)
-    {
-        return endOfBatch || sequence - first + 1 >= MAX_BATCH;
-    }
 
     final Input input = new Input();
     final Outbox outbox = new Outbox();

@@ -1,8 +1,14 @@
 package dev.rollcall.core;
 
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventProcessorFactory;
 import com.lmax.disruptor.dsl.ProducerType;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -17,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * An embedded Rollcall: the presence state machine on an LMAX Disruptor ring.
@@ -48,6 +55,16 @@ public final class Rollcall implements AutoCloseable
     private volatile boolean closed;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Thread fanOutThread;
+    private final CountingExceptionHandler exceptionHandler;
+    private final boolean invoked;
+    private final InvokerWaitStrategy invokerWaitStrategy;
+    private SerialStage invokedStage;
+    private EventPoller<RingEvent> poller;
+    private final EventPoller.Handler<RingEvent> invokeHandler = this::onInvokedEvent;
+    private int invokedInBatch;
+    private long invokedSequence;
+    private volatile Thread invokerThread;
+    private final AtomicBoolean invoking = new AtomicBoolean();
 
     private Rollcall(final RollcallContext ctx)
     {
@@ -55,10 +72,12 @@ public final class Rollcall implements AutoCloseable
         this.clock = ctx.clock();
         final ErrorHandler errorHandler = ctx.errorHandler();
 
+        invoked = ctx.layout() == PipelineLayout.INVOKED;
+        invokerWaitStrategy = invoked ? new InvokerWaitStrategy() : null;
         disruptor = new Disruptor<>(
             RingEvent::new, ctx.ringSize(), new PipelineThreadFactory(ctx.layout()), ProducerType.MULTI,
-            ctx.waitStrategy());
-        disruptor.setDefaultExceptionHandler(new CountingExceptionHandler(counters, errorHandler));
+            invoked ? invokerWaitStrategy : ctx.waitStrategy());
+        exceptionHandler = new CountingExceptionHandler(counters, errorHandler);
 
         final PresenceStateMachine state = new PresenceStateMachine(ctx.limits());
         ctx.journal().recover(state);
@@ -70,14 +89,20 @@ public final class Rollcall implements AutoCloseable
         final FanOutStage fanOutStage = new FanOutStage(
             directory, ctx.connectionDirectiveHandler(), ctx.eventSink(), counters, errorHandler, droppedMailboxes,
             ctx.journal(), journalStage, clockSignal);
-        if (ctx.layout() == PipelineLayout.SERIAL)
+        if (invoked)
         {
-            final SerialStage serialStage = new SerialStage(journalStage, logicStage, fanOutStage, disruptor.getRingBuffer());
-            disruptor.handleEventsWith(serialStage);
+            invokedStage = new SerialStage(journalStage, logicStage, fanOutStage, disruptor.getRingBuffer());
+            poller = disruptor.getRingBuffer().newPoller();
+            disruptor.getRingBuffer().addGatingSequences(poller.getSequence());
+        }
+        else if (ctx.layout() == PipelineLayout.SERIAL)
+        {
+            disruptor.handleEventsWith(
+                capped(new SerialStage(journalStage, logicStage, fanOutStage, disruptor.getRingBuffer())));
         }
         else
         {
-            disruptor.handleEventsWith(journalStage, logicStage).then(fanOutStage);
+            disruptor.handleEventsWith(capped(journalStage), capped(logicStage)).then(capped(fanOutStage));
         }
         ringBuffer = disruptor.start();
         journalStage.ringBuffer(ringBuffer);
@@ -91,6 +116,15 @@ public final class Rollcall implements AutoCloseable
             publish(InputType.CONNECTIONS_RESET, 0, 0, 0, 0, 0, null, null, null, 0, started);
         }
         // launch returns once the recovered state is visible to queries
+        if (invoked)
+        {
+            while (!started.isDone())
+            {
+                invoke();
+            }
+            // the launching thread lets go: the embedding's thread invokes from now on
+            invokerThread = null;
+        }
         if (started.join() == Result.JOURNAL_FAILED)
         {
             close();
@@ -422,8 +456,8 @@ public final class Rollcall implements AutoCloseable
     }
 
     /**
-     * Publish a tick stamped with the clock's time now; the clock thread does this every
-     * tick interval, so call it yourself only when ticks are disabled (tests).
+     * Publish a tick stamped with the clock's time now; the clock thread does this when a grace
+     * countdown is due, so call it yourself only when its ticks are disabled (tests).
      */
     public void tick()
     {
@@ -557,6 +591,122 @@ public final class Rollcall implements AutoCloseable
         openMailboxes.remove(mailbox.subscriberId(), mailbox);
     }
 
+    // ---------------------------------------------------------------- invoked layout
+
+    /**
+     * Layout {@link PipelineLayout#INVOKED} only: run the pipeline on this thread — journal, apply
+     * and fan out what producers have published, one batch of at most 256 inputs. Call it from
+     * one thread at a time (the embedding's duty cycle); callbacks and the event sink run inside
+     * it. Never blocks.
+     *
+     * @return the inputs handled; 0 when nothing was published.
+     */
+    public int invoke()
+    {
+        if (!invoked)
+        {
+            throw new IllegalStateException("invoke() is for the INVOKED layout; this pipeline runs " + ctx.layout());
+        }
+        if (!invoking.compareAndSet(false, true))
+        {
+            throw new IllegalStateException("invoke() is running on another thread: invoke from one thread at a time");
+        }
+        final Thread thread = Thread.currentThread();
+        try
+        {
+            if (thread != invokerThread)
+            {
+                invokerThread = thread;
+                ctx.journal().appendingThreadChanged();
+            }
+            fanOutThread = thread;
+            invokedInBatch = 0;
+            poller.poll(invokeHandler);
+        }
+        catch (final Throwable ex)
+        {
+            // as a batch processor's exception handler does: count, report, and move past the input
+            poller.getSequence().set(invokedSequence);
+            counters.increment(Counter.HANDLER_ERRORS);
+            ctx.errorHandler().onError(ex);
+        }
+        finally
+        {
+            fanOutThread = null;
+            invoking.set(false);
+        }
+        return invokedInBatch;
+    }
+
+    /**
+     * Layout {@link PipelineLayout#INVOKED} only: what to run when a producer published (on the
+     * producer's thread, so it must be cheap and must not block), e.g. waking the invoking
+     * thread's selector when it sleeps.
+     *
+     * @param waker the wake-up, or null for none.
+     */
+    public void invokerWaker(final Runnable waker)
+    {
+        if (!invoked)
+        {
+            throw new IllegalStateException("invokerWaker is for the INVOKED layout; this pipeline runs " + ctx.layout());
+        }
+        invokerWaitStrategy.waker(waker);
+    }
+
+    /**
+     * @return true when inputs wait to be invoked (layout {@link PipelineLayout#INVOKED}); the
+     * invoking thread checks it before it sleeps.
+     */
+    public boolean hasPendingInputs()
+    {
+        return invoked && ringBuffer.getCursor() > poller.getSequence().get();
+    }
+
+    private boolean onInvokedEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    {
+        invokedSequence = sequence;
+        final boolean full = ++invokedInBatch >= RingEvent.MAX_BATCH;
+        invokedStage.onEvent(event, sequence, endOfBatch || full);
+        return !full;
+    }
+
+    /**
+     * Claim a slot. In the invoked layout a full ring waits for the invoking thread; the invoking
+     * thread itself (or one that publishes from the embedding's duty cycle) invokes instead of
+     * waiting for itself.
+     */
+    private long claim()
+    {
+        if (!invoked)
+        {
+            return ringBuffer.next();
+        }
+        while (true)
+        {
+            try
+            {
+                return ringBuffer.tryNext();
+            }
+            catch (final InsufficientCapacityException full)
+            {
+                if (Thread.currentThread() == invokerThread)
+                {
+                    invoke();
+                }
+                else if (closing.get())
+                {
+                    // the invoking thread has stopped and close() drains only what is already published
+                    throw new IllegalStateException("Rollcall is closing");
+                }
+                else
+                {
+                    LockSupport.parkNanos(1);
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     /**
@@ -577,6 +727,12 @@ public final class Rollcall implements AutoCloseable
         }
         clockSignal.stop();
         CloseHelper.quietClose(tickerRunner);
+        if (invoked)
+        {
+            // the invoking thread has stopped (its owner closes it first): this thread drains
+            invokerThread = Thread.currentThread();
+            ctx.journal().appendingThreadChanged();
+        }
         if (ctx.journal().storesSnapshots() && !journalStage.hasFailed())
         {
             takeSnapshot();
@@ -584,7 +740,18 @@ public final class Rollcall implements AutoCloseable
         closed = true;
         while (activePublishers.get() != 0)
         {
+            if (invoked)
+            {
+                invoke();
+            }
             Thread.onSpinWait();
+        }
+        if (invoked)
+        {
+            while (invoke() > 0)
+            {
+                Thread.onSpinWait();
+            }
         }
         disruptor.shutdown();
         CloseHelper.quietClose(ctx.journal());
@@ -638,7 +805,7 @@ public final class Rollcall implements AutoCloseable
         enter();
         try
         {
-            final long sequence = ringBuffer.next();
+            final long sequence = claim();
             try
             {
                 final RingEvent event = ringBuffer.get(sequence);
@@ -673,7 +840,7 @@ public final class Rollcall implements AutoCloseable
         enter();
         try
         {
-            final long sequence = ringBuffer.next();
+            final long sequence = claim();
             try
             {
                 final RingEvent event = ringBuffer.get(sequence);
@@ -706,6 +873,22 @@ public final class Rollcall implements AutoCloseable
             activePublishers.decrementAndGet();
             throw new IllegalStateException("Rollcall is closed");
         }
+    }
+
+    /**
+     * A stage's batch processor whose batches are at most {@link RingEvent#MAX_BATCH} inputs: its
+     * sequence (and the slots it frees) moves at least that often.
+     */
+    private EventProcessorFactory<RingEvent> capped(final EventHandler<RingEvent> stage)
+    {
+        return (ring, dependencies) ->
+        {
+            final BatchEventProcessor<RingEvent> processor = new BatchEventProcessorBuilder()
+                .setMaxBatchSize(RingEvent.MAX_BATCH)
+                .build(ring, ring.newBarrier(dependencies), stage);
+            processor.setExceptionHandler(exceptionHandler);
+            return processor;
+        };
     }
 
     private final class PipelineThreadFactory implements ThreadFactory

@@ -11,7 +11,8 @@ import com.lmax.disruptor.EventHandler;
  * the hand-offs and the threads they need cost more than the parallelism gives back.
  * <p>
  * The slots of a batch stay valid until this handler's sequence moves past them, which happens
- * only after the batch returns. A batch is at most {@link RingEvent#MAX_BATCH} inputs.
+ * only after the batch returns. A batch is at most {@link RingEvent#MAX_BATCH} inputs (the
+ * processor's or the invoker's limit).
  */
 final class SerialStage implements EventHandler<RingEvent>
 {
@@ -34,20 +35,21 @@ final class SerialStage implements EventHandler<RingEvent>
     }
 
     @Override
-    public void onEvent(final RingEvent event, final long sequence, final boolean ringEndOfBatch)
+    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
         if (batchStart < 0)
         {
             batchStart = sequence;
         }
-        // the stages below end their batches by the same rule, so all three agree
-        final boolean endOfBatch = RingEvent.endsBatch(batchStart, sequence, ringEndOfBatch);
+        final long first = batchStart;
+        if (endOfBatch)
+        {
+            batchStart = -1;
+        }
         journalStage.onEvent(event, sequence, endOfBatch);
         logicStage.onEvent(event, sequence, endOfBatch);
         if (endOfBatch)
         {
-            final long first = batchStart;
-            batchStart = -1;
             for (long s = first; s <= sequence; s++)
             {
                 fanOutStage.onEvent(slots.get(s), s, s == sequence);

@@ -12,17 +12,15 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * the only place besides the producers' publish path that reads the clock; the business logic
  * never does.
  * <p>
- * Between duties it parks ({@link #idleStrategy()}): until the earliest deadline, but at most
- * {@code tickIntervalMs} while a countdown runs (the clock is read at least that often, which
- * matters only for a clock that jumps) and at most {@link #MAX_IDLE_MS} otherwise (the
- * snapshot-by-count check); a new earlier deadline or a dropped mailbox wakes it at once. So
- * an idle pipeline journals no ticks and the thread wakes about once a second.
+ * Between duties it parks ({@link #idleStrategy()}): until the earliest grace deadline, but at
+ * most {@code tickIntervalMs} while a countdown runs (the clock is read at least that often,
+ * which matters only for a clock that jumps), and until the next snapshot by time; with nothing
+ * pending it parks until signalled. The logic wakes it with a new earlier deadline, the fan-out
+ * with a dropped mailbox, a snapshot due by input count, or the first input after a snapshot by
+ * time fell due on an idle node. So an idle pipeline journals no ticks and its clock thread sleeps.
  */
 final class Ticker implements Agent
 {
-    /** The longest the clock thread parks with nothing due. */
-    static final long MAX_IDLE_MS = 1000;
-
     private final Rollcall rollcall;
     private final EpochClock clock;
     private final ClockSignal signal;
@@ -31,6 +29,7 @@ final class Ticker implements Agent
     private final long snapshotIntervalMs;
     private final long snapshotEveryInputs;
     private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes;
+    private boolean waitingForInput;
     private long tickedFor = Long.MIN_VALUE;
     private long tickedAt;
     private long nextSnapshotAt;
@@ -117,13 +116,13 @@ final class Ticker implements Agent
             {
                 final long now = clock.time();
                 final long deadline = signal.nextDeadline();
-                long wakeAt = now + MAX_IDLE_MS;
+                long wakeAt = ClockSignal.NEVER;
                 if (tickIntervalMs > 0 && deadline != Long.MAX_VALUE)
                 {
-                    wakeAt = Math.min(wakeAt, deadline == tickedFor ?
-                        tickedAt + tickIntervalMs : Math.min(deadline, now + tickIntervalMs));
+                    wakeAt = deadline == tickedFor ?
+                        tickedAt + tickIntervalMs : Math.min(deadline, now + tickIntervalMs);
                 }
-                if (snapshots && snapshotIntervalMs > 0)
+                if (snapshots && snapshotIntervalMs > 0 && !waitingForInput)
                 {
                     wakeAt = Math.min(wakeAt, Math.max(now + 1, nextSnapshotAt));
                 }
@@ -141,27 +140,25 @@ final class Ticker implements Agent
     {
         final long inputs = rollcall.counters().get(Counter.INPUTS_PROCESSED);
         final long commands = rollcall.counters().get(Counter.COMMANDS_PROCESSED);
-        final boolean byCount = snapshotEveryInputs > 0 && inputs - inputsAtLastSnapshot >= snapshotEveryInputs;
-        // by time only when something but ticks arrived: an idle node does not snapshot
         final long now = clock.time();
-        final boolean byTime = snapshotIntervalMs > 0 && now >= nextSnapshotAt && commands != commandsAtLastSnapshot;
-        if (snapshotIntervalMs > 0 && now >= nextSnapshotAt && !byTime)
+        final boolean byCount = snapshotEveryInputs > 0 && inputs - inputsAtLastSnapshot >= snapshotEveryInputs;
+        final boolean timeDue = snapshotIntervalMs > 0 && now >= nextSnapshotAt;
+        // by time only when something but ticks arrived: an idle node does not snapshot
+        final boolean byTime = timeDue && commands != commandsAtLastSnapshot;
+        int work = 0;
+        if (byCount || byTime)
         {
+            inputsAtLastSnapshot = inputs;
+            commandsAtLastSnapshot = commands;
             nextSnapshotAt = now + snapshotIntervalMs;
+            rollcall.takeSnapshot();
+            work = 1;
         }
-        if (!byCount && !byTime)
-        {
-            return 0;
-        }
-        inputsAtLastSnapshot = inputs;
-        commandsAtLastSnapshot = commands;
-        nextSnapshotAt = now + snapshotIntervalMs;
-        if (snapshotEveryInputs > 0)
-        {
-            signal.snapshotAtInputs(inputs + snapshotEveryInputs);
-        }
-        rollcall.takeSnapshot();
-        return 1;
+        // due by time but idle: no timed wake-up; the fan-out wakes this thread at the next input
+        waitingForInput = timeDue && !byTime;
+        final long byCountAt = snapshotEveryInputs > 0 ? inputsAtLastSnapshot + snapshotEveryInputs : Long.MAX_VALUE;
+        signal.snapshotAtInputs(waitingForInput ? Math.min(byCountAt, inputs + 1) : byCountAt);
+        return work;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.core.PipelineLayout;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
 import dev.rollcall.protocol.ErrorCode;
@@ -43,9 +44,14 @@ public final class Gateway implements AutoCloseable
     private Gateway(final RollcallContext rollcallCtx, final GatewayContext ctx) throws IOException
     {
         this.ctx = ctx.conclude();
+        final int cores = Runtime.getRuntime().availableProcessors();
+        if (null == rollcallCtx.layout())
+        {
+            rollcallCtx.layout(PipelineLayout.forServer(cores));
+        }
         if (0 == ctx.threads())
         {
-            ctx.threads(rollcallCtx.conclude().layout().coresLeft(Runtime.getRuntime().availableProcessors()));
+            ctx.threads(rollcallCtx.layout().coresLeft(cores));
         }
         final CoreRouter router = new CoreRouter();
         rollcallCtx.eventSink(router).connectionDirectiveHandler(router).firehose(true);
@@ -71,6 +77,12 @@ public final class Gateway implements AutoCloseable
                 agent.agents(created);
             }
             router.agents(created);
+            if (rollcallCtx.layout() == PipelineLayout.INVOKED)
+            {
+                // thread 0 runs the pipeline in its duty cycle; a publish from elsewhere wakes it
+                created[0].invokesCore();
+                core.invokerWaker(created[0]::wake);
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -181,9 +193,10 @@ public final class Gateway implements AutoCloseable
         {
             agent.stopping();
         }
-        for (final AgentRunner runner : runners)
+        // thread 0 last: in the invoked layout it runs the pipeline the others' last commands need
+        for (int i = runners.length - 1; i >= 0; i--)
         {
-            CloseHelper.quietClose(runner);
+            CloseHelper.quietClose(runners[i]);
         }
         rollcall.close();
     }

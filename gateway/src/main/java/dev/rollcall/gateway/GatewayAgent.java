@@ -97,6 +97,7 @@ final class GatewayAgent implements Agent
     private long nextTick;
     private volatile boolean shuttingDown;
     private volatile boolean stopping;
+    private boolean invokesCore;
 
     GatewayAgent(
         final int index,
@@ -220,6 +221,14 @@ final class GatewayAgent implements Agent
     }
 
     /**
+     * Before start: this thread runs the core's pipeline in its duty cycle (layout INVOKED).
+     */
+    void invokesCore()
+    {
+        invokesCore = true;
+    }
+
+    /**
      * Any thread, before this agent's runner is closed: from now on the thread never blocks in
      * {@code select} without a timeout, so it sees the runner stop.
      */
@@ -253,6 +262,10 @@ final class GatewayAgent implements Agent
     {
         now = System.currentTimeMillis();
         int work = drainHandoffs();
+        if (invokesCore)
+        {
+            work += rollcall.invoke();
+        }
         work += inbox.read(inboxHandler, INBOX_READS_PER_CYCLE);
         work += processSelected();
         if (overrun.get())
@@ -261,6 +274,15 @@ final class GatewayAgent implements Agent
             work++;
         }
         work += processPendingInput();
+        if (invokesCore)
+        {
+            // what this cycle's sockets published: journaled, applied and answered before the flush
+            final int invoked = rollcall.invoke();
+            if (invoked > 0)
+            {
+                work += invoked + inbox.read(inboxHandler, INBOX_READS_PER_CYCLE);
+            }
+        }
         if (now >= nextTick)
         {
             nextTick = now + ctx.timerTickMs();
@@ -291,7 +313,7 @@ final class GatewayAgent implements Agent
         VarHandle.fullFence();
         try
         {
-            if (inbox.size() == 0 && handoffs.isEmpty() && !overrun.get())
+            if (inbox.size() == 0 && handoffs.isEmpty() && !overrun.get() && !(invokesCore && rollcall.hasPendingInputs()))
             {
                 if (connections.isEmpty() && 0 == sessions.size() && migrations.isEmpty() && !stopping)
                 {
@@ -321,15 +343,19 @@ final class GatewayAgent implements Agent
     private int processSelected() throws IOException
     {
         selectedWork = 0;
-        if (keptCount > 0)
+        final int kept = keptCount;
+        if (kept > 0)
         {
-            for (int i = 0; i < keptCount; i++)
+            keptCount = 0;
+            for (int i = 0; i < kept; i++)
             {
                 final SelectionKey key = keptKeys[i];
                 keptKeys[i] = null;
-                onSelected(key);
+                if (null != key)
+                {
+                    onSelected(key);
+                }
             }
-            keptCount = 0;
         }
         else
         {

@@ -166,6 +166,15 @@ public final class ChronicleJournal implements Journal
     }
 
     @Override
+    public void appendingThreadChanged()
+    {
+        if (null != appender)
+        {
+            appender.singleThreadedCheckReset();
+        }
+    }
+
+    @Override
     public void endOfBatch()
     {
         if (batchCount > 0)

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -91,8 +92,9 @@ public final class ServeCommand implements Callable<Integer>
     private String waitStrategy;
 
     @Option(names = "--layout", paramLabel = "LAYOUT",
-        description = "The core's stage threads: serial (journal, logic and fan-out on one thread) or parallel " +
-            "(journal || logic, then fan-out: three threads) (default: serial below 8 cores, else parallel).")
+        description = "The core's stage threads: invoked (no stage thread: gateway thread 0 journals, applies and " +
+            "fans out in its duty cycle), serial (journal, logic and fan-out on one thread) or parallel (journal || " +
+            "logic, then fan-out: three threads) (default: invoked up to 2 cores, serial below 8, else parallel).")
     private String layout;
 
     @Option(names = "--secret-file", paramLabel = "PATH", description = "File holding the token secret.")
@@ -120,14 +122,13 @@ public final class ServeCommand implements Callable<Integer>
         try
         {
             strategy = WaitStrategies.byName(waitStrategy);
-            pipelineLayout = null == layout ?
-                PipelineLayout.forCores(Runtime.getRuntime().availableProcessors()) :
-                PipelineLayout.valueOf(layout.toUpperCase(java.util.Locale.ROOT));
+            // null: the gateway picks the server's layout for this machine (PipelineLayout.forServer)
+            pipelineLayout = null == layout ? null : PipelineLayout.valueOf(layout.toUpperCase(Locale.ROOT));
         }
         catch (final IllegalArgumentException ex)
         {
-            err.println("serve: bad --wait-strategy '" + waitStrategy + "' or --layout '" + layout + "': use " +
-                WaitStrategies.NAMES + ", and serial or parallel");
+            err.println("serve: " + (ex.getMessage().startsWith("unknown wait strategy") ? "bad --wait-strategy: " +
+                ex.getMessage() : "bad --layout '" + layout + "': use invoked, serial or parallel"));
             return TokenCommand.EXIT_USAGE;
         }
         final byte[] secret;
@@ -186,10 +187,13 @@ public final class ServeCommand implements Callable<Integer>
             " (protocol v1, journal " + data.resolve("journal") + ", " +
             gateway.rollcall().listClientIds().length + " clients recovered)");
         final int cores = Runtime.getRuntime().availableProcessors();
-        out.println("rollcall: threads for " + cores + " cores: core " + pipelineLayout.name().toLowerCase(java.util.Locale.ROOT) +
-            " (" + pipelineLayout.stageThreads() + " stage thread" + (pipelineLayout.stageThreads() == 1 ? "" : "s") +
-            ", wait " + waitStrategy + "), " + ctx.threads() + " gateway thread" + (ctx.threads() == 1 ? "" : "s") +
-            ", 1 clock thread (parked until a countdown is due), 1 snapshot writer");
+        final PipelineLayout running = gateway.rollcall().context().layout();
+        final String core = running == PipelineLayout.INVOKED ?
+            "core invoked (on gateway thread 0, no stage thread)" :
+            "core " + running.name().toLowerCase(Locale.ROOT) + " (" + running.stageThreads() +
+            " stage thread" + (running.stageThreads() == 1 ? "" : "s") + ", wait " + waitStrategy + ")";
+        out.println("rollcall: threads for " + cores + " cores: " + core + ", " + ctx.threads() + " gateway thread" +
+            (ctx.threads() == 1 ? "" : "s") + ", 1 clock thread (parked until a countdown is due), 1 snapshot writer");
         out.flush();
         try
         {

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * published behind it; once released, the journal stage gets the batch [B, control].
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(PipelineLayout.class)
+@EnumSource(value = PipelineLayout.class, names = {"SERIAL", "PARALLEL"}) // INVOKED needs an invoking thread
 class ControlInputEndsBatchTest
 {
     @Parameter
