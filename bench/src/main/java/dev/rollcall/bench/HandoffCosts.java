@@ -52,7 +52,8 @@ import java.util.concurrent.locks.LockSupport;
  *   ... HandoffCosts --round-trips 10000 --out /tmp/handoffs
  * </pre>
  * Options (defaults): {@code --round-trips 50000} (per measurement), {@code --max-time 10s}
- * (per measurement), {@code --out DIR}. A few seconds with the defaults.
+ * (per measurement), {@code --gap-us N} (a pause before each round trip, so the cores go idle
+ * between hand-offs as they do at a light load; default none), {@code --out DIR}. A few seconds with the defaults.
  */
 public final class HandoffCosts
 {
@@ -97,8 +98,9 @@ public final class HandoffCosts
      */
     static Outcome run(final String[] args, final PrintStream out) throws Exception
     {
-        final ProgramOptions options = new ProgramOptions(args, "--round-trips", "--max-time", "--out");
+        final ProgramOptions options = new ProgramOptions(args, "--round-trips", "--max-time", "--gap-us", "--out");
         final long roundTrips = options.positive("--round-trips", 50_000);
+        final long gapNs = options.has("--gap-us") ? TimeUnit.MICROSECONDS.toNanos(options.positive("--gap-us", 1)) : 0;
         final long maxTimeNs = TimeUnit.MILLISECONDS.toNanos(options.durationMs("--max-time", 10_000));
         final Path dir = Percentiles.outputDirectory(options.text("--out", null));
 
@@ -106,7 +108,7 @@ public final class HandoffCosts
         final Histogram[] histograms = new Histogram[MEASUREMENTS.length];
         for (int i = 0; i < MEASUREMENTS.length; i++)
         {
-            final Budget budget = new Budget(roundTrips, maxTimeNs);
+            final Budget budget = new Budget(roundTrips, maxTimeNs, gapNs);
             final Histogram histogram = Percentiles.newHistogram();
             switch (i)
             {
@@ -122,8 +124,9 @@ public final class HandoffCosts
 
         final StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "HandoffCosts: %d cores, %s %s; %,d round trips each (after %,d " +
-            "unrecorded), two threads (main + one helper), no pinning%n", Runtime.getRuntime().availableProcessors(),
-            System.getProperty("java.vm.name"), System.getProperty("java.version"), roundTrips, roundTrips / 5));
+            "unrecorded), two threads (main + one helper), no pinning; %s%n", Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.vm.name"), System.getProperty("java.version"), roundTrips, roundTrips / 5,
+            0 == gapNs ? "back to back" : "a pause of " + gapNs / 1000 + " us before each (the cores go idle, as at a light load)"));
         text.append(Percentiles.header("hand-off (us)")).append("  what\n");
         for (int i = 0; i < MEASUREMENTS.length; i++)
         {
@@ -387,14 +390,16 @@ public final class HandoffCosts
         private final long warmup;
         private final long total;
         private final long deadline;
+        private final long gapNs;
         private long next;
         private boolean stoppedEarly;
 
-        Budget(final long roundTrips, final long maxTimeNs)
+        Budget(final long roundTrips, final long maxTimeNs, final long gapNs)
         {
             warmup = roundTrips / 5;
             total = warmup + roundTrips;
             deadline = System.nanoTime() + maxTimeNs;
+            this.gapNs = gapNs;
         }
 
         /**
@@ -410,6 +415,10 @@ public final class HandoffCosts
             {
                 stoppedEarly = true;
                 return STOP;
+            }
+            if (gapNs > 0 && next > 0)
+            {
+                LockSupport.parkNanos(gapNs);
             }
             return next++;
         }
