@@ -1,11 +1,7 @@
 package dev.rollcall.bench.loadgen;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Reads a process's read and write syscall counts ({@code syscr}, {@code syscw}) from Linux's
@@ -13,14 +9,11 @@ import java.nio.file.StandardOpenOption;
  * once, before the run opens its connections, and read again from its start each time, so a run
  * that uses every file descriptor it may still reads it.
  */
-final class ProcIo implements AutoCloseable
+final class ProcIo extends ProcFile
 {
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(4096);
-
     private ProcIo(final FileChannel channel)
     {
-        this.channel = channel;
+        super(channel);
     }
 
     /**
@@ -29,20 +22,18 @@ final class ProcIo implements AutoCloseable
      */
     static ProcIo open(final Path file)
     {
-        try
-        {
-            final ProcIo io = new ProcIo(FileChannel.open(file, StandardOpenOption.READ));
-            if (io.syscalls() < 0)
-            {
-                io.close();
-                return null;
-            }
-            return io;
-        }
-        catch (final IOException | SecurityException | UnsupportedOperationException ex)
+        final FileChannel channel = openChannel(file);
+        if (null == channel)
         {
             return null;
         }
+        final ProcIo io = new ProcIo(channel);
+        if (io.syscalls() < 0)
+        {
+            io.close();
+            return null;
+        }
+        return io;
     }
 
     /**
@@ -59,22 +50,7 @@ final class ProcIo implements AutoCloseable
      */
     long syscalls()
     {
-        buffer.clear();
-        try
-        {
-            long position = 0;
-            int read;
-            while (buffer.hasRemaining() && (read = channel.read(buffer, position)) > 0)
-            {
-                position += read;
-            }
-        }
-        catch (final IOException ex)
-        {
-            return -1;
-        }
-        buffer.flip();
-        return parse(StandardCharsets.US_ASCII.decode(buffer).toString());
+        return read(ProcIo::parse);
     }
 
     /**
@@ -97,19 +73,6 @@ final class ProcIo implements AutoCloseable
             }
         }
         return reads < 0 || writes < 0 ? -1 : reads + writes;
-    }
-
-    @Override
-    public void close()
-    {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException ignore)
-        {
-            // closing
-        }
     }
 
     private static long number(final String text)

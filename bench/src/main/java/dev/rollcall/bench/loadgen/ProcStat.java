@@ -1,11 +1,7 @@
 package dev.rollcall.bench.loadgen;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Reads a process's CPU time, {@code utime + stime} in clock ticks, from Linux's {@code /proc/<pid>/stat}
@@ -14,7 +10,7 @@ import java.nio.file.StandardOpenOption;
  * each time. Ticks are {@value #TICKS_PER_SECOND} a second: {@code USER_HZ}, which the kernel fixes at 100 for
  * user space on every common architecture ({@code getconf CLK_TCK}).
  */
-final class ProcStat implements AutoCloseable
+final class ProcStat extends ProcFile
 {
     /** {@code USER_HZ}: the unit of {@code utime} and {@code stime}. */
     static final int TICKS_PER_SECOND = 100;
@@ -22,12 +18,9 @@ final class ProcStat implements AutoCloseable
     static final double MICROS_PER_TICK = 1e6 / TICKS_PER_SECOND;
     private static final int UTIME_AFTER_NAME = 11;
 
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(4096);
-
     private ProcStat(final FileChannel channel)
     {
-        this.channel = channel;
+        super(channel);
     }
 
     /**
@@ -36,20 +29,18 @@ final class ProcStat implements AutoCloseable
      */
     static ProcStat open(final Path file)
     {
-        try
-        {
-            final ProcStat stat = new ProcStat(FileChannel.open(file, StandardOpenOption.READ));
-            if (stat.cpuTicks() < 0)
-            {
-                stat.close();
-                return null;
-            }
-            return stat;
-        }
-        catch (final IOException | SecurityException | UnsupportedOperationException ex)
+        final FileChannel channel = openChannel(file);
+        if (null == channel)
         {
             return null;
         }
+        final ProcStat stat = new ProcStat(channel);
+        if (stat.cpuTicks() < 0)
+        {
+            stat.close();
+            return null;
+        }
+        return stat;
     }
 
     /**
@@ -66,22 +57,7 @@ final class ProcStat implements AutoCloseable
      */
     long cpuTicks()
     {
-        buffer.clear();
-        try
-        {
-            long position = 0;
-            int read;
-            while (buffer.hasRemaining() && (read = channel.read(buffer, position)) > 0)
-            {
-                position += read;
-            }
-        }
-        catch (final IOException ex)
-        {
-            return -1;
-        }
-        buffer.flip();
-        return parse(StandardCharsets.US_ASCII.decode(buffer).toString());
+        return read(ProcStat::parse);
     }
 
     /**
@@ -109,19 +85,6 @@ final class ProcStat implements AutoCloseable
         catch (final NumberFormatException ex)
         {
             return -1;
-        }
-    }
-
-    @Override
-    public void close()
-    {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException ignore)
-        {
-            // closing
         }
     }
 }
