@@ -84,6 +84,44 @@ class ClockThreadTest
         assertThat(ticks[0]).isZero();
     }
 
+    @Test
+    void shouldSnapshotByInputCountWhenTheFanOutWakesTheClockThread() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal(true);
+        try (Rollcall rollcall = Rollcall.launch(new RollcallContext()
+            .gracePeriodMs(GRACE).journal(journal).snapshotIntervalMs(0).snapshotEveryInputs(20)))
+        {
+            for (int u = 1; u <= 25; u++)
+            {
+                assertThat(rollcall.connectUser(u, 1).get(10, SECONDS)).isEqualTo(Result.APPLIED);
+            }
+            // the clock thread has nothing timed to wait for: only the fan-out's wake-up brings it
+            awaitCondition("a snapshot by count", () -> journal.snapshotPosition() >= 20);
+        }
+    }
+
+    @Test
+    void shouldSnapshotByTimeOnlyAfterSomethingHappenedAndThenAtTheNextInput() throws Exception
+    {
+        final AtomicLong time = new AtomicLong(T0);
+        final InMemoryJournal journal = new InMemoryJournal(true);
+        try (Rollcall rollcall = Rollcall.launch(new RollcallContext()
+            .tickIntervalMs(1).gracePeriodMs(GRACE).clock(time::get).journal(journal)
+            .snapshotIntervalMs(1_000).snapshotEveryInputs(0)))
+        {
+            assertThat(rollcall.connectUser(1, 1).get(10, SECONDS)).isEqualTo(Result.APPLIED);
+            time.set(T0 + 1_000);
+            awaitCondition("a snapshot by time", () -> journal.snapshotPosition() > 0);
+            final long first = journal.snapshotPosition();
+
+            // due again, but nothing happened since: an idle node takes no snapshot ...
+            time.set(T0 + 2_500);
+            assertThat(rollcall.subscribeClient(100, 1).get(10, SECONDS)).isEqualTo(Result.APPLIED);
+            // ... and the first input after it brings one, without waiting for another interval
+            awaitCondition("a snapshot after the next input", () -> journal.snapshotPosition() > first);
+        }
+    }
+
     private static void awaitCondition(final String what, final BooleanSupplier condition)
     {
         final long deadline = System.nanoTime() + SECONDS.toNanos(10);
