@@ -3,9 +3,7 @@ package dev.rollcall.core;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.EventProcessorFactory;
@@ -23,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * An embedded Rollcall: the presence state machine on an LMAX Disruptor ring.
@@ -58,13 +55,7 @@ public final class Rollcall implements AutoCloseable
     private final CountingExceptionHandler exceptionHandler;
     private final boolean invoked;
     private final InvokerWaitStrategy invokerWaitStrategy;
-    private SerialStage invokedStage;
-    private EventPoller<RingEvent> poller;
-    private final EventPoller.Handler<RingEvent> invokeHandler = this::onInvokedEvent;
-    private int invokedInBatch;
-    private long invokedSequence;
-    private volatile Thread invokerThread;
-    private final AtomicBoolean invoking = new AtomicBoolean();
+    private PipelineInvoker invoker;
 
     private Rollcall(final RollcallContext ctx)
     {
@@ -91,9 +82,9 @@ public final class Rollcall implements AutoCloseable
             ctx.journal(), journalStage, clockSignal);
         if (invoked)
         {
-            invokedStage = new SerialStage(journalStage, logicStage, fanOutStage, disruptor.getRingBuffer());
-            poller = disruptor.getRingBuffer().newPoller();
-            disruptor.getRingBuffer().addGatingSequences(poller.getSequence());
+            invoker = new PipelineInvoker(
+                disruptor.getRingBuffer(), new SerialStage(journalStage, logicStage, fanOutStage, disruptor.getRingBuffer()),
+                ctx.journal(), counters, errorHandler, closing);
         }
         else if (ctx.layout() == PipelineLayout.SERIAL)
         {
@@ -123,7 +114,7 @@ public final class Rollcall implements AutoCloseable
                 invoke();
             }
             // the launching thread lets go: the embedding's thread invokes from now on
-            invokerThread = null;
+            invoker.invokerThread(null);
         }
         if (started.join() == Result.JOURNAL_FAILED)
         {
@@ -607,35 +598,7 @@ public final class Rollcall implements AutoCloseable
         {
             throw new IllegalStateException("invoke() is for the INVOKED layout; this pipeline runs " + ctx.layout());
         }
-        if (!invoking.compareAndSet(false, true))
-        {
-            throw new IllegalStateException("invoke() is running on another thread: invoke from one thread at a time");
-        }
-        final Thread thread = Thread.currentThread();
-        try
-        {
-            if (thread != invokerThread)
-            {
-                invokerThread = thread;
-                ctx.journal().appendingThreadChanged();
-            }
-            fanOutThread = thread;
-            invokedInBatch = 0;
-            poller.poll(invokeHandler);
-        }
-        catch (final Throwable ex)
-        {
-            // as a batch processor's exception handler does: count, report, and move past the input
-            poller.getSequence().set(invokedSequence);
-            counters.increment(Counter.HANDLER_ERRORS);
-            ctx.errorHandler().onError(ex);
-        }
-        finally
-        {
-            fanOutThread = null;
-            invoking.set(false);
-        }
-        return invokedInBatch;
+        return invoker.invoke();
     }
 
     /**
@@ -660,51 +623,15 @@ public final class Rollcall implements AutoCloseable
      */
     public boolean hasPendingInputs()
     {
-        return invoked && ringBuffer.getCursor() > poller.getSequence().get();
-    }
-
-    private boolean onInvokedEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
-    {
-        invokedSequence = sequence;
-        final boolean full = ++invokedInBatch >= RingEvent.MAX_BATCH;
-        invokedStage.onEvent(event, sequence, endOfBatch || full);
-        return !full;
+        return invoked && invoker.hasPendingInputs();
     }
 
     /**
-     * Claim a slot. In the invoked layout a full ring waits for the invoking thread; the invoking
-     * thread itself (or one that publishes from the embedding's duty cycle) invokes instead of
-     * waiting for itself.
+     * Claim a slot; in the invoked layout without waiting for the invoking thread from itself.
      */
     private long claim()
     {
-        if (!invoked)
-        {
-            return ringBuffer.next();
-        }
-        while (true)
-        {
-            try
-            {
-                return ringBuffer.tryNext();
-            }
-            catch (final InsufficientCapacityException full)
-            {
-                if (Thread.currentThread() == invokerThread)
-                {
-                    invoke();
-                }
-                else if (closing.get())
-                {
-                    // the invoking thread has stopped and close() drains only what is already published
-                    throw new IllegalStateException("Rollcall is closing");
-                }
-                else
-                {
-                    LockSupport.parkNanos(1);
-                }
-            }
-        }
+        return invoked ? invoker.claim() : ringBuffer.next();
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -716,7 +643,7 @@ public final class Rollcall implements AutoCloseable
     @Override
     public void close()
     {
-        if (Thread.currentThread() == fanOutThread)
+        if (isFanOutThread(Thread.currentThread()))
         {
             throw new IllegalStateException("close() called from a callback on the fan-out thread would deadlock; " +
                 "close from another thread");
@@ -730,8 +657,7 @@ public final class Rollcall implements AutoCloseable
         if (invoked)
         {
             // the invoking thread has stopped (its owner closes it first): this thread drains
-            invokerThread = Thread.currentThread();
-            ctx.journal().appendingThreadChanged();
+            invoker.invokerThread(Thread.currentThread());
         }
         if (ctx.journal().storesSnapshots() && !journalStage.hasFailed())
         {
@@ -859,9 +785,14 @@ public final class Rollcall implements AutoCloseable
         }
     }
 
+    private boolean isFanOutThread(final Thread thread)
+    {
+        return thread == fanOutThread || (invoked && invoker.isInside(thread));
+    }
+
     private void enter()
     {
-        if (Thread.currentThread() == fanOutThread)
+        if (isFanOutThread(Thread.currentThread()))
         {
             throw new IllegalStateException("commands cannot be published from the fan-out thread (a callback, a " +
                 "directive handler or a non-async continuation of a result future): it would wait for a ring slot " +
