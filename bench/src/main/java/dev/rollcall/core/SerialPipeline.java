@@ -148,18 +148,8 @@ public final class SerialPipeline implements AutoCloseable
     {
         final long s = ++sequence;
         final RingEvent event = slots[(int)s & mask];
-        final Input input = event.prepare(type, clock.time());
-        input.userId = userId;
-        input.connectionId = connectionId;
-        input.subscriberId = subscriberId;
-        input.value = value;
-        input.reason = reason;
-        if (null != changes)
-        {
-            input.changes.copyFrom(changes);
-        }
-        event.callback = callback;
-        event.correlationId = correlationId;
+        event.command(type, clock.time(), userId, connectionId, subscriberId, 0, value, changes, reason, callback,
+            correlationId, null);
         stage.onEvent(event, s, (s & mask) == mask);
     }
 }

@@ -55,6 +55,39 @@ final class RingEvent
         return input.set(type, time);
     }
 
+    /**
+     * Fill this slot with a command, as a producer publishes it.
+     */
+    void command(
+        final int type,
+        final long time,
+        final long userId,
+        final long connectionId,
+        final long subscriberId,
+        final long lobbyId,
+        final long value,
+        final Changes changes,
+        final String reason,
+        final CommandCallback callback,
+        final long correlationId,
+        final CompletableFuture<Result> future)
+    {
+        final Input input = prepare(type, time);
+        input.userId = userId;
+        input.connectionId = connectionId;
+        input.subscriberId = subscriberId;
+        input.lobbyId = lobbyId;
+        input.value = value;
+        input.reason = reason;
+        if (null != changes)
+        {
+            input.changes.copyFrom(changes);
+        }
+        this.callback = callback;
+        this.correlationId = correlationId;
+        this.future = future;
+    }
+
     void release()
     {
         callback = null;

@@ -734,21 +734,8 @@ public final class Rollcall implements AutoCloseable
             final long sequence = claim();
             try
             {
-                final RingEvent event = ringBuffer.get(sequence);
-                final Input input = event.prepare(type, clock.time());
-                input.userId = userId;
-                input.connectionId = connectionId;
-                input.subscriberId = subscriberId;
-                input.lobbyId = lobbyId;
-                input.value = value;
-                input.reason = reason;
-                if (null != changes)
-                {
-                    input.changes.copyFrom(changes);
-                }
-                event.callback = callback;
-                event.correlationId = correlationId;
-                event.future = future;
+                ringBuffer.get(sequence).command(type, clock.time(), userId, connectionId, subscriberId, lobbyId, value,
+                    changes, reason, callback, correlationId, future);
             }
             finally
             {
