@@ -1,20 +1,21 @@
 package dev.rollcall.bench;
 
+import dev.rollcall.model.FieldGroup;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import dev.rollcall.core.Changes;
+import dev.rollcall.model.Changes;
 import dev.rollcall.core.CommandCallback;
-import dev.rollcall.core.Field;
+import dev.rollcall.model.Field;
 import dev.rollcall.core.Journal;
 import dev.rollcall.core.PipelineLayout;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
-import dev.rollcall.core.Status;
+import dev.rollcall.model.Status;
 import dev.rollcall.core.WaitStrategies;
 import dev.rollcall.journal.ChronicleJournal;
 import org.HdrHistogram.Histogram;
@@ -725,7 +726,7 @@ public final class EmbeddedLatencyBenchmark
                     final boolean toIdle = idle[u];
                     idle[u] = !toIdle;
                     changes.clear().status(toIdle ? Status.IDLE : Status.ONLINE).afk(toIdle);
-                    rollcall.update(Field.Group.STANDARD, u, changes, toIdle ? "idle" : "activity", callback, stampNanos);
+                    rollcall.update(FieldGroup.STANDARD, u, changes, toIdle ? "idle" : "activity", callback, stampNanos);
                     emitted++;
                 }
                 case 2 ->

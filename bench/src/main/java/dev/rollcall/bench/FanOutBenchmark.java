@@ -1,10 +1,11 @@
 package dev.rollcall.bench;
 
+import dev.rollcall.model.FieldGroup;
 import com.lmax.disruptor.BlockingWaitStrategy;
-import dev.rollcall.core.Changes;
+import dev.rollcall.model.Changes;
 import dev.rollcall.core.Counter;
 import dev.rollcall.core.EventSink;
-import dev.rollcall.core.Field;
+import dev.rollcall.model.Field;
 import dev.rollcall.core.Mailbox;
 import dev.rollcall.core.PresenceEvent;
 import dev.rollcall.core.PresenceEventHandler;
@@ -269,7 +270,7 @@ public class FanOutBenchmark
             }
             team = 3 - team;
             changes.clear().teamNumber(team);
-            rollcall.update(Field.Group.LOBBY, USER, changes, null, tally, published++);
+            rollcall.update(FieldGroup.LOBBY, USER, changes, null, tally, published++);
             expectedDeliveries += subscribers;
             return subscribers;
         }

@@ -1,11 +1,12 @@
 package dev.rollcall.bench;
 
+import dev.rollcall.model.FieldGroup;
 import com.sun.management.UnixOperatingSystemMXBean;
-import dev.rollcall.core.Changes;
-import dev.rollcall.core.Field;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
-import dev.rollcall.core.Status;
+import dev.rollcall.model.Status;
 import dev.rollcall.gateway.Gateway;
 import dev.rollcall.gateway.GatewayContext;
 import dev.rollcall.gateway.GatewayCounter;
@@ -166,7 +167,7 @@ public final class MemoryFootprint
             for (int i = 0; i < 2 * rollcall.context().ringSize(); i++)
             {
                 changes.clear().status((i & 1) == 0 ? Status.IDLE : Status.ONLINE);
-                rollcall.update(Field.Group.STANDARD, warmUser, changes, null, tally, published++);
+                rollcall.update(FieldGroup.STANDARD, warmUser, changes, null, tally, published++);
             }
             tally.await(published);
 

@@ -1,20 +1,21 @@
 package dev.rollcall.bench;
 
+import dev.rollcall.model.FieldGroup;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
-import dev.rollcall.core.Changes;
-import dev.rollcall.core.Field;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
 import dev.rollcall.core.InputType;
 import dev.rollcall.core.PipelineLayout;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
 import dev.rollcall.core.SerialPipeline;
-import dev.rollcall.core.Status;
+import dev.rollcall.model.Status;
 import dev.rollcall.core.WaitStrategies;
 import dev.rollcall.journal.ChronicleJournal;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -361,7 +362,7 @@ public class MixedPipelineBenchmark
                 public void update(
                     final long userId, final Changes changes, final String reason, final ResultTally callback, final long id)
                 {
-                    rollcall.update(Field.Group.STANDARD, userId, changes, reason, callback, id);
+                    rollcall.update(FieldGroup.STANDARD, userId, changes, reason, callback, id);
                 }
 
                 @Override
@@ -422,7 +423,7 @@ public class MixedPipelineBenchmark
                 public void update(
                     final long userId, final Changes changes, final String reason, final ResultTally callback, final long id)
                 {
-                    serial.update(Field.Group.STANDARD, userId, changes, reason, callback, id);
+                    serial.update(FieldGroup.STANDARD, userId, changes, reason, callback, id);
                 }
 
                 @Override

@@ -1,5 +1,6 @@
 package dev.rollcall.bench;
 
+import dev.rollcall.model.FieldGroup;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
@@ -8,13 +9,13 @@ import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
-import dev.rollcall.core.Changes;
+import dev.rollcall.model.Changes;
 import dev.rollcall.core.CommandCallback;
-import dev.rollcall.core.Field;
+import dev.rollcall.model.Field;
 import dev.rollcall.core.Mailbox;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
-import dev.rollcall.core.Status;
+import dev.rollcall.model.Status;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -152,7 +153,7 @@ public class PipelineBenchmark
     {
         next = next == CLIENTS ? 1 : next + 1;
         changes.clear().status((published & 1) == 0 ? Status.IDLE : Status.ONLINE);
-        rollcall.update(Field.Group.STANDARD, next, changes, null, callback, published++);
+        rollcall.update(FieldGroup.STANDARD, next, changes, null, callback, published++);
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.rollcall.bench;
 
 import dev.rollcall.core.EventSink;
-import dev.rollcall.core.EventType;
+import dev.rollcall.model.EventType;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.LongArrayList;
 

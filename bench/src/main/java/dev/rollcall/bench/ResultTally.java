@@ -1,7 +1,7 @@
 package dev.rollcall.bench;
 
 import dev.rollcall.core.CommandCallback;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;

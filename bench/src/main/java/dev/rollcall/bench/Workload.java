@@ -3,7 +3,7 @@ package dev.rollcall.bench;
 import dev.rollcall.core.Input;
 import dev.rollcall.core.InputCodec;
 import dev.rollcall.core.InputType;
-import dev.rollcall.core.Status;
+import dev.rollcall.model.Status;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.SplittableRandom;

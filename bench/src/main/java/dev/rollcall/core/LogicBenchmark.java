@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Status;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,5 +1,8 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.FieldGroup;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.Changes;
 import com.lmax.disruptor.DataProvider;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -91,7 +94,7 @@ public final class SerialPipeline implements AutoCloseable
      * @param correlationId passed back.
      */
     public void update(
-        final Field.Group group,
+        final FieldGroup group,
         final long userId,
         final Changes changes,
         final String reason,
@@ -99,7 +102,7 @@ public final class SerialPipeline implements AutoCloseable
         final long correlationId)
     {
         final int type = null == group ? InputType.UPDATE_CLIENT_FULL :
-            group == Field.Group.STANDARD ? InputType.UPDATE_CLIENT : InputType.UPDATE_CLIENT_IN_LOBBY;
+            group == FieldGroup.STANDARD ? InputType.UPDATE_CLIENT : InputType.UPDATE_CLIENT_IN_LOBBY;
         submit(type, userId, 0, 0, 0, changes, reason, callback, correlationId);
     }
 

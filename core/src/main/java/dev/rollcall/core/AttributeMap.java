@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Changes;
 import java.util.Arrays;
 
 /**

@@ -1,13 +1,18 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.FieldKind;
+import dev.rollcall.model.FieldTable;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import static dev.rollcall.core.CodecUtil.ORDER;
 
 /**
- * Encodes a {@link Changes} as the mask followed by only the fields it sets, in
- * {@link Field} order. Invalid values (a null status, a null key) survive the round trip,
+ * Encodes a {@link Changes} as the mask followed by only the fields it sets, in field-number
+ * order, each as its {@link FieldKind} says: the loop runs over a {@link FieldTable}, so a new
+ * field needs no code here. Invalid values (no status, a null key) survive the round trip,
  * because refused inputs are journaled too and must be refused again on replay.
  * <pre>
  *   0                   1                   2                   3
@@ -15,17 +20,15 @@ import static dev.rollcall.core.CodecUtil.ORDER;
  *  +---------------------------------------------------------------+
  *  |                          Field mask                           |
  *  +---------------------------------------------------------------+
- *  | STATUS: int8 ordinal (-1 = null)                              |
- *  | AFK, IN_GAME: int8 each                                       |
- *  | PARTY_ID: int64                                               |
- *  | ATTRIBUTES: int32 count, then per change: string key,         |
- *  |   int8 kind, then string value | int64 value | nothing        |
- *  | LOBBY_ID: int64, READY, PLAYER: int8,                         |
- *  | PLAYER_NUMBER, TEAM_NUMBER, TEAM_COLOUR, SYNC: int32,          |
- *  | LOBBY_HOST: int8       (each only when its bit is set)        |
+ *  | then each field whose bit is set, by number:                  |
+ *  |   BOOLEAN, STATUS: int8 (STATUS -1 = none)                    |
+ *  |   INT32: int32        INT64: int64                            |
+ *  |   ATTRIBUTES: int32 count, then per change: string key,       |
+ *  |     int8 kind, then string value | int64 value | nothing      |
  *  +---------------------------------------------------------------+
  * </pre>
- * Strings are as in {@link CodecUtil}.
+ * Strings are as in {@link CodecUtil}. For the presence table this is, byte for byte, the
+ * layout journals have always had.
  */
 final class ChangesCodec
 {
@@ -38,67 +41,33 @@ final class ChangesCodec
      */
     static int encode(final MutableDirectBuffer buffer, final int offset, final Changes changes)
     {
-        final int mask = changes.mask;
+        return encode(buffer, offset, changes, FieldTable.PRESENCE);
+    }
+
+    /**
+     * @return the offset after the encoded changes.
+     */
+    static int encode(final MutableDirectBuffer buffer, final int offset, final Changes changes, final FieldTable table)
+    {
+        final int mask = changes.mask();
         int p = offset;
         buffer.putInt(p, mask, ORDER);
         p += Integer.BYTES;
-        if ((mask & Field.STATUS.bit()) != 0)
+        for (int number = 0, count = table.count(); number < count; number++)
         {
-            buffer.putByte(p++, (byte)(null == changes.status ? -1 : changes.status.ordinal()));
-        }
-        if ((mask & Field.AFK.bit()) != 0)
-        {
-            buffer.putByte(p++, (byte)(changes.afk ? 1 : 0));
-        }
-        if ((mask & Field.IN_GAME.bit()) != 0)
-        {
-            buffer.putByte(p++, (byte)(changes.inGame ? 1 : 0));
-        }
-        if ((mask & Field.PARTY_ID.bit()) != 0)
-        {
-            buffer.putLong(p, changes.partyId, ORDER);
-            p += Long.BYTES;
-        }
-        if ((mask & Field.ATTRIBUTES.bit()) != 0)
-        {
-            buffer.putInt(p, changes.attributeCount, ORDER);
-            p += Integer.BYTES;
-            for (int i = 0; i < changes.attributeCount; i++)
+            if ((mask & (1 << number)) == 0)
             {
-                p = CodecUtil.putString(buffer, p, changes.attributeKeys[i]);
-                final byte kind = changes.attributeKinds[i];
-                buffer.putByte(p++, kind);
-                if (kind == Changes.ATTRIBUTE_STRING)
-                {
-                    p = CodecUtil.putString(buffer, p, changes.attributeStrings[i]);
-                }
-                else if (kind == Changes.ATTRIBUTE_LONG)
-                {
-                    buffer.putLong(p, changes.attributeLongs[i], ORDER);
-                    p += Long.BYTES;
-                }
+                continue;
             }
-        }
-        if ((mask & Field.LOBBY_ID.bit()) != 0)
-        {
-            buffer.putLong(p, changes.lobbyId, ORDER);
-            p += Long.BYTES;
-        }
-        if ((mask & Field.READY.bit()) != 0)
-        {
-            buffer.putByte(p++, (byte)(changes.ready ? 1 : 0));
-        }
-        if ((mask & Field.PLAYER.bit()) != 0)
-        {
-            buffer.putByte(p++, (byte)(changes.player ? 1 : 0));
-        }
-        p = putIntIf(buffer, p, mask, Field.PLAYER_NUMBER, changes.playerNumber);
-        p = putIntIf(buffer, p, mask, Field.TEAM_NUMBER, changes.teamNumber);
-        p = putIntIf(buffer, p, mask, Field.TEAM_COLOUR, changes.teamColour);
-        p = putIntIf(buffer, p, mask, Field.SYNC, changes.sync);
-        if ((mask & Field.LOBBY_HOST.bit()) != 0)
-        {
-            buffer.putByte(p++, (byte)(changes.lobbyHost ? 1 : 0));
+            final FieldKind kind = table.field(number).kind();
+            if (kind == FieldKind.ATTRIBUTES)
+            {
+                p = encodeAttributes(buffer, p, changes);
+            }
+            else
+            {
+                p = putScalar(buffer, p, kind, changes.get(number));
+            }
         }
         return p;
     }
@@ -111,7 +80,7 @@ final class ChangesCodec
      */
     static int decode(final DirectBuffer buffer, final int offset, final Changes changes)
     {
-        return decode(buffer, offset, changes, null);
+        return decode(buffer, offset, changes, null, FieldTable.PRESENCE);
     }
 
     /**
@@ -123,108 +92,143 @@ final class ChangesCodec
      */
     static int decode(final DirectBuffer buffer, final int offset, final Changes changes, final StringCache strings)
     {
+        return decode(buffer, offset, changes, strings, FieldTable.PRESENCE);
+    }
+
+    /**
+     * @return the offset after the encoded changes.
+     * @throws IllegalStateException when the mask names bits no field of the table has.
+     */
+    static int decode(
+        final DirectBuffer buffer, final int offset, final Changes changes, final StringCache strings, final FieldTable table)
+    {
         changes.clear();
         int p = offset;
         final int mask = buffer.getInt(p, ORDER);
         p += Integer.BYTES;
-        if ((mask & ~Field.ALL_MASK) != 0)
+        if ((mask & ~table.allMask()) != 0)
         {
             throw new IllegalStateException("unknown field bits in mask " + Integer.toHexString(mask) + " at offset " + offset);
         }
-        if ((mask & Field.STATUS.bit()) != 0)
+        for (int number = 0, count = table.count(); number < count; number++)
         {
-            changes.status(Status.fromCode(buffer.getByte(p++)));
-        }
-        if ((mask & Field.AFK.bit()) != 0)
-        {
-            changes.afk(buffer.getByte(p++) != 0);
-        }
-        if ((mask & Field.IN_GAME.bit()) != 0)
-        {
-            changes.inGame(buffer.getByte(p++) != 0);
-        }
-        if ((mask & Field.PARTY_ID.bit()) != 0)
-        {
-            changes.partyId(buffer.getLong(p, ORDER));
-            p += Long.BYTES;
-        }
-        if ((mask & Field.ATTRIBUTES.bit()) != 0)
-        {
-            final int count = buffer.getInt(p, ORDER);
-            p += Integer.BYTES;
-            if (count < 0)
+            if ((mask & (1 << number)) == 0)
             {
-                throw new IllegalStateException("negative attribute count " + count + " at offset " + (p - Integer.BYTES));
+                continue;
             }
-            for (int i = 0; i < count; i++)
+            final Field field = table.field(number);
+            switch (field.kind())
             {
-                final String key = CodecUtil.getString(buffer, p, strings);
-                p += CodecUtil.stringLength(buffer, p);
-                final byte kind = buffer.getByte(p++);
-                String stringValue = null;
-                long longValue = 0;
-                if (kind == Changes.ATTRIBUTE_STRING)
+                case BOOLEAN, STATUS ->
                 {
-                    stringValue = CodecUtil.getString(buffer, p, strings);
-                    p += CodecUtil.stringLength(buffer, p);
+                    changes.set(field, buffer.getByte(p));
+                    p += Byte.BYTES;
                 }
-                else if (kind == Changes.ATTRIBUTE_LONG)
+                case INT32 ->
                 {
-                    longValue = buffer.getLong(p, ORDER);
+                    changes.set(field, buffer.getInt(p, ORDER));
+                    p += Integer.BYTES;
+                }
+                case INT64 ->
+                {
+                    changes.set(field, buffer.getLong(p, ORDER));
                     p += Long.BYTES;
                 }
-                changes.addAttribute(key, kind, stringValue, longValue);
+                case ATTRIBUTES -> p = decodeAttributes(buffer, p, changes, strings);
+                default -> throw new IllegalStateException("field kind " + field.kind());
             }
-            changes.mask |= Field.ATTRIBUTES.bit();
-        }
-        if ((mask & Field.LOBBY_ID.bit()) != 0)
-        {
-            changes.lobbyId(buffer.getLong(p, ORDER));
-            p += Long.BYTES;
-        }
-        if ((mask & Field.READY.bit()) != 0)
-        {
-            changes.ready(buffer.getByte(p++) != 0);
-        }
-        if ((mask & Field.PLAYER.bit()) != 0)
-        {
-            changes.player(buffer.getByte(p++) != 0);
-        }
-        if ((mask & Field.PLAYER_NUMBER.bit()) != 0)
-        {
-            changes.playerNumber(buffer.getInt(p, ORDER));
-            p += Integer.BYTES;
-        }
-        if ((mask & Field.TEAM_NUMBER.bit()) != 0)
-        {
-            changes.teamNumber(buffer.getInt(p, ORDER));
-            p += Integer.BYTES;
-        }
-        if ((mask & Field.TEAM_COLOUR.bit()) != 0)
-        {
-            changes.teamColour(buffer.getInt(p, ORDER));
-            p += Integer.BYTES;
-        }
-        if ((mask & Field.SYNC.bit()) != 0)
-        {
-            changes.sync(buffer.getInt(p, ORDER));
-            p += Integer.BYTES;
-        }
-        if ((mask & Field.LOBBY_HOST.bit()) != 0)
-        {
-            changes.lobbyHost(buffer.getByte(p++) != 0);
         }
         return p;
     }
 
-    private static int putIntIf(
-        final MutableDirectBuffer buffer, final int offset, final int mask, final Field field, final int value)
+    static int putScalar(final MutableDirectBuffer buffer, final int offset, final FieldKind kind, final long value)
     {
-        if ((mask & field.bit()) == 0)
+        switch (kind)
         {
-            return offset;
+            case BOOLEAN, STATUS ->
+            {
+                buffer.putByte(offset, (byte)value);
+                return offset + Byte.BYTES;
+            }
+            case INT32 ->
+            {
+                buffer.putInt(offset, (int)value, ORDER);
+                return offset + Integer.BYTES;
+            }
+            case INT64 ->
+            {
+                buffer.putLong(offset, value, ORDER);
+                return offset + Long.BYTES;
+            }
+            default -> throw new IllegalArgumentException("not a scalar: " + kind);
         }
-        buffer.putInt(offset, value, ORDER);
-        return offset + Integer.BYTES;
+    }
+
+    static long getScalar(final DirectBuffer buffer, final int offset, final FieldKind kind)
+    {
+        return switch (kind)
+        {
+            case BOOLEAN, STATUS -> buffer.getByte(offset);
+            case INT32 -> buffer.getInt(offset, ORDER);
+            case INT64 -> buffer.getLong(offset, ORDER);
+            default -> throw new IllegalArgumentException("not a scalar: " + kind);
+        };
+    }
+
+    private static int encodeAttributes(final MutableDirectBuffer buffer, final int offset, final Changes changes)
+    {
+        int p = offset;
+        final int count = changes.attributeCount();
+        buffer.putInt(p, count, ORDER);
+        p += Integer.BYTES;
+        for (int i = 0; i < count; i++)
+        {
+            p = CodecUtil.putString(buffer, p, changes.attributeKey(i));
+            final byte kind = changes.attributeKind(i);
+            buffer.putByte(p++, kind);
+            if (kind == Changes.ATTRIBUTE_STRING)
+            {
+                p = CodecUtil.putString(buffer, p, changes.attributeString(i));
+            }
+            else if (kind == Changes.ATTRIBUTE_LONG)
+            {
+                buffer.putLong(p, changes.attributeLong(i), ORDER);
+                p += Long.BYTES;
+            }
+        }
+        return p;
+    }
+
+    private static int decodeAttributes(
+        final DirectBuffer buffer, final int offset, final Changes changes, final StringCache strings)
+    {
+        int p = offset;
+        final int count = buffer.getInt(p, ORDER);
+        p += Integer.BYTES;
+        if (count < 0)
+        {
+            throw new IllegalStateException("negative attribute count " + count + " at offset " + (p - Integer.BYTES));
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final String key = CodecUtil.getString(buffer, p, strings);
+            p += CodecUtil.stringLength(buffer, p);
+            final byte kind = buffer.getByte(p++);
+            String stringValue = null;
+            long longValue = 0;
+            if (kind == Changes.ATTRIBUTE_STRING)
+            {
+                stringValue = CodecUtil.getString(buffer, p, strings);
+                p += CodecUtil.stringLength(buffer, p);
+            }
+            else if (kind == Changes.ATTRIBUTE_LONG)
+            {
+                longValue = buffer.getLong(p, ORDER);
+                p += Long.BYTES;
+            }
+            changes.addAttribute(key, kind, stringValue, longValue);
+        }
+        changes.touchAttributes();
+        return p;
     }
 }

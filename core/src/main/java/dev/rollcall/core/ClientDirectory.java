@@ -1,15 +1,16 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.FieldTable;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -112,15 +113,21 @@ final class ClientDirectory
             final String[] strings = a.strings;
             final long[] longs = a.longs;
             final int count = Math.min(a.count, Math.min(keys.length, Math.min(kinds.length, Math.min(strings.length, longs.length))));
-            final Map<String, Object> attributes = new LinkedHashMap<>();
+            final Changes presence = new Changes();
+            final FieldTable table = FieldTable.PRESENCE;
+            for (int number = 0; number < table.count(); number++)
+            {
+                final Field field = table.field(number);
+                if (field.kind().isScalar())
+                {
+                    presence.set(field, s.values[number]);
+                }
+            }
             for (int i = 0; i < count; i++)
             {
-                attributes.put(keys[i].toString(), kinds[i] == Changes.ATTRIBUTE_STRING ? strings[i].toString() : (Object)longs[i]);
+                presence.addAttribute(keys[i], kinds[i], strings[i], longs[i]);
             }
-            return new ClientInfo(
-                s.userId, s.connected, s.lastDisconnected, Collections.unmodifiableList(connectionIds), s.updateId,
-                s.status, s.afk, s.inGame, s.partyId, Collections.unmodifiableMap(attributes),
-                s.lobbyId, s.ready, s.player, s.playerNumber, s.teamNumber, s.teamColour, s.sync, s.lobbyHost);
+            return new ClientInfo(s.userId, s.connected, s.lastDisconnected, connectionIds, s.updateId, presence);
         }
     }
 

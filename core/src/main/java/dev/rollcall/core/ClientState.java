@@ -1,5 +1,10 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.Status;
+
 import java.util.Arrays;
 
 /**
@@ -18,18 +23,8 @@ final class ClientState
     long[] connections = new long[2];
     int connectionCount;
 
-    Status status = Status.ONLINE;
-    boolean afk;
-    boolean inGame;
-    long partyId;
-    long lobbyId;
-    boolean ready;
-    boolean player;
-    int playerNumber;
-    int teamNumber;
-    int teamColour;
-    int sync;
-    boolean lobbyHost;
+    /** Scalar presence values by field number ({@link FieldTable}); the attributes are below. */
+    final long[] values = new long[FieldTable.MAX_FIELDS];
     final AttributeMap attributes = new AttributeMap();
 
     /** Grace countdown deadline while disconnected; owned by {@link GraceTimers}. */
@@ -37,25 +32,14 @@ final class ClientState
     /** Position in the {@link GraceTimers} heap, or -1 when no countdown runs. */
     int timerIndex = -1;
 
-    void reset(final long userId)
+    void reset(final long userId, final long[] defaults)
     {
+        System.arraycopy(defaults, 0, values, 0, values.length);
         this.userId = userId;
         connected = false;
         lastDisconnected = 0;
         updateId = 0;
         connectionCount = 0;
-        status = Status.ONLINE;
-        afk = false;
-        inGame = false;
-        partyId = 0;
-        lobbyId = 0;
-        ready = false;
-        player = false;
-        playerNumber = 0;
-        teamNumber = 0;
-        teamColour = 0;
-        sync = 0;
-        lobbyHost = false;
         attributes.clear();
         graceDeadline = 0;
         timerIndex = -1;
@@ -105,17 +89,49 @@ final class ClientState
     /**
      * Append every field and attribute to a set of changes (the "full state").
      */
-    void appendFullState(final Changes changes)
+    void appendFullState(final Changes changes, final FieldTable table)
     {
-        changes.status(status).afk(afk).inGame(inGame).partyId(partyId);
+        appendScalars(changes, table, table.scalarMask());
         attributes.appendTo(changes);
-        appendLobbyState(changes);
     }
 
-    void appendLobbyState(final Changes changes)
+    /**
+     * Append the scalar fields of the lobby group.
+     */
+    void appendLobbyState(final Changes changes, final FieldTable table)
     {
-        changes.lobbyId(lobbyId).ready(ready).player(player).playerNumber(playerNumber).teamNumber(teamNumber)
-            .teamColour(teamColour).sync(sync).lobbyHost(lobbyHost);
+        appendScalars(changes, table, table.lobbyMask() & table.scalarMask());
+    }
+
+    private void appendScalars(final Changes changes, final FieldTable table, final int mask)
+    {
+        for (int number = 0, count = table.count(); number < count; number++)
+        {
+            if ((mask & (1 << number)) != 0)
+            {
+                changes.set(table.field(number), values[number]);
+            }
+        }
+    }
+
+    Status status()
+    {
+        return Status.fromCode(values[Field.STATUS.number()]);
+    }
+
+    long get(final Field field)
+    {
+        return values[field.number()];
+    }
+
+    boolean isInvisible()
+    {
+        return values[Field.STATUS.number()] == Status.INVISIBLE.code();
+    }
+
+    long lobbyId()
+    {
+        return values[Field.LOBBY_ID.number()];
     }
 
     /**
@@ -133,18 +149,7 @@ final class ClientState
         }
         System.arraycopy(other.connections, 0, connections, 0, other.connectionCount);
         connectionCount = other.connectionCount;
-        status = other.status;
-        afk = other.afk;
-        inGame = other.inGame;
-        partyId = other.partyId;
-        lobbyId = other.lobbyId;
-        ready = other.ready;
-        player = other.player;
-        playerNumber = other.playerNumber;
-        teamNumber = other.teamNumber;
-        teamColour = other.teamColour;
-        sync = other.sync;
-        lobbyHost = other.lobbyHost;
+        System.arraycopy(other.values, 0, values, 0, values.length);
         attributes.copyFrom(other.attributes);
     }
 }

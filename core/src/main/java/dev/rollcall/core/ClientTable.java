@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.FieldTable;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayDeque;
@@ -15,6 +16,23 @@ final class ClientTable
 
     private final Long2ObjectHashMap<ClientState> clients = new Long2ObjectHashMap<>();
     private final ArrayDeque<ClientState> pool = new ArrayDeque<>();
+    private final long[] defaults = new long[FieldTable.MAX_FIELDS];
+
+    ClientTable(final FieldTable table)
+    {
+        for (int number = 0; number < table.count(); number++)
+        {
+            defaults[number] = table.field(number).defaultValue();
+        }
+    }
+
+    /**
+     * @return every scalar field's default, by field number.
+     */
+    long[] defaults()
+    {
+        return defaults;
+    }
 
     ClientState get(final long userId)
     {
@@ -28,7 +46,7 @@ final class ClientTable
         {
             client = new ClientState();
         }
-        client.reset(userId);
+        client.reset(userId, defaults);
         clients.put(userId, client);
         return client;
     }

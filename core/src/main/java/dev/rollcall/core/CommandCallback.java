@@ -1,5 +1,7 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Result;
+
 /**
  * Receives a command's result, on the fan-out thread, once the journal holds the command.
  * Keep it short: it runs on the pipeline. Passing the same instance with different

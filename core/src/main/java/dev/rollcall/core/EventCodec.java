@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.EventType;
 import org.agrona.MutableDirectBuffer;
 
 import static dev.rollcall.core.CodecUtil.ORDER;

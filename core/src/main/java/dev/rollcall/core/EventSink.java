@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.EventType;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.LongArrayList;
 

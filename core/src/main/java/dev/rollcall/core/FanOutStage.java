@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Result;
 import com.lmax.disruptor.EventHandler;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableArrayBuffer;

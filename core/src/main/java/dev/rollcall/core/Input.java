@@ -1,5 +1,7 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Changes;
+
 /**
  * One input to the presence state machine: a reusable holder of the command's arguments and
  * the time its publisher stamped on it. Which fields are meaningful depends on

@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.EventType;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,5 +1,7 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
 import org.agrona.collections.LongArrayList;
 
 /**

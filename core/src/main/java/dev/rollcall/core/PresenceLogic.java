@@ -1,5 +1,10 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Status;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Result;
 import org.agrona.collections.LongHashSet;
 
 /**
@@ -22,13 +27,14 @@ final class PresenceLogic
     private static final int PAYLOAD_LOBBY_FULL = 3;
     private static final int PAYLOAD_LOBBY_DIFF = 4;
 
-    private final ClientTable clients = new ClientTable();
+    private final FieldTable table;
+    private final ClientTable clients;
     private final GraceTimers timers = new GraceTimers();
     private final Subscriptions subscriptions = new Subscriptions();
     private final Limits limits;
     private final Changes diff = new Changes();
     /** A client with every field at its default, to check and diff a new client's presence against. */
-    private static final ClientState DEFAULTS = new ClientState();
+    private final ClientState defaults;
     private long gracePeriodMs;
     private long now;
     private long appliedInputs;
@@ -43,6 +49,18 @@ final class PresenceLogic
 
     PresenceLogic(final Limits limits, final long gracePeriodMs)
     {
+        this(FieldTable.PRESENCE, limits, gracePeriodMs);
+    }
+
+    /**
+     * @param table the presence fields (a test may pass a copy with more).
+     */
+    PresenceLogic(final FieldTable table, final Limits limits, final long gracePeriodMs)
+    {
+        this.table = table;
+        this.clients = new ClientTable(table);
+        this.defaults = new ClientState();
+        this.defaults.reset(0, clients.defaults());
         this.limits = limits;
         this.gracePeriodMs = gracePeriodMs;
     }
@@ -80,9 +98,9 @@ final class PresenceLogic
             case InputType.CONNECT_USER -> connectUser(input.userId, input.connectionId);
             case InputType.CONNECTION_LOST -> connectionLost(input.userId, input.connectionId);
             case InputType.DISCONNECT_USER -> disconnectUser(input.userId);
-            case InputType.UPDATE_CLIENT -> update(input, Field.STANDARD_MASK);
-            case InputType.UPDATE_CLIENT_IN_LOBBY -> update(input, Field.LOBBY_MASK);
-            case InputType.UPDATE_CLIENT_FULL -> update(input, Field.ALL_MASK);
+            case InputType.UPDATE_CLIENT -> update(input, table.standardMask());
+            case InputType.UPDATE_CLIENT_IN_LOBBY -> update(input, table.lobbyMask());
+            case InputType.UPDATE_CLIENT_FULL -> update(input, table.allMask());
             case InputType.SUBSCRIBE_CLIENT -> input.subscriberId <= 0 || input.userId <= 0 ? Result.INVALID_VALUE :
                 changed(subscriptions.subscribeClient(input.subscriberId, input.userId));
             case InputType.UNSUBSCRIBE_CLIENT -> input.subscriberId <= 0 || input.userId <= 0 ? Result.INVALID_VALUE :
@@ -270,12 +288,12 @@ final class PresenceLogic
             return Result.REASON_TOO_LONG;
         }
         ClientState client = clients.get(userId);
-        final Result invalid = validate(input.changes, null == client ? DEFAULTS : client);
+        final Result invalid = validate(input.changes, null == client ? defaults : client);
         if (null != invalid)
         {
             return invalid;
         }
-        computeDiff(input.changes, null == client ? DEFAULTS : client);
+        computeDiff(input.changes, null == client ? defaults : client);
 
         if (null == client)
         {
@@ -420,7 +438,7 @@ final class PresenceLogic
             return Result.REASON_TOO_LONG;
         }
         final Changes changes = input.changes;
-        if ((changes.mask & ~allowedMask) != 0)
+        if ((changes.mask() & ~allowedMask) != 0)
         {
             return Result.FIELD_NOT_ALLOWED;
         }
@@ -446,24 +464,21 @@ final class PresenceLogic
 
     private Result validate(final Changes changes, final ClientState client)
     {
-        if (changes.has(Field.STATUS) && null == changes.status)
+        final int scalars = changes.mask() & table.scalarMask();
+        for (int number = 0, count = table.count(); number < count; number++)
         {
-            return Result.INVALID_VALUE;
-        }
-        if ((changes.has(Field.PARTY_ID) && changes.partyId < 0) ||
-            (changes.has(Field.LOBBY_ID) && changes.lobbyId < 0) ||
-            (changes.has(Field.PLAYER_NUMBER) && changes.playerNumber < 0) ||
-            (changes.has(Field.TEAM_NUMBER) && changes.teamNumber < 0))
-        {
-            return Result.INVALID_VALUE;
+            if ((scalars & (1 << number)) != 0 && !table.field(number).accepts(changes.get(number)))
+            {
+                return Result.INVALID_VALUE;
+            }
         }
 
         int attributeCount = client.attributes.count;
-        for (int i = 0; i < changes.attributeCount; i++)
+        for (int i = 0; i < changes.attributeCount(); i++)
         {
-            final String key = changes.attributeKeys[i];
-            final byte kind = changes.attributeKinds[i];
-            final String value = changes.attributeStrings[i];
+            final String key = changes.attributeKey(i);
+            final byte kind = changes.attributeKind(i);
+            final String value = changes.attributeString(i);
             if (null == key || key.isEmpty() || kind < Changes.ATTRIBUTE_STRING || kind > Changes.ATTRIBUTE_REMOVE ||
                 (kind == Changes.ATTRIBUTE_STRING && null == value))
             {
@@ -475,12 +490,12 @@ final class PresenceLogic
                 return Result.VALUE_TOO_LARGE;
             }
         }
-        for (int i = 0; i < changes.attributeCount; i++)
+        for (int i = 0; i < changes.attributeCount(); i++)
         {
             if (isLastOccurrence(changes, i))
             {
-                final boolean present = client.attributes.indexOf(changes.attributeKeys[i]) >= 0;
-                final boolean remove = changes.attributeKinds[i] == Changes.ATTRIBUTE_REMOVE;
+                final boolean present = client.attributes.indexOf(changes.attributeKey(i)) >= 0;
+                final boolean remove = changes.attributeKind(i) == Changes.ATTRIBUTE_REMOVE;
                 if (remove && present)
                 {
                     attributeCount--;
@@ -496,10 +511,10 @@ final class PresenceLogic
 
     private static boolean isLastOccurrence(final Changes changes, final int index)
     {
-        final String key = changes.attributeKeys[index];
-        for (int j = index + 1; j < changes.attributeCount; j++)
+        final String key = changes.attributeKey(index);
+        for (int j = index + 1; j < changes.attributeCount(); j++)
         {
-            if (key.equals(changes.attributeKeys[j]))
+            if (key.equals(changes.attributeKey(j)))
             {
                 return false;
             }
@@ -510,30 +525,22 @@ final class PresenceLogic
     private void computeDiff(final Changes changes, final ClientState client)
     {
         final Changes d = diff.clear();
-        if (changes.has(Field.STATUS) && changes.status != client.status)
+        final int scalars = changes.mask() & table.scalarMask();
+        for (int number = 0, count = table.count(); number < count; number++)
         {
-            d.status(changes.status);
+            if ((scalars & (1 << number)) != 0 && changes.get(number) != client.values[number])
+            {
+                d.set(table.field(number), changes.get(number));
+            }
         }
-        if (changes.has(Field.AFK) && changes.afk != client.afk)
-        {
-            d.afk(changes.afk);
-        }
-        if (changes.has(Field.IN_GAME) && changes.inGame != client.inGame)
-        {
-            d.inGame(changes.inGame);
-        }
-        if (changes.has(Field.PARTY_ID) && changes.partyId != client.partyId)
-        {
-            d.partyId(changes.partyId);
-        }
-        for (int i = 0; i < changes.attributeCount; i++)
+        for (int i = 0; i < changes.attributeCount(); i++)
         {
             if (!isLastOccurrence(changes, i))
             {
                 continue;
             }
-            final String key = changes.attributeKeys[i];
-            final byte kind = changes.attributeKinds[i];
+            final String key = changes.attributeKey(i);
+            final byte kind = changes.attributeKind(i);
             if (kind == Changes.ATTRIBUTE_REMOVE)
             {
                 if (client.attributes.indexOf(key) >= 0)
@@ -541,106 +548,34 @@ final class PresenceLogic
                     d.removeAttribute(key);
                 }
             }
-            else if (!client.attributes.holds(key, kind, changes.attributeStrings[i], changes.attributeLongs[i]))
+            else if (!client.attributes.holds(key, kind, changes.attributeString(i), changes.attributeLong(i)))
             {
-                d.addAttribute(key, kind, changes.attributeStrings[i], changes.attributeLongs[i]);
+                d.addAttribute(key, kind, changes.attributeString(i), changes.attributeLong(i));
             }
-        }
-        if (changes.has(Field.LOBBY_ID) && changes.lobbyId != client.lobbyId)
-        {
-            d.lobbyId(changes.lobbyId);
-        }
-        if (changes.has(Field.READY) && changes.ready != client.ready)
-        {
-            d.ready(changes.ready);
-        }
-        if (changes.has(Field.PLAYER) && changes.player != client.player)
-        {
-            d.player(changes.player);
-        }
-        if (changes.has(Field.PLAYER_NUMBER) && changes.playerNumber != client.playerNumber)
-        {
-            d.playerNumber(changes.playerNumber);
-        }
-        if (changes.has(Field.TEAM_NUMBER) && changes.teamNumber != client.teamNumber)
-        {
-            d.teamNumber(changes.teamNumber);
-        }
-        if (changes.has(Field.TEAM_COLOUR) && changes.teamColour != client.teamColour)
-        {
-            d.teamColour(changes.teamColour);
-        }
-        if (changes.has(Field.SYNC) && changes.sync != client.sync)
-        {
-            d.sync(changes.sync);
-        }
-        if (changes.has(Field.LOBBY_HOST) && changes.lobbyHost != client.lobbyHost)
-        {
-            d.lobbyHost(changes.lobbyHost);
         }
     }
 
     private void applyDiff(final ClientState client)
     {
         final Changes d = diff;
-        if (d.has(Field.STATUS))
+        final int scalars = d.mask() & table.scalarMask();
+        for (int number = 0, count = table.count(); number < count; number++)
         {
-            client.status = d.status;
-        }
-        if (d.has(Field.AFK))
-        {
-            client.afk = d.afk;
-        }
-        if (d.has(Field.IN_GAME))
-        {
-            client.inGame = d.inGame;
-        }
-        if (d.has(Field.PARTY_ID))
-        {
-            client.partyId = d.partyId;
-        }
-        for (int i = 0; i < d.attributeCount; i++)
-        {
-            if (d.attributeKinds[i] == Changes.ATTRIBUTE_REMOVE)
+            if ((scalars & (1 << number)) != 0)
             {
-                client.attributes.remove(d.attributeKeys[i]);
+                client.values[number] = d.get(number);
+            }
+        }
+        for (int i = 0; i < d.attributeCount(); i++)
+        {
+            if (d.attributeKind(i) == Changes.ATTRIBUTE_REMOVE)
+            {
+                client.attributes.remove(d.attributeKey(i));
             }
             else
             {
-                client.attributes.put(d.attributeKeys[i], d.attributeKinds[i], d.attributeStrings[i], d.attributeLongs[i]);
+                client.attributes.put(d.attributeKey(i), d.attributeKind(i), d.attributeString(i), d.attributeLong(i));
             }
-        }
-        if (d.has(Field.LOBBY_ID))
-        {
-            client.lobbyId = d.lobbyId;
-        }
-        if (d.has(Field.READY))
-        {
-            client.ready = d.ready;
-        }
-        if (d.has(Field.PLAYER))
-        {
-            client.player = d.player;
-        }
-        if (d.has(Field.PLAYER_NUMBER))
-        {
-            client.playerNumber = d.playerNumber;
-        }
-        if (d.has(Field.TEAM_NUMBER))
-        {
-            client.teamNumber = d.teamNumber;
-        }
-        if (d.has(Field.TEAM_COLOUR))
-        {
-            client.teamColour = d.teamColour;
-        }
-        if (d.has(Field.SYNC))
-        {
-            client.sync = d.sync;
-        }
-        if (d.has(Field.LOBBY_HOST))
-        {
-            client.lobbyHost = d.lobbyHost;
         }
     }
 
@@ -670,7 +605,7 @@ final class PresenceLogic
 
     private static int view(final ClientState client, final boolean self)
     {
-        if (null == client || (!self && client.status == Status.INVISIBLE))
+        if (null == client || (!self && client.isInvisible()))
         {
             return ABSENT;
         }
@@ -681,8 +616,8 @@ final class PresenceLogic
     {
         selfBefore = view(client, true);
         othersBefore = view(client, false);
-        selfLobbyBefore = selfBefore == ABSENT ? 0 : client.lobbyId;
-        othersLobbyBefore = othersBefore == ABSENT ? 0 : client.lobbyId;
+        selfLobbyBefore = selfBefore == ABSENT ? 0 : client.lobbyId();
+        othersLobbyBefore = othersBefore == ABSENT ? 0 : client.lobbyId();
     }
 
     /**
@@ -698,9 +633,9 @@ final class PresenceLogic
         final int selfAfter = view(after, true);
         final int othersAfter = view(after, false);
         emitFor(true, userId, updateId, after, updateReason, time,
-            selfBefore, selfAfter, selfLobbyBefore, selfAfter == ABSENT ? 0 : after.lobbyId);
+            selfBefore, selfAfter, selfLobbyBefore, selfAfter == ABSENT ? 0 : after.lobbyId());
         emitFor(false, userId, updateId, after, updateReason, time,
-            othersBefore, othersAfter, othersLobbyBefore, othersAfter == ABSENT ? 0 : after.lobbyId);
+            othersBefore, othersAfter, othersLobbyBefore, othersAfter == ABSENT ? 0 : after.lobbyId());
     }
 
     private void emitFor(
@@ -755,7 +690,7 @@ final class PresenceLogic
             emit(subscriptions.lobbySubscribers(lobbyAfter), self, false, EventType.JOINED_LOBBY, PAYLOAD_LOBBY_FULL,
                 userId, updateId, lobbyAfter, after, updateReason, time);
         }
-        if (lobbyAfter != 0 && lobbyAfter == lobbyBefore && (diff.mask & Field.LOBBY_MASK) != 0)
+        if (lobbyAfter != 0 && lobbyAfter == lobbyBefore && (diff.mask() & table.lobbyMask()) != 0)
         {
             emit(subscriptions.lobbySubscribers(lobbyAfter), self, false, EventType.LOBBY_CLIENT_CHANGE, PAYLOAD_LOBBY_DIFF,
                 userId, updateId, lobbyAfter, after, updateReason, time);
@@ -821,10 +756,10 @@ final class PresenceLogic
         event.reason = reason;
         switch (payload)
         {
-            case PAYLOAD_FULL -> after.appendFullState(event.changes);
+            case PAYLOAD_FULL -> after.appendFullState(event.changes, table);
             case PAYLOAD_DIFF -> event.changes.copyFrom(diff);
-            case PAYLOAD_LOBBY_FULL -> after.appendLobbyState(event.changes);
-            case PAYLOAD_LOBBY_DIFF -> event.changes.copyLobbyFieldsFrom(diff);
+            case PAYLOAD_LOBBY_FULL -> after.appendLobbyState(event.changes, table);
+            case PAYLOAD_LOBBY_DIFF -> event.changes.copyFrom(diff, table.lobbyMask());
             default ->
             {
             }

@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Result;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 
@@ -119,7 +120,7 @@ public final class PresenceStateMachine
         int count = 0;
         for (final ClientState client : logic.clients().values())
         {
-            count += client.lobbyId != 0 ? 1 : 0;
+            count += client.lobbyId() != 0 ? 1 : 0;
         }
         return count;
     }

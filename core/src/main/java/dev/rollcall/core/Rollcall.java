@@ -1,5 +1,8 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.FieldGroup;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Result;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
@@ -316,7 +319,7 @@ public final class Rollcall implements AutoCloseable
     /**
      * Allocation-free form of the three update commands.
      *
-     * @param group         {@link Field.Group#STANDARD} for updateClient, {@link Field.Group#LOBBY}
+     * @param group         {@link FieldGroup#STANDARD} for updateClient, {@link FieldGroup#LOBBY}
      *                      for updateClientInLobby, null for updateClientFull.
      * @param userId        the user.
      * @param changes       copied before this returns.
@@ -325,7 +328,7 @@ public final class Rollcall implements AutoCloseable
      * @param correlationId passed back to the callback.
      */
     public void update(
-        final Field.Group group,
+        final FieldGroup group,
         final long userId,
         final Changes changes,
         final String reason,
@@ -333,7 +336,7 @@ public final class Rollcall implements AutoCloseable
         final long correlationId)
     {
         final int type = null == group ? InputType.UPDATE_CLIENT_FULL :
-            group == Field.Group.STANDARD ? InputType.UPDATE_CLIENT : InputType.UPDATE_CLIENT_IN_LOBBY;
+            group == FieldGroup.STANDARD ? InputType.UPDATE_CLIENT : InputType.UPDATE_CLIENT_IN_LOBBY;
         publish(type, userId, 0, 0, 0, 0, changes, reason, callback, correlationId, null);
     }
 

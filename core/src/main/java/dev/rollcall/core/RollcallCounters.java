@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Result;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**

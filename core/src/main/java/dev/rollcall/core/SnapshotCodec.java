@@ -1,5 +1,9 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.FieldKind;
+import dev.rollcall.model.FieldTable;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -20,9 +24,10 @@ import static dev.rollcall.core.CodecUtil.ORDER;
  *            int64 userId, int8 connected, int64 lastDisconnected, int64 updateId,
  *            int8 countdown running, int64 deadline,
  *            int32 connection count, int64 connection ids...,
- *            int8 status, int8 afk, int8 inGame, int64 partyId,
+ *            every scalar field of {@link FieldTable#PRESENCE} by number, as in {@link ChangesCodec}
+ *            (for the built-in table: int8 status, int8 afk, int8 inGame, int64 partyId,
  *            int64 lobbyId, int8 ready, int8 player, int32 playerNumber, int32 teamNumber,
- *            int32 teamColour, int32 sync, int8 lobbyHost,
+ *            int32 teamColour, int32 sync, int8 lobbyHost),
  *            int32 attribute count, then per attribute: string key, int8 kind, string | int64 value
  *  SUBS    int32 count, (int64 subscriberId, int64 userId) pairs, ascending
  *  LOBBIES int32 count, (int64 subscriberId, int64 lobbyId) pairs, ascending
@@ -218,19 +223,15 @@ public final class SnapshotCodec
         {
             buffer.putLong(p, c.connections[i], ORDER);
         }
-        buffer.putByte(p, (byte)c.status.ordinal());
-        buffer.putByte(p + 1, (byte)(c.afk ? 1 : 0));
-        buffer.putByte(p + 2, (byte)(c.inGame ? 1 : 0));
-        buffer.putLong(p + 3, c.partyId, ORDER);
-        buffer.putLong(p + 11, c.lobbyId, ORDER);
-        buffer.putByte(p + 19, (byte)(c.ready ? 1 : 0));
-        buffer.putByte(p + 20, (byte)(c.player ? 1 : 0));
-        buffer.putInt(p + 21, c.playerNumber, ORDER);
-        buffer.putInt(p + 25, c.teamNumber, ORDER);
-        buffer.putInt(p + 29, c.teamColour, ORDER);
-        buffer.putInt(p + 33, c.sync, ORDER);
-        buffer.putByte(p + 37, (byte)(c.lobbyHost ? 1 : 0));
-        p += 38;
+        final FieldTable table = FieldTable.PRESENCE;
+        for (int number = 0, count = table.count(); number < count; number++)
+        {
+            final FieldKind kind = table.field(number).kind();
+            if (kind.isScalar())
+            {
+                p = ChangesCodec.putScalar(buffer, p, kind, c.values[number]);
+            }
+        }
         final AttributeMap a = c.attributes;
         buffer.putInt(p, a.count, ORDER);
         p += 4;
@@ -269,23 +270,22 @@ public final class SnapshotCodec
                 throw new IllegalStateException("duplicate connection id at offset " + p);
             }
         }
-        c.status = Status.fromCode(buffer.getByte(p));
-        if (null == c.status)
+        final FieldTable table = FieldTable.PRESENCE;
+        for (int number = 0, count = table.count(); number < count; number++)
         {
-            throw new IllegalStateException("unknown status code " + buffer.getByte(p) + " at offset " + p);
+            final Field field = table.field(number);
+            if (field.kind().isScalar())
+            {
+                final long value = ChangesCodec.getScalar(buffer, p, field.kind());
+                if (!field.accepts(value))
+                {
+                    throw new IllegalStateException("field " + field.name() + " holds " + value + ", outside " +
+                        field.min() + ".." + field.max() + ", at offset " + p);
+                }
+                c.values[number] = value;
+                p += field.kind().fixedBytes();
+            }
         }
-        c.afk = buffer.getByte(p + 1) != 0;
-        c.inGame = buffer.getByte(p + 2) != 0;
-        c.partyId = buffer.getLong(p + 3, ORDER);
-        c.lobbyId = buffer.getLong(p + 11, ORDER);
-        c.ready = buffer.getByte(p + 19) != 0;
-        c.player = buffer.getByte(p + 20) != 0;
-        c.playerNumber = buffer.getInt(p + 21, ORDER);
-        c.teamNumber = buffer.getInt(p + 25, ORDER);
-        c.teamColour = buffer.getInt(p + 29, ORDER);
-        c.sync = buffer.getInt(p + 33, ORDER);
-        c.lobbyHost = buffer.getByte(p + 37) != 0;
-        p += 38;
         final int attributes = count(buffer, p);
         p += 4;
         for (int i = 0; i < attributes; i++)

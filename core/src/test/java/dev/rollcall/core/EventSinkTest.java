@@ -1,5 +1,9 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Field;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Status;
+import dev.rollcall.model.EventType;
 import org.agrona.collections.LongArrayList;
 import org.junit.jupiter.api.Test;
 

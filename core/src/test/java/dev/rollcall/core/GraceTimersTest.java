@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.FieldTable;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -196,7 +197,7 @@ class GraceTimersTest
     private static ClientState client(final long userId)
     {
         final ClientState client = new ClientState();
-        client.reset(userId);
+        client.reset(userId, new long[FieldTable.MAX_FIELDS]);
         return client;
     }
 }

@@ -1,5 +1,9 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Field;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Status;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -88,7 +92,7 @@ class InputCodecTest
 
         assertThat(decoded.toString()).isEqualTo(input.toString());
         final Changes changes = decoded.changes();
-        assertThat(changes.mask()).isEqualTo(Field.ALL_MASK);
+        assertThat(changes.mask()).isEqualTo(FieldTable.PRESENCE.allMask());
         assertThat(changes.attributeCount()).isEqualTo(7);
         assertThat(changes.attributeKind(0)).isEqualTo(Changes.ATTRIBUTE_STRING);
         assertThat(changes.attributeKind(1)).isEqualTo(Changes.ATTRIBUTE_LONG);
@@ -205,7 +209,7 @@ class InputCodecTest
     @Test
     void shouldFailOnUnknownMaskBits()
     {
-        final int fieldCount = Field.values().length;
+        final int fieldCount = FieldTable.PRESENCE.count();
         for (int bit = fieldCount; bit < Integer.SIZE; bit++)
         {
             final Input input = sampleUpdate();
@@ -385,23 +389,19 @@ class InputCodecTest
 
     private static void randomChanges(final SplittableRandom random, final Changes c)
     {
-        for (final Field field : Field.values())
+        for (int number = 0; number < FieldTable.PRESENCE.count(); number++)
         {
+            final Field field = FieldTable.PRESENCE.field(number);
             if (random.nextInt(3) == 0)
             {
                 continue;
             }
-            switch (field)
+            switch (field.kind())
             {
-                case STATUS ->
-                {
-                    final Status[] values = Status.values();
-                    final int code = random.nextInt(-1, values.length);
-                    c.status(code < 0 ? null : values[code]);
-                }
-                case AFK -> c.afk(random.nextBoolean());
-                case IN_GAME -> c.inGame(random.nextBoolean());
-                case PARTY_ID -> c.partyId(randomLong(random));
+                case STATUS -> c.set(field, random.nextInt(-1, Status.count() + 1));
+                case BOOLEAN -> c.set(field, random.nextInt(2));
+                case INT32 -> c.set(field, randomInt(random));
+                case INT64 -> c.set(field, randomLong(random));
                 case ATTRIBUTES ->
                 {
                     final int count = random.nextInt(0, 7);
@@ -417,14 +417,7 @@ class InputCodecTest
                         }
                     }
                 }
-                case LOBBY_ID -> c.lobbyId(randomLong(random));
-                case READY -> c.ready(random.nextBoolean());
-                case PLAYER -> c.player(random.nextBoolean());
-                case PLAYER_NUMBER -> c.playerNumber(randomInt(random));
-                case TEAM_NUMBER -> c.teamNumber(randomInt(random));
-                case TEAM_COLOUR -> c.teamColour(randomInt(random));
-                case SYNC -> c.sync(randomInt(random));
-                case LOBBY_HOST -> c.lobbyHost(random.nextBoolean());
+                default -> throw new IllegalStateException(field.name());
             }
         }
     }

@@ -1,5 +1,8 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Field;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Status;
 import dev.rollcall.core.model.ModelChanges;
 import dev.rollcall.core.model.ModelClient;
 import dev.rollcall.core.model.ModelDelivery;

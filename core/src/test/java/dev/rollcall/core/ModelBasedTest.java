@@ -1,5 +1,7 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Result;
 import dev.rollcall.core.model.ModelChanges;
 import dev.rollcall.core.model.ModelClient;
 import dev.rollcall.core.model.ModelDelivery;

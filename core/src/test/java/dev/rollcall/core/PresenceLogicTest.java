@@ -1,5 +1,11 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.Status;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -51,9 +57,9 @@ class PresenceLogicTest
         assertThat(client.updateId).isEqualTo(1);
         assertThat(client.lastDisconnected).isZero();
         assertThat(connectionsOf(client)).containsExactly(11L);
-        assertThat(client.status).isEqualTo(Status.ONLINE);
+        assertThat(client.status()).isEqualTo(Status.ONLINE);
         assertThat(client.attributes.count).isZero();
-        assertThat(client.lobbyId).isZero();
+        assertThat(client.lobbyId()).isZero();
 
         assertThat(out.eventCount()).isEqualTo(1);
         final OutEvent event = out.event(0);
@@ -124,8 +130,8 @@ class PresenceLogicTest
 
         final ClientState client = logic.client(USER);
         assertThat(client.updateId).isEqualTo(1);
-        assertThat(client.status).isEqualTo(Status.IDLE);
-        assertThat(client.lobbyId).isEqualTo(LOBBY);
+        assertThat(client.status()).isEqualTo(Status.IDLE);
+        assertThat(client.lobbyId()).isEqualTo(LOBBY);
         assertThat(out.eventCount()).isEqualTo(1);
         assertThat(out.event(0).type).isEqualTo(EventType.CLIENT_CONNECTED);
         assertThat(out.event(0).changes.status()).isEqualTo(Status.IDLE);
@@ -156,7 +162,7 @@ class PresenceLogicTest
 
         final ClientState client = logic.client(USER);
         assertThat(client.connected).isTrue();
-        assertThat(client.afk).isTrue();
+        assertThat(client.get(Field.AFK) != 0).isTrue();
         assertThat(client.updateId).isEqualTo(3);
         assertThat(out.eventCount()).isEqualTo(1);
         assertThat(out.event(0).type).isEqualTo(EventType.CLIENT_CONNECTED);
@@ -588,19 +594,19 @@ class PresenceLogicTest
 
         assertThat(result).isEqualTo(Result.APPLIED);
         final ClientState client = logic.client(USER);
-        assertThat(client.status).isEqualTo(Status.IDLE);
-        assertThat(client.afk).isTrue();
-        assertThat(client.inGame).isTrue();
-        assertThat(client.partyId).isEqualTo(4);
+        assertThat(client.status()).isEqualTo(Status.IDLE);
+        assertThat(client.get(Field.AFK) != 0).isTrue();
+        assertThat(client.get(Field.IN_GAME) != 0).isTrue();
+        assertThat(client.get(Field.PARTY_ID)).isEqualTo(4);
         assertThat(client.attributes.holds("k", Changes.ATTRIBUTE_STRING, "v", 0)).isTrue();
-        assertThat(client.lobbyId).isEqualTo(LOBBY);
-        assertThat(client.ready).isTrue();
-        assertThat(client.player).isTrue();
-        assertThat(client.playerNumber).isEqualTo(2);
-        assertThat(client.teamNumber).isEqualTo(3);
-        assertThat(client.teamColour).isEqualTo(-5);
-        assertThat(client.sync).isEqualTo(-1);
-        assertThat(client.lobbyHost).isTrue();
+        assertThat(client.lobbyId()).isEqualTo(LOBBY);
+        assertThat(client.get(Field.READY) != 0).isTrue();
+        assertThat(client.get(Field.PLAYER) != 0).isTrue();
+        assertThat(client.get(Field.PLAYER_NUMBER)).isEqualTo(2);
+        assertThat(client.get(Field.TEAM_NUMBER)).isEqualTo(3);
+        assertThat(client.get(Field.TEAM_COLOUR)).isEqualTo(-5);
+        assertThat(client.get(Field.SYNC)).isEqualTo(-1);
+        assertThat(client.get(Field.LOBBY_HOST) != 0).isTrue();
         assertThat(client.updateId).isEqualTo(2);
         assertThat(seenBy(WATCHER)).hasSize(1);
     }
@@ -677,8 +683,8 @@ class PresenceLogicTest
         assertNothingEmitted();
         final ClientState client = logic.client(USER);
         assertThat(client.updateId).isEqualTo(2);
-        assertThat(client.afk).isFalse();
-        assertThat(client.ready).isFalse();
+        assertThat(client.get(Field.AFK) != 0).isFalse();
+        assertThat(client.get(Field.READY) != 0).isFalse();
         assertThat(client.attributes.count).isZero();
     }
 
@@ -694,8 +700,8 @@ class PresenceLogicTest
             .attribute("n", Long.MIN_VALUE)
             .attribute("e", "")))
             .isEqualTo(Result.APPLIED);
-        assertThat(logic.client(USER).teamColour).isEqualTo(Integer.MIN_VALUE);
-        assertThat(logic.client(USER).sync).isEqualTo(-1);
+        assertThat(logic.client(USER).get(Field.TEAM_COLOUR)).isEqualTo(Integer.MIN_VALUE);
+        assertThat(logic.client(USER).get(Field.SYNC)).isEqualTo(-1);
         assertThat(logic.client(USER).attributes.count).isEqualTo(3);
     }
 
@@ -1338,19 +1344,12 @@ class PresenceLogicTest
             .append(" lastDisconnected=").append(c.lastDisconnected)
             .append(" updateId=").append(c.updateId)
             .append(" connections=").append(Arrays.toString(connectionsOf(c)))
-            .append(" status=").append(c.status)
-            .append(" afk=").append(c.afk)
-            .append(" inGame=").append(c.inGame)
-            .append(" partyId=").append(c.partyId)
-            .append(" lobbyId=").append(c.lobbyId)
-            .append(" ready=").append(c.ready)
-            .append(" player=").append(c.player)
-            .append(" playerNumber=").append(c.playerNumber)
-            .append(" teamNumber=").append(c.teamNumber)
-            .append(" teamColour=").append(c.teamColour)
-            .append(" sync=").append(c.sync)
-            .append(" lobbyHost=").append(c.lobbyHost)
-            .append(" attributes={");
+            .append(" fields=");
+        for (int number = 0; number < FieldTable.PRESENCE.count(); number++)
+        {
+            sb.append(c.values[number]).append(',');
+        }
+        sb            .append(" attributes={");
         for (int i = 0; i < c.attributes.count; i++)
         {
             sb.append(c.attributes.keys[i]).append(':').append(c.attributes.kinds[i]).append(':')

@@ -31,7 +31,7 @@ class ReadmeExampleTest
         final String snippet = matcher.group(1);
         assertThat(snippet.lines().count()).as("the example stays short").isLessThanOrEqualTo(10);
 
-        final String source = "import dev.rollcall.core.*;\n" +
+        final String source = "import dev.rollcall.core.*;\nimport dev.rollcall.model.*;\n" +
             "public class ReadmeExample {\n    public static void main(String[] args) {\n" + snippet + "\n    }\n}\n";
         final Path file = dir.resolve("ReadmeExample.java");
         Files.writeString(file, source);
@@ -56,7 +56,7 @@ class ReadmeExampleTest
         assertThat(printed)
             .contains("CLIENT_CONNECTED{userId=42")
             .contains("CLIENT_UPDATED{userId=42, updateId=2")
-            .contains("STATUS=IDLE")
+            .contains("status=IDLE")
             .contains("attributes.game=\"chess\"")
             .contains("APPLIED ClientInfo[userId=42, connected=true");
     }

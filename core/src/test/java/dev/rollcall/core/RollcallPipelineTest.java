@@ -1,5 +1,10 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Status;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -510,7 +515,7 @@ class RollcallPipelineTest {
         final Outbox outbox = new Outbox();
         journal.recorded.replay(input -> recovered.apply(input, outbox));
         assertThat(recovered.client(1)).isNotNull();
-        assertThat(recovered.client(1).afk).isFalse();
+        assertThat(recovered.client(1).get(Field.AFK) != 0).isFalse();
         assertThat(recovered.client(2)).isNull();
         assertThat(recovered.client(3)).isNull();
     }

@@ -1,5 +1,7 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Status;
+import dev.rollcall.model.EventType;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

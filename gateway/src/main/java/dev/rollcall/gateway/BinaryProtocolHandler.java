@@ -1,11 +1,12 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.model.FieldGroup;
 import dev.rollcall.core.ClientInfo;
-import dev.rollcall.core.Field;
+import dev.rollcall.model.Field;
 import dev.rollcall.core.InputType;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
-import dev.rollcall.core.Status;
+import dev.rollcall.model.Status;
 import dev.rollcall.gateway.auth.AuthOutcome;
 import dev.rollcall.gateway.auth.Identity;
 import dev.rollcall.gateway.auth.Role;
@@ -512,10 +513,10 @@ final class BinaryProtocolHandler implements ConnectionHandler
         {
             return;
         }
-        final Field.Group coreGroup = switch (group)
+        final FieldGroup coreGroup = switch (group)
         {
-            case Protocol.GROUP_STANDARD -> Field.Group.STANDARD;
-            case Protocol.GROUP_LOBBY -> Field.Group.LOBBY;
+            case Protocol.GROUP_STANDARD -> FieldGroup.STANDARD;
+            case Protocol.GROUP_LOBBY -> FieldGroup.LOBBY;
             default -> null;
         };
         connection.update(coreGroup, PresenceMapping.toCore(changes, scratch().changes), reason, TAG_UPDATE | requestId);

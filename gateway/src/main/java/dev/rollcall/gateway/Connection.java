@@ -1,7 +1,8 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.core.Changes;
-import dev.rollcall.core.Field;
+import dev.rollcall.model.FieldGroup;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
 import dev.rollcall.core.Rollcall;
 
 import java.net.InetSocketAddress;
@@ -102,12 +103,12 @@ public interface Connection
     /**
      * An update of the bound user's own client.
      *
-     * @param group   {@link Field.Group#STANDARD}, {@link Field.Group#LOBBY}, or null for a full update.
+     * @param group   {@link FieldGroup#STANDARD}, {@link FieldGroup#LOBBY}, or null for a full update.
      * @param changes copied before this returns.
      * @param reason  why.
      * @param tag     passed back with the result.
      */
-    void update(Field.Group group, Changes changes, String reason, long tag);
+    void update(FieldGroup group, Changes changes, String reason, long tag);
 
     /**
      * A subscription command with the bound user as subscriber.

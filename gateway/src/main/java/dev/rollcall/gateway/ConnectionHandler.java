@@ -1,7 +1,7 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.core.PresenceEvent;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 
 import java.nio.ByteBuffer;
 

@@ -1,9 +1,9 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.core.EventSink;
-import dev.rollcall.core.EventType;
+import dev.rollcall.model.EventType;
 import dev.rollcall.core.PresenceEvent;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;

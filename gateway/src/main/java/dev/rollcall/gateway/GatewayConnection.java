@@ -1,7 +1,8 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.core.Changes;
-import dev.rollcall.core.Field;
+import dev.rollcall.model.FieldGroup;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
 import dev.rollcall.core.InputType;
 import dev.rollcall.core.PresenceEvent;
 import dev.rollcall.core.Rollcall;
@@ -322,7 +323,7 @@ final class GatewayConnection implements Connection, EventEndpoint
     }
 
     @Override
-    public void update(final Field.Group group, final Changes changes, final String reason, final long tag)
+    public void update(final FieldGroup group, final Changes changes, final String reason, final long tag)
     {
         requireBound();
         rollcall.update(group, userId, changes, reason, agent.router(), agent.correlate(this, tag));

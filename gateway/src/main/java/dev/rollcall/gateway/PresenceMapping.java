@@ -1,9 +1,9 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.core.Changes;
+import dev.rollcall.model.Changes;
 import dev.rollcall.core.ClientInfo;
-import dev.rollcall.core.Field;
-import dev.rollcall.core.Status;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.ClientView;
 import dev.rollcall.protocol.Presence;
 

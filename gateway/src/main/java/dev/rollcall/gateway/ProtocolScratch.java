@@ -1,6 +1,6 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.core.Changes;
+import dev.rollcall.model.Changes;
 import dev.rollcall.protocol.ClientFrameAdapter;
 import dev.rollcall.protocol.ClientFrameHandler;
 import dev.rollcall.protocol.ClientView;

@@ -43,7 +43,7 @@ class GatewayProtocolTest
             assertThat(ready.userId()).isEqualTo(42);
             assertThat(ready.sessionId()).isPositive();
             assertThat(ready.seq()).isZero();
-            assertThat(server.gateway.rollcall().getClient(42).status()).isEqualTo(dev.rollcall.core.Status.IDLE);
+            assertThat(server.gateway.rollcall().getClient(42).status()).isEqualTo(dev.rollcall.model.Status.IDLE);
         }
     }
 

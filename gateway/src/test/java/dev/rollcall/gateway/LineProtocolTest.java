@@ -1,10 +1,11 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.core.Changes;
-import dev.rollcall.core.Field;
+import dev.rollcall.model.FieldGroup;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
 import dev.rollcall.core.InputType;
 import dev.rollcall.core.PresenceEvent;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class LineProtocolTest
                     c.bind(Long.parseLong(words[1]), true);
                     return false;
                 }
-                case "AFK" -> c.update(Field.Group.STANDARD, changes.clear().afk(Boolean.parseBoolean(words[1])), "line", 2);
+                case "AFK" -> c.update(FieldGroup.STANDARD, changes.clear().afk(Boolean.parseBoolean(words[1])), "line", 2);
                 case "WATCH" -> c.subscription(InputType.SUBSCRIBE_CLIENT, Long.parseLong(words[1]), 3);
                 case "QUIT" ->
                 {

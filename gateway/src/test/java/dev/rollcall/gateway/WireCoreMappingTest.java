@@ -1,9 +1,9 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.core.EventType;
-import dev.rollcall.core.Field;
-import dev.rollcall.core.Result;
-import dev.rollcall.core.Status;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.CommandResult;
 import dev.rollcall.protocol.EventKind;
 import dev.rollcall.protocol.Presence;
@@ -31,12 +31,12 @@ class WireCoreMappingTest
         final int[] wire = {Presence.STATUS, Presence.AFK, Presence.IN_GAME, Presence.PARTY_ID, Presence.ATTRIBUTES,
             Presence.LOBBY_ID, Presence.READY, Presence.PLAYER, Presence.PLAYER_NUMBER, Presence.TEAM_NUMBER,
             Presence.TEAM_COLOUR, Presence.SYNC, Presence.LOBBY_HOST};
-        assertThat(Field.values()).hasSize(wire.length);
-        for (final Field field : Field.values())
+        assertThat(FieldTable.PRESENCE.count()).isEqualTo(wire.length);
+        for (int number = 0; number < wire.length; number++)
         {
-            assertThat(wire[field.ordinal()]).as(field.name()).isEqualTo(field.ordinal());
+            assertThat(wire[number]).isEqualTo(FieldTable.PRESENCE.field(number).number());
         }
-        assertThat(Presence.ALL_MASK).isEqualTo(Field.ALL_MASK);
+        assertThat(Presence.ALL_MASK).isEqualTo(FieldTable.PRESENCE.allMask());
     }
 
     private static String[] names(final Enum<?>[] values)

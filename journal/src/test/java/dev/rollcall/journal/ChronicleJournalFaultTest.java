@@ -1,9 +1,9 @@
 package dev.rollcall.journal;
 
-import dev.rollcall.core.Changes;
+import dev.rollcall.model.Changes;
 import dev.rollcall.core.Limits;
 import dev.rollcall.core.PresenceStateMachine;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
 import net.openhft.chronicle.core.time.SetTimeProvider;

@@ -1,13 +1,13 @@
 package dev.rollcall.journal;
 
-import dev.rollcall.core.Changes;
+import dev.rollcall.model.Changes;
 import dev.rollcall.core.ClientInfo;
 import dev.rollcall.core.Limits;
 import dev.rollcall.core.PresenceStateMachine;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
-import dev.rollcall.core.Status;
+import dev.rollcall.model.Status;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

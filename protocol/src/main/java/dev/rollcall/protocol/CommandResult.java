@@ -2,7 +2,7 @@ package dev.rollcall.protocol;
 
 /**
  * {@code RESULT.result}: the presence rules' result of a command (docs/protocol.md, "Results"). The ordinals
- * are the wire {@code u8} and equal {@code dev.rollcall.core.Result}'s ordinals.
+ * are the wire {@code u8} and equal {@code dev.rollcall.model.Result}'s ordinals.
  */
 public enum CommandResult
 {

@@ -2,7 +2,7 @@ package dev.rollcall.protocol;
 
 /**
  * {@code DISPATCH.eventType} (docs/protocol.md): the ordinals are the wire {@code u8} and equal
- * {@code dev.rollcall.core.EventType}'s ordinals.
+ * {@code dev.rollcall.model.EventType}'s ordinals.
  */
 public enum EventKind
 {

@@ -16,7 +16,7 @@ import java.util.Objects;
  *   10 teamColour i32 | 11 sync i32 | 12 lobbyHost bool
  * </pre>
  *
- * <p>Field numbers are {@code dev.rollcall.core.Field} ordinals. Setters set the field's mask bit. Values are not
+ * <p>Field numbers are {@code dev.rollcall.model.Field} ordinals. Setters set the field's mask bit. Values are not
  * validated here (negative ids etc. are the server's presence rules); a null status, attribute key or attribute
  * string value cannot be expressed on the wire and is rejected by {@link FrameWriter} with an
  * {@link IllegalArgumentException}, as are more than 255 attributes. Getters of fields not in the mask return
@@ -61,7 +61,7 @@ public final class Presence
     /** Attribute kind 3: remove the attribute (no value). */
     public static final byte ATTRIBUTE_REMOVE = 3;
 
-    /** {@code status} values; the ordinals are the wire {@code u8} ({@code dev.rollcall.core.Status}). */
+    /** {@code status} values; the ordinals are the wire {@code u8} ({@code dev.rollcall.model.Status}). */
     public enum Status
     {
         /** 0. */

@@ -3,7 +3,7 @@ package dev.rollcall.journal.crash;
 import dev.rollcall.core.Limits;
 import dev.rollcall.core.PipelineLayout;
 import dev.rollcall.core.PresenceStateMachine;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
 import dev.rollcall.journal.ChronicleJournal;

@@ -1,10 +1,10 @@
 package dev.rollcall.journal.crash;
 
-import dev.rollcall.core.Changes;
-import dev.rollcall.core.Field;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
 import dev.rollcall.core.Input;
 import dev.rollcall.core.InputType;
-import dev.rollcall.core.Status;
+import dev.rollcall.model.Status;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +36,8 @@ final class CrashCommands
     /** Update types carry the changes and the reason in the text. */
     private static final Pattern LINE = Pattern.compile(
         "([A-Z_]+) u=(-?\\d+) c=(-?\\d+) s=(-?\\d+) l=(-?\\d+)( .*)?");
-    private static final Pattern PARTY = Pattern.compile("[{ ]PARTY_ID=(\\d+)[,}]");
-    private static final Pattern LOBBY = Pattern.compile("[{ ]LOBBY_ID=(\\d+)[,}]");
+    private static final Pattern PARTY = Pattern.compile("[{ ]partyId=(\\d+)[,}]");
+    private static final Pattern LOBBY = Pattern.compile("[{ ]lobbyId=(\\d+)[,}]");
 
     private CrashCommands()
     {

@@ -1,15 +1,15 @@
 package dev.rollcall.journal.crash;
 
-import dev.rollcall.core.Changes;
+import dev.rollcall.model.Changes;
 import dev.rollcall.core.ClientInfo;
-import dev.rollcall.core.Field;
+import dev.rollcall.model.Field;
 import dev.rollcall.core.Input;
 import dev.rollcall.core.InputCodec;
 import dev.rollcall.core.InputType;
 import dev.rollcall.core.Limits;
 import dev.rollcall.core.ModelAdapter;
 import dev.rollcall.core.PresenceStateMachine;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 import dev.rollcall.core.RollcallContext;
 import dev.rollcall.core.model.ModelChanges;
 import dev.rollcall.core.model.ModelClient;

@@ -3,7 +3,7 @@ package dev.rollcall.journal.crash;
 import dev.rollcall.core.ClientInfo;
 import dev.rollcall.core.Input;
 import dev.rollcall.core.InputType;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
 import dev.rollcall.journal.ChronicleJournal;

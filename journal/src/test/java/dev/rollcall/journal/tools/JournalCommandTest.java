@@ -1,11 +1,11 @@
 package dev.rollcall.journal.tools;
 
-import dev.rollcall.core.Changes;
+import dev.rollcall.model.Changes;
 import dev.rollcall.core.ClientInfo;
-import dev.rollcall.core.Result;
+import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
-import dev.rollcall.core.Status;
+import dev.rollcall.model.Status;
 import dev.rollcall.journal.ChronicleJournal;
 import dev.rollcall.journal.JournalDirectory;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -374,7 +374,7 @@ class JournalCommandTest
         assertThat(lines).hasSize(5);
         assertThat(lines.get(0)).isEqualTo("#7 " + Format.time(START + 6_000) +
             " UPDATE_CLIENT_FULL userId=1 reason=\"join\" changes=" + new Changes().lobbyId(41).status(Status.IDLE));
-        assertThat(lines.get(0)).contains("STATUS=IDLE", "LOBBY_ID=41");
+        assertThat(lines.get(0)).contains("status=IDLE", "lobbyId=41");
     }
 
     @Test
