@@ -54,8 +54,8 @@ public final class SerialPipeline implements AutoCloseable
         final ClockSignal clockSignal = new ClockSignal();
         final JournalStage journalStage = new JournalStage(journal, counters, ctx.errorHandler(), ctx.waitStrategy());
         final LogicStage logicStage = new LogicStage(state.logic, counters, ctx.errorHandler(), ctx.waitStrategy(),
-            clockSignal);
-        final FanOutStage fanOutStage = new FanOutStage(new ClientDirectory(), ctx.connectionDirectiveHandler(),
+            clockSignal, journalStage);
+        final FanOutStage fanOutStage = new FanOutStage(ctx.connectionDirectiveHandler(),
             ctx.eventSink(), counters, ctx.errorHandler(), new ManyToOneConcurrentArrayQueue<>(16), journal,
             journalStage, clockSignal);
         final DataProvider<RingEvent> provider = s -> slots[(int)s & mask];

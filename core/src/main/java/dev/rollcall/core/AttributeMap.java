@@ -10,6 +10,9 @@ import java.util.Arrays;
  */
 final class AttributeMap
 {
+    /** The attributes of a client that has none; never changed. */
+    static final AttributeMap EMPTY = new AttributeMap();
+
     private static final int INITIAL_CAPACITY = 4;
 
     int count;

@@ -1,59 +1,177 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
 import dev.rollcall.model.FieldTable;
-import org.agrona.collections.Long2ObjectHashMap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * The live clients by user id. Owned by the business-logic thread alone; never shared.
+ * The live clients: the one copy of the presence state, written by the business-logic thread and
+ * read by the queries of any thread (there is no second "read model"). Clients sit in a dense
+ * array; an open-addressing index of {@code int}s maps a user id to its place in it (the key is
+ * the client's own user id, so the index costs 4 bytes a cell and no boxed keys).
+ * <p>
+ * <b>Readers.</b> A query finds a client through the index without locks, copies it under the
+ * client's sequence lock ({@link ClientState}), and returns the copy only once the journal holds
+ * the input that last wrote it (the <em>published position</em>, compared with the journal's
+ * progress): so a query never reveals an unjournaled input (rule 3), and once a command's result
+ * is delivered every later query sees it. Structural changes of the index (removal, growth) are
+ * bracketed by a modification count; a reader that finds nothing while it moved looks again.
+ * Readers never block the writer; a reader may wait (spin, then yield) for the journal to catch
+ * up with an input it would otherwise reveal, which takes one journal batch.
+ * <p>
+ * <b>Writer.</b> The logic opens a write section on a client before it changes it
+ * ({@link #touch}) and closes every open section at the end of the input ({@link #publish}).
  * Destroyed clients go back to a pool so that churn does not allocate in steady state.
  */
 final class ClientTable
 {
+    private static final VarHandle INT_ARRAY = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle CLIENT_ARRAY = MethodHandles.arrayElementVarHandle(ClientState[].class);
+    private static final VarHandle MOD_COUNT;
     private static final int MAX_POOLED = 4096;
+    private static final int EMPTY = 0;
+    private static final int TOMBSTONE = -1;
+    private static final int SPINS_BEFORE_YIELD = 1_000;
 
-    private final Long2ObjectHashMap<ClientState> clients = new Long2ObjectHashMap<>();
+    static
+    {
+        try
+        {
+            MOD_COUNT = MethodHandles.lookup().findVarHandle(ClientTable.class, "modCount", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /** The index and the dense array, published together. */
+    private static final class Storage
+    {
+        final int[] cells;
+        final ClientState[] dense;
+
+        Storage(final int capacity, final int denseCapacity)
+        {
+            cells = new int[capacity];
+            dense = new ClientState[denseCapacity];
+        }
+    }
+
+    private final FieldLayout layout;
     private final ArrayDeque<ClientState> pool = new ArrayDeque<>();
-    private final long[] defaults = new long[FieldTable.MAX_FIELDS];
+    private ClientState[] touched = new ClientState[8];
+    private int touchedCount;
+    private volatile Storage storage = new Storage(16, 8);
+    private volatile int size;
+    private int tombstones;
+    @SuppressWarnings("unused") // through MOD_COUNT
+    private volatile long modCount;
+    /** The published position of the last removal ({@link Long#MAX_VALUE} while one is being published). */
+    private volatile long removalPosition;
+    private boolean removedInThisInput;
 
     ClientTable(final FieldTable table)
     {
-        for (int number = 0; number < table.count(); number++)
+        this.layout = new FieldLayout(table);
+    }
+
+    FieldLayout layout()
+    {
+        return layout;
+    }
+
+    // ---------------------------------------------------------------- writer (logic thread)
+
+    ClientState get(final long userId)
+    {
+        final Storage s = storage;
+        final int[] cells = s.cells;
+        final int mask = cells.length - 1;
+        for (int i = hash(userId) & mask; ; i = (i + 1) & mask)
         {
-            defaults[number] = table.field(number).defaultValue();
+            final int cell = cells[i];
+            if (cell == EMPTY)
+            {
+                return null;
+            }
+            if (cell > 0)
+            {
+                final ClientState client = s.dense[cell - 1];
+                if (client.userId == userId)
+                {
+                    return client;
+                }
+            }
         }
     }
 
     /**
-     * @return every scalar field's default, by field number.
+     * Create a client with every field at its default, inside an open write section.
      */
-    long[] defaults()
-    {
-        return defaults;
-    }
-
-    ClientState get(final long userId)
-    {
-        return clients.get(userId);
-    }
-
-    ClientState create(final long userId)
+    ClientState create(final long userId, final long position)
     {
         ClientState client = pool.pollFirst();
         if (null == client)
         {
             client = new ClientState();
         }
-        client.reset(userId, defaults);
-        clients.put(userId, client);
+        touch(client);
+        client.reset(userId, layout);
+        client.createdPosition = position;
+        ensureCapacity();
+        final Storage s = storage;
+        final int n = size;
+        CLIENT_ARRAY.setRelease(s.dense, n, client);
+        final int[] cells = s.cells;
+        final int mask = cells.length - 1;
+        int i = hash(userId) & mask;
+        while (cells[i] > 0)
+        {
+            i = (i + 1) & mask;
+        }
+        if (cells[i] == TOMBSTONE)
+        {
+            tombstones--;
+        }
+        INT_ARRAY.setRelease(cells, i, n + 1);
+        size = n + 1;
         return client;
     }
 
+    /**
+     * Remove a client (in an open write section: its user id becomes 0 for readers that still hold it).
+     */
     void remove(final ClientState client)
     {
-        clients.remove(client.userId);
+        final long userId = client.userId;
+        final Storage s = storage;
+        final int cell = cellOf(s, userId);
+        final int at = s.cells[cell] - 1;
+        removalPosition = Long.MAX_VALUE;
+        removedInThisInput = true;
+        beginStructuralChange();
+        INT_ARRAY.setRelease(s.cells, cell, TOMBSTONE);
+        tombstones++;
+        final int last = size - 1;
+        if (at != last)
+        {
+            final ClientState moved = s.dense[last];
+            CLIENT_ARRAY.setRelease(s.dense, at, moved);
+            INT_ARRAY.setRelease(s.cells, cellOf(s, moved.userId), at + 1);
+        }
+        CLIENT_ARRAY.setRelease(s.dense, last, null);
+        size = last;
+        touch(client);
+        client.userId = 0;
+        endStructuralChange();
         if (pool.size() < MAX_POOLED)
         {
             pool.addFirst(client);
@@ -61,16 +179,51 @@ final class ClientTable
     }
 
     /**
+     * Open a write section on a client about to change; closed by {@link #publish}.
+     */
+    void touch(final ClientState client)
+    {
+        if (client.beginWrite())
+        {
+            if (touchedCount == touched.length)
+            {
+                touched = Arrays.copyOf(touched, touchedCount * 2);
+            }
+            touched[touchedCount++] = client;
+        }
+    }
+
+    /**
+     * Close every open write section: the clients written by the input at this published
+     * position become readable once the journal holds it.
+     */
+    void publish(final long position)
+    {
+        for (int i = 0; i < touchedCount; i++)
+        {
+            touched[i].endWrite(position);
+            touched[i] = null;
+        }
+        touchedCount = 0;
+        if (removedInThisInput)
+        {
+            removedInThisInput = false;
+            removalPosition = position;
+        }
+    }
+
+    /**
      * @return the user ids of the live clients, ascending: the deterministic order for work
-     * that must not depend on the map's history (snapshots, the restart's reset). Allocates.
+     * that must not depend on the table's history (snapshots, the restart's reset). Allocates.
      */
     long[] sortedUserIds()
     {
-        final long[] userIds = new long[clients.size()];
-        int n = 0;
-        for (final ClientState client : clients.values())
+        final Storage s = storage;
+        final int n = size;
+        final long[] userIds = new long[n];
+        for (int i = 0; i < n; i++)
         {
-            userIds[n++] = client.userId;
+            userIds[i] = s.dense[i].userId;
         }
         Arrays.sort(userIds);
         return userIds;
@@ -78,14 +231,292 @@ final class ClientTable
 
     int size()
     {
-        return clients.size();
+        return size;
     }
 
     /**
-     * @return the live clients, for snapshots and tests (iterating allocates nothing).
+     * @param index 0..{@link #size()}-1 (writer only).
+     * @return the client at that place of the dense array (the order is not meaningful).
      */
-    Long2ObjectHashMap<ClientState>.ValueCollection values()
+    ClientState at(final int index)
     {
-        return clients.values();
+        return storage.dense[index];
+    }
+
+    // ---------------------------------------------------------------- readers (any thread)
+
+    /**
+     * A consistent copy of one client, as of an input the journal holds: a client created by an
+     * input the journal does not hold yet is absent; one changed by such an input is returned
+     * once the journal holds it (after a journal failure, as it is: that change's outcome is
+     * unknown, as its {@code JOURNAL_FAILED} says).
+     *
+     * @param userId  the user.
+     * @param journal the journal's progress.
+     * @return the copy, or null when absent.
+     */
+    ClientInfo read(final long userId, final JournalProgress journal)
+    {
+        int attempts = 0;
+        while (true)
+        {
+            final long mods = (long)MOD_COUNT.getAcquire(this);
+            final ClientState client = (mods & 1) == 0 ? find(userId) : null;
+            final long journaled = journal.journaledPosition();
+            if (null == client)
+            {
+                // absent, unless an input the journal does not hold yet removed it
+                if ((mods & 1) == 0 && (long)MOD_COUNT.getAcquire(this) == mods &&
+                    (removalPosition <= journaled || journal.hasFailed()))
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                final long before = client.versionAcquire();
+                if (!ClientState.isWriting(before))
+                {
+                    final long created = client.createdPosition;
+                    final boolean visible = ClientState.positionOf(before) <= journaled || journal.hasFailed();
+                    final ClientInfo copy = created > journaled || !visible ? null : copyOrNull(client, userId);
+                    VarHandle.loadLoadFence();
+                    if (client.versionOpaque() == before)
+                    {
+                        if (created > journaled && client.userId == userId)
+                        {
+                            return null; // not created yet, as far as the journal knows
+                        }
+                        if (visible && (null != copy ||
+                            ((long)MOD_COUNT.getAcquire(this) == mods && removalPosition <= journaled)))
+                        {
+                            return copy;
+                        }
+                    }
+                }
+            }
+            attempts = backOff(attempts);
+        }
+    }
+
+    /**
+     * @param journal the journal's progress.
+     * @return the user ids of the clients the journal holds, ascending. Per-client consistent,
+     * not one atomic cut across clients.
+     */
+    long[] readUserIds(final JournalProgress journal)
+    {
+        for (int attempts = 0; removalPosition > journal.journaledPosition() && !journal.hasFailed(); )
+        {
+            attempts = backOff(attempts);
+        }
+        final Storage s = storage;
+        final int n = Math.min(size, s.dense.length);
+        final long[] ids = new long[n];
+        int count = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final ClientState client = (ClientState)CLIENT_ARRAY.getAcquire(s.dense, i);
+            if (null == client)
+            {
+                continue;
+            }
+            final long userId = readUserId(client, journal);
+            if (userId > 0)
+            {
+                ids[count++] = userId;
+            }
+        }
+        final long[] sorted = Arrays.copyOf(ids, count);
+        Arrays.sort(sorted);
+        int unique = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (unique == 0 || sorted[unique - 1] != sorted[i])
+            {
+                sorted[unique++] = sorted[i];
+            }
+        }
+        return unique == count ? sorted : Arrays.copyOf(sorted, unique);
+    }
+
+    /**
+     * @return the client's user id, or 0 when the journal does not hold its creation.
+     */
+    private static long readUserId(final ClientState client, final JournalProgress journal)
+    {
+        int attempts = 0;
+        while (true)
+        {
+            final long before = client.versionAcquire();
+            if (!ClientState.isWriting(before))
+            {
+                final long userId = client.userId;
+                final long created = client.createdPosition;
+                VarHandle.loadLoadFence();
+                if (client.versionOpaque() == before)
+                {
+                    return created > journal.journaledPosition() ? 0 : userId;
+                }
+            }
+            attempts = backOff(attempts);
+        }
+    }
+
+    private ClientState find(final long userId)
+    {
+        final Storage s = storage;
+        final int[] cells = s.cells;
+        final int mask = cells.length - 1;
+        for (int i = hash(userId) & mask, probes = 0; probes < cells.length; i = (i + 1) & mask, probes++)
+        {
+            final int cell = (int)INT_ARRAY.getAcquire(cells, i);
+            if (cell == EMPTY)
+            {
+                return null;
+            }
+            if (cell > 0 && cell <= s.dense.length)
+            {
+                final ClientState client = (ClientState)CLIENT_ARRAY.getAcquire(s.dense, cell - 1);
+                if (null != client && client.userId == userId)
+                {
+                    return client;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Writer side (or a state nobody writes any more).
+     *
+     * @return a copy of a client.
+     */
+    ClientInfo info(final ClientState client)
+    {
+        return copyOrNull(client, client.userId);
+    }
+
+    /**
+     * Copy a client that may be written meanwhile: every index is bounded (the caller validates the
+     * version and retries).
+     */
+    private ClientInfo copyOrNull(final ClientState c, final long userId)
+    {
+        try
+        {
+            if (c.userId != userId)
+            {
+                return null;
+            }
+            final int connectionCount = Math.max(0, c.connectionCount);
+            final List<Long> connectionIds = new ArrayList<>(Math.min(connectionCount, 64));
+            for (int i = 0; i < connectionCount; i++)
+            {
+                connectionIds.add(c.connection(i));
+            }
+            return new ClientInfo(c.userId, c.connected, c.lastDisconnected, connectionIds, c.updateId, fullState(c, new Changes()));
+        }
+        catch (final RuntimeException torn)
+        {
+            return null; // arrays replaced under us: the version check fails and the caller retries
+        }
+    }
+
+    /**
+     * @return {@code into}, holding every field of the client (the attributes only when it has some).
+     */
+    Changes fullState(final ClientState c, final Changes into)
+    {
+        final FieldTable table = layout.table();
+        for (int number = 0; number < table.count(); number++)
+        {
+            final Field field = table.field(number);
+            if (field.kind().isScalar())
+            {
+                into.set(field, layout.get(c, number));
+            }
+        }
+        c.attributes().appendTo(into);
+        return into;
+    }
+
+    private static int backOff(final int attempts)
+    {
+        if (attempts < SPINS_BEFORE_YIELD)
+        {
+            Thread.onSpinWait();
+        }
+        else
+        {
+            Thread.yield();
+        }
+        return attempts + 1;
+    }
+
+    // ---------------------------------------------------------------- index upkeep
+
+    private static int cellOf(final Storage s, final long userId)
+    {
+        final int[] cells = s.cells;
+        final int mask = cells.length - 1;
+        for (int i = hash(userId) & mask; ; i = (i + 1) & mask)
+        {
+            final int cell = cells[i];
+            if (cell == EMPTY)
+            {
+                throw new IllegalStateException("user " + userId + " is not in the table");
+            }
+            if (cell > 0 && s.dense[cell - 1].userId == userId)
+            {
+                return i;
+            }
+        }
+    }
+
+    private void ensureCapacity()
+    {
+        final Storage s = storage;
+        final int n = size;
+        final boolean denseFull = n == s.dense.length;
+        final boolean cellsFull = (n + 1 + tombstones) * 4L > s.cells.length * 3L;
+        if (!denseFull && !cellsFull)
+        {
+            return;
+        }
+        final int cellCapacity = (n + 1) * 4L > s.cells.length * 3L / 2 ? s.cells.length * 2 : s.cells.length;
+        final Storage grown = new Storage(cellCapacity, denseFull ? s.dense.length * 2 : s.dense.length);
+        System.arraycopy(s.dense, 0, grown.dense, 0, n);
+        final int mask = grown.cells.length - 1;
+        for (int d = 0; d < n; d++)
+        {
+            int i = hash(grown.dense[d].userId) & mask;
+            while (grown.cells[i] != EMPTY)
+            {
+                i = (i + 1) & mask;
+            }
+            grown.cells[i] = d + 1;
+        }
+        beginStructuralChange();
+        storage = grown;
+        tombstones = 0;
+        endStructuralChange();
+    }
+
+    private void beginStructuralChange()
+    {
+        MOD_COUNT.setRelease(this, (long)MOD_COUNT.getOpaque(this) + 1);
+        VarHandle.storeStoreFence();
+    }
+
+    private void endStructuralChange()
+    {
+        MOD_COUNT.setRelease(this, (long)MOD_COUNT.getOpaque(this) + 1);
+    }
+
+    private static int hash(final long userId)
+    {
+        final long h = userId * 0x9E3779B97F4A7C15L;
+        return (int)(h ^ (h >>> 32));
     }
 }

@@ -12,8 +12,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The fan-out stage, gated on both the journal and the business logic, so nothing it does
- * reveals an unjournaled input. Per input, in order: updates the {@link ClientDirectory},
- * issues connection directives, writes each event once and copies it into each recipient's
+ * reveals an unjournaled input. Per input, in order: issues connection directives, writes each event once and copies it into each recipient's
  * {@link Mailbox}, then completes the command's callback or future.
  * <p>
  * It never waits: a full mailbox is dropped and queued for removal of its subscriptions
@@ -25,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
  */
 final class FanOutStage implements EventHandler<RingEvent>
 {
-    private final ClientDirectory directory;
     private final ConnectionDirectiveHandler directives;
     private final EventSink sink;
     private final RollcallCounters counters;
@@ -38,7 +36,6 @@ final class FanOutStage implements EventHandler<RingEvent>
     private final ClockSignal clockSignal;
 
     FanOutStage(
-        final ClientDirectory directory,
         final ConnectionDirectiveHandler directives,
         final EventSink sink,
         final RollcallCounters counters,
@@ -51,7 +48,6 @@ final class FanOutStage implements EventHandler<RingEvent>
         this.clockSignal = clockSignal;
         this.journal = journal;
         this.journalStage = journalStage;
-        this.directory = directory;
         this.directives = directives;
         this.sink = sink;
         this.counters = counters;
@@ -108,17 +104,6 @@ final class FanOutStage implements EventHandler<RingEvent>
         }
 
         final Outbox outbox = event.outbox;
-        for (int i = 0, n = outbox.imageCount(); i < n; i++)
-        {
-            if (outbox.isRemoval(i))
-            {
-                directory.remove(outbox.image(i).userId);
-            }
-            else
-            {
-                directory.apply(outbox.image(i));
-            }
-        }
         for (int i = 0, n = outbox.directiveCount(); i < n; i++)
         {
             counters.add(Counter.DIRECTIVES_ISSUED, 1);

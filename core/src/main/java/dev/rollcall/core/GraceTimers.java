@@ -17,6 +17,7 @@ import java.util.Arrays;
 final class GraceTimers
 {
     private ClientState[] heap = new ClientState[64];
+    private long[] deadlines = new long[64];
     private int size;
 
     int size()
@@ -34,7 +35,7 @@ final class GraceTimers
      */
     long earliestDeadline()
     {
-        return heap[0].graceDeadline;
+        return deadlines[0];
     }
 
     void schedule(final ClientState client, final long deadline)
@@ -46,9 +47,10 @@ final class GraceTimers
         if (size == heap.length)
         {
             heap = Arrays.copyOf(heap, size * 2);
+            deadlines = Arrays.copyOf(deadlines, size * 2);
         }
-        client.graceDeadline = deadline;
         client.timerIndex = size;
+        deadlines[size] = deadline;
         heap[size++] = client;
         siftUp(client.timerIndex);
     }
@@ -66,6 +68,7 @@ final class GraceTimers
         {
             final ClientState moved = heap[last];
             heap[index] = moved;
+            deadlines[index] = deadlines[last];
             moved.timerIndex = index;
             heap[last] = null;
             siftDown(index);
@@ -87,28 +90,39 @@ final class GraceTimers
         return first;
     }
 
-    private static boolean before(final ClientState a, final ClientState b)
+    /**
+     * @return the deadline of a client whose countdown runs.
+     */
+    long deadline(final ClientState client)
     {
-        return a.graceDeadline < b.graceDeadline || (a.graceDeadline == b.graceDeadline && a.userId < b.userId);
+        return deadlines[client.timerIndex];
+    }
+
+    private static boolean before(final long deadlineA, final ClientState a, final long deadlineB, final ClientState b)
+    {
+        return deadlineA < deadlineB || (deadlineA == deadlineB && a.userId < b.userId);
     }
 
     private void siftUp(final int start)
     {
         int index = start;
         final ClientState client = heap[index];
+        final long deadline = deadlines[index];
         while (index > 0)
         {
             final int parent = (index - 1) >>> 1;
             final ClientState parentClient = heap[parent];
-            if (!before(client, parentClient))
+            if (!before(deadline, client, deadlines[parent], parentClient))
             {
                 break;
             }
             heap[index] = parentClient;
+            deadlines[index] = deadlines[parent];
             parentClient.timerIndex = index;
             index = parent;
         }
         heap[index] = client;
+        deadlines[index] = deadline;
         client.timerIndex = index;
     }
 
@@ -116,25 +130,28 @@ final class GraceTimers
     {
         int index = start;
         final ClientState client = heap[index];
+        final long deadline = deadlines[index];
         final int half = size >>> 1;
         while (index < half)
         {
             int child = (index << 1) + 1;
             final int right = child + 1;
-            if (right < size && before(heap[right], heap[child]))
+            if (right < size && before(deadlines[right], heap[right], deadlines[child], heap[child]))
             {
                 child = right;
             }
             final ClientState childClient = heap[child];
-            if (!before(childClient, client))
+            if (!before(deadlines[child], childClient, deadline, client))
             {
                 break;
             }
             heap[index] = childClient;
+            deadlines[index] = deadlines[child];
             childClient.timerIndex = index;
             index = child;
         }
         heap[index] = client;
+        deadlines[index] = deadline;
         client.timerIndex = index;
     }
 }

@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.FieldTable;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -64,6 +65,16 @@ public final class InputCodec
      */
     public static int encode(final MutableDirectBuffer buffer, final int offset, final Input input)
     {
+        return encode(buffer, offset, input, FieldTable.PRESENCE);
+    }
+
+    /**
+     * Encode with another field table (a test's table with more fields).
+     *
+     * @return the encoded length.
+     */
+    static int encode(final MutableDirectBuffer buffer, final int offset, final Input input, final FieldTable table)
+    {
         buffer.putShort(offset + VERSION_OFFSET, VERSION, ORDER);
         buffer.putShort(offset + TYPE_OFFSET, (short)input.type, ORDER);
         buffer.putInt(offset + 4, 0, ORDER);
@@ -77,7 +88,7 @@ public final class InputCodec
         if (isUpdate(input.type))
         {
             end = CodecUtil.putString(buffer, end, input.reason);
-            end = ChangesCodec.encode(buffer, end, input.changes);
+            end = ChangesCodec.encode(buffer, end, input.changes, table);
         }
         return end - offset;
     }
@@ -93,6 +104,15 @@ public final class InputCodec
      *                               the message names the offset and what is wrong.
      */
     public static void decode(final DirectBuffer buffer, final int offset, final int length, final Input input)
+    {
+        decode(buffer, offset, length, input, FieldTable.PRESENCE);
+    }
+
+    /**
+     * Decode with another field table (a test's table with more fields).
+     */
+    static void decode(
+        final DirectBuffer buffer, final int offset, final int length, final Input input, final FieldTable table)
     {
         if (length < HEADER_LENGTH)
         {
@@ -121,7 +141,7 @@ public final class InputCodec
             {
                 input.reason = CodecUtil.getString(buffer, p);
                 p += CodecUtil.stringLength(buffer, p);
-                p = ChangesCodec.decode(buffer, p, input.changes);
+                p = ChangesCodec.decode(buffer, p, input.changes, null, table);
             }
             catch (final IndexOutOfBoundsException | NegativeArraySizeException | IllegalStateException ex)
             {

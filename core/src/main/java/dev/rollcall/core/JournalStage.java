@@ -22,7 +22,7 @@ import org.agrona.ExpandableArrayBuffer;
  * At the end of each batch (when the journal has closed it) it publishes its progress and
  * wakes the fan-out if it waits: once per batch, not per input.
  */
-final class JournalStage implements EventHandler<RingEvent>
+final class JournalStage implements EventHandler<RingEvent>, JournalProgress
 {
     private final Journal journal;
     private final RollcallCounters counters;
@@ -46,6 +46,8 @@ final class JournalStage implements EventHandler<RingEvent>
         this.waitStrategy = waitStrategy;
     }
 
+    private volatile long journaledPosition;
+
     @Override
     public void setSequenceCallback(final Sequence sequence)
     {
@@ -55,9 +57,22 @@ final class JournalStage implements EventHandler<RingEvent>
     /**
      * @return true once the journal has failed; from then on nothing is acknowledged.
      */
-    boolean hasFailed()
+    @Override
+    public boolean hasFailed()
     {
         return failed;
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return the published position (ring sequence + 1) up to which the journal holds every
+     * input: what a query may reveal ({@link ClientTable}).
+     */
+    @Override
+    public long journaledPosition()
+    {
+        return journaledPosition;
     }
 
     private void markUnconfirmedFailed(final long upTo)
@@ -90,6 +105,10 @@ final class JournalStage implements EventHandler<RingEvent>
             if (endOfBatch)
             {
                 unconfirmedFrom = -1;
+                if (!failed)
+                {
+                    journaledPosition = sequence + 1;
+                }
                 if (null != this.sequence)
                 {
                     this.sequence.set(sequence);

@@ -23,6 +23,7 @@ final class LogicStage implements EventHandler<RingEvent>
     private final ErrorHandler errorHandler;
     private final WaitStrategy waitStrategy;
     private final ClockSignal clockSignal;
+    private final JournalProgress journal;
     private Sequence sequence;
 
     LogicStage(
@@ -30,8 +31,10 @@ final class LogicStage implements EventHandler<RingEvent>
         final RollcallCounters counters,
         final ErrorHandler errorHandler,
         final WaitStrategy waitStrategy,
-        final ClockSignal clockSignal)
+        final ClockSignal clockSignal,
+        final JournalProgress journal)
     {
+        this.journal = journal;
         this.logic = logic;
         this.counters = counters;
         this.errorHandler = errorHandler;
@@ -68,7 +71,8 @@ final class LogicStage implements EventHandler<RingEvent>
     {
         try
         {
-            apply(event);
+            logic.position(sequence + 1);
+            apply(event, sequence);
         }
         finally
         {
@@ -84,7 +88,7 @@ final class LogicStage implements EventHandler<RingEvent>
         }
     }
 
-    private void apply(final RingEvent event)
+    private void apply(final RingEvent event, final long sequence)
     {
         final Input input = event.input;
         if (!InputType.isStateInput(input.type))
@@ -94,6 +98,13 @@ final class LogicStage implements EventHandler<RingEvent>
             {
                 takeSnapshot(event);
             }
+            return;
+        }
+        if (journal.hasFailed() && sequence + 1 > journal.journaledPosition())
+        {
+            // fail-stop: once the journal has failed, nothing it does not hold is applied any more
+            // (the fan-out answers JOURNAL_FAILED)
+            event.outbox.reset();
             return;
         }
         try

@@ -29,6 +29,7 @@ final class PresenceLogic
 
     private final FieldTable table;
     private final ClientTable clients;
+    private final FieldLayout layout;
     private final GraceTimers timers = new GraceTimers();
     private final Subscriptions subscriptions = new Subscriptions();
     private final Limits limits;
@@ -37,6 +38,7 @@ final class PresenceLogic
     private final ClientState defaults;
     private long gracePeriodMs;
     private long now;
+    private long position;
     private long appliedInputs;
     private boolean replaying;
     private Outbox out;
@@ -59,8 +61,9 @@ final class PresenceLogic
     {
         this.table = table;
         this.clients = new ClientTable(table);
+        this.layout = clients.layout();
         this.defaults = new ClientState();
-        this.defaults.reset(0, clients.defaults());
+        this.defaults.reset(0, layout);
         this.limits = limits;
         this.gracePeriodMs = gracePeriodMs;
     }
@@ -90,32 +93,48 @@ final class PresenceLogic
         {
             now = input.time;
         }
-        expireDue();
-
-        return switch (input.type)
+        try
         {
-            case InputType.TICK -> Result.APPLIED;
-            case InputType.CONNECT_USER -> connectUser(input.userId, input.connectionId);
-            case InputType.CONNECTION_LOST -> connectionLost(input.userId, input.connectionId);
-            case InputType.DISCONNECT_USER -> disconnectUser(input.userId);
-            case InputType.UPDATE_CLIENT -> update(input, table.standardMask());
-            case InputType.UPDATE_CLIENT_IN_LOBBY -> update(input, table.lobbyMask());
-            case InputType.UPDATE_CLIENT_FULL -> update(input, table.allMask());
-            case InputType.SUBSCRIBE_CLIENT -> input.subscriberId <= 0 || input.userId <= 0 ? Result.INVALID_VALUE :
-                changed(subscriptions.subscribeClient(input.subscriberId, input.userId));
-            case InputType.UNSUBSCRIBE_CLIENT -> input.subscriberId <= 0 || input.userId <= 0 ? Result.INVALID_VALUE :
-                changed(subscriptions.unsubscribeClient(input.subscriberId, input.userId));
-            case InputType.SUBSCRIBE_LOBBY -> input.subscriberId <= 0 || input.lobbyId <= 0 ? Result.INVALID_VALUE :
-                changed(subscriptions.subscribeLobby(input.subscriberId, input.lobbyId));
-            case InputType.UNSUBSCRIBE_LOBBY -> input.subscriberId <= 0 || input.lobbyId <= 0 ? Result.INVALID_VALUE :
-                changed(subscriptions.unsubscribeLobby(input.subscriberId, input.lobbyId));
-            case InputType.REMOVE_SUBSCRIBER -> input.subscriberId <= 0 ? Result.INVALID_VALUE :
-                changed(subscriptions.removeSubscriber(input.subscriberId));
-            case InputType.SET_GRACE_PERIOD -> setGracePeriod(input.value);
-            case InputType.CONNECTIONS_RESET -> connectionsReset();
-            case InputType.CONNECT_USER_WITH_PRESENCE -> connectUserWithPresence(input);
-            default -> throw new IllegalArgumentException("not a state input: " + InputType.name(input.type));
-        };
+            expireDue();
+            return switch (input.type)
+            {
+                case InputType.TICK -> Result.APPLIED;
+                case InputType.CONNECT_USER -> connectUser(input.userId, input.connectionId);
+                case InputType.CONNECTION_LOST -> connectionLost(input.userId, input.connectionId);
+                case InputType.DISCONNECT_USER -> disconnectUser(input.userId);
+                case InputType.UPDATE_CLIENT -> update(input, table.standardMask());
+                case InputType.UPDATE_CLIENT_IN_LOBBY -> update(input, table.lobbyMask());
+                case InputType.UPDATE_CLIENT_FULL -> update(input, table.allMask());
+                case InputType.SUBSCRIBE_CLIENT -> input.subscriberId <= 0 || input.userId <= 0 ? Result.INVALID_VALUE :
+                    changed(subscriptions.subscribeClient(input.subscriberId, input.userId));
+                case InputType.UNSUBSCRIBE_CLIENT -> input.subscriberId <= 0 || input.userId <= 0 ? Result.INVALID_VALUE :
+                    changed(subscriptions.unsubscribeClient(input.subscriberId, input.userId));
+                case InputType.SUBSCRIBE_LOBBY -> input.subscriberId <= 0 || input.lobbyId <= 0 ? Result.INVALID_VALUE :
+                    changed(subscriptions.subscribeLobby(input.subscriberId, input.lobbyId));
+                case InputType.UNSUBSCRIBE_LOBBY -> input.subscriberId <= 0 || input.lobbyId <= 0 ? Result.INVALID_VALUE :
+                    changed(subscriptions.unsubscribeLobby(input.subscriberId, input.lobbyId));
+                case InputType.REMOVE_SUBSCRIBER -> input.subscriberId <= 0 ? Result.INVALID_VALUE :
+                    changed(subscriptions.removeSubscriber(input.subscriberId));
+                case InputType.SET_GRACE_PERIOD -> setGracePeriod(input.value);
+                case InputType.CONNECTIONS_RESET -> connectionsReset();
+                case InputType.CONNECT_USER_WITH_PRESENCE -> connectUserWithPresence(input);
+                default -> throw new IllegalArgumentException("not a state input: " + InputType.name(input.type));
+            };
+        }
+        finally
+        {
+            clients.publish(position);
+        }
+    }
+
+    /**
+     * Set the published position of the inputs applied next: the clients they write become
+     * readable once the journal holds it (see {@link ClientTable}). Live, the ring sequence + 1;
+     * 0 while recovering (nothing waits for those).
+     */
+    void position(final long position)
+    {
+        this.position = position;
     }
 
     long now()
@@ -213,11 +232,10 @@ final class PresenceLogic
             final ClientState client = clients.get(userId);
             if (client.connectionCount == 0)
             {
-                image(client);
                 continue;
             }
             captureBefore(client);
-            client.connectionCount = 0;
+            client.clearConnections();
             lastConnectionLost(client);
         }
         return Result.APPLIED;
@@ -227,10 +245,11 @@ final class PresenceLogic
     {
         while (!timers.isEmpty() && timers.earliestDeadline() <= now)
         {
+            final long deadline = timers.earliestDeadline();
             final ClientState client = timers.pollEarliest();
             captureBefore(client);
             client.updateId++;
-            destroy(client, client.graceDeadline);
+            destroy(client, deadline);
         }
     }
 
@@ -255,7 +274,6 @@ final class PresenceLogic
             }
             if (client.connected)
             {
-                image(client);
                 return Result.APPLIED;
             }
             timers.cancel(client);
@@ -265,7 +283,6 @@ final class PresenceLogic
 
         diff.clear();
         emitTransitions(client.userId, client.updateId, client, null, now);
-        image(client);
         return Result.APPLIED;
     }
 
@@ -307,7 +324,6 @@ final class PresenceLogic
             {
                 if (attached)
                 {
-                    image(client);
                     return Result.APPLIED;
                 }
                 return Result.UNCHANGED;
@@ -321,14 +337,13 @@ final class PresenceLogic
         }
         applyDiff(client);
         emitTransitions(userId, client.updateId, client, null == input.reason ? "" : input.reason, now);
-        image(client);
         return Result.APPLIED;
     }
 
     private ClientState createConnected(final long userId, final long connectionId)
     {
         captureBefore(null);
-        final ClientState client = clients.create(userId);
+        final ClientState client = clients.create(userId, position);
         client.connected = true;
         client.updateId = 1;
         client.addConnection(connectionId);
@@ -355,7 +370,6 @@ final class PresenceLogic
         client.removeConnection(connectionId);
         if (client.connectionCount > 0)
         {
-            image(client);
             return Result.APPLIED;
         }
 
@@ -382,7 +396,6 @@ final class PresenceLogic
             timers.schedule(client, gracePeriodMs > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + gracePeriodMs);
             diff.clear();
             emitTransitions(client.userId, client.updateId, client, null, now);
-            image(client);
         }
     }
 
@@ -399,7 +412,7 @@ final class PresenceLogic
         }
         for (int i = 0; i < client.connectionCount; i++)
         {
-            directive(userId, client.connections[i]);
+            directive(userId, client.connection(i));
         }
         captureBefore(client);
         client.updateId++;
@@ -417,7 +430,6 @@ final class PresenceLogic
         diff.clear();
         emitTransitions(userId, client.updateId, null, null, time);
         clients.remove(client);
-        removal(userId);
         subscriptions.removeSubscriber(userId);
     }
 
@@ -458,7 +470,6 @@ final class PresenceLogic
         applyDiff(client);
         client.updateId++;
         emitTransitions(userId, client.updateId, client, null == input.reason ? "" : input.reason, now);
-        image(client);
         return Result.APPLIED;
     }
 
@@ -473,7 +484,7 @@ final class PresenceLogic
             }
         }
 
-        int attributeCount = client.attributes.count;
+        int attributeCount = client.attributes().count;
         for (int i = 0; i < changes.attributeCount(); i++)
         {
             final String key = changes.attributeKey(i);
@@ -494,7 +505,7 @@ final class PresenceLogic
         {
             if (isLastOccurrence(changes, i))
             {
-                final boolean present = client.attributes.indexOf(changes.attributeKey(i)) >= 0;
+                final boolean present = client.attributes().indexOf(changes.attributeKey(i)) >= 0;
                 final boolean remove = changes.attributeKind(i) == Changes.ATTRIBUTE_REMOVE;
                 if (remove && present)
                 {
@@ -528,7 +539,7 @@ final class PresenceLogic
         final int scalars = changes.mask() & table.scalarMask();
         for (int number = 0, count = table.count(); number < count; number++)
         {
-            if ((scalars & (1 << number)) != 0 && changes.get(number) != client.values[number])
+            if ((scalars & (1 << number)) != 0 && changes.get(number) != layout.get(client, number))
             {
                 d.set(table.field(number), changes.get(number));
             }
@@ -543,12 +554,12 @@ final class PresenceLogic
             final byte kind = changes.attributeKind(i);
             if (kind == Changes.ATTRIBUTE_REMOVE)
             {
-                if (client.attributes.indexOf(key) >= 0)
+                if (client.attributes().indexOf(key) >= 0)
                 {
                     d.removeAttribute(key);
                 }
             }
-            else if (!client.attributes.holds(key, kind, changes.attributeString(i), changes.attributeLong(i)))
+            else if (!client.attributes().holds(key, kind, changes.attributeString(i), changes.attributeLong(i)))
             {
                 d.addAttribute(key, kind, changes.attributeString(i), changes.attributeLong(i));
             }
@@ -563,35 +574,31 @@ final class PresenceLogic
         {
             if ((scalars & (1 << number)) != 0)
             {
-                client.values[number] = d.get(number);
+                layout.set(client, number, d.get(number));
             }
         }
         for (int i = 0; i < d.attributeCount(); i++)
         {
             if (d.attributeKind(i) == Changes.ATTRIBUTE_REMOVE)
             {
-                client.attributes.remove(d.attributeKey(i));
+                client.attributesForWrite().remove(d.attributeKey(i));
             }
             else
             {
-                client.attributes.put(d.attributeKey(i), d.attributeKind(i), d.attributeString(i), d.attributeLong(i));
+                client.attributesForWrite().put(d.attributeKey(i), d.attributeKind(i), d.attributeString(i), d.attributeLong(i));
             }
         }
     }
 
-    private void image(final ClientState client)
+    private void appendLobbyState(final ClientState client, final Changes changes)
     {
-        if (!replaying)
+        final int lobbyScalars = table.lobbyMask() & table.scalarMask();
+        for (int number = 0, count = table.count(); number < count; number++)
         {
-            out.addImage(client);
-        }
-    }
-
-    private void removal(final long userId)
-    {
-        if (!replaying)
-        {
-            out.addRemoval(userId);
+            if ((lobbyScalars & (1 << number)) != 0)
+            {
+                changes.set(table.field(number), layout.get(client, number));
+            }
         }
     }
 
@@ -612,8 +619,16 @@ final class PresenceLogic
         return client.connected ? CONNECTED : DISCONNECTED;
     }
 
+    /**
+     * Capture the client's views before it changes, and open its write section (every change
+     * to a client follows this call, or {@link ClientTable#create}).
+     */
     private void captureBefore(final ClientState client)
     {
+        if (null != client)
+        {
+            clients.touch(client);
+        }
         selfBefore = view(client, true);
         othersBefore = view(client, false);
         selfLobbyBefore = selfBefore == ABSENT ? 0 : client.lobbyId();
@@ -756,9 +771,9 @@ final class PresenceLogic
         event.reason = reason;
         switch (payload)
         {
-            case PAYLOAD_FULL -> after.appendFullState(event.changes, table);
+            case PAYLOAD_FULL -> clients.fullState(after, event.changes);
             case PAYLOAD_DIFF -> event.changes.copyFrom(diff);
-            case PAYLOAD_LOBBY_FULL -> after.appendLobbyState(event.changes, table);
+            case PAYLOAD_LOBBY_FULL -> appendLobbyState(after, event.changes);
             case PAYLOAD_LOBBY_DIFF -> event.changes.copyFrom(diff, table.lobbyMask());
             default ->
             {

@@ -13,6 +13,7 @@ import org.agrona.ExpandableDirectByteBuffer;
  */
 public final class PresenceStateMachine
 {
+
     final PresenceLogic logic;
     private final Input input = new Input();
     private final Outbox outbox = new Outbox();
@@ -107,9 +108,10 @@ public final class PresenceStateMachine
     public int connectedCount()
     {
         int count = 0;
-        for (final ClientState client : logic.clients().values())
+        final ClientTable clients = logic.clients();
+        for (int i = 0, n = clients.size(); i < n; i++)
         {
-            count += client.connected ? 1 : 0;
+            count += clients.at(i).connected ? 1 : 0;
         }
         return count;
     }
@@ -118,9 +120,10 @@ public final class PresenceStateMachine
     public int inLobbyCount()
     {
         int count = 0;
-        for (final ClientState client : logic.clients().values())
+        final ClientTable clients = logic.clients();
+        for (int i = 0, n = clients.size(); i < n; i++)
         {
-            count += client.lobbyId() != 0 ? 1 : 0;
+            count += clients.at(i).lobbyId() != 0 ? 1 : 0;
         }
         return count;
     }
@@ -144,6 +147,6 @@ public final class PresenceStateMachine
     public ClientInfo client(final long userId)
     {
         final ClientState client = logic.client(userId);
-        return null == client ? null : ClientDirectory.Entry.copy(client);
+        return null == client ? null : logic.clients().read(userId, JournalProgress.ALL);
     }
 }

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  * Every command is published onto the ring stamped with the clock's time and returns at
  * once; its result arrives (through a {@link CompletableFuture} or a {@link CommandCallback})
- * only after the journal holds it. Queries read the {@link ClientDirectory} read model and
+ * only after the journal holds it. Queries read the logic's {@link ClientTable} under its published-position rule and
  * never touch the logic's own tables. Thread safe: call from any thread. When the ring is
  * full, publishing waits for a free slot (backpressure lands on producers, never on the logic).
  */
@@ -44,7 +44,7 @@ public final class Rollcall implements AutoCloseable
     private final EpochClock clock;
     private final Disruptor<RingEvent> disruptor;
     private final RingBuffer<RingEvent> ringBuffer;
-    private final ClientDirectory directory = new ClientDirectory();
+    private final ClientTable clients;
     private final RollcallCounters counters = new RollcallCounters();
     private final ConcurrentHashMap<Long, Mailbox> openMailboxes = new ConcurrentHashMap<>();
     private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes = new ManyToOneConcurrentArrayQueue<>(65536);
@@ -77,11 +77,13 @@ public final class Rollcall implements AutoCloseable
         ctx.journal().recover(state);
 
         journalStage = new JournalStage(ctx.journal(), counters, errorHandler, ctx.waitStrategy());
+        clients = state.logic.clients();
         state.logic.replaying(false);
         state.logic.firehose(ctx.firehose());
-        final LogicStage logicStage = new LogicStage(state.logic, counters, errorHandler, ctx.waitStrategy(), clockSignal);
+        final LogicStage logicStage = new LogicStage(
+            state.logic, counters, errorHandler, ctx.waitStrategy(), clockSignal, journalStage);
         final FanOutStage fanOutStage = new FanOutStage(
-            directory, ctx.connectionDirectiveHandler(), ctx.eventSink(), counters, errorHandler, droppedMailboxes,
+            ctx.connectionDirectiveHandler(), ctx.eventSink(), counters, errorHandler, droppedMailboxes,
             ctx.journal(), journalStage, clockSignal);
         if (invoked)
         {
@@ -461,15 +463,16 @@ public final class Rollcall implements AutoCloseable
     // ---------------------------------------------------------------- queries
 
     /**
-     * Any thread, never blocks. Reflects only journaled inputs; see {@link ClientDirectory}
-     * for the consistency given.
+     * Any thread, never blocks the pipeline. Reflects only journaled inputs: a client changed by
+     * an input the journal does not hold yet is returned once it does (see {@link ClientTable}
+     * for the consistency given).
      *
      * @param userId the user.
      * @return a copy of the client, or null when absent.
      */
     public ClientInfo getClient(final long userId)
     {
-        return directory.get(userId);
+        return clients.read(userId, journalStage);
     }
 
     /**
@@ -478,12 +481,12 @@ public final class Rollcall implements AutoCloseable
      */
     public List<ClientInfo> getClientList(final long... userIds)
     {
-        final List<ClientInfo> clients = new ArrayList<>(userIds.length);
+        final List<ClientInfo> list = new ArrayList<>(userIds.length);
         for (final long userId : userIds)
         {
-            clients.add(directory.get(userId));
+            list.add(clients.read(userId, journalStage));
         }
-        return clients;
+        return list;
     }
 
     /**
@@ -491,7 +494,7 @@ public final class Rollcall implements AutoCloseable
      */
     public long[] listClientIds()
     {
-        return directory.ids();
+        return clients.readUserIds(journalStage);
     }
 
     /**
@@ -500,7 +503,7 @@ public final class Rollcall implements AutoCloseable
      */
     public long[] listLocalClientIds()
     {
-        return directory.ids();
+        return clients.readUserIds(journalStage);
     }
 
     /**

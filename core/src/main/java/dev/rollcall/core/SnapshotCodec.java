@@ -73,7 +73,7 @@ public final class SnapshotCodec
         p += 4;
         for (final long userId : userIds)
         {
-            p = encodeClient(buffer, p, clients.get(userId));
+            p = encodeClient(buffer, p, clients.get(userId), clients.layout(), logic.timers());
         }
 
         p = encodePairs(buffer, p, logic.subscriptions().clientSubscriptionPairs());
@@ -173,6 +173,7 @@ public final class SnapshotCodec
                 }
                 previous = userId;
                 p = decodeClient(buffer, p, logic);
+                logic.clients().publish(0);
             }
             final int subscriptions = count(buffer, p);
             p += 4;
@@ -208,7 +209,8 @@ public final class SnapshotCodec
         return count;
     }
 
-    private static int encodeClient(final MutableDirectBuffer buffer, final int offset, final ClientState c)
+    private static int encodeClient(
+        final MutableDirectBuffer buffer, final int offset, final ClientState c, final FieldLayout layout, final GraceTimers timers)
     {
         int p = offset;
         buffer.putLong(p, c.userId, ORDER);
@@ -216,23 +218,23 @@ public final class SnapshotCodec
         buffer.putLong(p + 9, c.lastDisconnected, ORDER);
         buffer.putLong(p + 17, c.updateId, ORDER);
         buffer.putByte(p + 25, (byte)(c.timerIndex >= 0 ? 1 : 0));
-        buffer.putLong(p + 26, c.timerIndex >= 0 ? c.graceDeadline : 0, ORDER);
+        buffer.putLong(p + 26, c.timerIndex >= 0 ? timers.deadline(c) : 0, ORDER);
         buffer.putInt(p + 34, c.connectionCount, ORDER);
         p += 38;
         for (int i = 0; i < c.connectionCount; i++, p += 8)
         {
-            buffer.putLong(p, c.connections[i], ORDER);
+            buffer.putLong(p, c.connection(i), ORDER);
         }
-        final FieldTable table = FieldTable.PRESENCE;
+        final FieldTable table = layout.table();
         for (int number = 0, count = table.count(); number < count; number++)
         {
             final FieldKind kind = table.field(number).kind();
             if (kind.isScalar())
             {
-                p = ChangesCodec.putScalar(buffer, p, kind, c.values[number]);
+                p = ChangesCodec.putScalar(buffer, p, kind, layout.get(c, number));
             }
         }
-        final AttributeMap a = c.attributes;
+        final AttributeMap a = c.attributes();
         buffer.putInt(p, a.count, ORDER);
         p += 4;
         for (int i = 0; i < a.count; i++)
@@ -255,7 +257,7 @@ public final class SnapshotCodec
     private static int decodeClient(final DirectBuffer buffer, final int offset, final PresenceLogic logic)
     {
         int p = offset;
-        final ClientState c = logic.clients().create(buffer.getLong(p, ORDER));
+        final ClientState c = logic.clients().create(buffer.getLong(p, ORDER), 0);
         c.connected = buffer.getByte(p + 8) != 0;
         c.lastDisconnected = buffer.getLong(p + 9, ORDER);
         c.updateId = buffer.getLong(p + 17, ORDER);
@@ -270,7 +272,8 @@ public final class SnapshotCodec
                 throw new IllegalStateException("duplicate connection id at offset " + p);
             }
         }
-        final FieldTable table = FieldTable.PRESENCE;
+        final FieldLayout layout = logic.clients().layout();
+        final FieldTable table = layout.table();
         for (int number = 0, count = table.count(); number < count; number++)
         {
             final Field field = table.field(number);
@@ -282,7 +285,7 @@ public final class SnapshotCodec
                     throw new IllegalStateException("field " + field.name() + " holds " + value + ", outside " +
                         field.min() + ".." + field.max() + ", at offset " + p);
                 }
-                c.values[number] = value;
+                layout.set(c, number, value);
                 p += field.kind().fixedBytes();
             }
         }
@@ -295,12 +298,12 @@ public final class SnapshotCodec
             final byte kind = buffer.getByte(p++);
             if (kind == Changes.ATTRIBUTE_STRING)
             {
-                c.attributes.put(key, kind, CodecUtil.getString(buffer, p), 0);
+                c.attributesForWrite().put(key, kind, CodecUtil.getString(buffer, p), 0);
                 p += CodecUtil.stringLength(buffer, p);
             }
             else if (kind == Changes.ATTRIBUTE_LONG)
             {
-                c.attributes.put(key, kind, null, buffer.getLong(p, ORDER));
+                c.attributesForWrite().put(key, kind, null, buffer.getLong(p, ORDER));
                 p += 8;
             }
             else

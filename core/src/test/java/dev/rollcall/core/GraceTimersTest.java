@@ -92,8 +92,9 @@ class GraceTimersTest
             {
                 final Entry expected = reference.pollFirst();
                 assertThat(timers.earliestDeadline()).as(description).isEqualTo(expected.deadline());
+                final long deadlineOfPolled = timers.earliestDeadline();
                 final ClientState polled = timers.pollEarliest();
-                assertThat(new Entry(polled.graceDeadline, polled.userId)).as(description).isEqualTo(expected);
+                assertThat(new Entry(deadlineOfPolled, polled.userId)).as(description).isEqualTo(expected);
                 assertThat(polled.timerIndex).as(description).isEqualTo(-1);
                 scheduled.remove(polled);
             }
@@ -108,8 +109,9 @@ class GraceTimersTest
         final List<Entry> drained = new ArrayList<>();
         while (!timers.isEmpty())
         {
+            final long deadlineOfPolled = timers.earliestDeadline();
             final ClientState polled = timers.pollEarliest();
-            drained.add(new Entry(polled.graceDeadline, polled.userId));
+            drained.add(new Entry(deadlineOfPolled, polled.userId));
         }
         assertThat(drained).as("seed=" + seed + " drain").containsExactlyElementsOf(reference);
     }
@@ -163,9 +165,9 @@ class GraceTimersTest
         timers.schedule(a, 500);
         assertThat(timers.size()).isEqualTo(2);
         assertThat(timers.earliestDeadline()).isEqualTo(200);
+        assertThat(timers.deadline(a)).isEqualTo(500);
         assertThat(timers.pollEarliest()).isSameAs(b);
         assertThat(timers.pollEarliest()).isSameAs(a);
-        assertThat(a.graceDeadline).isEqualTo(500);
         assertThat(timers.isEmpty()).isTrue();
     }
 
@@ -197,7 +199,7 @@ class GraceTimersTest
     private static ClientState client(final long userId)
     {
         final ClientState client = new ClientState();
-        client.reset(userId, new long[FieldTable.MAX_FIELDS]);
+        client.reset(userId, FieldLayout.PRESENCE);
         return client;
     }
 }

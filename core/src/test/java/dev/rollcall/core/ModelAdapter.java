@@ -165,10 +165,8 @@ public final class ModelAdapter
 
     static ModelClient toModel(final ClientState state)
     {
-        if (null == state)
-        {
-            return null;
-        }
-        return toModel(ClientDirectory.Entry.copy(state));
+        return null == state ? null : toModel(VIEW.info(state));
     }
+
+    private static final ClientTable VIEW = new ClientTable(dev.rollcall.model.FieldTable.PRESENCE);
 }

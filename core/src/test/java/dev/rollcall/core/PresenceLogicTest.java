@@ -58,7 +58,7 @@ class PresenceLogicTest
         assertThat(client.lastDisconnected).isZero();
         assertThat(connectionsOf(client)).containsExactly(11L);
         assertThat(client.status()).isEqualTo(Status.ONLINE);
-        assertThat(client.attributes.count).isZero();
+        assertThat(client.attributes().count).isZero();
         assertThat(client.lobbyId()).isZero();
 
         assertThat(out.eventCount()).isEqualTo(1);
@@ -72,10 +72,7 @@ class PresenceLogicTest
         assertThat(event.changes.toString()).isEqualTo(defaultFullState().toString());
         assertThat(event.recipients).containsExactly(WATCHER);
 
-        assertThat(out.imageCount()).isEqualTo(1);
-        assertThat(out.isRemoval(0)).isFalse();
-        assertThat(out.image(0).userId).isEqualTo(USER);
-        assertThat(out.image(0).updateId).isEqualTo(1);
+        assertThat(logic.client(USER).updateId).isEqualTo(1);
         assertThat(out.directiveCount()).isZero();
     }
 
@@ -88,8 +85,7 @@ class PresenceLogicTest
         assertThat(connect(T0 + 1, USER, 12)).isEqualTo(Result.APPLIED);
 
         assertThat(out.eventCount()).isZero();
-        assertThat(out.imageCount()).isEqualTo(1);
-        assertThat(connectionsOf(out.image(0))).containsExactly(11L, 12L);
+        assertThat(connectionsOf(logic.client(USER))).containsExactly(11L, 12L);
         final ClientState client = logic.client(USER);
         assertThat(client.updateId).isEqualTo(1);
         assertThat(client.connected).isTrue();
@@ -225,7 +221,6 @@ class PresenceLogicTest
 
         assertThat(lost(T0 + 1, USER, 11)).isEqualTo(Result.APPLIED);
         assertThat(out.eventCount()).isZero();
-        assertThat(out.imageCount()).isEqualTo(1);
         assertThat(logic.client(USER).connected).isTrue();
         assertThat(logic.client(USER).updateId).isEqualTo(1);
         assertThat(logic.timers().isEmpty()).isTrue();
@@ -240,9 +235,7 @@ class PresenceLogicTest
         assertThat(logic.timers().earliestDeadline()).isEqualTo(T0 + 5 + GRACE);
         assertThat(seenBy(WATCHER)).containsExactly(
             event(EventType.CLIENT_DISCONNECTED, USER, 2, 0, T0 + 5, null, new Changes()));
-        assertThat(out.imageCount()).isEqualTo(1);
-        assertThat(out.isRemoval(0)).isFalse();
-        assertThat(out.image(0).connected).isFalse();
+        assertThat(logic.client(USER).connected).isFalse();
 
         tick(T0 + 5 + GRACE - 1);
         assertThat(out.eventCount()).isZero();
@@ -285,10 +278,6 @@ class PresenceLogicTest
         assertThat(seenBy(WATCHER)).containsExactly(
             event(EventType.CLIENT_DESTROYED, USER, 3, 0, deadline, null, new Changes()),
             event(EventType.CLIENT_CONNECTED, USER, 1, 0, deadline, null, defaultFullState()));
-        assertThat(out.imageCount()).isEqualTo(2);
-        assertThat(out.isRemoval(0)).isTrue();
-        assertThat(out.image(0).userId).isEqualTo(USER);
-        assertThat(out.isRemoval(1)).isFalse();
         final ClientState client = logic.client(USER);
         assertThat(client.updateId).isEqualTo(1);
         assertThat(client.lastDisconnected).isZero();
@@ -327,8 +316,6 @@ class PresenceLogicTest
         assertThat(logic.timers().isEmpty()).isTrue();
         assertThat(seenBy(WATCHER)).containsExactly(
             event(EventType.CLIENT_DESTROYED, USER, 2, 0, T0 + 3, null, new Changes()));
-        assertThat(out.imageCount()).isEqualTo(1);
-        assertThat(out.isRemoval(0)).isTrue();
         assertThat(out.directiveCount()).isZero();
     }
 
@@ -351,8 +338,8 @@ class PresenceLogicTest
         assertThat(setGrace(T0 + 1, 5 * GRACE)).isEqualTo(Result.APPLIED);
         lost(T0 + 2, OTHER_USER, 21);
 
-        assertThat(logic.client(USER).graceDeadline).isEqualTo(T0 + GRACE);
-        assertThat(logic.client(OTHER_USER).graceDeadline).isEqualTo(T0 + 2 + 5 * GRACE);
+        assertThat(logic.timers().deadline(logic.client(USER))).isEqualTo(T0 + GRACE);
+        assertThat(logic.timers().deadline(logic.client(OTHER_USER))).isEqualTo(T0 + 2 + 5 * GRACE);
 
         tick(T0 + GRACE);
         assertThat(logic.client(USER)).isNull();
@@ -396,7 +383,7 @@ class PresenceLogicTest
         lost(T0 + 50, USER, 11);
         assertThat(logic.now()).isEqualTo(T0 + 100);
         assertThat(logic.client(USER).lastDisconnected).isEqualTo(T0 + 100);
-        assertThat(logic.client(USER).graceDeadline).isEqualTo(T0 + 100 + GRACE);
+        assertThat(logic.timers().deadline(logic.client(USER))).isEqualTo(T0 + 100 + GRACE);
         assertThat(out.event(0).time).isEqualTo(T0 + 100);
 
         tick(T0 + 100 + GRACE - 1);
@@ -435,10 +422,6 @@ class PresenceLogicTest
             event(EventType.CLIENT_DESTROYED, 3, 3, 0, T0 + GRACE, null, new Changes()),
             event(EventType.CLIENT_DESTROYED, 1, 3, 0, T0 + 10 + GRACE, null, new Changes()),
             event(EventType.CLIENT_DESTROYED, 2, 3, 0, T0 + 10 + GRACE, null, new Changes()));
-        assertThat(out.imageCount()).isEqualTo(3);
-        assertThat(out.image(0).userId).isEqualTo(3);
-        assertThat(out.image(1).userId).isEqualTo(1);
-        assertThat(out.image(2).userId).isEqualTo(2);
         assertThat(logic.clients().size()).isZero();
     }
 
@@ -479,8 +462,6 @@ class PresenceLogicTest
         }
         assertThat(seenBy(WATCHER)).containsExactly(
             event(EventType.CLIENT_DESTROYED, USER, 2, 0, T0 + 1, null, new Changes()));
-        assertThat(out.imageCount()).isEqualTo(1);
-        assertThat(out.isRemoval(0)).isTrue();
         assertThat(logic.client(USER)).isNull();
         assertThat(logic.timers().isEmpty()).isTrue();
     }
@@ -598,7 +579,7 @@ class PresenceLogicTest
         assertThat(client.get(Field.AFK) != 0).isTrue();
         assertThat(client.get(Field.IN_GAME) != 0).isTrue();
         assertThat(client.get(Field.PARTY_ID)).isEqualTo(4);
-        assertThat(client.attributes.holds("k", Changes.ATTRIBUTE_STRING, "v", 0)).isTrue();
+        assertThat(client.attributes().holds("k", Changes.ATTRIBUTE_STRING, "v", 0)).isTrue();
         assertThat(client.lobbyId()).isEqualTo(LOBBY);
         assertThat(client.get(Field.READY) != 0).isTrue();
         assertThat(client.get(Field.PLAYER) != 0).isTrue();
@@ -685,7 +666,7 @@ class PresenceLogicTest
         assertThat(client.updateId).isEqualTo(2);
         assertThat(client.get(Field.AFK) != 0).isFalse();
         assertThat(client.get(Field.READY) != 0).isFalse();
-        assertThat(client.attributes.count).isZero();
+        assertThat(client.attributes().count).isZero();
     }
 
     @Test
@@ -702,7 +683,7 @@ class PresenceLogicTest
             .isEqualTo(Result.APPLIED);
         assertThat(logic.client(USER).get(Field.TEAM_COLOUR)).isEqualTo(Integer.MIN_VALUE);
         assertThat(logic.client(USER).get(Field.SYNC)).isEqualTo(-1);
-        assertThat(logic.client(USER).attributes.count).isEqualTo(3);
+        assertThat(logic.client(USER).attributes().count).isEqualTo(3);
     }
 
     @Test
@@ -752,10 +733,10 @@ class PresenceLogicTest
         assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.attribute("c", 1).removeAttribute("a")))
             .as("a removal makes room").isEqualTo(Result.APPLIED);
         final ClientState client = logic.client(USER);
-        assertThat(client.attributes.count).isEqualTo(2);
-        assertThat(client.attributes.indexOf("a")).isNegative();
-        assertThat(client.attributes.holds("b", Changes.ATTRIBUTE_STRING, "x", 0)).isTrue();
-        assertThat(client.attributes.holds("c", Changes.ATTRIBUTE_LONG, null, 1)).isTrue();
+        assertThat(client.attributes().count).isEqualTo(2);
+        assertThat(client.attributes().indexOf("a")).isNegative();
+        assertThat(client.attributes().holds("b", Changes.ATTRIBUTE_STRING, "x", 0)).isTrue();
+        assertThat(client.attributes().holds("c", Changes.ATTRIBUTE_LONG, null, 1)).isTrue();
         assertThat(client.updateId).isEqualTo(3);
     }
 
@@ -799,9 +780,8 @@ class PresenceLogicTest
             .isEqualTo(Result.APPLIED);
         assertThat(seenBy(WATCHER)).containsExactly(event(EventType.CLIENT_UPDATED, USER, 2, 0, T0 + 1, "because",
             new Changes().afk(true).attribute("x", 1).attribute("s", "b")));
-        assertThat(logic.client(USER).attributes.holds("s", Changes.ATTRIBUTE_STRING, "b", 0)).isTrue();
-        assertThat(out.imageCount()).isEqualTo(1);
-        assertThat(out.image(0).updateId).isEqualTo(2);
+        assertThat(logic.client(USER).attributes().holds("s", Changes.ATTRIBUTE_STRING, "b", 0)).isTrue();
+        assertThat(logic.client(USER).updateId).isEqualTo(2);
 
         assertThat(update(InputType.UPDATE_CLIENT, T0 + 2, USER, null, c -> c
             .afk(true).attribute("x", "1").removeAttribute("s")))
@@ -813,7 +793,7 @@ class PresenceLogicTest
         assertThat(event.changes.attributeKind(1)).isEqualTo(Changes.ATTRIBUTE_REMOVE);
         assertThat(event.changes.attributeKey(1)).isEqualTo("s");
         assertThat(event.changes.attributeString(1)).isNull();
-        assertThat(logic.client(USER).attributes.count).isEqualTo(1);
+        assertThat(logic.client(USER).attributes().count).isEqualTo(1);
     }
 
     @Test
@@ -1312,10 +1292,6 @@ class PresenceLogicTest
             sb.append(renderEvent(e.type, e.userId, e.updateId, e.lobbyId, e.time, e.reason, e.changes))
                 .append(" -> ").append(e.recipients).append('\n');
         }
-        for (int i = 0; i < outbox.imageCount(); i++)
-        {
-            sb.append(outbox.isRemoval(i) ? "removed " + outbox.image(i).userId : render(outbox.image(i))).append('\n');
-        }
         for (int i = 0; i < outbox.directiveCount(); i++)
         {
             sb.append("close ").append(outbox.directiveUser(i)).append('/').append(outbox.directiveConnection(i))
@@ -1327,9 +1303,10 @@ class PresenceLogicTest
     private static String render(final PresenceLogic logic)
     {
         final List<String> clients = new ArrayList<>();
-        for (final ClientState client : logic.clients().values())
+        for (int i = 0; i < logic.clients().size(); i++)
         {
-            clients.add(render(client) + " timer=" + (client.timerIndex >= 0 ? client.graceDeadline : "none"));
+            final ClientState client = logic.clients().at(i);
+            clients.add(render(client) + " timer=" + (client.timerIndex >= 0 ? logic.timers().deadline(client) : "none"));
         }
         Collections.sort(clients);
         return "now=" + logic.now() + " grace=" + logic.gracePeriodMs() + " timers=" + logic.timers().size() +
@@ -1347,13 +1324,17 @@ class PresenceLogicTest
             .append(" fields=");
         for (int number = 0; number < FieldTable.PRESENCE.count(); number++)
         {
-            sb.append(c.values[number]).append(',');
+            if (FieldTable.PRESENCE.field(number).kind().isScalar())
+            {
+                sb.append(FieldLayout.PRESENCE.get(c, number)).append(',');
+            }
         }
-        sb            .append(" attributes={");
-        for (int i = 0; i < c.attributes.count; i++)
+        sb.append(" attributes={");
+        final AttributeMap attributes = c.attributes();
+        for (int i = 0; i < attributes.count; i++)
         {
-            sb.append(c.attributes.keys[i]).append(':').append(c.attributes.kinds[i]).append(':')
-                .append(c.attributes.strings[i]).append(':').append(c.attributes.longs[i]).append(';');
+            sb.append(attributes.keys[i]).append(':').append(attributes.kinds[i]).append(':')
+                .append(attributes.strings[i]).append(':').append(attributes.longs[i]).append(';');
         }
         return sb.append('}').toString();
     }
@@ -1369,7 +1350,12 @@ class PresenceLogicTest
 
     private static long[] connectionsOf(final ClientState client)
     {
-        return Arrays.copyOf(client.connections, client.connectionCount);
+        final long[] connections = new long[client.connectionCount];
+        for (int i = 0; i < connections.length; i++)
+        {
+            connections[i] = client.connection(i);
+        }
+        return connections;
     }
 
     private static Changes defaultLobbyState()
@@ -1431,7 +1417,6 @@ class PresenceLogicTest
     private void assertNothingEmitted()
     {
         assertThat(out.eventCount()).as("events").isZero();
-        assertThat(out.imageCount()).as("images").isZero();
         assertThat(out.directiveCount()).as("directives").isZero();
     }
 
