@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * Baseline in the same run: {@link #baselineOutboxReset}, the fixed cost of an input that
  * does nothing but reset its outbox.
  * Setup: 10,000 clients, each subscribed to by one watcher, so every change emits an event
- * with a recipient and an image for the read model.
+ * with a recipient.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -43,6 +43,10 @@ public class LogicBenchmark
     private long time = 1_000_000;
     private int next;
     private boolean idle;
+    private int ops;
+    private final boolean[] lost = new boolean[CLIENTS + 1];
+    private static final String[] REGIONS = {"eu-west", "us-east", "ap-south"};
+    private static final Status[] STATUSES = {Status.ONLINE, Status.IDLE, Status.DND};
 
     /**
      * Connect every client and subscribe a watcher to each.
@@ -95,6 +99,49 @@ public class LogicBenchmark
         time++;
         final Input in = input.set(InputType.UPDATE_CLIENT, time).userId(userId).reason("activity");
         in.changes().status(idle ? Status.IDLE : Status.ONLINE).afk(idle);
+        logic.apply(in, outbox);
+        return outbox;
+    }
+
+    /**
+     * One input of a mix like {@code Workload}'s steady state (the journal benchmarks' stream):
+     * 5 % ticks, about 9 % connection losses and 9 % reconnects, the rest updates of two or three
+     * fields with a reason (status + afk | inGame + partyId | status + an attribute), every user
+     * watched by one subscriber.
+     *
+     * @return the outbox.
+     */
+    @Benchmark
+    public Outbox mixed()
+    {
+        final int op = ops++;
+        time++;
+        if (op % 20 == 0)
+        {
+            logic.apply(input.set(InputType.TICK, time), outbox);
+            return outbox;
+        }
+        final long userId = nextUser();
+        final int u = (int)userId;
+        if (lost[u])
+        {
+            lost[u] = false;
+            logic.apply(input.set(InputType.CONNECT_USER, time).userId(userId).connectionId(1), outbox);
+            return outbox;
+        }
+        if (op % 10 == 3)
+        {
+            lost[u] = true;
+            logic.apply(input.set(InputType.CONNECTION_LOST, time).userId(userId).connectionId(1), outbox);
+            return outbox;
+        }
+        final Input in = input.set(InputType.UPDATE_CLIENT, time).userId(userId).reason("activity");
+        switch (op % 3)
+        {
+            case 0 -> in.changes().status(STATUSES[(op >>> 2) % 3]).afk((op & 4) != 0);
+            case 1 -> in.changes().inGame((op & 8) != 0).partyId(op & 1023);
+            default -> in.changes().status(STATUSES[(op >>> 3) % 3]).attribute("region", REGIONS[(op >>> 1) % 3]);
+        }
         logic.apply(in, outbox);
         return outbox;
     }

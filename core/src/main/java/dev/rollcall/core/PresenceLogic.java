@@ -475,10 +475,10 @@ final class PresenceLogic
 
     private Result validate(final Changes changes, final ClientState client)
     {
-        final int scalars = changes.mask() & table.scalarMask();
-        for (int number = 0, count = table.count(); number < count; number++)
+        for (int bits = changes.mask() & table.scalarMask(); bits != 0; bits &= bits - 1)
         {
-            if ((scalars & (1 << number)) != 0 && !table.field(number).accepts(changes.get(number)))
+            final int number = Integer.numberOfTrailingZeros(bits);
+            if (!table.field(number).accepts(changes.get(number)))
             {
                 return Result.INVALID_VALUE;
             }
@@ -536,12 +536,13 @@ final class PresenceLogic
     private void computeDiff(final Changes changes, final ClientState client)
     {
         final Changes d = diff.clear();
-        final int scalars = changes.mask() & table.scalarMask();
-        for (int number = 0, count = table.count(); number < count; number++)
+        for (int bits = changes.mask() & table.scalarMask(); bits != 0; bits &= bits - 1)
         {
-            if ((scalars & (1 << number)) != 0 && changes.get(number) != layout.get(client, number))
+            final int number = Integer.numberOfTrailingZeros(bits);
+            final long value = changes.get(number);
+            if (value != layout.get(client, number))
             {
-                d.set(table.field(number), changes.get(number));
+                d.set(table.field(number), value);
             }
         }
         for (int i = 0; i < changes.attributeCount(); i++)
@@ -569,13 +570,10 @@ final class PresenceLogic
     private void applyDiff(final ClientState client)
     {
         final Changes d = diff;
-        final int scalars = d.mask() & table.scalarMask();
-        for (int number = 0, count = table.count(); number < count; number++)
+        for (int bits = d.mask() & table.scalarMask(); bits != 0; bits &= bits - 1)
         {
-            if ((scalars & (1 << number)) != 0)
-            {
-                layout.set(client, number, d.get(number));
-            }
+            final int number = Integer.numberOfTrailingZeros(bits);
+            layout.set(client, number, d.get(number));
         }
         for (int i = 0; i < d.attributeCount(); i++)
         {

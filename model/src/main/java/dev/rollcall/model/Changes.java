@@ -40,11 +40,11 @@ public final class Changes
      */
     public Changes clear()
     {
-        if (0 != mask)
+        for (int bits = mask; bits != 0; bits &= bits - 1)
         {
-            Arrays.fill(values, 0);
-            mask = 0;
+            values[Integer.numberOfTrailingZeros(bits)] = 0;
         }
+        mask = 0;
         if (attributeCount > 0)
         {
             Arrays.fill(attributeKeys, 0, attributeCount, null);
@@ -76,20 +76,18 @@ public final class Changes
     public Changes copyFrom(final Changes other, final int fields)
     {
         clear();
-        mask = other.mask & fields;
-        System.arraycopy(other.values, 0, values, 0, values.length);
-        if ((mask & ATTRIBUTES_BIT) != 0)
+        final int copied = other.mask & fields;
+        for (int bits = copied; bits != 0; bits &= bits - 1)
+        {
+            final int number = Integer.numberOfTrailingZeros(bits);
+            values[number] = other.values[number];
+        }
+        mask = copied;
+        if ((copied & ATTRIBUTES_BIT) != 0)
         {
             for (int i = 0; i < other.attributeCount; i++)
             {
                 addAttribute(other.attributeKeys[i], other.attributeKinds[i], other.attributeStrings[i], other.attributeLongs[i]);
-            }
-        }
-        for (int number = 0; number < values.length; number++)
-        {
-            if ((mask & (1 << number)) == 0)
-            {
-                values[number] = 0;
             }
         }
         return this;
