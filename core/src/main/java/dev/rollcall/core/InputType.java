@@ -22,13 +22,13 @@ public final class InputType
     public static final int UPDATE_CLIENT_IN_LOBBY = 6;
     /** {@code updateClientFull(userId, changes, reason)}: any field. */
     public static final int UPDATE_CLIENT_FULL = 7;
-    /** {@code subscribeClient(subscriberId, userId)}. */
+    /** {@code subscribeToClient(subscriberId, userId)}. */
     public static final int SUBSCRIBE_CLIENT = 8;
-    /** {@code unsubscribeClient(subscriberId, userId)}. */
+    /** {@code unsubscribeFromClient(subscriberId, userId)}. */
     public static final int UNSUBSCRIBE_CLIENT = 9;
-    /** {@code subscribeLobby(subscriberId, lobbyId)}. */
+    /** {@code subscribeToLobby(subscriberId, lobbyId)}. */
     public static final int SUBSCRIBE_LOBBY = 10;
-    /** {@code unsubscribeLobby(subscriberId, lobbyId)}. */
+    /** {@code unsubscribeFromLobby(subscriberId, lobbyId)}. */
     public static final int UNSUBSCRIBE_LOBBY = 11;
     /** {@code removeSubscriber(subscriberId)}. */
     public static final int REMOVE_SUBSCRIBER = 12;

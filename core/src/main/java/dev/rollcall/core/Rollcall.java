@@ -349,7 +349,7 @@ public final class Rollcall implements AutoCloseable
      * @param userId       whose events.
      * @return the result once journaled.
      */
-    public CompletableFuture<Result> subscribeClient(final long subscriberId, final long userId)
+    public CompletableFuture<Result> subscribeToClient(final long subscriberId, final long userId)
     {
         return subscription(InputType.SUBSCRIBE_CLIENT, subscriberId, userId, 0);
     }
@@ -359,7 +359,7 @@ public final class Rollcall implements AutoCloseable
      * @param userId       whose events.
      * @return the result once journaled.
      */
-    public CompletableFuture<Result> unsubscribeClient(final long subscriberId, final long userId)
+    public CompletableFuture<Result> unsubscribeFromClient(final long subscriberId, final long userId)
     {
         return subscription(InputType.UNSUBSCRIBE_CLIENT, subscriberId, userId, 0);
     }
@@ -371,7 +371,7 @@ public final class Rollcall implements AutoCloseable
      * @param lobbyId      which lobby.
      * @return the result once journaled.
      */
-    public CompletableFuture<Result> subscribeLobby(final long subscriberId, final long lobbyId)
+    public CompletableFuture<Result> subscribeToLobby(final long subscriberId, final long lobbyId)
     {
         return subscription(InputType.SUBSCRIBE_LOBBY, subscriberId, 0, lobbyId);
     }
@@ -381,7 +381,7 @@ public final class Rollcall implements AutoCloseable
      * @param lobbyId      which lobby.
      * @return the result once journaled.
      */
-    public CompletableFuture<Result> unsubscribeLobby(final long subscriberId, final long lobbyId)
+    public CompletableFuture<Result> unsubscribeFromLobby(final long subscriberId, final long lobbyId)
     {
         return subscription(InputType.UNSUBSCRIBE_LOBBY, subscriberId, 0, lobbyId);
     }
@@ -529,7 +529,7 @@ public final class Rollcall implements AutoCloseable
 
     /**
      * Open a bounded mailbox receiving every event delivered to a subscriber from now on.
-     * Subscribing is separate ({@link #subscribeClient}, {@link #subscribeLobby}).
+     * Subscribing is separate ({@link #subscribeToClient}, {@link #subscribeToLobby}).
      *
      * @param subscriberId  the subscriber, {@code > 0}.
      * @param capacityBytes a power of two {@code >= 1024}. The largest event a mailbox takes is

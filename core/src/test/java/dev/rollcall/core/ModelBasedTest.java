@@ -230,13 +230,13 @@ class ModelBasedTest
             command = (subscribe ? "subscribe" : "unsubscribe") + (lobby ? "Lobby(" : "Client(") + subscriber + ", " + target + ")";
             if (lobby)
             {
-                future = subscribe ? rollcall.subscribeLobby(subscriber, target) : rollcall.unsubscribeLobby(subscriber, target);
-                result = subscribe ? model.subscribeLobby(time, subscriber, target) : model.unsubscribeLobby(time, subscriber, target);
+                future = subscribe ? rollcall.subscribeToLobby(subscriber, target) : rollcall.unsubscribeFromLobby(subscriber, target);
+                result = subscribe ? model.subscribeToLobby(time, subscriber, target) : model.unsubscribeFromLobby(time, subscriber, target);
             }
             else
             {
-                future = subscribe ? rollcall.subscribeClient(subscriber, target) : rollcall.unsubscribeClient(subscriber, target);
-                result = subscribe ? model.subscribeClient(time, subscriber, target) : model.unsubscribeClient(time, subscriber, target);
+                future = subscribe ? rollcall.subscribeToClient(subscriber, target) : rollcall.unsubscribeFromClient(subscriber, target);
+                result = subscribe ? model.subscribeToClient(time, subscriber, target) : model.unsubscribeFromClient(time, subscriber, target);
             }
         }
         else if (roll < 87)

@@ -47,7 +47,7 @@ class PresenceLogicTest
     @Test
     void shouldCreateClientOnFirstConnectWithUpdateIdOne()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
 
         assertThat(connect(T0 + 5, USER, 11)).isEqualTo(Result.APPLIED);
 
@@ -79,7 +79,7 @@ class PresenceLogicTest
     @Test
     void shouldAttachSecondConnectionWithoutEvent()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
 
         assertThat(connect(T0 + 1, USER, 12)).isEqualTo(Result.APPLIED);
@@ -95,7 +95,7 @@ class PresenceLogicTest
     @Test
     void shouldReturnUnchangedForAlreadyAttachedConnection()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
 
         assertThat(connect(T0 + 1, USER, 11)).isEqualTo(Result.UNCHANGED);
@@ -120,7 +120,7 @@ class PresenceLogicTest
     @Test
     void shouldCreateAClientWithItsPresenceInOneInput()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
 
         assertThat(connectWith(T0 + 1, USER, 11, c -> c.status(Status.IDLE).lobbyId(LOBBY))).isEqualTo(Result.APPLIED);
 
@@ -137,8 +137,8 @@ class PresenceLogicTest
     @Test
     void shouldNeverShowAUserWhoConnectsInvisible()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeClient(T0, USER, USER);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToClient(T0, USER, USER);
 
         assertThat(connectWith(T0 + 1, USER, 11, c -> c.status(Status.INVISIBLE))).isEqualTo(Result.APPLIED);
 
@@ -150,7 +150,7 @@ class PresenceLogicTest
     @Test
     void shouldReconnectWithinGraceAndApplyThePresenceAsOneChange()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         lost(T0 + 1, USER, 11);
 
@@ -170,7 +170,7 @@ class PresenceLogicTest
     @Test
     void shouldRefuseABadPresenceWithoutConnecting()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
 
         assertThat(connectWith(T0 + 1, USER, 11, c -> c.partyId(-1))).isEqualTo(Result.INVALID_VALUE);
         assertNothingEmitted();
@@ -215,7 +215,7 @@ class PresenceLogicTest
     @Test
     void shouldStartGraceCountdownWhenLastConnectionLost()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         connect(T0, USER, 12);
 
@@ -245,7 +245,7 @@ class PresenceLogicTest
     @Test
     void shouldCancelCountdownOnReconnectWithinGrace()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         lost(T0 + 10, USER, 11);
 
@@ -268,7 +268,7 @@ class PresenceLogicTest
     @Test
     void shouldDestroyAtExactDeadlineBeforeApplyingInput()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         lost(T0, USER, 11);
         final long deadline = T0 + GRACE;
@@ -286,8 +286,8 @@ class PresenceLogicTest
     @Test
     void shouldStampExpiryWithDeadlineNotNow()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeLobby(T0, LOBBY_WATCHER, LOBBY);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToLobby(T0, LOBBY_WATCHER, LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, "r", c -> c.lobbyId(LOBBY));
         lost(T0, USER, 11);
@@ -307,7 +307,7 @@ class PresenceLogicTest
     void shouldDestroyAtOnceWithZeroGrace()
     {
         logic = new PresenceLogic(Limits.DEFAULT, 0);
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
 
         assertThat(lost(T0 + 3, USER, 11)).isEqualTo(Result.APPLIED);
@@ -354,7 +354,7 @@ class PresenceLogicTest
     @Test
     void shouldNotExpireWithHugeGracePeriod()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         assertThat(setGrace(T0, Long.MAX_VALUE)).isEqualTo(Result.APPLIED);
         lost(T0 + 1, USER, 11);
@@ -373,7 +373,7 @@ class PresenceLogicTest
     @Test
     void shouldNeverMoveTimeBackwards()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         tick(T0 + 100);
 
         connect(T0, USER, 11);
@@ -409,7 +409,7 @@ class PresenceLogicTest
     {
         for (final long user : new long[]{3, 1, 2})
         {
-            subscribeClient(T0, WATCHER, user);
+            subscribeToClient(T0, WATCHER, user);
             connect(T0, user, 10 + user);
         }
         lost(T0, 3, 13);
@@ -428,8 +428,8 @@ class PresenceLogicTest
     @Test
     void shouldEmitExpiriesBeforeTheInputsOwnEvents()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeClient(T0, WATCHER, OTHER_USER);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, OTHER_USER);
         connect(T0, USER, 11);
         lost(T0, USER, 11);
 
@@ -447,7 +447,7 @@ class PresenceLogicTest
     @Test
     void shouldDisconnectUserWithDirectivesInAscendingOrder()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 30);
         connect(T0, USER, 10);
         connect(T0, USER, 20);
@@ -469,7 +469,7 @@ class PresenceLogicTest
     @Test
     void shouldDisconnectClientInGraceWithoutDirectives()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         lost(T0, USER, 11);
 
@@ -507,7 +507,7 @@ class PresenceLogicTest
     @Test
     void shouldUpdateClientInGrace()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         lost(T0, USER, 11);
 
@@ -565,7 +565,7 @@ class PresenceLogicTest
     @Test
     void shouldAllowEveryFieldInFullUpdate()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
 
         final Result result = update(InputType.UPDATE_CLIENT_FULL, T0 + 1, USER, "r", c -> c
@@ -772,7 +772,7 @@ class PresenceLogicTest
     @Test
     void shouldEmitOnlyTheDiff()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
 
         assertThat(update(InputType.UPDATE_CLIENT, T0 + 1, USER, "because", c -> c
@@ -800,7 +800,7 @@ class PresenceLogicTest
     void shouldCountOneUpdateIdPerInput()
     {
         subscribeAll();
-        subscribeLobby(T0, WATCHER, OTHER_LOBBY);
+        subscribeToLobby(T0, WATCHER, OTHER_LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY));
 
@@ -821,9 +821,9 @@ class PresenceLogicTest
     @Test
     void shouldHideInvisibleClientFromOthersButNotSelf()
     {
-        subscribeClient(T0, USER, USER);
-        subscribeClient(T0, WATCHER, USER);
-        subscribeLobby(T0, LOBBY_WATCHER, LOBBY);
+        subscribeToClient(T0, USER, USER);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToLobby(T0, LOBBY_WATCHER, LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY));
 
@@ -861,9 +861,9 @@ class PresenceLogicTest
     @Test
     void shouldAnnounceVisibleAgainAsFullConnect()
     {
-        subscribeClient(T0, USER, USER);
-        subscribeClient(T0, WATCHER, USER);
-        subscribeLobby(T0, LOBBY_WATCHER, LOBBY);
+        subscribeToClient(T0, USER, USER);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToLobby(T0, LOBBY_WATCHER, LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_FULL, T0, USER, null, c -> c
             .status(Status.INVISIBLE).attribute("k", 3).lobbyId(LOBBY).teamNumber(2));
@@ -885,7 +885,7 @@ class PresenceLogicTest
     @Test
     void shouldAnnounceVisibleAgainWhileInGraceAsFullDisconnect()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.status(Status.INVISIBLE));
         lost(T0 + 1, USER, 11);
@@ -904,7 +904,7 @@ class PresenceLogicTest
     @Test
     void shouldEmitJoinedLeftAndLobbyClientChange()
     {
-        subscribeLobby(T0, LOBBY_WATCHER, LOBBY);
+        subscribeToLobby(T0, LOBBY_WATCHER, LOBBY);
         connect(T0, USER, 11);
 
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0 + 1, USER, "join", c -> c.lobbyId(LOBBY).ready(true));
@@ -940,9 +940,9 @@ class PresenceLogicTest
     @Test
     void shouldSwitchLobbyWithLeftThenJoined()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeLobby(T0, WATCHER, LOBBY);
-        subscribeLobby(T0, WATCHER, OTHER_LOBBY);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToLobby(T0, WATCHER, LOBBY);
+        subscribeToLobby(T0, WATCHER, OTHER_LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY).playerNumber(1));
 
@@ -958,8 +958,8 @@ class PresenceLogicTest
     @Test
     void shouldDeliverOncePerTopicInDocumentedOrder()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeLobby(T0, WATCHER, LOBBY);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToLobby(T0, WATCHER, LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY));
 
@@ -973,7 +973,7 @@ class PresenceLogicTest
     @Test
     void shouldSendLobbyMemberEventsOfDestroyedClient()
     {
-        subscribeLobby(T0, LOBBY_WATCHER, LOBBY);
+        subscribeToLobby(T0, LOBBY_WATCHER, LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY));
 
@@ -990,11 +990,11 @@ class PresenceLogicTest
     @Test
     void shouldAllowSubscribingBeforeClientExists()
     {
-        assertThat(subscribeClient(T0, WATCHER, USER)).isEqualTo(Result.APPLIED);
+        assertThat(subscribeToClient(T0, WATCHER, USER)).isEqualTo(Result.APPLIED);
         assertNothingEmitted();
-        assertThat(subscribeClient(T0, WATCHER, USER)).isEqualTo(Result.UNCHANGED);
-        assertThat(subscribeLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.APPLIED);
-        assertThat(subscribeLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.UNCHANGED);
+        assertThat(subscribeToClient(T0, WATCHER, USER)).isEqualTo(Result.UNCHANGED);
+        assertThat(subscribeToLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.APPLIED);
+        assertThat(subscribeToLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.UNCHANGED);
 
         connect(T0 + 1, USER, 11);
         assertThat(seenBy(WATCHER)).containsExactly(
@@ -1007,23 +1007,23 @@ class PresenceLogicTest
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY));
 
-        assertThat(subscribeClient(T0 + 1, WATCHER, USER)).isEqualTo(Result.APPLIED);
+        assertThat(subscribeToClient(T0 + 1, WATCHER, USER)).isEqualTo(Result.APPLIED);
         assertNothingEmitted();
-        assertThat(subscribeLobby(T0 + 1, WATCHER, LOBBY)).isEqualTo(Result.APPLIED);
+        assertThat(subscribeToLobby(T0 + 1, WATCHER, LOBBY)).isEqualTo(Result.APPLIED);
         assertNothingEmitted();
     }
 
     @Test
     void shouldUnsubscribe()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeLobby(T0, WATCHER, LOBBY);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToLobby(T0, WATCHER, LOBBY);
 
-        assertThat(unsubscribeClient(T0, WATCHER, USER)).isEqualTo(Result.APPLIED);
-        assertThat(unsubscribeClient(T0, WATCHER, USER)).isEqualTo(Result.UNCHANGED);
-        assertThat(unsubscribeLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.APPLIED);
-        assertThat(unsubscribeLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.UNCHANGED);
-        assertThat(unsubscribeLobby(T0, WATCHER, OTHER_LOBBY)).isEqualTo(Result.UNCHANGED);
+        assertThat(unsubscribeFromClient(T0, WATCHER, USER)).isEqualTo(Result.APPLIED);
+        assertThat(unsubscribeFromClient(T0, WATCHER, USER)).isEqualTo(Result.UNCHANGED);
+        assertThat(unsubscribeFromLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.APPLIED);
+        assertThat(unsubscribeFromLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.UNCHANGED);
+        assertThat(unsubscribeFromLobby(T0, WATCHER, OTHER_LOBBY)).isEqualTo(Result.UNCHANGED);
 
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY));
@@ -1034,10 +1034,10 @@ class PresenceLogicTest
     @Test
     void shouldRemoveSubscriptionsOfDestroyedClient()
     {
-        subscribeClient(T0, USER, USER);
-        subscribeClient(T0, USER, OTHER_USER);
-        subscribeLobby(T0, USER, LOBBY);
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, USER, USER);
+        subscribeToClient(T0, USER, OTHER_USER);
+        subscribeToLobby(T0, USER, LOBBY);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
 
         lost(T0 + 1, USER, 11);
@@ -1061,7 +1061,7 @@ class PresenceLogicTest
     @Test
     void shouldRemoveSubscriptionsOfExpiredClient()
     {
-        subscribeClient(T0, USER, OTHER_USER);
+        subscribeToClient(T0, USER, OTHER_USER);
         connect(T0, USER, 11);
         lost(T0, USER, 11);
 
@@ -1074,10 +1074,10 @@ class PresenceLogicTest
     @Test
     void shouldRemoveAllSubscriptionsOfSubscriber()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeClient(T0, WATCHER, OTHER_USER);
-        subscribeLobby(T0, WATCHER, LOBBY);
-        subscribeClient(T0, LOBBY_WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, OTHER_USER);
+        subscribeToLobby(T0, WATCHER, LOBBY);
+        subscribeToClient(T0, LOBBY_WATCHER, USER);
 
         assertThat(removeSubscriber(T0, WATCHER)).isEqualTo(Result.APPLIED);
         assertNothingEmitted();
@@ -1109,16 +1109,16 @@ class PresenceLogicTest
             {
                 cases.add(Arguments.of(InputType.name(type) + " userId=" + bad, type, bad, 0L, 0L, 0L));
             }
-            cases.add(Arguments.of("subscribeClient subscriberId=" + bad, InputType.SUBSCRIBE_CLIENT, USER, 0L, bad, 0L));
-            cases.add(Arguments.of("subscribeClient userId=" + bad, InputType.SUBSCRIBE_CLIENT, bad, 0L, WATCHER, 0L));
-            cases.add(Arguments.of("unsubscribeClient subscriberId=" + bad, InputType.UNSUBSCRIBE_CLIENT, USER, 0L, bad,
+            cases.add(Arguments.of("subscribeToClient subscriberId=" + bad, InputType.SUBSCRIBE_CLIENT, USER, 0L, bad, 0L));
+            cases.add(Arguments.of("subscribeToClient userId=" + bad, InputType.SUBSCRIBE_CLIENT, bad, 0L, WATCHER, 0L));
+            cases.add(Arguments.of("unsubscribeFromClient subscriberId=" + bad, InputType.UNSUBSCRIBE_CLIENT, USER, 0L, bad,
                 0L));
-            cases.add(Arguments.of("unsubscribeClient userId=" + bad, InputType.UNSUBSCRIBE_CLIENT, bad, 0L, WATCHER, 0L));
-            cases.add(Arguments.of("subscribeLobby subscriberId=" + bad, InputType.SUBSCRIBE_LOBBY, 0L, 0L, bad, LOBBY));
-            cases.add(Arguments.of("subscribeLobby lobbyId=" + bad, InputType.SUBSCRIBE_LOBBY, 0L, 0L, WATCHER, bad));
-            cases.add(Arguments.of("unsubscribeLobby subscriberId=" + bad, InputType.UNSUBSCRIBE_LOBBY, 0L, 0L, bad,
+            cases.add(Arguments.of("unsubscribeFromClient userId=" + bad, InputType.UNSUBSCRIBE_CLIENT, bad, 0L, WATCHER, 0L));
+            cases.add(Arguments.of("subscribeToLobby subscriberId=" + bad, InputType.SUBSCRIBE_LOBBY, 0L, 0L, bad, LOBBY));
+            cases.add(Arguments.of("subscribeToLobby lobbyId=" + bad, InputType.SUBSCRIBE_LOBBY, 0L, 0L, WATCHER, bad));
+            cases.add(Arguments.of("unsubscribeFromLobby subscriberId=" + bad, InputType.UNSUBSCRIBE_LOBBY, 0L, 0L, bad,
                 LOBBY));
-            cases.add(Arguments.of("unsubscribeLobby lobbyId=" + bad, InputType.UNSUBSCRIBE_LOBBY, 0L, 0L, WATCHER, bad));
+            cases.add(Arguments.of("unsubscribeFromLobby lobbyId=" + bad, InputType.UNSUBSCRIBE_LOBBY, 0L, 0L, WATCHER, bad));
             cases.add(Arguments.of("removeSubscriber subscriberId=" + bad, InputType.REMOVE_SUBSCRIBER, 0L, 0L, bad, 0L));
         }
         return cases.stream();
@@ -1425,10 +1425,10 @@ class PresenceLogicTest
      */
     private void subscribeAll()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeClient(T0, USER, USER);
-        subscribeLobby(T0, LOBBY_WATCHER, LOBBY);
-        subscribeLobby(T0, LOBBY_WATCHER, OTHER_LOBBY);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToClient(T0, USER, USER);
+        subscribeToLobby(T0, LOBBY_WATCHER, LOBBY);
+        subscribeToLobby(T0, LOBBY_WATCHER, OTHER_LOBBY);
     }
 
     private Result apply()
@@ -1468,25 +1468,25 @@ class PresenceLogicTest
         return apply();
     }
 
-    private Result subscribeClient(final long time, final long subscriberId, final long userId)
+    private Result subscribeToClient(final long time, final long subscriberId, final long userId)
     {
         input.set(InputType.SUBSCRIBE_CLIENT, time).subscriberId(subscriberId).userId(userId);
         return apply();
     }
 
-    private Result unsubscribeClient(final long time, final long subscriberId, final long userId)
+    private Result unsubscribeFromClient(final long time, final long subscriberId, final long userId)
     {
         input.set(InputType.UNSUBSCRIBE_CLIENT, time).subscriberId(subscriberId).userId(userId);
         return apply();
     }
 
-    private Result subscribeLobby(final long time, final long subscriberId, final long lobbyId)
+    private Result subscribeToLobby(final long time, final long subscriberId, final long lobbyId)
     {
         input.set(InputType.SUBSCRIBE_LOBBY, time).subscriberId(subscriberId).lobbyId(lobbyId);
         return apply();
     }
 
-    private Result unsubscribeLobby(final long time, final long subscriberId, final long lobbyId)
+    private Result unsubscribeFromLobby(final long time, final long subscriberId, final long lobbyId)
     {
         input.set(InputType.UNSUBSCRIBE_LOBBY, time).subscriberId(subscriberId).lobbyId(lobbyId);
         return apply();

@@ -49,7 +49,7 @@ class RecoveryTest
             await(rollcall.connectUser(2, 21));
             await(rollcall.updateClientFull(2, new Changes().status(Status.DND).lobbyId(7).attribute("mmr", 1500), "x"));
             await(rollcall.connectUser(3, 31));
-            await(rollcall.subscribeClient(100, 1));
+            await(rollcall.subscribeToClient(100, 1));
             clock.addAndGet(1_000);
             await(rollcall.connectionLost(3, 31)); // in grace since start + 1000
         }
@@ -118,7 +118,7 @@ class RecoveryTest
                     case 1 -> rollcall.connectionLost(user, 1 + random.nextInt(3));
                     case 2 -> rollcall.updateClient(user, new Changes().afk(random.nextBoolean())
                         .attribute("k" + random.nextInt(3), random.nextInt(5)), "r");
-                    case 3 -> rollcall.subscribeClient(1 + random.nextInt(50), user);
+                    case 3 -> rollcall.subscribeToClient(1 + random.nextInt(50), user);
                     default -> clock.addAndGet(random.nextInt(3_000));
                 }
                 if (i == 1_000)

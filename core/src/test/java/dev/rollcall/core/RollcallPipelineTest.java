@@ -241,7 +241,7 @@ class RollcallPipelineTest {
 
         try (Rollcall rollcall = Rollcall.launch(ctx(errors).ringSize(16))) {
             final Mailbox mailbox = rollcall.openMailbox(subscriber, 2 * 1024 * 1024);
-            assertThat(await(rollcall.subscribeClient(subscriber, user))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, user))).isEqualTo(Result.APPLIED);
             assertThat(await(rollcall.connectUser(user, 1))).isEqualTo(Result.APPLIED);
 
             final ExecutorService publisherThread = Executors.newSingleThreadExecutor();
@@ -335,7 +335,7 @@ class RollcallPipelineTest {
             assertThatThrownBy(() -> rollcall.connectionLost(1, 1)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> rollcall.disconnectUser(1)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> rollcall.updateClient(1, afk(false), null)).isInstanceOf(IllegalStateException.class);
-            assertThatThrownBy(() -> rollcall.subscribeClient(5, 1)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> rollcall.subscribeToClient(5, 1)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> rollcall.setGracePeriod(10)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(rollcall::tick).isInstanceOf(IllegalStateException.class);
             assertThat(journal.appends.get()).isEqualTo(1 + 2 * users);
@@ -418,7 +418,7 @@ class RollcallPipelineTest {
 
         try (Rollcall rollcall = Rollcall.launch(ctx(errors).journal(blocking))) {
             final Mailbox mailbox = rollcall.openMailbox(subscriber);
-            assertThat(await(rollcall.subscribeClient(subscriber, user))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, user))).isEqualTo(Result.APPLIED);
             final List<Ev> events = new ArrayList<>();
 
             final CompletableFuture<Result> connect = rollcall.connectUser(user, 1);
@@ -486,8 +486,8 @@ class RollcallPipelineTest {
 
         try (Rollcall rollcall = Rollcall.launch(ctx(errors).journal(journal))) {
             final Mailbox mailbox = rollcall.openMailbox(subscriber);
-            assertThat(await(rollcall.subscribeClient(subscriber, 2))).isEqualTo(Result.APPLIED);
-            assertThat(await(rollcall.subscribeClient(subscriber, 3))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, 2))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, 3))).isEqualTo(Result.APPLIED);
             // each command waits for the previous one, so each is alone in its journal batch
             assertThat(await(rollcall.connectUser(1, 1))).isEqualTo(Result.APPLIED);
             assertThat(rollcall.isJournalFailed()).isFalse();
@@ -533,8 +533,8 @@ class RollcallPipelineTest {
         try (Rollcall rollcall = Rollcall.launch(ctx(errors))) {
             final Mailbox slow = rollcall.openMailbox(slowId, 1024);
             final Mailbox fast = rollcall.openMailbox(fastId, 1024 * 1024);
-            assertThat(await(rollcall.subscribeClient(slowId, user))).isEqualTo(Result.APPLIED);
-            assertThat(await(rollcall.subscribeClient(fastId, user))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(slowId, user))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(fastId, user))).isEqualTo(Result.APPLIED);
             assertThat(await(rollcall.connectUser(user, 1))).isEqualTo(Result.APPLIED);
 
             final List<CompletableFuture<Result>> futures = new ArrayList<>(updates);
@@ -573,7 +573,7 @@ class RollcallPipelineTest {
                 }
                 return rollcall.counters().get(Counter.EVENTS_UNDELIVERABLE) == before;
             });
-            assertThat(await(rollcall.unsubscribeClient(slowId, user))).isEqualTo(Result.UNCHANGED);
+            assertThat(await(rollcall.unsubscribeFromClient(slowId, user))).isEqualTo(Result.UNCHANGED);
 
             // the polled subscriber got every single event, in order, including the probes
             final int total = (int) (nextParty.get() + 1);
@@ -587,7 +587,7 @@ class RollcallPipelineTest {
                     assertThat(e.partyId()).isEqualTo(i);
                 }
             }
-            assertThat(await(rollcall.unsubscribeClient(fastId, user))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.unsubscribeFromClient(fastId, user))).isEqualTo(Result.APPLIED);
             assertThat(errors).isEmpty();
         }
     }
@@ -655,7 +655,7 @@ class RollcallPipelineTest {
             self.set(rollcall);
             final Mailbox mailbox = rollcall.openMailbox(subscriber);
             watcher.set(mailbox);
-            assertThat(await(rollcall.subscribeClient(subscriber, user))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, user))).isEqualTo(Result.APPLIED);
             for (final long connection : new long[] {30, 10, 40, 20}) {
                 assertThat(await(rollcall.connectUser(user, connection))).isEqualTo(Result.APPLIED);
             }
@@ -695,8 +695,8 @@ class RollcallPipelineTest {
         try (Rollcall rollcall = Rollcall.launch(
             ctx(errors).tickIntervalMs(1).gracePeriodMs(1000).clock(fixedClock(time)))) {
             final Mailbox mailbox = rollcall.openMailbox(subscriber);
-            assertThat(await(rollcall.subscribeClient(subscriber, 1))).isEqualTo(Result.APPLIED);
-            assertThat(await(rollcall.subscribeClient(subscriber, 2))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, 1))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, 2))).isEqualTo(Result.APPLIED);
             assertThat(await(rollcall.connectUser(1, 1))).isEqualTo(Result.APPLIED);
             assertThat(await(rollcall.connectUser(2, 1))).isEqualTo(Result.APPLIED);
             assertThat(await(rollcall.connectionLost(1, 1))).isEqualTo(Result.APPLIED); // deadline T0 + 1000
@@ -706,7 +706,7 @@ class RollcallPipelineTest {
             // one millisecond before the first deadline: a tick at that time has certainly been processed
             time.set(T0 + 999);
             rollcall.tick();
-            assertThat(await(rollcall.subscribeClient(subscriber + 1, 1))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber + 1, 1))).isEqualTo(Result.APPLIED);
             final ClientInfo inGrace = rollcall.getClient(1);
             assertThat(inGrace).isNotNull();
             assertThat(inGrace.connected()).isFalse();
@@ -718,7 +718,7 @@ class RollcallPipelineTest {
             time.set(T0 + 1000);
             awaitCondition("user 1 to be destroyed", () -> null == rollcall.getClient(1));
             rollcall.tick();
-            assertThat(await(rollcall.unsubscribeClient(subscriber + 1, 1))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.unsubscribeFromClient(subscriber + 1, 1))).isEqualTo(Result.APPLIED);
             assertThat(rollcall.getClient(2)).isNotNull();
 
             // well past the second deadline: its events still carry the deadline, not the time of the tick

@@ -241,8 +241,8 @@ public final class ReferenceModel {
         return update(time, userId, changes, reason, Group.FULL);
     }
 
-    /** {@code subscribeClient(subscriberId, userId)}. */
-    public String subscribeClient(long time, long subscriberId, long userId) {
+    /** {@code subscribeToClient(subscriberId, userId)}. */
+    public String subscribeToClient(long time, long subscriberId, long userId) {
         advance(time);
         if (subscriberId <= 0 || userId <= 0) {
             return INVALID_VALUE;
@@ -251,8 +251,8 @@ public final class ReferenceModel {
         return added ? APPLIED : UNCHANGED;
     }
 
-    /** {@code unsubscribeClient(subscriberId, userId)}. */
-    public String unsubscribeClient(long time, long subscriberId, long userId) {
+    /** {@code unsubscribeFromClient(subscriberId, userId)}. */
+    public String unsubscribeFromClient(long time, long subscriberId, long userId) {
         advance(time);
         if (subscriberId <= 0 || userId <= 0) {
             return INVALID_VALUE;
@@ -260,8 +260,8 @@ public final class ReferenceModel {
         return removeFrom(clientSubscribers, userId, subscriberId) ? APPLIED : UNCHANGED;
     }
 
-    /** {@code subscribeLobby(subscriberId, lobbyId)}. */
-    public String subscribeLobby(long time, long subscriberId, long lobbyId) {
+    /** {@code subscribeToLobby(subscriberId, lobbyId)}. */
+    public String subscribeToLobby(long time, long subscriberId, long lobbyId) {
         advance(time);
         if (subscriberId <= 0 || lobbyId <= 0) {
             return INVALID_VALUE;
@@ -270,8 +270,8 @@ public final class ReferenceModel {
         return added ? APPLIED : UNCHANGED;
     }
 
-    /** {@code unsubscribeLobby(subscriberId, lobbyId)}. */
-    public String unsubscribeLobby(long time, long subscriberId, long lobbyId) {
+    /** {@code unsubscribeFromLobby(subscriberId, lobbyId)}. */
+    public String unsubscribeFromLobby(long time, long subscriberId, long lobbyId) {
         advance(time);
         if (subscriberId <= 0 || lobbyId <= 0) {
             return INVALID_VALUE;

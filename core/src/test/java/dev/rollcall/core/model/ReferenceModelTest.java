@@ -61,8 +61,8 @@ class ReferenceModelTest {
 
     @Test
     void shouldCreateClientWithFullStateAndUpdateIdOne() {
-        assertThat(model.subscribeClient(10, 1, 1)).isEqualTo("APPLIED"); // the user itself
-        assertThat(model.subscribeClient(10, 2, 1)).isEqualTo("APPLIED");
+        assertThat(model.subscribeToClient(10, 1, 1)).isEqualTo("APPLIED"); // the user itself
+        assertThat(model.subscribeToClient(10, 2, 1)).isEqualTo("APPLIED");
 
         assertThat(model.connectUser(100, 1, 11)).isEqualTo("APPLIED");
 
@@ -79,7 +79,7 @@ class ReferenceModelTest {
 
     @Test
     void shouldAttachAndDetachSecondConnectionSilently() {
-        model.subscribeClient(0, 2, 1);
+        model.subscribeToClient(0, 2, 1);
         model.connectUser(100, 1, 11);
 
         assertThat(model.connectUser(110, 1, 12)).isEqualTo("APPLIED");
@@ -96,7 +96,7 @@ class ReferenceModelTest {
 
     @Test
     void shouldReconnectWithinGraceWithEmptyChangesAndCancelTheCountdown() {
-        model.subscribeClient(0, 2, 1);
+        model.subscribeToClient(0, 2, 1);
         model.connectUser(100, 1, 11);
 
         assertThat(model.connectionLost(200, 1, 11)).isEqualTo("APPLIED");
@@ -116,7 +116,7 @@ class ReferenceModelTest {
 
     @Test
     void shouldExpireAtExactlyTheDeadlineBeforeAReconnectInTheSameInput() {
-        model.subscribeClient(0, 9, 1);
+        model.subscribeToClient(0, 9, 1);
         model.connectUser(100, 1, 11);
         model.connectionLost(200, 1, 11); // deadline 1200
 
@@ -135,7 +135,7 @@ class ReferenceModelTest {
     @Test
     void shouldExpireInDeadlineThenUserIdOrderWithTheDeadlineAsTime() {
         for (long user = 1; user <= 3; user++) {
-            model.subscribeClient(0, 9, user);
+            model.subscribeToClient(0, 9, user);
             model.connectUser(100, user, 10 + user);
         }
         model.connectionLost(300, 2, 12); // deadline 1300
@@ -161,7 +161,7 @@ class ReferenceModelTest {
     void shouldDestroyAtOnceWithGraceZero() {
         assertThat(model.setGracePeriod(0, -1)).isEqualTo("INVALID_VALUE");
         assertThat(model.setGracePeriod(0, 0)).isEqualTo("APPLIED");
-        model.subscribeClient(0, 2, 1);
+        model.subscribeToClient(0, 2, 1);
         model.connectUser(100, 1, 11);
 
         assertThat(model.connectionLost(200, 1, 11)).isEqualTo("APPLIED");
@@ -178,8 +178,8 @@ class ReferenceModelTest {
         model.connectUser(100, 1, 10);
         model.connectUser(100, 1, 20);
         model.updateClientInLobby(100, 1, ModelChanges.of().set("lobbyId", 50L), "join");
-        model.subscribeClient(150, 2, 1);
-        model.subscribeLobby(150, 2, 50);
+        model.subscribeToClient(150, 2, 1);
+        model.subscribeToLobby(150, 2, 50);
 
         assertThat(model.disconnectUser(200, 1)).isEqualTo("APPLIED");
         assertThat(model.disconnectUser(300, 1)).isEqualTo("UNKNOWN_CLIENT");
@@ -198,8 +198,8 @@ class ReferenceModelTest {
     @Test
     void shouldShowAnInvisibleClientAsAbsentToOthersOnly() {
         for (long sub : new long[] {1, 2}) {
-            model.subscribeClient(0, sub, 1);
-            model.subscribeLobby(0, sub, 50);
+            model.subscribeToClient(0, sub, 1);
+            model.subscribeToLobby(0, sub, 50);
         }
         model.connectUser(100, 1, 11);
         model.updateClientInLobby(110, 1, ModelChanges.of().set("lobbyId", 50L), "join"); // updateId 2
@@ -227,9 +227,9 @@ class ReferenceModelTest {
 
     @Test
     void shouldJoinChangeSwitchAndLeaveLobbies() {
-        model.subscribeClient(0, 2, 1);
-        model.subscribeLobby(0, 2, 50);
-        model.subscribeLobby(0, 2, 60);
+        model.subscribeToClient(0, 2, 1);
+        model.subscribeToLobby(0, 2, 50);
+        model.subscribeToLobby(0, 2, 60);
         model.connectUser(100, 1, 11);
 
         model.updateClientInLobby(200, 1, ModelChanges.of().set("lobbyId", 50L).set("player", true), "a"); // 2
@@ -257,7 +257,7 @@ class ReferenceModelTest {
 
     @Test
     void shouldRejectInPrecedenceOrderAndChangeNothing() {
-        model.subscribeClient(0, 2, 1);
+        model.subscribeToClient(0, 2, 1);
         model.connectUser(100, 1, 11);
         String longReason = "x".repeat(17);
         ModelChanges everythingWrong = ModelChanges.of().set("attributes.waytoolongkey", "v")
@@ -301,8 +301,8 @@ class ReferenceModelTest {
         // other commands' identifier checks
         assertThat(model.connectUser(110, 1, 0)).isEqualTo("INVALID_VALUE");
         assertThat(model.connectionLost(110, 0, 11)).isEqualTo("INVALID_VALUE");
-        assertThat(model.subscribeClient(110, 0, 1)).isEqualTo("INVALID_VALUE");
-        assertThat(model.subscribeLobby(110, 2, 0)).isEqualTo("INVALID_VALUE");
+        assertThat(model.subscribeToClient(110, 0, 1)).isEqualTo("INVALID_VALUE");
+        assertThat(model.subscribeToLobby(110, 2, 0)).isEqualTo("INVALID_VALUE");
         assertThat(model.removeSubscriber(110, -3)).isEqualTo("INVALID_VALUE");
 
         assertThat(model.client(1).updateId()).isEqualTo(2); // only the one APPLIED update
@@ -311,7 +311,7 @@ class ReferenceModelTest {
 
     @Test
     void shouldDiffAttributes() {
-        model.subscribeClient(0, 2, 1);
+        model.subscribeToClient(0, 2, 1);
         model.connectUser(100, 1, 11);
 
         assertThat(model.updateClient(200, 1, ModelChanges.of().set("attributes.colour", "red")
@@ -342,9 +342,9 @@ class ReferenceModelTest {
     void shouldRemoveTheSubscriptionsOfADestroyedClientOnlyWhenDestroyed() {
         model.connectUser(100, 1, 11);
         model.connectUser(100, 2, 21);
-        model.subscribeClient(100, 1, 2);
-        model.subscribeClient(100, 1, 1);
-        model.subscribeLobby(100, 1, 50);
+        model.subscribeToClient(100, 1, 2);
+        model.subscribeToClient(100, 1, 1);
+        model.subscribeToLobby(100, 1, 50);
 
         model.connectionLost(200, 1, 11);
         model.connectUser(300, 1, 12); // reconnect within grace: subscriptions survive
@@ -363,9 +363,9 @@ class ReferenceModelTest {
 
     @Test
     void shouldReportUnchangedUpdatesAndSubscriptionsWithoutEmitting() {
-        assertThat(model.subscribeClient(0, 2, 1)).isEqualTo("APPLIED"); // before the client exists
-        assertThat(model.subscribeClient(0, 2, 1)).isEqualTo("UNCHANGED");
-        assertThat(model.unsubscribeLobby(0, 2, 50)).isEqualTo("UNCHANGED");
+        assertThat(model.subscribeToClient(0, 2, 1)).isEqualTo("APPLIED"); // before the client exists
+        assertThat(model.subscribeToClient(0, 2, 1)).isEqualTo("UNCHANGED");
+        assertThat(model.unsubscribeFromLobby(0, 2, 50)).isEqualTo("UNCHANGED");
         model.connectUser(100, 1, 11);
 
         assertThat(model.updateClient(200, 1, ModelChanges.of(), "r")).isEqualTo("UNCHANGED");
@@ -376,13 +376,13 @@ class ReferenceModelTest {
 
         assertThat(to(2)).hasSize(1);
         assertThat(model.client(1).updateId()).isEqualTo(1);
-        assertThat(model.unsubscribeClient(200, 2, 1)).isEqualTo("APPLIED");
+        assertThat(model.unsubscribeFromClient(200, 2, 1)).isEqualTo("APPLIED");
         assertThat(model.removeSubscriber(200, 2)).isEqualTo("UNCHANGED");
     }
 
     @Test
     void shouldNeverMoveTimeBackwards() {
-        model.subscribeClient(0, 2, 1);
+        model.subscribeToClient(0, 2, 1);
         model.connectUser(500, 1, 11);
         model.updateClient(400, 1, ModelChanges.of().set("inGame", true), null);
 

@@ -692,10 +692,10 @@ class CrashRecoveryTest
                 model.updateClientInLobby(time, input.userId(), toModel(input.changes()), input.reason());
             case InputType.UPDATE_CLIENT_FULL ->
                 model.updateClientFull(time, input.userId(), toModel(input.changes()), input.reason());
-            case InputType.SUBSCRIBE_CLIENT -> model.subscribeClient(time, input.subscriberId(), input.userId());
-            case InputType.UNSUBSCRIBE_CLIENT -> model.unsubscribeClient(time, input.subscriberId(), input.userId());
-            case InputType.SUBSCRIBE_LOBBY -> model.subscribeLobby(time, input.subscriberId(), input.lobbyId());
-            case InputType.UNSUBSCRIBE_LOBBY -> model.unsubscribeLobby(time, input.subscriberId(), input.lobbyId());
+            case InputType.SUBSCRIBE_CLIENT -> model.subscribeToClient(time, input.subscriberId(), input.userId());
+            case InputType.UNSUBSCRIBE_CLIENT -> model.unsubscribeFromClient(time, input.subscriberId(), input.userId());
+            case InputType.SUBSCRIBE_LOBBY -> model.subscribeToLobby(time, input.subscriberId(), input.lobbyId());
+            case InputType.UNSUBSCRIBE_LOBBY -> model.unsubscribeFromLobby(time, input.subscriberId(), input.lobbyId());
             case InputType.REMOVE_SUBSCRIBER -> model.removeSubscriber(time, input.subscriberId());
             case InputType.SET_GRACE_PERIOD -> model.setGracePeriod(time, input.value());
             case InputType.CONNECTIONS_RESET -> connectionsReset(model, time);

@@ -114,7 +114,7 @@ class JournalCommandTest
                 applied(rollcall.updateClientFull(user, new Changes().lobbyId(40 + user).status(Status.IDLE), "join"));
             }
             clock.addAndGet(1_000);
-            applied(rollcall.subscribeClient(500, 1));
+            applied(rollcall.subscribeToClient(500, 1));
             clock.addAndGet(1_000);
             applied(rollcall.connectionLost(2, 102));
         }
