@@ -46,8 +46,14 @@ public final class InputType
      * before its initial state (an invisible user is never shown).
      */
     public static final int CONNECT_USER_WITH_PRESENCE = 15;
+    /**
+     * {@code setLimits(limits)}: the update {@link Limits} from now on (the four limits ride in the
+     * input, negative ones are refused). Journaled at every launch with the configured limits.
+     * Input layout version 2 and later.
+     */
+    public static final int SET_LIMITS = 16;
     /** The highest state input type. */
-    public static final int LAST_STATE_INPUT = CONNECT_USER_WITH_PRESENCE;
+    public static final int LAST_STATE_INPUT = SET_LIMITS;
 
     /** Attach a mailbox to the fan-out. */
     static final int ATTACH_MAILBOX = 100;
@@ -92,6 +98,7 @@ public final class InputType
             case SET_GRACE_PERIOD -> "SET_GRACE_PERIOD";
             case CONNECTIONS_RESET -> "CONNECTIONS_RESET";
             case CONNECT_USER_WITH_PRESENCE -> "CONNECT_USER_WITH_PRESENCE";
+            case SET_LIMITS -> "SET_LIMITS";
             case TAKE_SNAPSHOT -> "TAKE_SNAPSHOT";
             case ATTACH_MAILBOX -> "ATTACH_MAILBOX";
             case DETACH_MAILBOX -> "DETACH_MAILBOX";

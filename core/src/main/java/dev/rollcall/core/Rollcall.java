@@ -19,6 +19,7 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
@@ -103,7 +104,9 @@ public final class Rollcall implements AutoCloseable
         ringBuffer = disruptor.start();
         journalStage.ringBuffer(ringBuffer);
 
-        // the configured grace first, so that the reset's countdowns use it
+        // the configured limits and grace first (both journaled, like every change of them), so that
+        // the reset's countdowns use this run's grace; grace stays right before the reset
+        setLimits(ctx.limits());
         CompletableFuture<Result> started = setGracePeriod(ctx.gracePeriodMs());
         if (state.clientCount() > 0)
         {
@@ -433,6 +436,41 @@ public final class Rollcall implements AutoCloseable
     {
         final CompletableFuture<Result> future = new CompletableFuture<>();
         publish(InputType.SET_GRACE_PERIOD, 0, 0, 0, 0, millis, null, null, null, 0, future);
+        return future;
+    }
+
+    /**
+     * Change the update limits for the inputs from now on: updates (and connects with a presence)
+     * after it are checked against them; values already stored stay, even beyond them
+     * (docs/PRESENCE-RULES.md). Journaled, so a replay applies the same limits at the same place.
+     * Every launch journals {@link RollcallContext#limits()} this way.
+     *
+     * @param limits the new limits.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> setLimits(final Limits limits)
+    {
+        Objects.requireNonNull(limits, "limits");
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        enter();
+        try
+        {
+            final long sequence = claim();
+            try
+            {
+                final RingEvent event = ringBuffer.get(sequence);
+                event.command(InputType.SET_LIMITS, clock.time(), 0, 0, 0, 0, 0, null, null, null, 0, future);
+                event.input.limits(limits);
+            }
+            finally
+            {
+                ringBuffer.publish(sequence);
+            }
+        }
+        finally
+        {
+            activePublishers.decrementAndGet();
+        }
         return future;
     }
 

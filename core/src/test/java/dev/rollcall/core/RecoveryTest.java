@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Restart through the journal SPI with {@link InMemoryJournal}: snapshot at close, recovery at
@@ -172,6 +173,39 @@ class RecoveryTest
             assertThat(await(rollcall.connectUser(1, 2))).isEqualTo(Result.APPLIED);
             assertThat(rollcall.getClient(1).connected()).isTrue();
         }
+    }
+
+    @Test
+    void shouldJournalTheConfiguredLimitsAtEveryLaunchAndSetLimitsThroughThePipeline() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal();
+        try (Rollcall rollcall = Rollcall.launch(ctx(journal).limits(new Limits(16, 32, 256, 4))))
+        {
+            await(rollcall.connectUser(1, 1));
+            assertThat(await(rollcall.updateClient(1, new Changes().afk(true), "éé" + "a"))).isEqualTo(Result.REASON_TOO_LONG);
+            assertThat(await(rollcall.setLimits(new Limits(16, 32, 256, 6)))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.updateClient(1, new Changes().afk(true), "éé" + "a"))).isEqualTo(Result.APPLIED);
+        }
+        try (Rollcall rollcall = Rollcall.launch(ctx(journal).limits(new Limits(16, 32, 256, 2))))
+        {
+            assertThat(await(rollcall.updateClient(1, new Changes().afk(false), "éa")))
+                .as("the limits this launch was configured with, not the recovered ones").isEqualTo(Result.REASON_TOO_LONG);
+            assertThat(await(rollcall.updateClient(1, new Changes().afk(false), "é"))).isEqualTo(Result.APPLIED);
+        }
+
+        final PresenceStateMachine replayed = new PresenceStateMachine(Limits.DEFAULT);
+        final List<String> journaled = new ArrayList<>();
+        journal.replay(input ->
+        {
+            journaled.add(InputType.name(input.type()) +
+                (input.type() == InputType.SET_LIMITS ? "(" + input.maxReasonBytes() + ")" : ""));
+            replayed.apply(input);
+        });
+        assertThat(journaled).as("each launch's limits first, then its grace; and the change in between").containsExactly(
+            "SET_LIMITS(4)", "SET_GRACE_PERIOD", "CONNECT_USER", "UPDATE_CLIENT", "SET_LIMITS(6)", "UPDATE_CLIENT",
+            "SET_LIMITS(2)", "SET_GRACE_PERIOD", "CONNECTIONS_RESET", "UPDATE_CLIENT", "UPDATE_CLIENT");
+        assertThat(replayed.limits()).isEqualTo(new Limits(16, 32, 256, 2));
+        assertThatThrownBy(() -> new RollcallContext().limits(null).conclude()).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

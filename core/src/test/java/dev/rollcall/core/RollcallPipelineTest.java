@@ -195,10 +195,10 @@ class RollcallPipelineTest {
                 }
                 assertThat(rollcall.listClientIds()).containsExactly(survivors.stream().mapToLong(Long::longValue).toArray());
 
-                // one SET_GRACE_PERIOD at launch, then every command (refused ones are journaled too); no ticks
-                assertThat(journal.size()).isEqualTo(1 + commands);
+                // SET_LIMITS and SET_GRACE_PERIOD at launch, then every command (refused ones are journaled too); no ticks
+                assertThat(journal.size()).isEqualTo(2 + commands);
                 final RollcallCounters counters = rollcall.counters();
-                assertThat(counters.get(Counter.INPUTS_PROCESSED)).isEqualTo(1 + commands);
+                assertThat(counters.get(Counter.INPUTS_PROCESSED)).isEqualTo(2 + commands);
                 assertThat(counters.results(Result.UNKNOWN_CLIENT)).isEqualTo(threads * usersPerThread);
                 assertThat(counters.results(Result.UNKNOWN_CONNECTION)).isEqualTo(threads * usersPerThread);
                 assertThat(counters.get(Counter.COMMANDS_REFUSED)).isEqualTo(2L * threads * usersPerThread);
@@ -326,8 +326,8 @@ class RollcallPipelineTest {
             assertThat(futures).allSatisfy(f -> assertThat(f.join()).isEqualTo(Result.APPLIED));
             assertThat(rollcall.listClientIds()).hasSize(users);
             assertThat(rollcall.getClient(users).updateId()).isEqualTo(2);
-            // the journal is closed after it has recorded every input (1 SET_GRACE_PERIOD + the commands)
-            assertThat(journal.appendsAtClose.get()).isEqualTo(1 + 2 * users);
+            // the journal is closed after it has recorded every input (SET_LIMITS, SET_GRACE_PERIOD, the commands)
+            assertThat(journal.appendsAtClose.get()).isEqualTo(2 + 2 * users);
 
             final CommandCallback mustNotBeCalled = (c, r) -> fail("callback after close: " + r);
             assertThatThrownBy(() -> rollcall.connectUser(1, 2)).isInstanceOf(IllegalStateException.class);
@@ -337,8 +337,9 @@ class RollcallPipelineTest {
             assertThatThrownBy(() -> rollcall.updateClient(1, afk(false), null)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> rollcall.subscribeToClient(5, 1)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> rollcall.setGracePeriod(10)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> rollcall.setLimits(Limits.DEFAULT)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(rollcall::tick).isInstanceOf(IllegalStateException.class);
-            assertThat(journal.appends.get()).isEqualTo(1 + 2 * users);
+            assertThat(journal.appends.get()).isEqualTo(2 + 2 * users);
             assertThat(errors).isEmpty();
         }
     }
@@ -381,7 +382,7 @@ class RollcallPipelineTest {
                 assertThat(all).hasSize(accepted.get());
                 assertThat(all).allSatisfy(f -> assertThat(f).isDone());
                 assertThat(all).allSatisfy(f -> assertThat(f.join()).isEqualTo(Result.APPLIED));
-                assertThat(journal.appendsAtClose.get()).isEqualTo(1 + all.size());
+                assertThat(journal.appendsAtClose.get()).isEqualTo(2 + all.size());
                 assertThat(rollcall.listClientIds()).hasSize(all.size());
                 assertThat(errors).isEmpty();
             } finally {
@@ -434,7 +435,7 @@ class RollcallPipelineTest {
                 assertThat(drain(mailbox, events)).isZero();
                 assertThat(rollcall.getClient(user)).isNull();
                 assertThat(rollcall.listClientIds()).isEmpty();
-                assertThat(rollcall.counters().results(Result.APPLIED)).isEqualTo(2); // SET_GRACE_PERIOD + subscribe
+                assertThat(rollcall.counters().results(Result.APPLIED)).isEqualTo(3); // SET_LIMITS, SET_GRACE_PERIOD, subscribe
             } finally {
                 release.countDown();
             }
@@ -448,7 +449,7 @@ class RollcallPipelineTest {
             // delivery precedes the result, so both events are queued by now
             assertThat(drain(mailbox, events)).isEqualTo(2);
             assertThat(events).extracting(Ev::type).containsExactly(EventType.CLIENT_CONNECTED, EventType.CLIENT_UPDATED);
-            assertThat(recorded.size()).isEqualTo(4); // grace, subscribe, connect, update
+            assertThat(recorded.size()).isEqualTo(5); // limits, grace, subscribe, connect, update
             assertThat(errors).isEmpty();
         }
     }
@@ -509,8 +510,8 @@ class RollcallPipelineTest {
             assertThat(drain(mailbox, new ArrayList<>())).isZero();
         }
 
-        // the journal holds exactly what was acknowledged: grace, two subscribes, connect 1
-        assertThat(journal.recorded.size()).isEqualTo(4);
+        // the journal holds exactly what was acknowledged: limits, grace, two subscribes, connect 1
+        assertThat(journal.recorded.size()).isEqualTo(5);
         final PresenceLogic recovered = new PresenceLogic(Limits.DEFAULT, RollcallContext.DEFAULT_GRACE_PERIOD_MS);
         final Outbox outbox = new Outbox();
         journal.recorded.replay(input -> recovered.apply(input, outbox));

@@ -16,7 +16,7 @@ class ReferenceModelTest {
 
     private static final long GRACE = 1000;
 
-    // grace 1000 ms, at most 3 attributes, keys up to 8 chars, string values up to 10, reasons up to 16
+    // grace 1000 ms, at most 3 attributes, keys up to 8 UTF-8 bytes, string values up to 10, reasons up to 16
     private final ReferenceModel model = new ReferenceModel(GRACE, 3, 8, 10, 16);
 
     private List<ModelDelivery> to(long subscriberId) {
@@ -388,5 +388,30 @@ class ReferenceModelTest {
 
         assertThat(to(2)).extracting(ModelDelivery::time).containsExactly(500L, 500L);
         assertThat(model.now()).isEqualTo(500);
+    }
+
+    @Test
+    void shouldCountLimitsInUtf8BytesAndChangeThemOnlyForLaterInputs() {
+        model.connectUser(1, 1, 1);
+        String emoji = "\uD83D\uDE00";
+        assertThat(model.updateClient(2, 1, ModelChanges.of().set("afk", true), emoji.repeat(5)))
+            .as("10 chars, 20 bytes").isEqualTo(ReferenceModel.REASON_TOO_LONG);
+        assertThat(model.updateClient(2, 1, ModelChanges.of().set("afk", true), emoji.repeat(4))).isEqualTo(ReferenceModel.APPLIED);
+        assertThat(model.updateClient(3, 1, ModelChanges.of().set("attributes.\u00e9\u00e9\u00e9\u00e9\u00e9", 1L), ""))
+            .as("5 chars, 10 bytes").isEqualTo(ReferenceModel.VALUE_TOO_LARGE);
+        assertThat(model.updateClient(3, 1, ModelChanges.of().set("attributes.abcdefgh", "\u00e9".repeat(5))
+            .set("attributes.b", 1L).set("attributes.c", 1L), "")).isEqualTo(ReferenceModel.APPLIED);
+
+        assertThat(model.setLimits(4, 1, -1, 2, 2)).isEqualTo(ReferenceModel.INVALID_VALUE);
+        assertThat(model.limits()).containsExactly(3, 8, 10, 16);
+        assertThat(model.setLimits(4, 1, 2, 2, 2)).isEqualTo(ReferenceModel.APPLIED);
+        assertThat(model.client(1).fields()).as("stored values stay").containsKey("attributes.abcdefgh");
+        assertThat(model.updateClient(5, 1, ModelChanges.of().set("attributes.abcdefgh", REMOVE), ""))
+            .as("a held key may always be removed").isEqualTo(ReferenceModel.APPLIED);
+        assertThat(model.updateClient(6, 1, ModelChanges.of().set("attributes.b", 2L), ""))
+            .as("two attributes over a limit of one: no growth").isEqualTo(ReferenceModel.APPLIED);
+        assertThat(model.updateClient(7, 1, ModelChanges.of().set("attributes.d", 2L), ""))
+            .isEqualTo(ReferenceModel.TOO_MANY_ATTRIBUTES);
+        assertThat(model.updateClient(8, 1, ModelChanges.of().set("afk", false), "abc")).isEqualTo(ReferenceModel.REASON_TOO_LONG);
     }
 }
