@@ -694,7 +694,7 @@ public final class EmbeddedLatencyBenchmark
                     setup.add(rollcall.connectionLost(u, 1));
                 }
                 idle[u] = true; // clients start ONLINE: the first update changes something
-                setup.add(rollcall.subscribeClient(WATCHER, u));
+                setup.add(rollcall.subscribeToClient(WATCHER, u));
             }
             for (final CompletableFuture<Result> done : setup)
             {

@@ -174,7 +174,7 @@ public class FanOutBenchmark
             final CompletableFuture<?>[] subscribed = new CompletableFuture<?>[subscribers];
             for (int i = 0; i < subscribers; i++)
             {
-                subscribed[i] = rollcall.subscribeLobby(FIRST_SUBSCRIBER + i, LOBBY);
+                subscribed[i] = rollcall.subscribeToLobby(FIRST_SUBSCRIBER + i, LOBBY);
             }
             CompletableFuture.allOf(subscribed).join();
             expectedDeliveries = delivered();

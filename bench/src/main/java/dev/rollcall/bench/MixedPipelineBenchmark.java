@@ -155,7 +155,7 @@ public class MixedPipelineBenchmark
 
         void update(long userId, Changes changes, String reason, ResultTally callback, long correlationId);
 
-        void subscribeClient(long subscriberId, long userId, ResultTally callback, long correlationId);
+        void subscribeToClient(long subscriberId, long userId, ResultTally callback, long correlationId);
 
         /** Make every published input's result arrive (the serial baseline closes its open batch). */
         void flush();
@@ -218,7 +218,7 @@ public class MixedPipelineBenchmark
                     target.connectionLost(u, 1, tally, published++);
                 }
                 idle[u] = true; // clients start ONLINE: the first update changes something
-                target.subscribeClient(WATCHER, u, tally, published++);
+                target.subscribeToClient(WATCHER, u, tally, published++);
             }
             target.flush();
             tally.await(published);
@@ -366,7 +366,7 @@ public class MixedPipelineBenchmark
                 }
 
                 @Override
-                public void subscribeClient(final long subscriberId, final long userId, final ResultTally callback, final long id)
+                public void subscribeToClient(final long subscriberId, final long userId, final ResultTally callback, final long id)
                 {
                     rollcall.subscription(InputType.SUBSCRIBE_CLIENT, subscriberId, userId, 0, callback, id);
                 }
@@ -427,9 +427,9 @@ public class MixedPipelineBenchmark
                 }
 
                 @Override
-                public void subscribeClient(final long subscriberId, final long userId, final ResultTally callback, final long id)
+                public void subscribeToClient(final long subscriberId, final long userId, final ResultTally callback, final long id)
                 {
-                    serial.subscribeClient(subscriberId, userId, callback, id);
+                    serial.subscribeToClient(subscriberId, userId, callback, id);
                 }
 
                 @Override

@@ -94,7 +94,7 @@ public class PipelineBenchmark
         for (long userId = 1; userId <= CLIENTS; userId++)
         {
             rollcall.connectUser(userId, 1);
-            rollcall.subscribeClient(WATCHER, userId);
+            rollcall.subscribeToClient(WATCHER, userId);
         }
         rollcall.setGracePeriod(300_000).get();
         running = true;

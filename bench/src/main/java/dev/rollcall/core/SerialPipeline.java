@@ -112,7 +112,7 @@ public final class SerialPipeline implements AutoCloseable
      * @param callback      receives the result.
      * @param correlationId passed back.
      */
-    public void subscribeClient(final long subscriberId, final long userId, final CommandCallback callback, final long correlationId)
+    public void subscribeToClient(final long subscriberId, final long userId, final CommandCallback callback, final long correlationId)
     {
         submit(InputType.SUBSCRIBE_CLIENT, userId, 0, subscriberId, 0, null, null, callback, correlationId);
     }

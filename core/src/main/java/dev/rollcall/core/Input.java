@@ -19,6 +19,11 @@ public final class Input
     long value;
     String reason;
     final Changes changes = new Changes();
+    // SET_LIMITS only: raw, as journaled (a negative one is the logic's to refuse)
+    int maxAttributes;
+    int maxAttributeKeyBytes;
+    int maxAttributeValueBytes;
+    int maxReasonBytes;
 
     /**
      * Reset every argument.
@@ -38,6 +43,10 @@ public final class Input
         value = 0;
         reason = null;
         changes.clear();
+        maxAttributes = 0;
+        maxAttributeKeyBytes = 0;
+        maxAttributeValueBytes = 0;
+        maxReasonBytes = 0;
         return this;
     }
 
@@ -95,6 +104,30 @@ public final class Input
         return changes;
     }
 
+    /** @return the attribute count limit of {@link InputType#SET_LIMITS}. */
+    public int maxAttributes()
+    {
+        return maxAttributes;
+    }
+
+    /** @return the attribute key limit in UTF-8 bytes of {@link InputType#SET_LIMITS}. */
+    public int maxAttributeKeyBytes()
+    {
+        return maxAttributeKeyBytes;
+    }
+
+    /** @return the string attribute value limit in UTF-8 bytes of {@link InputType#SET_LIMITS}. */
+    public int maxAttributeValueBytes()
+    {
+        return maxAttributeValueBytes;
+    }
+
+    /** @return the reason limit in UTF-8 bytes of {@link InputType#SET_LIMITS}. */
+    public int maxReasonBytes()
+    {
+        return maxReasonBytes;
+    }
+
     /** @param userId the user id argument. @return this. */
     public Input userId(final long userId)
     {
@@ -137,11 +170,40 @@ public final class Input
         return this;
     }
 
+    /**
+     * The arguments of {@link InputType#SET_LIMITS}, taken as they are: an input may carry negative
+     * limits (the logic refuses them with {@link Result#INVALID_VALUE}), which a {@link Limits} cannot.
+     *
+     * @param maxAttributes          attributes a client may hold.
+     * @param maxAttributeKeyBytes   UTF-8 bytes in an attribute key.
+     * @param maxAttributeValueBytes UTF-8 bytes in a string attribute value.
+     * @param maxReasonBytes         UTF-8 bytes in a reason.
+     * @return this.
+     */
+    public Input limits(
+        final int maxAttributes, final int maxAttributeKeyBytes, final int maxAttributeValueBytes, final int maxReasonBytes)
+    {
+        this.maxAttributes = maxAttributes;
+        this.maxAttributeKeyBytes = maxAttributeKeyBytes;
+        this.maxAttributeValueBytes = maxAttributeValueBytes;
+        this.maxReasonBytes = maxReasonBytes;
+        return this;
+    }
+
+    /** @param limits the arguments of {@link InputType#SET_LIMITS}. @return this. */
+    public Input limits(final Limits limits)
+    {
+        return limits(limits.maxAttributes(), limits.maxAttributeKeyBytes(), limits.maxAttributeValueBytes(),
+            limits.maxReasonBytes());
+    }
+
     @Override
     public String toString()
     {
         return InputType.name(type) + "{time=" + time + ", userId=" + userId + ", connectionId=" + connectionId +
             ", subscriberId=" + subscriberId + ", lobbyId=" + lobbyId + ", value=" + value +
-            ", reason=" + reason + ", changes=" + changes + '}';
+            ", reason=" + reason + ", changes=" + changes +
+            (type == InputType.SET_LIMITS ? ", limits=[" + maxAttributes + ", " + maxAttributeKeyBytes + ", " +
+            maxAttributeValueBytes + ", " + maxReasonBytes + "]" : "") + '}';
     }
 }

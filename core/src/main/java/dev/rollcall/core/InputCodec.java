@@ -9,7 +9,13 @@ import static dev.rollcall.core.CodecUtil.ORDER;
 /**
  * The journal layout of one state {@link Input}, version {@value #VERSION}. The journal SPI
  * receives inputs in this form, and replay decodes them back, so the layout is part of the
- * on-disk format: fields are only ever added behind a new version.
+ * on-disk format: fields are only ever added behind a new version. Each input carries its
+ * version; this code writes {@value #VERSION} and reads every version since 1, so a journal
+ * written before an upgrade replays after it:
+ * <ul>
+ * <li>1: every input type up to {@link InputType#CONNECT_USER_WITH_PRESENCE}.</li>
+ * <li>2: adds {@link InputType#SET_LIMITS} and its body (below); the other types are laid out as in 1.</li>
+ * </ul>
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -32,13 +38,25 @@ import static dev.rollcall.core.CodecUtil.ORDER;
  *  +---------------------------------------------------------------+
  *  |  Update types and CONNECT_USER_WITH_PRESENCE only: reason (string), changes ({@link ChangesCodec})
  *  +---------------------------------------------------------------+
+ *  |  SET_LIMITS only (version 2 on):                              |
+ *  +---------------------------------------------------------------+
+ *  |                    Max attributes (int32)                     |
+ *  +---------------------------------------------------------------+
+ *  |                Max attribute key bytes (int32)                |
+ *  +---------------------------------------------------------------+
+ *  |               Max attribute value bytes (int32)               |
+ *  +---------------------------------------------------------------+
+ *  |                    Max reason bytes (int32)                   |
+ *  +---------------------------------------------------------------+
  * </pre>
  * All little endian; 64-bit values are 8-byte aligned relative to the start.
  */
 public final class InputCodec
 {
     /** Layout version written by this code. */
-    public static final short VERSION = 1;
+    public static final short VERSION = 2;
+    /** The oldest layout version this code reads. */
+    public static final short OLDEST_VERSION = 1;
 
     static final int VERSION_OFFSET = 0;
     static final int TYPE_OFFSET = 2;
@@ -50,6 +68,8 @@ public final class InputCodec
     static final int VALUE_OFFSET = 48;
     /** Length of the fixed part; update inputs carry more behind it. */
     public static final int HEADER_LENGTH = 56;
+    /** Length of a {@link InputType#SET_LIMITS} input: the header and four int32 limits. */
+    public static final int SET_LIMITS_LENGTH = HEADER_LENGTH + 4 * Integer.BYTES;
 
     private InputCodec()
     {
@@ -90,6 +110,14 @@ public final class InputCodec
             end = CodecUtil.putString(buffer, end, input.reason);
             end = ChangesCodec.encode(buffer, end, input.changes, table);
         }
+        else if (input.type == InputType.SET_LIMITS)
+        {
+            buffer.putInt(end, input.maxAttributes, ORDER);
+            buffer.putInt(end + 4, input.maxAttributeKeyBytes, ORDER);
+            buffer.putInt(end + 8, input.maxAttributeValueBytes, ORDER);
+            buffer.putInt(end + 12, input.maxReasonBytes, ORDER);
+            end += 16;
+        }
         return end - offset;
     }
 
@@ -119,14 +147,16 @@ public final class InputCodec
             throw new IllegalStateException("input too short: " + length + " bytes at offset " + offset);
         }
         final short version = buffer.getShort(offset + VERSION_OFFSET, ORDER);
-        if (version != VERSION)
+        if (version < OLDEST_VERSION || version > VERSION)
         {
-            throw new IllegalStateException("unknown input layout version " + version + " at offset " + offset);
+            throw new IllegalStateException("unknown input layout version " + version + " at offset " + offset +
+                " (this code reads versions " + OLDEST_VERSION + " to " + VERSION + ")");
         }
         final int type = buffer.getShort(offset + TYPE_OFFSET, ORDER);
-        if (!InputType.isStateInput(type))
+        if (!InputType.isStateInput(type) || (version == 1 && type == InputType.SET_LIMITS))
         {
-            throw new IllegalStateException("unknown input type " + type + " at offset " + offset);
+            throw new IllegalStateException("unknown input type " + type + " in a version " + version +
+                " input at offset " + offset);
         }
         input.set(type, buffer.getLong(offset + TIME_OFFSET, ORDER));
         input.userId = buffer.getLong(offset + USER_ID_OFFSET, ORDER);
@@ -152,6 +182,19 @@ public final class InputCodec
                 throw new IllegalStateException("update input at offset " + offset + " is " + length +
                     " bytes but its content ends after " + (p - offset));
             }
+        }
+        else if (type == InputType.SET_LIMITS)
+        {
+            if (length != SET_LIMITS_LENGTH)
+            {
+                throw new IllegalStateException("SET_LIMITS input at offset " + offset + " is " + length +
+                    " bytes, expected " + SET_LIMITS_LENGTH);
+            }
+            final int p = offset + HEADER_LENGTH;
+            input.maxAttributes = buffer.getInt(p, ORDER);
+            input.maxAttributeKeyBytes = buffer.getInt(p + 4, ORDER);
+            input.maxAttributeValueBytes = buffer.getInt(p + 8, ORDER);
+            input.maxReasonBytes = buffer.getInt(p + 12, ORDER);
         }
         else if (length != HEADER_LENGTH)
         {

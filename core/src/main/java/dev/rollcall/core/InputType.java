@@ -22,13 +22,13 @@ public final class InputType
     public static final int UPDATE_CLIENT_IN_LOBBY = 6;
     /** {@code updateClientFull(userId, changes, reason)}: any field. */
     public static final int UPDATE_CLIENT_FULL = 7;
-    /** {@code subscribeClient(subscriberId, userId)}. */
+    /** {@code subscribeToClient(subscriberId, userId)}. */
     public static final int SUBSCRIBE_CLIENT = 8;
-    /** {@code unsubscribeClient(subscriberId, userId)}. */
+    /** {@code unsubscribeFromClient(subscriberId, userId)}. */
     public static final int UNSUBSCRIBE_CLIENT = 9;
-    /** {@code subscribeLobby(subscriberId, lobbyId)}. */
+    /** {@code subscribeToLobby(subscriberId, lobbyId)}. */
     public static final int SUBSCRIBE_LOBBY = 10;
-    /** {@code unsubscribeLobby(subscriberId, lobbyId)}. */
+    /** {@code unsubscribeFromLobby(subscriberId, lobbyId)}. */
     public static final int UNSUBSCRIBE_LOBBY = 11;
     /** {@code removeSubscriber(subscriberId)}. */
     public static final int REMOVE_SUBSCRIBER = 12;
@@ -46,8 +46,14 @@ public final class InputType
      * before its initial state (an invisible user is never shown).
      */
     public static final int CONNECT_USER_WITH_PRESENCE = 15;
+    /**
+     * {@code setLimits(limits)}: the update {@link Limits} from now on (the four limits ride in the
+     * input, negative ones are refused). Journaled at every launch with the configured limits.
+     * Input layout version 2 and later.
+     */
+    public static final int SET_LIMITS = 16;
     /** The highest state input type. */
-    public static final int LAST_STATE_INPUT = CONNECT_USER_WITH_PRESENCE;
+    public static final int LAST_STATE_INPUT = SET_LIMITS;
 
     /** Attach a mailbox to the fan-out. */
     static final int ATTACH_MAILBOX = 100;
@@ -92,6 +98,7 @@ public final class InputType
             case SET_GRACE_PERIOD -> "SET_GRACE_PERIOD";
             case CONNECTIONS_RESET -> "CONNECTIONS_RESET";
             case CONNECT_USER_WITH_PRESENCE -> "CONNECT_USER_WITH_PRESENCE";
+            case SET_LIMITS -> "SET_LIMITS";
             case TAKE_SNAPSHOT -> "TAKE_SNAPSHOT";
             case ATTACH_MAILBOX -> "ATTACH_MAILBOX";
             case DETACH_MAILBOX -> "DETACH_MAILBOX";

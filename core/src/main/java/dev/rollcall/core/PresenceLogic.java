@@ -32,7 +32,8 @@ final class PresenceLogic
     private final FieldLayout layout;
     private final GraceTimers timers = new GraceTimers();
     private final Subscriptions subscriptions = new Subscriptions();
-    private final Limits limits;
+    /** The update limits in force: state, set by {@link InputType#SET_LIMITS} and held in snapshots. */
+    private Limits limits;
     private final Changes diff = new Changes();
     /** A client with every field at its default, to check and diff a new client's presence against. */
     private final ClientState defaults;
@@ -118,6 +119,7 @@ final class PresenceLogic
                 case InputType.SET_GRACE_PERIOD -> setGracePeriod(input.value);
                 case InputType.CONNECTIONS_RESET -> connectionsReset();
                 case InputType.CONNECT_USER_WITH_PRESENCE -> connectUserWithPresence(input);
+                case InputType.SET_LIMITS -> setLimits(input);
                 default -> throw new IllegalArgumentException("not a state input: " + InputType.name(input.type));
             };
         }
@@ -185,6 +187,20 @@ final class PresenceLogic
         return gracePeriodMs;
     }
 
+    Limits limits()
+    {
+        return limits;
+    }
+
+    /**
+     * Set the limits of a snapshot being loaded (a version-1 snapshot has none: the limits the
+     * logic was created with stay).
+     */
+    void restoreLimits(final Limits limits)
+    {
+        this.limits = limits;
+    }
+
     ClientState client(final long userId)
     {
         return clients.get(userId);
@@ -217,6 +233,25 @@ final class PresenceLogic
             return Result.INVALID_VALUE;
         }
         gracePeriodMs = millis;
+        return Result.APPLIED;
+    }
+
+    /**
+     * Limits for the inputs after this one; stored values are never checked against them. A
+     * journaled input may hold anything: a negative limit is refused, never thrown on, so it
+     * replays to the same refusal.
+     */
+    private Result setLimits(final Input input)
+    {
+        if (!Limits.areValid(input.maxAttributes, input.maxAttributeKeyBytes, input.maxAttributeValueBytes, input.maxReasonBytes))
+        {
+            return Result.INVALID_VALUE;
+        }
+        if (!limits.matches(input.maxAttributes, input.maxAttributeKeyBytes, input.maxAttributeValueBytes, input.maxReasonBytes))
+        {
+            // rare (an operator's change, or a launch with other limits): the only allocation here
+            limits = new Limits(input.maxAttributes, input.maxAttributeKeyBytes, input.maxAttributeValueBytes, input.maxReasonBytes);
+        }
         return Result.APPLIED;
     }
 
@@ -300,7 +335,7 @@ final class PresenceLogic
         {
             return Result.INVALID_VALUE;
         }
-        if (null != input.reason && input.reason.length() > limits.maxReasonLength())
+        if (null != input.reason && Utf8.exceeds(input.reason, limits.maxReasonBytes()))
         {
             return Result.REASON_TOO_LONG;
         }
@@ -445,7 +480,7 @@ final class PresenceLogic
         {
             return Result.UNKNOWN_CLIENT;
         }
-        if (null != input.reason && input.reason.length() > limits.maxReasonLength())
+        if (null != input.reason && Utf8.exceeds(input.reason, limits.maxReasonBytes()))
         {
             return Result.REASON_TOO_LONG;
         }
@@ -484,7 +519,8 @@ final class PresenceLogic
             }
         }
 
-        int attributeCount = client.attributes().count;
+        final int attributesHeld = client.attributes().count;
+        int attributeCount = attributesHeld;
         for (int i = 0; i < changes.attributeCount(); i++)
         {
             final String key = changes.attributeKey(i);
@@ -495,8 +531,10 @@ final class PresenceLogic
             {
                 return Result.INVALID_VALUE;
             }
-            if (key.length() > limits.maxAttributeKeyLength() ||
-                (kind == Changes.ATTRIBUTE_STRING && value.length() > limits.maxAttributeValueLength()))
+            // a key the client holds (stored under larger limits) may always be removed
+            if ((Utf8.exceeds(key, limits.maxAttributeKeyBytes()) &&
+                (kind != Changes.ATTRIBUTE_REMOVE || client.attributes().indexOf(key) < 0)) ||
+                (kind == Changes.ATTRIBUTE_STRING && Utf8.exceeds(value, limits.maxAttributeValueBytes())))
             {
                 return Result.VALUE_TOO_LARGE;
             }
@@ -517,7 +555,8 @@ final class PresenceLogic
                 }
             }
         }
-        return attributeCount > limits.maxAttributes() ? Result.TOO_MANY_ATTRIBUTES : null;
+        // a client over a lowered limit keeps what it holds and may change or shed it, not grow
+        return attributeCount > limits.maxAttributes() && attributeCount > attributesHeld ? Result.TOO_MANY_ATTRIBUTES : null;
     }
 
     private static boolean isLastOccurrence(final Changes changes, final int index)

@@ -21,7 +21,9 @@ public final class PresenceStateMachine
     /**
      * An empty state.
      *
-     * @param limits the update limits the journal was written with.
+     * @param limits the update limits in force until the journal's first {@link InputType#SET_LIMITS}
+     *               (which every launch journals, so they matter only for a journal written before
+     *               limits were journaled) and after loading a version-1 snapshot (which holds none).
      */
     public PresenceStateMachine(final Limits limits)
     {
@@ -96,6 +98,12 @@ public final class PresenceStateMachine
     public long gracePeriodMs()
     {
         return logic.gracePeriodMs();
+    }
+
+    /** @return the update limits in force. */
+    public Limits limits()
+    {
+        return logic.limits();
     }
 
     /** @return clients that exist. */

@@ -19,6 +19,7 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
@@ -103,7 +104,9 @@ public final class Rollcall implements AutoCloseable
         ringBuffer = disruptor.start();
         journalStage.ringBuffer(ringBuffer);
 
-        // the configured grace first, so that the reset's countdowns use it
+        // the configured limits and grace first (both journaled, like every change of them), so that
+        // the reset's countdowns use this run's grace; grace stays right before the reset
+        setLimits(ctx.limits());
         CompletableFuture<Result> started = setGracePeriod(ctx.gracePeriodMs());
         if (state.clientCount() > 0)
         {
@@ -349,7 +352,7 @@ public final class Rollcall implements AutoCloseable
      * @param userId       whose events.
      * @return the result once journaled.
      */
-    public CompletableFuture<Result> subscribeClient(final long subscriberId, final long userId)
+    public CompletableFuture<Result> subscribeToClient(final long subscriberId, final long userId)
     {
         return subscription(InputType.SUBSCRIBE_CLIENT, subscriberId, userId, 0);
     }
@@ -359,7 +362,7 @@ public final class Rollcall implements AutoCloseable
      * @param userId       whose events.
      * @return the result once journaled.
      */
-    public CompletableFuture<Result> unsubscribeClient(final long subscriberId, final long userId)
+    public CompletableFuture<Result> unsubscribeFromClient(final long subscriberId, final long userId)
     {
         return subscription(InputType.UNSUBSCRIBE_CLIENT, subscriberId, userId, 0);
     }
@@ -371,7 +374,7 @@ public final class Rollcall implements AutoCloseable
      * @param lobbyId      which lobby.
      * @return the result once journaled.
      */
-    public CompletableFuture<Result> subscribeLobby(final long subscriberId, final long lobbyId)
+    public CompletableFuture<Result> subscribeToLobby(final long subscriberId, final long lobbyId)
     {
         return subscription(InputType.SUBSCRIBE_LOBBY, subscriberId, 0, lobbyId);
     }
@@ -381,7 +384,7 @@ public final class Rollcall implements AutoCloseable
      * @param lobbyId      which lobby.
      * @return the result once journaled.
      */
-    public CompletableFuture<Result> unsubscribeLobby(final long subscriberId, final long lobbyId)
+    public CompletableFuture<Result> unsubscribeFromLobby(final long subscriberId, final long lobbyId)
     {
         return subscription(InputType.UNSUBSCRIBE_LOBBY, subscriberId, 0, lobbyId);
     }
@@ -433,6 +436,41 @@ public final class Rollcall implements AutoCloseable
     {
         final CompletableFuture<Result> future = new CompletableFuture<>();
         publish(InputType.SET_GRACE_PERIOD, 0, 0, 0, 0, millis, null, null, null, 0, future);
+        return future;
+    }
+
+    /**
+     * Change the update limits for the inputs from now on: updates (and connects with a presence)
+     * after it are checked against them; values already stored stay, even beyond them
+     * (docs/PRESENCE-RULES.md). Journaled, so a replay applies the same limits at the same place.
+     * Every launch journals {@link RollcallContext#limits()} this way.
+     *
+     * @param limits the new limits.
+     * @return the result once journaled.
+     */
+    public CompletableFuture<Result> setLimits(final Limits limits)
+    {
+        Objects.requireNonNull(limits, "limits");
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        enter();
+        try
+        {
+            final long sequence = claim();
+            try
+            {
+                final RingEvent event = ringBuffer.get(sequence);
+                event.command(InputType.SET_LIMITS, clock.time(), 0, 0, 0, 0, 0, null, null, null, 0, future);
+                event.input.limits(limits);
+            }
+            finally
+            {
+                ringBuffer.publish(sequence);
+            }
+        }
+        finally
+        {
+            activePublishers.decrementAndGet();
+        }
         return future;
     }
 
@@ -529,7 +567,7 @@ public final class Rollcall implements AutoCloseable
 
     /**
      * Open a bounded mailbox receiving every event delivered to a subscriber from now on.
-     * Subscribing is separate ({@link #subscribeClient}, {@link #subscribeLobby}).
+     * Subscribing is separate ({@link #subscribeToClient}, {@link #subscribeToLobby}).
      *
      * @param subscriberId  the subscriber, {@code > 0}.
      * @param capacityBytes a power of two {@code >= 1024}. The largest event a mailbox takes is

@@ -68,6 +68,10 @@ public final class RollcallContext
             throw new IllegalArgumentException("tickIntervalMs must be >= 0 (0 = no clock thread ticks): " + tickIntervalMs);
         }
         checkMailboxCapacity(mailboxCapacity);
+        if (null == limits)
+        {
+            throw new IllegalArgumentException("limits must not be null");
+        }
         if (snapshotIntervalMs < 0 || snapshotEveryInputs < 0)
         {
             throw new IllegalArgumentException("snapshot periods must be >= 0: " + snapshotIntervalMs + " ms, " +
@@ -229,13 +233,18 @@ public final class RollcallContext
         return this;
     }
 
-    /** @return limits on updates. */
+    /** @return the update limits this run starts with; default {@link Limits#DEFAULT}. */
     public Limits limits()
     {
         return limits;
     }
 
-    /** @param limits on updates. @return this. */
+    /**
+     * @param limits the update limits (UTF-8 bytes) this run starts with: journaled at launch as a
+     *               {@link InputType#SET_LIMITS} input, like the grace period, so they replace the
+     *               recovered state's limits from then on; changeable later with {@link Rollcall#setLimits(Limits)}.
+     * @return this.
+     */
     public RollcallContext limits(final Limits limits)
     {
         this.limits = limits;

@@ -19,7 +19,9 @@ import static dev.rollcall.core.CodecUtil.ORDER;
  * a CRC-32 of everything before it; the loader is strict and fails naming the offset.
  * <pre>
  *  BEGIN   int32 magic 'RCSB', int16 format version, int16 type id (1 = presence state)
- *  HEADER  int64 position (inputs covered), int64 now, int64 grace period ms
+ *  HEADER  int64 position (inputs covered), int64 now, int64 grace period ms,
+ *          version 2 on: int32 maxAttributes, int32 maxAttributeKeyBytes, int32 maxAttributeValueBytes,
+ *          int32 maxReasonBytes (the {@link Limits} in force)
  *  CLIENTS int32 count, then per client, ascending user id:
  *            int64 userId, int8 connected, int64 lastDisconnected, int64 updateId,
  *            int8 countdown running, int64 deadline,
@@ -33,11 +35,16 @@ import static dev.rollcall.core.CodecUtil.ORDER;
  *  LOBBIES int32 count, (int64 subscriberId, int64 lobbyId) pairs, ascending
  *  END     int32 magic 'RCSE', int32 CRC-32 of every byte before the END mark's CRC
  * </pre>
+ * Versions: 1 had no limits; 2 adds them. This code writes 2 and loads both: a version-1 snapshot
+ * leaves the limits the state was created with (the configured ones at recovery), the best
+ * available, as the limits in force when it was taken were never recorded.
  */
 public final class SnapshotCodec
 {
     /** Format version written by this code. */
-    public static final short VERSION = 1;
+    public static final short VERSION = 2;
+    /** The oldest format version this code loads. */
+    public static final short OLDEST_VERSION = 1;
     /** Type id of a presence-state snapshot. */
     public static final short TYPE_PRESENCE_STATE = 1;
     /** 'RCSB'. */
@@ -65,7 +72,12 @@ public final class SnapshotCodec
         buffer.putLong(p + 8, logic.appliedInputs(), ORDER);
         buffer.putLong(p + 16, logic.now(), ORDER);
         buffer.putLong(p + 24, logic.gracePeriodMs(), ORDER);
-        p += 32;
+        final Limits limits = logic.limits();
+        buffer.putInt(p + 32, limits.maxAttributes(), ORDER);
+        buffer.putInt(p + 36, limits.maxAttributeKeyBytes(), ORDER);
+        buffer.putInt(p + 40, limits.maxAttributeValueBytes(), ORDER);
+        buffer.putInt(p + 44, limits.maxReasonBytes(), ORDER);
+        p += 48;
 
         final ClientTable clients = logic.clients();
         final long[] userIds = clients.sortedUserIds();
@@ -117,9 +129,10 @@ public final class SnapshotCodec
             throw new IllegalStateException("no BEGIN mark at offset 0 (found 0x" + Integer.toHexString(magic) + ")");
         }
         final short version = buffer.getShort(offset + 4, ORDER);
-        if (version != VERSION)
+        if (version < OLDEST_VERSION || version > VERSION)
         {
-            throw new IllegalStateException("unknown snapshot format version " + version + " at offset 4");
+            throw new IllegalStateException("unknown snapshot format version " + version + " at offset 4 (this code loads " +
+                "versions " + OLDEST_VERSION + " to " + VERSION + ")");
         }
         final short type = buffer.getShort(offset + 6, ORDER);
         if (type != TYPE_PRESENCE_STATE)
@@ -160,6 +173,19 @@ public final class SnapshotCodec
             final long grace = buffer.getLong(p + 16, ORDER);
             p += 24;
             logic.restore(position, now, grace);
+            if (buffer.getShort(offset + 4, ORDER) >= 2)
+            {
+                final int maxAttributes = buffer.getInt(p, ORDER);
+                final int maxKeyBytes = buffer.getInt(p + 4, ORDER);
+                final int maxValueBytes = buffer.getInt(p + 8, ORDER);
+                final int maxReasonBytes = buffer.getInt(p + 12, ORDER);
+                if (!Limits.areValid(maxAttributes, maxKeyBytes, maxValueBytes, maxReasonBytes))
+                {
+                    throw new IllegalStateException("negative limits at offset " + (p - offset));
+                }
+                logic.restoreLimits(new Limits(maxAttributes, maxKeyBytes, maxValueBytes, maxReasonBytes));
+                p += 16;
+            }
 
             final int clientCount = count(buffer, p);
             p += 4;

@@ -77,7 +77,7 @@ class ClockThreadTest
             for (int i = 1; i <= 50; i++)
             {
                 time.set(T0 + i * 3_600_000L);
-                assertThat(rollcall.subscribeClient(100 + i, 1).get(10, SECONDS)).isEqualTo(Result.APPLIED);
+                assertThat(rollcall.subscribeToClient(100 + i, 1).get(10, SECONDS)).isEqualTo(Result.APPLIED);
             }
         }
         final int[] ticks = new int[1];
@@ -117,7 +117,7 @@ class ClockThreadTest
 
             // due again, but nothing happened since: an idle node takes no snapshot ...
             time.set(T0 + 2_500);
-            assertThat(rollcall.subscribeClient(100, 1).get(10, SECONDS)).isEqualTo(Result.APPLIED);
+            assertThat(rollcall.subscribeToClient(100, 1).get(10, SECONDS)).isEqualTo(Result.APPLIED);
             // ... and the first input after it brings one, without waiting for another interval
             awaitCondition("a snapshot after the next input", () -> journal.snapshotPosition() > first);
         }

@@ -70,8 +70,8 @@ class EventSinkTest
         try (Rollcall rollcall = Rollcall.launch(
             new RollcallContext().tickIntervalMs(0).firehose(true).eventSink(this::record)))
         {
-            rollcall.subscribeClient(9, 7).get(5, TimeUnit.SECONDS);
-            rollcall.subscribeClient(7, 7).get(5, TimeUnit.SECONDS);
+            rollcall.subscribeToClient(9, 7).get(5, TimeUnit.SECONDS);
+            rollcall.subscribeToClient(7, 7).get(5, TimeUnit.SECONDS);
             rollcall.connectUser(7, 1).get(5, TimeUnit.SECONDS);
             rollcall.updateClient(7, new Changes().status(Status.INVISIBLE), "hide").get(5, TimeUnit.SECONDS);
 
@@ -88,7 +88,7 @@ class EventSinkTest
     {
         try (Rollcall rollcall = Rollcall.launch(new RollcallContext().tickIntervalMs(0).eventSink(this::record)))
         {
-            rollcall.subscribeLobby(9, 3).get(5, TimeUnit.SECONDS);
+            rollcall.subscribeToLobby(9, 3).get(5, TimeUnit.SECONDS);
             rollcall.connectUser(7, 1).get(5, TimeUnit.SECONDS);
             rollcall.updateClientInLobby(7, new Changes().lobbyId(3), "join").get(5, TimeUnit.SECONDS);
 

@@ -35,7 +35,7 @@ class InputCodecTest
         {
             final long seed = master.nextLong();
             final SplittableRandom random = new SplittableRandom(seed);
-            for (int type = InputType.TICK; type <= InputType.CONNECTIONS_RESET; type++)
+            for (int type = InputType.TICK; type <= InputType.LAST_STATE_INPUT; type++)
             {
                 final Input input = randomInput(random, type);
                 final String description = "seed=" + seed + " input=" + input;
@@ -139,6 +139,84 @@ class InputCodecTest
         assertThat(reused.changes().attributeCount()).isZero();
     }
 
+    @Test
+    void shouldRoundTripSetLimitsWithAnyIntsIncludingNegativeOnes()
+    {
+        for (final Input input : new Input[]{
+            new Input().set(InputType.SET_LIMITS, 3).limits(Limits.DEFAULT),
+            new Input().set(InputType.SET_LIMITS, 4).limits(-1, 0, Integer.MIN_VALUE, Integer.MAX_VALUE)})
+        {
+            final Input decoded = roundTrip(input);
+
+            assertThat(decoded.toString()).isEqualTo(input.toString()).contains("limits=[");
+            assertThat(new int[]{decoded.maxAttributes(), decoded.maxAttributeKeyBytes(), decoded.maxAttributeValueBytes(),
+                decoded.maxReasonBytes()}).containsExactly(input.maxAttributes(), input.maxAttributeKeyBytes(),
+                input.maxAttributeValueBytes(), input.maxReasonBytes());
+        }
+    }
+
+    @Test
+    void shouldWriteTheCurrentVersion()
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+        InputCodec.encode(buffer, OFFSET, new Input().set(InputType.TICK, 1));
+
+        assertThat(buffer.getShort(OFFSET + InputCodec.VERSION_OFFSET, ORDER)).isEqualTo((short)2).isEqualTo(InputCodec.VERSION);
+    }
+
+    @Test
+    void shouldReadAVersionOneInputCraftedByHand()
+    {
+        // version 1, SET_GRACE_PERIOD (13), reserved, time 77, ids 1..4, value 5000: the layout before SET_LIMITS
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[OFFSET + InputCodec.HEADER_LENGTH]);
+        buffer.putShort(OFFSET, (short)1, ORDER);
+        buffer.putShort(OFFSET + 2, (short)13, ORDER);
+        buffer.putInt(OFFSET + 4, 0, ORDER);
+        buffer.putLong(OFFSET + 8, 77, ORDER);
+        buffer.putLong(OFFSET + 16, 1, ORDER);
+        buffer.putLong(OFFSET + 24, 2, ORDER);
+        buffer.putLong(OFFSET + 32, 3, ORDER);
+        buffer.putLong(OFFSET + 40, 4, ORDER);
+        buffer.putLong(OFFSET + 48, 5_000, ORDER);
+
+        final Input decoded = new Input();
+        InputCodec.decode(buffer, OFFSET, InputCodec.HEADER_LENGTH, decoded);
+
+        assertThat(decoded.toString()).isEqualTo(new Input().set(InputType.SET_GRACE_PERIOD, 77)
+            .userId(1).connectionId(2).subscriberId(3).lobbyId(4).value(5_000).toString());
+    }
+
+    @Test
+    void shouldReadEveryVersionOneTypeWhoseLayoutVersionTwoKept()
+    {
+        final SplittableRandom random = new SplittableRandom(0x1AB);
+        for (int type = InputType.TICK; type <= InputType.CONNECT_USER_WITH_PRESENCE; type++)
+        {
+            final Input input = randomInput(random, type);
+            final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+            final int length = InputCodec.encode(buffer, OFFSET, input);
+            buffer.putShort(OFFSET + InputCodec.VERSION_OFFSET, (short)1, ORDER);
+
+            final Input decoded = new Input();
+            InputCodec.decode(buffer, OFFSET, length, decoded);
+
+            assertThat(decoded.toString()).as(InputType.name(type)).isEqualTo(input.toString());
+        }
+    }
+
+    @Test
+    void shouldRefuseASetLimitsInAVersionOneInput()
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+        final int length = InputCodec.encode(buffer, OFFSET, new Input().set(InputType.SET_LIMITS, 1).limits(Limits.DEFAULT));
+        buffer.putShort(OFFSET + InputCodec.VERSION_OFFSET, (short)1, ORDER);
+
+        assertThatThrownBy(() -> InputCodec.decode(buffer, OFFSET, length, new Input()))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("unknown input type " + InputType.SET_LIMITS + " in a version 1 input")
+            .hasMessageContaining("offset " + OFFSET);
+    }
+
     // ------------------------------------------------------------------------------------------
     // fail fast
     // ------------------------------------------------------------------------------------------
@@ -146,7 +224,8 @@ class InputCodecTest
     @Test
     void shouldFailOnTruncatedBuffer()
     {
-        for (final Input input : new Input[]{sampleUpdate(), new Input().set(InputType.CONNECT_USER, 5).userId(1)})
+        for (final Input input : new Input[]{sampleUpdate(), new Input().set(InputType.CONNECT_USER, 5).userId(1),
+            new Input().set(InputType.SET_LIMITS, 5).limits(1, 2, 3, 4)})
         {
             final ExpandableArrayBuffer encoded = new ExpandableArrayBuffer();
             final int length = InputCodec.encode(encoded, 0, input);
@@ -179,7 +258,7 @@ class InputCodecTest
     }
 
     @ParameterizedTest
-    @ValueSource(shorts = {0, 2, -1, Short.MAX_VALUE})
+    @ValueSource(shorts = {0, 3, -1, Short.MAX_VALUE})
     void shouldFailOnUnknownVersion(final short version)
     {
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
@@ -193,7 +272,7 @@ class InputCodecTest
     }
 
     @ParameterizedTest
-    @ValueSource(shorts = {0, -1, 16, 99, 100, 101, 102, Short.MAX_VALUE, Short.MIN_VALUE})
+    @ValueSource(shorts = {0, -1, 17, 99, 100, 101, 102, Short.MAX_VALUE, Short.MIN_VALUE})
     void shouldFailOnUnknownType(final short type)
     {
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
@@ -245,6 +324,14 @@ class InputCodecTest
             assertThatThrownBy(() -> InputCodec.decode(buffer, OFFSET, updateLength + extra, new Input()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("offset " + OFFSET);
+        }
+
+        final int limitsLength = InputCodec.encode(buffer, OFFSET, new Input().set(InputType.SET_LIMITS, 1).limits(1, 2, 3, 4));
+        for (final int extra : new int[]{1, 8, 100})
+        {
+            assertThatThrownBy(() -> InputCodec.decode(buffer, OFFSET, limitsLength + extra, new Input()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("SET_LIMITS input at offset " + OFFSET);
         }
     }
 
@@ -328,6 +415,10 @@ class InputCodecTest
     private static int expectedLength(final Input input)
     {
         int length = InputCodec.HEADER_LENGTH;
+        if (input.type() == InputType.SET_LIMITS)
+        {
+            return length + 4 * Integer.BYTES;
+        }
         if (!isUpdate(input.type()) && input.type() != InputType.CONNECT_USER_WITH_PRESENCE)
         {
             return length;
@@ -383,6 +474,10 @@ class InputCodecTest
         {
             input.reason(randomString(random));
             randomChanges(random, input.changes());
+        }
+        if (type == InputType.SET_LIMITS)
+        {
+            input.limits((int)randomLong(random), (int)randomLong(random), (int)randomLong(random), (int)randomLong(random));
         }
         return input;
     }

@@ -44,7 +44,7 @@ class JournalFailureAcrossBatchesTest
             final DirectBuffer buffer, final int offset, final int length, final long sequence, final boolean endOfBatch)
         {
             appends++;
-            if (appends == 3)
+            if (appends == 4)
             {
                 entered.countDown();
                 try
@@ -87,8 +87,8 @@ class JournalFailureAcrossBatchesTest
         try (Rollcall rollcall = Rollcall.launch(new RollcallContext().layout(layout).journal(journal)
             .tickIntervalMs(0).errorHandler(errors::add)))
         {
-            final CompletableFuture<Result> first = rollcall.connectUser(1, 1);   // append 2 (1 = grace)
-            final CompletableFuture<Result> blocked = rollcall.connectUser(2, 1);   // append 3 blocks
+            final CompletableFuture<Result> first = rollcall.connectUser(1, 1);   // append 3 (1 = limits, 2 = grace)
+            final CompletableFuture<Result> blocked = rollcall.connectUser(2, 1);   // append 4 blocks
             assertThat(journal.entered.await(10, SECONDS)).isTrue();
             for (int i = 0; i < 600; i++)
             {
@@ -120,8 +120,8 @@ class JournalFailureAcrossBatchesTest
                 final boolean ok = futures.get(i).get() == Result.APPLIED;
                 assertThat(rollcall.getClient(100 + i) != null).as("user " + (100 + i)).isEqualTo(ok);
             }
-            // durable holds exactly grace + first + blocked + applied
-            assertThat(journal.durable.size()).isEqualTo(3 + applied);
+            // durable holds exactly limits + grace + first + blocked + applied
+            assertThat(journal.durable.size()).isEqualTo(4 + applied);
             assertThat(errors).as("the journal's failure is reported").isNotEmpty();
         }
     }

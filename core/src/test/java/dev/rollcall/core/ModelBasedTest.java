@@ -35,8 +35,13 @@ class ModelBasedTest
     private static final long[] WATCHERS = {101, 102};
     private static final long[] LOBBIES = {1, 2};
     private static final Limits LIMITS = new Limits(3, 6, 6, 12);
-    private static final String[] KEYS = {"a", "b", "c", "d", "", "toolongkey"};
-    private static final String[] STRINGS = {"x", "y", "abcdef", "abcdefg", ""};
+    /** What {@code setLimits} picks from (the first is the launch's). */
+    private static final Limits[] SOME_LIMITS = {LIMITS, new Limits(1, 3, 4, 4), new Limits(5, 12, 12, 24), new Limits(0, 0, 0, 0)};
+    // UTF-8 bytes, not chars: "ééé" is 6 bytes, "éééé" 8, two emoji 8
+    private static final String[] KEYS = {"a", "b", "c", "d", "", "toolongkey", "ééé", "éééé"};
+    private static final String[] STRINGS = {"x", "y", "abcdef", "abcdefg", "", "ééé", "\uD83D\uDE00\uD83D\uDE00"};
+    private static final String[] REASONS = {null, "", "moved", "a reason too long", "\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00",
+        "ééééééé"};
 
     @Test
     void shouldAgreeWithReferenceModelOnRandomSequences()
@@ -89,8 +94,8 @@ class ModelBasedTest
             .connectionDirectiveHandler((userId, connectionId, reason) ->
                 directives.add(new ModelDirective(userId, connectionId, reason.name())));
         final ReferenceModel model = new ReferenceModel(
-            grace, LIMITS.maxAttributes(), LIMITS.maxAttributeKeyLength(), LIMITS.maxAttributeValueLength(),
-            LIMITS.maxReasonLength());
+            grace, LIMITS.maxAttributes(), LIMITS.maxAttributeKeyBytes(), LIMITS.maxAttributeValueBytes(),
+            LIMITS.maxReasonBytes());
         log.add("launch grace=" + grace + " ringSize=" + ctx.ringSize() + " layout=" + ctx.layout() + " wait=" +
             ctx.waitStrategy());
 
@@ -139,7 +144,8 @@ class ModelBasedTest
             assertThat(rollcall.counters().get(Counter.HANDLER_ERRORS)).isZero();
         }
 
-        final PresenceLogic replayed = new PresenceLogic(LIMITS, RollcallContext.DEFAULT_GRACE_PERIOD_MS);
+        // configured otherwise: the journal's SET_LIMITS decide, not the replaying process's limits
+        final PresenceLogic replayed = new PresenceLogic(Limits.DEFAULT, RollcallContext.DEFAULT_GRACE_PERIOD_MS);
         final Outbox outbox = new Outbox();
         journal.replay(input -> replayed.apply(input, outbox));
         for (final long userId : USERS)
@@ -148,6 +154,9 @@ class ModelBasedTest
                 .isEqualTo(model.client(userId));
         }
         assertThat(replayed.gracePeriodMs()).isEqualTo(model.gracePeriod());
+        final Limits limits = replayed.limits();
+        assertThat(List.of(limits.maxAttributes(), limits.maxAttributeKeyBytes(), limits.maxAttributeValueBytes(),
+            limits.maxReasonBytes())).as("replayed limits").isEqualTo(model.limits());
     }
 
     private static void step(
@@ -196,7 +205,7 @@ class ModelBasedTest
         {
             final long user = user(random);
             final ModelChanges changes = changes(random);
-            final String reason = pick(random, null, "", "moved", "a reason too long");
+            final String reason = pick(random, REASONS);
             final int kind = random.nextInt(3);
             final Changes real = ModelAdapter.toChanges(changes);
             switch (kind)
@@ -230,13 +239,13 @@ class ModelBasedTest
             command = (subscribe ? "subscribe" : "unsubscribe") + (lobby ? "Lobby(" : "Client(") + subscriber + ", " + target + ")";
             if (lobby)
             {
-                future = subscribe ? rollcall.subscribeLobby(subscriber, target) : rollcall.unsubscribeLobby(subscriber, target);
-                result = subscribe ? model.subscribeLobby(time, subscriber, target) : model.unsubscribeLobby(time, subscriber, target);
+                future = subscribe ? rollcall.subscribeToLobby(subscriber, target) : rollcall.unsubscribeFromLobby(subscriber, target);
+                result = subscribe ? model.subscribeToLobby(time, subscriber, target) : model.unsubscribeFromLobby(time, subscriber, target);
             }
             else
             {
-                future = subscribe ? rollcall.subscribeClient(subscriber, target) : rollcall.unsubscribeClient(subscriber, target);
-                result = subscribe ? model.subscribeClient(time, subscriber, target) : model.unsubscribeClient(time, subscriber, target);
+                future = subscribe ? rollcall.subscribeToClient(subscriber, target) : rollcall.unsubscribeFromClient(subscriber, target);
+                result = subscribe ? model.subscribeToClient(time, subscriber, target) : model.unsubscribeFromClient(time, subscriber, target);
             }
         }
         else if (roll < 87)
@@ -252,6 +261,14 @@ class ModelBasedTest
             command = "setGracePeriod(" + millis + ")";
             future = rollcall.setGracePeriod(millis);
             result = model.setGracePeriod(time, millis);
+        }
+        else if (roll < 91)
+        {
+            final Limits limits = pick(random, SOME_LIMITS);
+            command = "setLimits(" + limits + ")";
+            future = rollcall.setLimits(limits);
+            result = model.setLimits(time, limits.maxAttributes(), limits.maxAttributeKeyBytes(),
+                limits.maxAttributeValueBytes(), limits.maxReasonBytes());
         }
         else
         {

@@ -6,6 +6,7 @@ import dev.rollcall.model.FieldTable;
 import dev.rollcall.model.Status;
 import dev.rollcall.model.EventType;
 import dev.rollcall.model.Result;
+import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -47,7 +48,7 @@ class PresenceLogicTest
     @Test
     void shouldCreateClientOnFirstConnectWithUpdateIdOne()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
 
         assertThat(connect(T0 + 5, USER, 11)).isEqualTo(Result.APPLIED);
 
@@ -79,7 +80,7 @@ class PresenceLogicTest
     @Test
     void shouldAttachSecondConnectionWithoutEvent()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
 
         assertThat(connect(T0 + 1, USER, 12)).isEqualTo(Result.APPLIED);
@@ -95,7 +96,7 @@ class PresenceLogicTest
     @Test
     void shouldReturnUnchangedForAlreadyAttachedConnection()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
 
         assertThat(connect(T0 + 1, USER, 11)).isEqualTo(Result.UNCHANGED);
@@ -120,7 +121,7 @@ class PresenceLogicTest
     @Test
     void shouldCreateAClientWithItsPresenceInOneInput()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
 
         assertThat(connectWith(T0 + 1, USER, 11, c -> c.status(Status.IDLE).lobbyId(LOBBY))).isEqualTo(Result.APPLIED);
 
@@ -137,8 +138,8 @@ class PresenceLogicTest
     @Test
     void shouldNeverShowAUserWhoConnectsInvisible()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeClient(T0, USER, USER);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToClient(T0, USER, USER);
 
         assertThat(connectWith(T0 + 1, USER, 11, c -> c.status(Status.INVISIBLE))).isEqualTo(Result.APPLIED);
 
@@ -150,7 +151,7 @@ class PresenceLogicTest
     @Test
     void shouldReconnectWithinGraceAndApplyThePresenceAsOneChange()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         lost(T0 + 1, USER, 11);
 
@@ -170,7 +171,7 @@ class PresenceLogicTest
     @Test
     void shouldRefuseABadPresenceWithoutConnecting()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
 
         assertThat(connectWith(T0 + 1, USER, 11, c -> c.partyId(-1))).isEqualTo(Result.INVALID_VALUE);
         assertNothingEmitted();
@@ -215,7 +216,7 @@ class PresenceLogicTest
     @Test
     void shouldStartGraceCountdownWhenLastConnectionLost()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         connect(T0, USER, 12);
 
@@ -245,7 +246,7 @@ class PresenceLogicTest
     @Test
     void shouldCancelCountdownOnReconnectWithinGrace()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         lost(T0 + 10, USER, 11);
 
@@ -268,7 +269,7 @@ class PresenceLogicTest
     @Test
     void shouldDestroyAtExactDeadlineBeforeApplyingInput()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         lost(T0, USER, 11);
         final long deadline = T0 + GRACE;
@@ -286,8 +287,8 @@ class PresenceLogicTest
     @Test
     void shouldStampExpiryWithDeadlineNotNow()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeLobby(T0, LOBBY_WATCHER, LOBBY);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToLobby(T0, LOBBY_WATCHER, LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, "r", c -> c.lobbyId(LOBBY));
         lost(T0, USER, 11);
@@ -307,7 +308,7 @@ class PresenceLogicTest
     void shouldDestroyAtOnceWithZeroGrace()
     {
         logic = new PresenceLogic(Limits.DEFAULT, 0);
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
 
         assertThat(lost(T0 + 3, USER, 11)).isEqualTo(Result.APPLIED);
@@ -354,7 +355,7 @@ class PresenceLogicTest
     @Test
     void shouldNotExpireWithHugeGracePeriod()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         assertThat(setGrace(T0, Long.MAX_VALUE)).isEqualTo(Result.APPLIED);
         lost(T0 + 1, USER, 11);
@@ -373,7 +374,7 @@ class PresenceLogicTest
     @Test
     void shouldNeverMoveTimeBackwards()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         tick(T0 + 100);
 
         connect(T0, USER, 11);
@@ -409,7 +410,7 @@ class PresenceLogicTest
     {
         for (final long user : new long[]{3, 1, 2})
         {
-            subscribeClient(T0, WATCHER, user);
+            subscribeToClient(T0, WATCHER, user);
             connect(T0, user, 10 + user);
         }
         lost(T0, 3, 13);
@@ -428,8 +429,8 @@ class PresenceLogicTest
     @Test
     void shouldEmitExpiriesBeforeTheInputsOwnEvents()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeClient(T0, WATCHER, OTHER_USER);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, OTHER_USER);
         connect(T0, USER, 11);
         lost(T0, USER, 11);
 
@@ -447,7 +448,7 @@ class PresenceLogicTest
     @Test
     void shouldDisconnectUserWithDirectivesInAscendingOrder()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 30);
         connect(T0, USER, 10);
         connect(T0, USER, 20);
@@ -469,7 +470,7 @@ class PresenceLogicTest
     @Test
     void shouldDisconnectClientInGraceWithoutDirectives()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         lost(T0, USER, 11);
 
@@ -507,7 +508,7 @@ class PresenceLogicTest
     @Test
     void shouldUpdateClientInGrace()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         lost(T0, USER, 11);
 
@@ -565,7 +566,7 @@ class PresenceLogicTest
     @Test
     void shouldAllowEveryFieldInFullUpdate()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
 
         final Result result = update(InputType.UPDATE_CLIENT_FULL, T0 + 1, USER, "r", c -> c
@@ -608,8 +609,8 @@ class PresenceLogicTest
 
     static Stream<Arguments> invalidValues()
     {
-        final String longKey = "k".repeat(Limits.DEFAULT.maxAttributeKeyLength() + 1);
-        final String longValue = "v".repeat(Limits.DEFAULT.maxAttributeValueLength() + 1);
+        final String longKey = "k".repeat(Limits.DEFAULT.maxAttributeKeyBytes() + 1);
+        final String longValue = "v".repeat(Limits.DEFAULT.maxAttributeValueBytes() + 1);
         return Stream.of(
             Arguments.of("null status", Result.INVALID_VALUE, (Consumer<Changes>)c -> c.status(null)),
             Arguments.of("negative partyId", Result.INVALID_VALUE, (Consumer<Changes>)c -> c.partyId(-1)),
@@ -675,9 +676,9 @@ class PresenceLogicTest
         connect(T0, USER, 11);
         final Limits limits = Limits.DEFAULT;
 
-        assertThat(update(InputType.UPDATE_CLIENT_FULL, T0, USER, "r".repeat(limits.maxReasonLength()), c -> c
+        assertThat(update(InputType.UPDATE_CLIENT_FULL, T0, USER, "r".repeat(limits.maxReasonBytes()), c -> c
             .partyId(0).lobbyId(0).playerNumber(0).teamNumber(0).teamColour(Integer.MIN_VALUE).sync(-1)
-            .attribute("k".repeat(limits.maxAttributeKeyLength()), "v".repeat(limits.maxAttributeValueLength()))
+            .attribute("k".repeat(limits.maxAttributeKeyBytes()), "v".repeat(limits.maxAttributeValueBytes()))
             .attribute("n", Long.MIN_VALUE)
             .attribute("e", "")))
             .isEqualTo(Result.APPLIED);
@@ -691,7 +692,7 @@ class PresenceLogicTest
     {
         subscribeAll();
         connect(T0, USER, 11);
-        final String tooLong = "r".repeat(Limits.DEFAULT.maxReasonLength() + 1);
+        final String tooLong = "r".repeat(Limits.DEFAULT.maxReasonBytes() + 1);
 
         assertThat(update(InputType.UPDATE_CLIENT, T0, USER, tooLong, c -> c.status(null).ready(true)))
             .isEqualTo(Result.REASON_TOO_LONG);
@@ -705,7 +706,7 @@ class PresenceLogicTest
         assertNothingEmitted();
         assertThat(logic.client(USER).updateId).isEqualTo(1);
 
-        final String atLimit = "r".repeat(Limits.DEFAULT.maxReasonLength());
+        final String atLimit = "r".repeat(Limits.DEFAULT.maxReasonBytes());
         assertThat(update(InputType.UPDATE_CLIENT, T0, USER, atLimit, c -> c.status(null).ready(true)))
             .isEqualTo(Result.FIELD_NOT_ALLOWED);
     }
@@ -741,6 +742,212 @@ class PresenceLogicTest
     }
 
     // ------------------------------------------------------------------------------------------
+    // limits: UTF-8 bytes, SET_LIMITS
+    // ------------------------------------------------------------------------------------------
+
+    private static final String EMOJI = "\uD83D\uDE00"; // U+1F600: 2 chars, 4 UTF-8 bytes
+
+    @Test
+    void shouldAcceptThirtyTwoEmojiAndRefuseThirtyThreeAsA128ByteReason()
+    {
+        subscribeAll();
+        connect(T0, USER, 11);
+
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, EMOJI.repeat(33), c -> c.afk(true)))
+            .as("66 chars, 132 bytes").isEqualTo(Result.REASON_TOO_LONG);
+        assertNothingEmitted();
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, EMOJI.repeat(32), c -> c.afk(true)))
+            .as("64 chars, 128 bytes").isEqualTo(Result.APPLIED);
+        assertThat(out.event(0).reason).isEqualTo(EMOJI.repeat(32));
+    }
+
+    @Test
+    void shouldRefuse128AccentedLettersAsA128ByteReason()
+    {
+        connect(T0, USER, 11);
+
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, "é".repeat(128), c -> c.afk(true)))
+            .as("128 chars, 256 bytes").isEqualTo(Result.REASON_TOO_LONG);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, "é".repeat(65), c -> c.afk(true)))
+            .as("65 chars, 130 bytes").isEqualTo(Result.REASON_TOO_LONG);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, "é".repeat(64), c -> c.afk(true)))
+            .as("64 chars, 128 bytes").isEqualTo(Result.APPLIED);
+    }
+
+    @Test
+    void shouldCountTheReasonOfAConnectWithPresenceInBytes()
+    {
+        input.set(InputType.CONNECT_USER_WITH_PRESENCE, T0).userId(USER).connectionId(11).reason(EMOJI.repeat(33));
+        input.changes().afk(true);
+        assertThat(apply()).isEqualTo(Result.REASON_TOO_LONG);
+        assertThat(logic.client(USER)).isNull();
+
+        input.set(InputType.CONNECT_USER_WITH_PRESENCE, T0).userId(USER).connectionId(11).reason(EMOJI.repeat(32));
+        input.changes().afk(true);
+        assertThat(apply()).isEqualTo(Result.APPLIED);
+    }
+
+    static Stream<Arguments> attributeSizes()
+    {
+        return Stream.of(
+            Arguments.of("key of 16 'é' (32 bytes)", Result.APPLIED, (Consumer<Changes>)c -> c.attribute("é".repeat(16), 1)),
+            Arguments.of("key of 17 'é' (34 bytes, 17 chars)", Result.VALUE_TOO_LARGE,
+                (Consumer<Changes>)c -> c.attribute("é".repeat(17), 1)),
+            Arguments.of("key of 8 emoji (32 bytes)", Result.APPLIED, (Consumer<Changes>)c -> c.attribute(EMOJI.repeat(8), 1)),
+            Arguments.of("key of 9 emoji (36 bytes, 18 chars)", Result.VALUE_TOO_LARGE,
+                (Consumer<Changes>)c -> c.attribute(EMOJI.repeat(9), 1)),
+            Arguments.of("removal key of 17 'é'", Result.VALUE_TOO_LARGE,
+                (Consumer<Changes>)c -> c.removeAttribute("é".repeat(17))),
+            Arguments.of("value of 128 'é' (256 bytes)", Result.APPLIED, (Consumer<Changes>)c -> c.attribute("k", "é".repeat(128))),
+            Arguments.of("value of 129 'é' (258 bytes, 129 chars)", Result.VALUE_TOO_LARGE,
+                (Consumer<Changes>)c -> c.attribute("k", "é".repeat(129))),
+            Arguments.of("value of 64 emoji (256 bytes)", Result.APPLIED, (Consumer<Changes>)c -> c.attribute("k", EMOJI.repeat(64))),
+            Arguments.of("value of 65 emoji (260 bytes, 130 chars)", Result.VALUE_TOO_LARGE,
+                (Consumer<Changes>)c -> c.attribute("k", EMOJI.repeat(65))),
+            Arguments.of("value of 85 '☃' and one 'a' (256 bytes)", Result.APPLIED,
+                (Consumer<Changes>)c -> c.attribute("k", "☃".repeat(85) + "a")),
+            Arguments.of("value of 86 '☃' (258 bytes, 86 chars)", Result.VALUE_TOO_LARGE,
+                (Consumer<Changes>)c -> c.attribute("k", "☃".repeat(86))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("attributeSizes")
+    void shouldCountAttributeKeysAndStringValuesInUtf8Bytes(
+        final String name, final Result expected, final Consumer<Changes> changes)
+    {
+        connect(T0, USER, 11);
+
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, changes)).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldCountAnUnpairedSurrogateAsThreeBytes()
+    {
+        logic = new PresenceLogic(new Limits(16, 32, 256, 3), GRACE);
+        connect(T0, USER, 11);
+
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, "a\uD800", c -> c.afk(true))).isEqualTo(Result.REASON_TOO_LONG);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, "\uD800", c -> c.afk(true))).isEqualTo(Result.APPLIED);
+    }
+
+    @Test
+    void shouldApplySetLimitsToTheInputsAfterIt()
+    {
+        connect(T0, USER, 11);
+
+        assertThat(setLimits(T0, 2, 4, 8, 4)).isEqualTo(Result.APPLIED);
+        assertNothingEmitted();
+        assertThat(logic.limits()).isEqualTo(new Limits(2, 4, 8, 4));
+        assertThat(logic.client(USER).updateId).as("a limit change is no client change").isEqualTo(1);
+
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, "éé" + "a", c -> c.afk(true))).isEqualTo(Result.REASON_TOO_LONG);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, "éé", c -> c.afk(true))).isEqualTo(Result.APPLIED);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.attribute("ééa", 1))).isEqualTo(Result.VALUE_TOO_LARGE);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.attribute("k", "éééé" + "a")))
+            .isEqualTo(Result.VALUE_TOO_LARGE);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.attribute("a", 1).attribute("b", 2).attribute("c", 3)))
+            .isEqualTo(Result.TOO_MANY_ATTRIBUTES);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.attribute("éé", "éééé").attribute("b", 2)))
+            .isEqualTo(Result.APPLIED);
+
+        assertThat(setLimits(T0, 2, 4, 8, 4)).as("the same limits again").isEqualTo(Result.APPLIED);
+        assertThat(setLimits(T0, 0, 0, 0, 0)).isEqualTo(Result.APPLIED);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, "", c -> c.afk(false))).as("an empty reason fits 0 bytes")
+            .isEqualTo(Result.APPLIED);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, "a", c -> c.afk(true))).isEqualTo(Result.REASON_TOO_LONG);
+    }
+
+    static Stream<Arguments> negativeLimits()
+    {
+        return Stream.of(
+            Arguments.of(-1, 32, 256, 128), Arguments.of(16, -1, 256, 128), Arguments.of(16, 32, -1, 128),
+            Arguments.of(16, 32, 256, -1), Arguments.of(Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE));
+    }
+
+    @ParameterizedTest
+    @MethodSource("negativeLimits")
+    void shouldRefuseANegativeLimitWithInvalidValueAndKeepTheLimits(
+        final int maxAttributes, final int maxKeyBytes, final int maxValueBytes, final int maxReasonBytes)
+    {
+        setLimits(T0, 1, 2, 3, 4);
+
+        assertThat(setLimits(T0 + 1, maxAttributes, maxKeyBytes, maxValueBytes, maxReasonBytes)).isEqualTo(Result.INVALID_VALUE);
+
+        assertNothingEmitted();
+        assertThat(logic.limits()).isEqualTo(new Limits(1, 2, 3, 4));
+        assertThat(logic.now()).as("time still advances").isEqualTo(T0 + 1);
+    }
+
+    @Test
+    void shouldNeverCheckStoredValuesAgainstLoweredLimits()
+    {
+        subscribeAll();
+        connect(T0, USER, 11);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c
+            .attribute("abcdef", "vvvvvvvv").attribute("a", 1).attribute("b", 2))).isEqualTo(Result.APPLIED);
+
+        assertThat(setLimits(T0, 1, 2, 2, 16)).isEqualTo(Result.APPLIED);
+
+        final ClientState client = logic.client(USER);
+        assertThat(client.attributes().count).as("stored values stay").isEqualTo(3);
+        assertThat(client.attributes().holds("abcdef", Changes.ATTRIBUTE_STRING, "vvvvvvvv", 0)).isTrue();
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.attribute("abcdef", "v")))
+            .as("a new value under a key now too long").isEqualTo(Result.VALUE_TOO_LARGE);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.removeAttribute("abcdeg")))
+            .as("removing a too long key it does not hold").isEqualTo(Result.VALUE_TOO_LARGE);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.attribute("a", 5)))
+            .as("three attributes over a limit of one: changing one is no growth").isEqualTo(Result.APPLIED);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.attribute("c", 5)))
+            .as("a fourth one is").isEqualTo(Result.TOO_MANY_ATTRIBUTES);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.removeAttribute("abcdef")))
+            .as("a held key may always be removed").isEqualTo(Result.APPLIED);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.removeAttribute("a").attribute("c", 1)))
+            .as("replacing one of two over a limit of one").isEqualTo(Result.APPLIED);
+        assertThat(update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.attribute("d", 1)))
+            .isEqualTo(Result.TOO_MANY_ATTRIBUTES);
+        assertThat(logic.client(USER).attributes().count).isEqualTo(2);
+    }
+
+    @Test
+    void shouldReplayJournaledSetLimitsToTheSameResultsWhateverTheConfiguredLimits()
+    {
+        final Input[] inputs = {
+            new Input().set(InputType.CONNECT_USER, T0).userId(USER).connectionId(11),
+            new Input().set(InputType.SET_LIMITS, T0 + 1).limits(16, 32, 256, 8),
+            new Input().set(InputType.UPDATE_CLIENT, T0 + 2).userId(USER).reason(EMOJI.repeat(3)),
+            new Input().set(InputType.UPDATE_CLIENT, T0 + 3).userId(USER).reason("éééé"),
+            new Input().set(InputType.SET_LIMITS, T0 + 4).limits(16, -1, 256, 1000),
+            new Input().set(InputType.UPDATE_CLIENT, T0 + 5).userId(USER).reason("é".repeat(5)),
+            new Input().set(InputType.UPDATE_CLIENT, T0 + 6).userId(USER).reason("ok")};
+        inputs[2].changes().afk(true);
+        inputs[3].changes().afk(true);
+        inputs[5].changes().inGame(true);
+        inputs[6].changes().inGame(true);
+        final ExpandableArrayBuffer journal = new ExpandableArrayBuffer();
+        final int[] offsets = new int[inputs.length + 1];
+        for (int i = 0; i < inputs.length; i++)
+        {
+            offsets[i + 1] = offsets[i] + InputCodec.encode(journal, offsets[i], inputs[i]);
+        }
+        final List<Result> expected = List.of(Result.APPLIED, Result.APPLIED, Result.REASON_TOO_LONG, Result.APPLIED,
+            Result.INVALID_VALUE, Result.REASON_TOO_LONG, Result.APPLIED);
+
+        for (final Limits configured : new Limits[]{Limits.DEFAULT, new Limits(0, 0, 0, 0), new Limits(255, 65_535, 65_535, 65_534)})
+        {
+            final PresenceLogic replayed = new PresenceLogic(configured, GRACE);
+            final List<Result> results = new ArrayList<>();
+            final Input decoded = new Input();
+            for (int i = 0; i < inputs.length; i++)
+            {
+                InputCodec.decode(journal, offsets[i], offsets[i + 1] - offsets[i], decoded);
+                results.add(replayed.apply(decoded, out));
+            }
+            assertThat(results).as("replayed with %s configured", configured).isEqualTo(expected);
+            assertThat(replayed.limits()).isEqualTo(new Limits(16, 32, 256, 8));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
     // updates: diff and events
     // ------------------------------------------------------------------------------------------
 
@@ -772,7 +979,7 @@ class PresenceLogicTest
     @Test
     void shouldEmitOnlyTheDiff()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
 
         assertThat(update(InputType.UPDATE_CLIENT, T0 + 1, USER, "because", c -> c
@@ -800,7 +1007,7 @@ class PresenceLogicTest
     void shouldCountOneUpdateIdPerInput()
     {
         subscribeAll();
-        subscribeLobby(T0, WATCHER, OTHER_LOBBY);
+        subscribeToLobby(T0, WATCHER, OTHER_LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY));
 
@@ -821,9 +1028,9 @@ class PresenceLogicTest
     @Test
     void shouldHideInvisibleClientFromOthersButNotSelf()
     {
-        subscribeClient(T0, USER, USER);
-        subscribeClient(T0, WATCHER, USER);
-        subscribeLobby(T0, LOBBY_WATCHER, LOBBY);
+        subscribeToClient(T0, USER, USER);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToLobby(T0, LOBBY_WATCHER, LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY));
 
@@ -861,9 +1068,9 @@ class PresenceLogicTest
     @Test
     void shouldAnnounceVisibleAgainAsFullConnect()
     {
-        subscribeClient(T0, USER, USER);
-        subscribeClient(T0, WATCHER, USER);
-        subscribeLobby(T0, LOBBY_WATCHER, LOBBY);
+        subscribeToClient(T0, USER, USER);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToLobby(T0, LOBBY_WATCHER, LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_FULL, T0, USER, null, c -> c
             .status(Status.INVISIBLE).attribute("k", 3).lobbyId(LOBBY).teamNumber(2));
@@ -885,7 +1092,7 @@ class PresenceLogicTest
     @Test
     void shouldAnnounceVisibleAgainWhileInGraceAsFullDisconnect()
     {
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT, T0, USER, null, c -> c.status(Status.INVISIBLE));
         lost(T0 + 1, USER, 11);
@@ -904,7 +1111,7 @@ class PresenceLogicTest
     @Test
     void shouldEmitJoinedLeftAndLobbyClientChange()
     {
-        subscribeLobby(T0, LOBBY_WATCHER, LOBBY);
+        subscribeToLobby(T0, LOBBY_WATCHER, LOBBY);
         connect(T0, USER, 11);
 
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0 + 1, USER, "join", c -> c.lobbyId(LOBBY).ready(true));
@@ -940,9 +1147,9 @@ class PresenceLogicTest
     @Test
     void shouldSwitchLobbyWithLeftThenJoined()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeLobby(T0, WATCHER, LOBBY);
-        subscribeLobby(T0, WATCHER, OTHER_LOBBY);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToLobby(T0, WATCHER, LOBBY);
+        subscribeToLobby(T0, WATCHER, OTHER_LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY).playerNumber(1));
 
@@ -958,8 +1165,8 @@ class PresenceLogicTest
     @Test
     void shouldDeliverOncePerTopicInDocumentedOrder()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeLobby(T0, WATCHER, LOBBY);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToLobby(T0, WATCHER, LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY));
 
@@ -973,7 +1180,7 @@ class PresenceLogicTest
     @Test
     void shouldSendLobbyMemberEventsOfDestroyedClient()
     {
-        subscribeLobby(T0, LOBBY_WATCHER, LOBBY);
+        subscribeToLobby(T0, LOBBY_WATCHER, LOBBY);
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY));
 
@@ -990,11 +1197,11 @@ class PresenceLogicTest
     @Test
     void shouldAllowSubscribingBeforeClientExists()
     {
-        assertThat(subscribeClient(T0, WATCHER, USER)).isEqualTo(Result.APPLIED);
+        assertThat(subscribeToClient(T0, WATCHER, USER)).isEqualTo(Result.APPLIED);
         assertNothingEmitted();
-        assertThat(subscribeClient(T0, WATCHER, USER)).isEqualTo(Result.UNCHANGED);
-        assertThat(subscribeLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.APPLIED);
-        assertThat(subscribeLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.UNCHANGED);
+        assertThat(subscribeToClient(T0, WATCHER, USER)).isEqualTo(Result.UNCHANGED);
+        assertThat(subscribeToLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.APPLIED);
+        assertThat(subscribeToLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.UNCHANGED);
 
         connect(T0 + 1, USER, 11);
         assertThat(seenBy(WATCHER)).containsExactly(
@@ -1007,23 +1214,23 @@ class PresenceLogicTest
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY));
 
-        assertThat(subscribeClient(T0 + 1, WATCHER, USER)).isEqualTo(Result.APPLIED);
+        assertThat(subscribeToClient(T0 + 1, WATCHER, USER)).isEqualTo(Result.APPLIED);
         assertNothingEmitted();
-        assertThat(subscribeLobby(T0 + 1, WATCHER, LOBBY)).isEqualTo(Result.APPLIED);
+        assertThat(subscribeToLobby(T0 + 1, WATCHER, LOBBY)).isEqualTo(Result.APPLIED);
         assertNothingEmitted();
     }
 
     @Test
     void shouldUnsubscribe()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeLobby(T0, WATCHER, LOBBY);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToLobby(T0, WATCHER, LOBBY);
 
-        assertThat(unsubscribeClient(T0, WATCHER, USER)).isEqualTo(Result.APPLIED);
-        assertThat(unsubscribeClient(T0, WATCHER, USER)).isEqualTo(Result.UNCHANGED);
-        assertThat(unsubscribeLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.APPLIED);
-        assertThat(unsubscribeLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.UNCHANGED);
-        assertThat(unsubscribeLobby(T0, WATCHER, OTHER_LOBBY)).isEqualTo(Result.UNCHANGED);
+        assertThat(unsubscribeFromClient(T0, WATCHER, USER)).isEqualTo(Result.APPLIED);
+        assertThat(unsubscribeFromClient(T0, WATCHER, USER)).isEqualTo(Result.UNCHANGED);
+        assertThat(unsubscribeFromLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.APPLIED);
+        assertThat(unsubscribeFromLobby(T0, WATCHER, LOBBY)).isEqualTo(Result.UNCHANGED);
+        assertThat(unsubscribeFromLobby(T0, WATCHER, OTHER_LOBBY)).isEqualTo(Result.UNCHANGED);
 
         connect(T0, USER, 11);
         update(InputType.UPDATE_CLIENT_IN_LOBBY, T0, USER, null, c -> c.lobbyId(LOBBY));
@@ -1034,10 +1241,10 @@ class PresenceLogicTest
     @Test
     void shouldRemoveSubscriptionsOfDestroyedClient()
     {
-        subscribeClient(T0, USER, USER);
-        subscribeClient(T0, USER, OTHER_USER);
-        subscribeLobby(T0, USER, LOBBY);
-        subscribeClient(T0, WATCHER, USER);
+        subscribeToClient(T0, USER, USER);
+        subscribeToClient(T0, USER, OTHER_USER);
+        subscribeToLobby(T0, USER, LOBBY);
+        subscribeToClient(T0, WATCHER, USER);
         connect(T0, USER, 11);
 
         lost(T0 + 1, USER, 11);
@@ -1061,7 +1268,7 @@ class PresenceLogicTest
     @Test
     void shouldRemoveSubscriptionsOfExpiredClient()
     {
-        subscribeClient(T0, USER, OTHER_USER);
+        subscribeToClient(T0, USER, OTHER_USER);
         connect(T0, USER, 11);
         lost(T0, USER, 11);
 
@@ -1074,10 +1281,10 @@ class PresenceLogicTest
     @Test
     void shouldRemoveAllSubscriptionsOfSubscriber()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeClient(T0, WATCHER, OTHER_USER);
-        subscribeLobby(T0, WATCHER, LOBBY);
-        subscribeClient(T0, LOBBY_WATCHER, USER);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToClient(T0, WATCHER, OTHER_USER);
+        subscribeToLobby(T0, WATCHER, LOBBY);
+        subscribeToClient(T0, LOBBY_WATCHER, USER);
 
         assertThat(removeSubscriber(T0, WATCHER)).isEqualTo(Result.APPLIED);
         assertNothingEmitted();
@@ -1109,16 +1316,16 @@ class PresenceLogicTest
             {
                 cases.add(Arguments.of(InputType.name(type) + " userId=" + bad, type, bad, 0L, 0L, 0L));
             }
-            cases.add(Arguments.of("subscribeClient subscriberId=" + bad, InputType.SUBSCRIBE_CLIENT, USER, 0L, bad, 0L));
-            cases.add(Arguments.of("subscribeClient userId=" + bad, InputType.SUBSCRIBE_CLIENT, bad, 0L, WATCHER, 0L));
-            cases.add(Arguments.of("unsubscribeClient subscriberId=" + bad, InputType.UNSUBSCRIBE_CLIENT, USER, 0L, bad,
+            cases.add(Arguments.of("subscribeToClient subscriberId=" + bad, InputType.SUBSCRIBE_CLIENT, USER, 0L, bad, 0L));
+            cases.add(Arguments.of("subscribeToClient userId=" + bad, InputType.SUBSCRIBE_CLIENT, bad, 0L, WATCHER, 0L));
+            cases.add(Arguments.of("unsubscribeFromClient subscriberId=" + bad, InputType.UNSUBSCRIBE_CLIENT, USER, 0L, bad,
                 0L));
-            cases.add(Arguments.of("unsubscribeClient userId=" + bad, InputType.UNSUBSCRIBE_CLIENT, bad, 0L, WATCHER, 0L));
-            cases.add(Arguments.of("subscribeLobby subscriberId=" + bad, InputType.SUBSCRIBE_LOBBY, 0L, 0L, bad, LOBBY));
-            cases.add(Arguments.of("subscribeLobby lobbyId=" + bad, InputType.SUBSCRIBE_LOBBY, 0L, 0L, WATCHER, bad));
-            cases.add(Arguments.of("unsubscribeLobby subscriberId=" + bad, InputType.UNSUBSCRIBE_LOBBY, 0L, 0L, bad,
+            cases.add(Arguments.of("unsubscribeFromClient userId=" + bad, InputType.UNSUBSCRIBE_CLIENT, bad, 0L, WATCHER, 0L));
+            cases.add(Arguments.of("subscribeToLobby subscriberId=" + bad, InputType.SUBSCRIBE_LOBBY, 0L, 0L, bad, LOBBY));
+            cases.add(Arguments.of("subscribeToLobby lobbyId=" + bad, InputType.SUBSCRIBE_LOBBY, 0L, 0L, WATCHER, bad));
+            cases.add(Arguments.of("unsubscribeFromLobby subscriberId=" + bad, InputType.UNSUBSCRIBE_LOBBY, 0L, 0L, bad,
                 LOBBY));
-            cases.add(Arguments.of("unsubscribeLobby lobbyId=" + bad, InputType.UNSUBSCRIBE_LOBBY, 0L, 0L, WATCHER, bad));
+            cases.add(Arguments.of("unsubscribeFromLobby lobbyId=" + bad, InputType.UNSUBSCRIBE_LOBBY, 0L, 0L, WATCHER, bad));
             cases.add(Arguments.of("removeSubscriber subscriberId=" + bad, InputType.REMOVE_SUBSCRIBER, 0L, 0L, bad, 0L));
         }
         return cases.stream();
@@ -1238,6 +1445,11 @@ class PresenceLogicTest
         {
             in.set(InputType.SET_GRACE_PERIOD, time).value(pick(random, -1L, 0L, 15L, 40L, 200L));
         }
+        else if (roll < 93)
+        {
+            in.set(InputType.SET_LIMITS, time).limits(random.nextInt(-1, 5), random.nextInt(-1, 8), random.nextInt(-1, 8),
+                random.nextInt(-1, 16));
+        }
         else
         {
             in.set(InputType.TICK, time + random.nextInt(0, 100));
@@ -1309,7 +1521,8 @@ class PresenceLogicTest
             clients.add(render(client) + " timer=" + (client.timerIndex >= 0 ? logic.timers().deadline(client) : "none"));
         }
         Collections.sort(clients);
-        return "now=" + logic.now() + " grace=" + logic.gracePeriodMs() + " timers=" + logic.timers().size() +
+        return "now=" + logic.now() + " grace=" + logic.gracePeriodMs() + " limits=" + logic.limits() +
+            " timers=" + logic.timers().size() +
             " subscriptions=" + logic.subscriptions().subscriptionCount() + "\n" + String.join("\n", clients);
     }
 
@@ -1425,10 +1638,10 @@ class PresenceLogicTest
      */
     private void subscribeAll()
     {
-        subscribeClient(T0, WATCHER, USER);
-        subscribeClient(T0, USER, USER);
-        subscribeLobby(T0, LOBBY_WATCHER, LOBBY);
-        subscribeLobby(T0, LOBBY_WATCHER, OTHER_LOBBY);
+        subscribeToClient(T0, WATCHER, USER);
+        subscribeToClient(T0, USER, USER);
+        subscribeToLobby(T0, LOBBY_WATCHER, LOBBY);
+        subscribeToLobby(T0, LOBBY_WATCHER, OTHER_LOBBY);
     }
 
     private Result apply()
@@ -1468,25 +1681,25 @@ class PresenceLogicTest
         return apply();
     }
 
-    private Result subscribeClient(final long time, final long subscriberId, final long userId)
+    private Result subscribeToClient(final long time, final long subscriberId, final long userId)
     {
         input.set(InputType.SUBSCRIBE_CLIENT, time).subscriberId(subscriberId).userId(userId);
         return apply();
     }
 
-    private Result unsubscribeClient(final long time, final long subscriberId, final long userId)
+    private Result unsubscribeFromClient(final long time, final long subscriberId, final long userId)
     {
         input.set(InputType.UNSUBSCRIBE_CLIENT, time).subscriberId(subscriberId).userId(userId);
         return apply();
     }
 
-    private Result subscribeLobby(final long time, final long subscriberId, final long lobbyId)
+    private Result subscribeToLobby(final long time, final long subscriberId, final long lobbyId)
     {
         input.set(InputType.SUBSCRIBE_LOBBY, time).subscriberId(subscriberId).lobbyId(lobbyId);
         return apply();
     }
 
-    private Result unsubscribeLobby(final long time, final long subscriberId, final long lobbyId)
+    private Result unsubscribeFromLobby(final long time, final long subscriberId, final long lobbyId)
     {
         input.set(InputType.UNSUBSCRIBE_LOBBY, time).subscriberId(subscriberId).lobbyId(lobbyId);
         return apply();
@@ -1501,6 +1714,13 @@ class PresenceLogicTest
     private Result setGrace(final long time, final long millis)
     {
         input.set(InputType.SET_GRACE_PERIOD, time).value(millis);
+        return apply();
+    }
+
+    private Result setLimits(
+        final long time, final int maxAttributes, final int maxKeyBytes, final int maxValueBytes, final int maxReasonBytes)
+    {
+        input.set(InputType.SET_LIMITS, time).limits(maxAttributes, maxKeyBytes, maxValueBytes, maxReasonBytes);
         return apply();
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Restart through the journal SPI with {@link InMemoryJournal}: snapshot at close, recovery at
@@ -49,7 +50,7 @@ class RecoveryTest
             await(rollcall.connectUser(2, 21));
             await(rollcall.updateClientFull(2, new Changes().status(Status.DND).lobbyId(7).attribute("mmr", 1500), "x"));
             await(rollcall.connectUser(3, 31));
-            await(rollcall.subscribeClient(100, 1));
+            await(rollcall.subscribeToClient(100, 1));
             clock.addAndGet(1_000);
             await(rollcall.connectionLost(3, 31)); // in grace since start + 1000
         }
@@ -118,7 +119,7 @@ class RecoveryTest
                     case 1 -> rollcall.connectionLost(user, 1 + random.nextInt(3));
                     case 2 -> rollcall.updateClient(user, new Changes().afk(random.nextBoolean())
                         .attribute("k" + random.nextInt(3), random.nextInt(5)), "r");
-                    case 3 -> rollcall.subscribeClient(1 + random.nextInt(50), user);
+                    case 3 -> rollcall.subscribeToClient(1 + random.nextInt(50), user);
                     default -> clock.addAndGet(random.nextInt(3_000));
                 }
                 if (i == 1_000)
@@ -172,6 +173,39 @@ class RecoveryTest
             assertThat(await(rollcall.connectUser(1, 2))).isEqualTo(Result.APPLIED);
             assertThat(rollcall.getClient(1).connected()).isTrue();
         }
+    }
+
+    @Test
+    void shouldJournalTheConfiguredLimitsAtEveryLaunchAndSetLimitsThroughThePipeline() throws Exception
+    {
+        final InMemoryJournal journal = new InMemoryJournal();
+        try (Rollcall rollcall = Rollcall.launch(ctx(journal).limits(new Limits(16, 32, 256, 4))))
+        {
+            await(rollcall.connectUser(1, 1));
+            assertThat(await(rollcall.updateClient(1, new Changes().afk(true), "éé" + "a"))).isEqualTo(Result.REASON_TOO_LONG);
+            assertThat(await(rollcall.setLimits(new Limits(16, 32, 256, 6)))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.updateClient(1, new Changes().afk(true), "éé" + "a"))).isEqualTo(Result.APPLIED);
+        }
+        try (Rollcall rollcall = Rollcall.launch(ctx(journal).limits(new Limits(16, 32, 256, 2))))
+        {
+            assertThat(await(rollcall.updateClient(1, new Changes().afk(false), "éa")))
+                .as("the limits this launch was configured with, not the recovered ones").isEqualTo(Result.REASON_TOO_LONG);
+            assertThat(await(rollcall.updateClient(1, new Changes().afk(false), "é"))).isEqualTo(Result.APPLIED);
+        }
+
+        final PresenceStateMachine replayed = new PresenceStateMachine(Limits.DEFAULT);
+        final List<String> journaled = new ArrayList<>();
+        journal.replay(input ->
+        {
+            journaled.add(InputType.name(input.type()) +
+                (input.type() == InputType.SET_LIMITS ? "(" + input.maxReasonBytes() + ")" : ""));
+            replayed.apply(input);
+        });
+        assertThat(journaled).as("each launch's limits first, then its grace; and the change in between").containsExactly(
+            "SET_LIMITS(4)", "SET_GRACE_PERIOD", "CONNECT_USER", "UPDATE_CLIENT", "SET_LIMITS(6)", "UPDATE_CLIENT",
+            "SET_LIMITS(2)", "SET_GRACE_PERIOD", "CONNECTIONS_RESET", "UPDATE_CLIENT", "UPDATE_CLIENT");
+        assertThat(replayed.limits()).isEqualTo(new Limits(16, 32, 256, 2));
+        assertThatThrownBy(() -> new RollcallContext().limits(null).conclude()).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -195,10 +195,10 @@ class RollcallPipelineTest {
                 }
                 assertThat(rollcall.listClientIds()).containsExactly(survivors.stream().mapToLong(Long::longValue).toArray());
 
-                // one SET_GRACE_PERIOD at launch, then every command (refused ones are journaled too); no ticks
-                assertThat(journal.size()).isEqualTo(1 + commands);
+                // SET_LIMITS and SET_GRACE_PERIOD at launch, then every command (refused ones are journaled too); no ticks
+                assertThat(journal.size()).isEqualTo(2 + commands);
                 final RollcallCounters counters = rollcall.counters();
-                assertThat(counters.get(Counter.INPUTS_PROCESSED)).isEqualTo(1 + commands);
+                assertThat(counters.get(Counter.INPUTS_PROCESSED)).isEqualTo(2 + commands);
                 assertThat(counters.results(Result.UNKNOWN_CLIENT)).isEqualTo(threads * usersPerThread);
                 assertThat(counters.results(Result.UNKNOWN_CONNECTION)).isEqualTo(threads * usersPerThread);
                 assertThat(counters.get(Counter.COMMANDS_REFUSED)).isEqualTo(2L * threads * usersPerThread);
@@ -241,7 +241,7 @@ class RollcallPipelineTest {
 
         try (Rollcall rollcall = Rollcall.launch(ctx(errors).ringSize(16))) {
             final Mailbox mailbox = rollcall.openMailbox(subscriber, 2 * 1024 * 1024);
-            assertThat(await(rollcall.subscribeClient(subscriber, user))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, user))).isEqualTo(Result.APPLIED);
             assertThat(await(rollcall.connectUser(user, 1))).isEqualTo(Result.APPLIED);
 
             final ExecutorService publisherThread = Executors.newSingleThreadExecutor();
@@ -326,8 +326,8 @@ class RollcallPipelineTest {
             assertThat(futures).allSatisfy(f -> assertThat(f.join()).isEqualTo(Result.APPLIED));
             assertThat(rollcall.listClientIds()).hasSize(users);
             assertThat(rollcall.getClient(users).updateId()).isEqualTo(2);
-            // the journal is closed after it has recorded every input (1 SET_GRACE_PERIOD + the commands)
-            assertThat(journal.appendsAtClose.get()).isEqualTo(1 + 2 * users);
+            // the journal is closed after it has recorded every input (SET_LIMITS, SET_GRACE_PERIOD, the commands)
+            assertThat(journal.appendsAtClose.get()).isEqualTo(2 + 2 * users);
 
             final CommandCallback mustNotBeCalled = (c, r) -> fail("callback after close: " + r);
             assertThatThrownBy(() -> rollcall.connectUser(1, 2)).isInstanceOf(IllegalStateException.class);
@@ -335,10 +335,11 @@ class RollcallPipelineTest {
             assertThatThrownBy(() -> rollcall.connectionLost(1, 1)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> rollcall.disconnectUser(1)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> rollcall.updateClient(1, afk(false), null)).isInstanceOf(IllegalStateException.class);
-            assertThatThrownBy(() -> rollcall.subscribeClient(5, 1)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> rollcall.subscribeToClient(5, 1)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> rollcall.setGracePeriod(10)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> rollcall.setLimits(Limits.DEFAULT)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(rollcall::tick).isInstanceOf(IllegalStateException.class);
-            assertThat(journal.appends.get()).isEqualTo(1 + 2 * users);
+            assertThat(journal.appends.get()).isEqualTo(2 + 2 * users);
             assertThat(errors).isEmpty();
         }
     }
@@ -381,7 +382,7 @@ class RollcallPipelineTest {
                 assertThat(all).hasSize(accepted.get());
                 assertThat(all).allSatisfy(f -> assertThat(f).isDone());
                 assertThat(all).allSatisfy(f -> assertThat(f.join()).isEqualTo(Result.APPLIED));
-                assertThat(journal.appendsAtClose.get()).isEqualTo(1 + all.size());
+                assertThat(journal.appendsAtClose.get()).isEqualTo(2 + all.size());
                 assertThat(rollcall.listClientIds()).hasSize(all.size());
                 assertThat(errors).isEmpty();
             } finally {
@@ -418,7 +419,7 @@ class RollcallPipelineTest {
 
         try (Rollcall rollcall = Rollcall.launch(ctx(errors).journal(blocking))) {
             final Mailbox mailbox = rollcall.openMailbox(subscriber);
-            assertThat(await(rollcall.subscribeClient(subscriber, user))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, user))).isEqualTo(Result.APPLIED);
             final List<Ev> events = new ArrayList<>();
 
             final CompletableFuture<Result> connect = rollcall.connectUser(user, 1);
@@ -434,7 +435,7 @@ class RollcallPipelineTest {
                 assertThat(drain(mailbox, events)).isZero();
                 assertThat(rollcall.getClient(user)).isNull();
                 assertThat(rollcall.listClientIds()).isEmpty();
-                assertThat(rollcall.counters().results(Result.APPLIED)).isEqualTo(2); // SET_GRACE_PERIOD + subscribe
+                assertThat(rollcall.counters().results(Result.APPLIED)).isEqualTo(3); // SET_LIMITS, SET_GRACE_PERIOD, subscribe
             } finally {
                 release.countDown();
             }
@@ -448,7 +449,7 @@ class RollcallPipelineTest {
             // delivery precedes the result, so both events are queued by now
             assertThat(drain(mailbox, events)).isEqualTo(2);
             assertThat(events).extracting(Ev::type).containsExactly(EventType.CLIENT_CONNECTED, EventType.CLIENT_UPDATED);
-            assertThat(recorded.size()).isEqualTo(4); // grace, subscribe, connect, update
+            assertThat(recorded.size()).isEqualTo(5); // limits, grace, subscribe, connect, update
             assertThat(errors).isEmpty();
         }
     }
@@ -486,8 +487,8 @@ class RollcallPipelineTest {
 
         try (Rollcall rollcall = Rollcall.launch(ctx(errors).journal(journal))) {
             final Mailbox mailbox = rollcall.openMailbox(subscriber);
-            assertThat(await(rollcall.subscribeClient(subscriber, 2))).isEqualTo(Result.APPLIED);
-            assertThat(await(rollcall.subscribeClient(subscriber, 3))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, 2))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, 3))).isEqualTo(Result.APPLIED);
             // each command waits for the previous one, so each is alone in its journal batch
             assertThat(await(rollcall.connectUser(1, 1))).isEqualTo(Result.APPLIED);
             assertThat(rollcall.isJournalFailed()).isFalse();
@@ -509,8 +510,8 @@ class RollcallPipelineTest {
             assertThat(drain(mailbox, new ArrayList<>())).isZero();
         }
 
-        // the journal holds exactly what was acknowledged: grace, two subscribes, connect 1
-        assertThat(journal.recorded.size()).isEqualTo(4);
+        // the journal holds exactly what was acknowledged: limits, grace, two subscribes, connect 1
+        assertThat(journal.recorded.size()).isEqualTo(5);
         final PresenceLogic recovered = new PresenceLogic(Limits.DEFAULT, RollcallContext.DEFAULT_GRACE_PERIOD_MS);
         final Outbox outbox = new Outbox();
         journal.recorded.replay(input -> recovered.apply(input, outbox));
@@ -533,8 +534,8 @@ class RollcallPipelineTest {
         try (Rollcall rollcall = Rollcall.launch(ctx(errors))) {
             final Mailbox slow = rollcall.openMailbox(slowId, 1024);
             final Mailbox fast = rollcall.openMailbox(fastId, 1024 * 1024);
-            assertThat(await(rollcall.subscribeClient(slowId, user))).isEqualTo(Result.APPLIED);
-            assertThat(await(rollcall.subscribeClient(fastId, user))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(slowId, user))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(fastId, user))).isEqualTo(Result.APPLIED);
             assertThat(await(rollcall.connectUser(user, 1))).isEqualTo(Result.APPLIED);
 
             final List<CompletableFuture<Result>> futures = new ArrayList<>(updates);
@@ -573,7 +574,7 @@ class RollcallPipelineTest {
                 }
                 return rollcall.counters().get(Counter.EVENTS_UNDELIVERABLE) == before;
             });
-            assertThat(await(rollcall.unsubscribeClient(slowId, user))).isEqualTo(Result.UNCHANGED);
+            assertThat(await(rollcall.unsubscribeFromClient(slowId, user))).isEqualTo(Result.UNCHANGED);
 
             // the polled subscriber got every single event, in order, including the probes
             final int total = (int) (nextParty.get() + 1);
@@ -587,7 +588,7 @@ class RollcallPipelineTest {
                     assertThat(e.partyId()).isEqualTo(i);
                 }
             }
-            assertThat(await(rollcall.unsubscribeClient(fastId, user))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.unsubscribeFromClient(fastId, user))).isEqualTo(Result.APPLIED);
             assertThat(errors).isEmpty();
         }
     }
@@ -655,7 +656,7 @@ class RollcallPipelineTest {
             self.set(rollcall);
             final Mailbox mailbox = rollcall.openMailbox(subscriber);
             watcher.set(mailbox);
-            assertThat(await(rollcall.subscribeClient(subscriber, user))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, user))).isEqualTo(Result.APPLIED);
             for (final long connection : new long[] {30, 10, 40, 20}) {
                 assertThat(await(rollcall.connectUser(user, connection))).isEqualTo(Result.APPLIED);
             }
@@ -695,8 +696,8 @@ class RollcallPipelineTest {
         try (Rollcall rollcall = Rollcall.launch(
             ctx(errors).tickIntervalMs(1).gracePeriodMs(1000).clock(fixedClock(time)))) {
             final Mailbox mailbox = rollcall.openMailbox(subscriber);
-            assertThat(await(rollcall.subscribeClient(subscriber, 1))).isEqualTo(Result.APPLIED);
-            assertThat(await(rollcall.subscribeClient(subscriber, 2))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, 1))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber, 2))).isEqualTo(Result.APPLIED);
             assertThat(await(rollcall.connectUser(1, 1))).isEqualTo(Result.APPLIED);
             assertThat(await(rollcall.connectUser(2, 1))).isEqualTo(Result.APPLIED);
             assertThat(await(rollcall.connectionLost(1, 1))).isEqualTo(Result.APPLIED); // deadline T0 + 1000
@@ -706,7 +707,7 @@ class RollcallPipelineTest {
             // one millisecond before the first deadline: a tick at that time has certainly been processed
             time.set(T0 + 999);
             rollcall.tick();
-            assertThat(await(rollcall.subscribeClient(subscriber + 1, 1))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.subscribeToClient(subscriber + 1, 1))).isEqualTo(Result.APPLIED);
             final ClientInfo inGrace = rollcall.getClient(1);
             assertThat(inGrace).isNotNull();
             assertThat(inGrace.connected()).isFalse();
@@ -718,7 +719,7 @@ class RollcallPipelineTest {
             time.set(T0 + 1000);
             awaitCondition("user 1 to be destroyed", () -> null == rollcall.getClient(1));
             rollcall.tick();
-            assertThat(await(rollcall.unsubscribeClient(subscriber + 1, 1))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.unsubscribeFromClient(subscriber + 1, 1))).isEqualTo(Result.APPLIED);
             assertThat(rollcall.getClient(2)).isNotNull();
 
             // well past the second deadline: its events still carry the deadline, not the time of the tick

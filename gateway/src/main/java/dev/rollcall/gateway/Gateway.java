@@ -44,6 +44,10 @@ public final class Gateway implements AutoCloseable
     private Gateway(final RollcallContext rollcallCtx, final GatewayContext ctx) throws IOException
     {
         this.ctx = ctx.conclude();
+        if (null != rollcallCtx.limits())
+        {
+            WireLimits.check(rollcallCtx.limits());
+        }
         final int cores = Runtime.getRuntime().availableProcessors();
         if (null == rollcallCtx.layout())
         {

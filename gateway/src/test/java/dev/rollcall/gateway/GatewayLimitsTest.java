@@ -783,9 +783,9 @@ class GatewayLimitsTest
     }
 
     /**
-     * GET_CLIENTS may name one client 256 times; a client may hold 16 attributes of 256
-     * characters (3 UTF-8 bytes each): the answer would be about 3 MB, beyond the 1 MiB a
-     * server frame may have. The server must not fail on a valid request.
+     * GET_CLIENTS may name one client 256 times; a client may hold 16 attributes of 256 UTF-8
+     * bytes under 32-byte keys: the answer would be about 1.2 MB, beyond the 1 MiB a server frame
+     * may have. The server must not fail on a valid request.
      */
     @Test
     void shouldSurviveAGetClientsWhoseAnswerWouldExceedTheServerFrameLimit() throws Exception
@@ -795,7 +795,7 @@ class GatewayLimitsTest
         try (RawClient owner = server.identify(fat, new Presence());
              RawClient asker = server.identify(61, new Presence()))
         {
-            final String value = "\u20ac".repeat(256);
+            final String value = "\u20ac".repeat(85) + "a"; // 256 UTF-8 bytes, the default limit
             for (int i = 0; i < 16; i++)
             {
                 final String key = String.format("attribute-%02d-", i) + "k".repeat(18);

@@ -2,6 +2,7 @@ package dev.rollcall.journal;
 
 import dev.rollcall.model.Changes;
 import dev.rollcall.core.Limits;
+import dev.rollcall.core.PipelineLayout;
 import dev.rollcall.core.PresenceStateMachine;
 import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
@@ -175,9 +176,10 @@ class ChronicleJournalFaultTest
     @Test
     void shouldRecoverWhenTheVeryFirstRecordIsTornAndSuperseded() throws Exception
     {
-        try (Rollcall rollcall = Rollcall.launch(ctx(ChronicleJournal.open(dir))))
+        // invoked: the launching thread publishes SET_LIMITS and SET_GRACE_PERIOD, then journals both as one batch
+        try (Rollcall rollcall = Rollcall.launch(ctx(ChronicleJournal.open(dir)).layout(PipelineLayout.INVOKED)))
         {
-            assertThat(rollcall.context().gracePeriodMs()).isPositive(); // one document: SET_GRACE_PERIOD
+            assertThat(rollcall.context().gracePeriodMs()).isPositive(); // one document: SET_LIMITS, SET_GRACE_PERIOD
         }
         deleteSnapshots();
         corruptDocument(0);
@@ -189,7 +191,7 @@ class ChronicleJournalFaultTest
         deleteSnapshots();
         final PresenceStateMachine state = recover();
         assertThat(state.clientCount()).isEqualTo(1);
-        assertThat(state.position()).isEqualTo(2);
+        assertThat(state.position()).isEqualTo(3);
     }
 
     @Test

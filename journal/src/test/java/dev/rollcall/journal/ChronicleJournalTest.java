@@ -51,7 +51,7 @@ class ChronicleJournalTest
                 assertThat(await(rollcall.updateClient(user, new Changes().status(Status.IDLE).partyId(user), "p")))
                     .isEqualTo(Result.APPLIED);
             }
-            await(rollcall.subscribeClient(500, 7));
+            await(rollcall.subscribeToClient(500, 7));
         }
 
         clock.addAndGet(5_000);
@@ -63,7 +63,7 @@ class ChronicleJournalTest
             assertThat(seven.status()).isEqualTo(Status.IDLE);
             assertThat(seven.connected()).isFalse();
             assertThat(seven.lastDisconnected()).isEqualTo(clock.get());
-            assertThat(await(rollcall.subscribeClient(500, 7))).as("subscription recovered").isEqualTo(Result.UNCHANGED);
+            assertThat(await(rollcall.subscribeToClient(500, 7))).as("subscription recovered").isEqualTo(Result.UNCHANGED);
         }
     }
 

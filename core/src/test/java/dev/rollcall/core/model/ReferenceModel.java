@@ -119,10 +119,10 @@ public final class ReferenceModel {
     }
 
     private long graceMillis;
-    private final int maxAttributes;
-    private final int maxAttributeKeyLength;
-    private final int maxAttributeValueLength;
-    private final int maxReasonLength;
+    private int maxAttributes;
+    private int maxAttributeKeyBytes;
+    private int maxAttributeValueBytes;
+    private int maxReasonBytes;
 
     /** No input seen yet: the first input's time becomes now. */
     private long now = Long.MIN_VALUE;
@@ -136,14 +136,14 @@ public final class ReferenceModel {
     private final List<ModelDelivery> deliveries = new ArrayList<>();
     private final List<ModelDirective> directives = new ArrayList<>();
 
-    /** Creates an empty model with the given grace period and limits. */
-    public ReferenceModel(long graceMillis, int maxAttributes, int maxAttributeKeyLength,
-                          int maxAttributeValueLength, int maxReasonLength) {
+    /** Creates an empty model with the given grace period and limits (UTF-8 bytes). */
+    public ReferenceModel(long graceMillis, int maxAttributes, int maxAttributeKeyBytes,
+                          int maxAttributeValueBytes, int maxReasonBytes) {
         this.graceMillis = graceMillis;
         this.maxAttributes = maxAttributes;
-        this.maxAttributeKeyLength = maxAttributeKeyLength;
-        this.maxAttributeValueLength = maxAttributeValueLength;
-        this.maxReasonLength = maxReasonLength;
+        this.maxAttributeKeyBytes = maxAttributeKeyBytes;
+        this.maxAttributeValueBytes = maxAttributeValueBytes;
+        this.maxReasonBytes = maxReasonBytes;
     }
 
     // ------------------------------------------------------------------ commands
@@ -241,8 +241,8 @@ public final class ReferenceModel {
         return update(time, userId, changes, reason, Group.FULL);
     }
 
-    /** {@code subscribeClient(subscriberId, userId)}. */
-    public String subscribeClient(long time, long subscriberId, long userId) {
+    /** {@code subscribeToClient(subscriberId, userId)}. */
+    public String subscribeToClient(long time, long subscriberId, long userId) {
         advance(time);
         if (subscriberId <= 0 || userId <= 0) {
             return INVALID_VALUE;
@@ -251,8 +251,8 @@ public final class ReferenceModel {
         return added ? APPLIED : UNCHANGED;
     }
 
-    /** {@code unsubscribeClient(subscriberId, userId)}. */
-    public String unsubscribeClient(long time, long subscriberId, long userId) {
+    /** {@code unsubscribeFromClient(subscriberId, userId)}. */
+    public String unsubscribeFromClient(long time, long subscriberId, long userId) {
         advance(time);
         if (subscriberId <= 0 || userId <= 0) {
             return INVALID_VALUE;
@@ -260,8 +260,8 @@ public final class ReferenceModel {
         return removeFrom(clientSubscribers, userId, subscriberId) ? APPLIED : UNCHANGED;
     }
 
-    /** {@code subscribeLobby(subscriberId, lobbyId)}. */
-    public String subscribeLobby(long time, long subscriberId, long lobbyId) {
+    /** {@code subscribeToLobby(subscriberId, lobbyId)}. */
+    public String subscribeToLobby(long time, long subscriberId, long lobbyId) {
         advance(time);
         if (subscriberId <= 0 || lobbyId <= 0) {
             return INVALID_VALUE;
@@ -270,8 +270,8 @@ public final class ReferenceModel {
         return added ? APPLIED : UNCHANGED;
     }
 
-    /** {@code unsubscribeLobby(subscriberId, lobbyId)}. */
-    public String unsubscribeLobby(long time, long subscriberId, long lobbyId) {
+    /** {@code unsubscribeFromLobby(subscriberId, lobbyId)}. */
+    public String unsubscribeFromLobby(long time, long subscriberId, long lobbyId) {
         advance(time);
         if (subscriberId <= 0 || lobbyId <= 0) {
             return INVALID_VALUE;
@@ -296,6 +296,28 @@ public final class ReferenceModel {
         }
         graceMillis = millis;
         return APPLIED;
+    }
+
+    /**
+     * {@code setLimits(...)}: limits in UTF-8 bytes for later inputs; INVALID_VALUE if any is
+     * negative. Stored values are never checked against them.
+     */
+    public String setLimits(long time, int maxAttributes, int maxAttributeKeyBytes, int maxAttributeValueBytes,
+                            int maxReasonBytes) {
+        advance(time);
+        if (maxAttributes < 0 || maxAttributeKeyBytes < 0 || maxAttributeValueBytes < 0 || maxReasonBytes < 0) {
+            return INVALID_VALUE;
+        }
+        this.maxAttributes = maxAttributes;
+        this.maxAttributeKeyBytes = maxAttributeKeyBytes;
+        this.maxAttributeValueBytes = maxAttributeValueBytes;
+        this.maxReasonBytes = maxReasonBytes;
+        return APPLIED;
+    }
+
+    /** The limits in force: attributes, key bytes, value bytes, reason bytes. */
+    public List<Integer> limits() {
+        return List.of(maxAttributes, maxAttributeKeyBytes, maxAttributeValueBytes, maxReasonBytes);
     }
 
     /** {@code tick}: only advances time. */
@@ -386,7 +408,7 @@ public final class ReferenceModel {
         }
         // 2. reason
         String effectiveReason = reason == null ? "" : reason;
-        if (effectiveReason.length() > maxReasonLength) {
+        if (utf8Bytes(effectiveReason) > maxReasonBytes) {
             return REASON_TOO_LONG;
         }
         // 3. group
@@ -417,10 +439,11 @@ public final class ReferenceModel {
             if (!(value instanceof String) && !(value instanceof Long) && value != ModelChanges.REMOVE) {
                 return INVALID_VALUE; // wrong Java type
             }
-            if (key.length() > maxAttributeKeyLength) {
+            // a key held (stored under larger limits) may always be removed
+            if (utf8Bytes(key) > maxAttributeKeyBytes && !(value == ModelChanges.REMOVE && c.attributes.containsKey(key))) {
                 return VALUE_TOO_LARGE;
             }
-            if (value instanceof String s && s.length() > maxAttributeValueLength) {
+            if (value instanceof String s && utf8Bytes(s) > maxAttributeValueBytes) {
                 return VALUE_TOO_LARGE;
             }
         }
@@ -440,8 +463,8 @@ public final class ReferenceModel {
                 newFields.put(name, e.getValue());
             }
         }
-        // 5. attribute count
-        if (newAttributes.size() > maxAttributes) {
+        // 5. attribute count: more than the limit, and more than held (a lowered limit never forces shedding)
+        if (newAttributes.size() > maxAttributes && newAttributes.size() > c.attributes.size()) {
             return TOO_MANY_ATTRIBUTES;
         }
         // diff
@@ -456,6 +479,11 @@ public final class ReferenceModel {
         c.updateId++;
         emit(userId, before, Snapshot.of(c), c.updateId, effectiveReason, now);
         return APPLIED;
+    }
+
+    /** UTF-8 bytes per code point; an unpaired surrogate is a code point of its own here, 3 bytes. */
+    private static long utf8Bytes(String s) {
+        return s.codePoints().mapToLong(cp -> cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4).sum();
     }
 
     private static boolean isKnownName(String name) {

@@ -16,7 +16,7 @@ class ReferenceModelTest {
 
     private static final long GRACE = 1000;
 
-    // grace 1000 ms, at most 3 attributes, keys up to 8 chars, string values up to 10, reasons up to 16
+    // grace 1000 ms, at most 3 attributes, keys up to 8 UTF-8 bytes, string values up to 10, reasons up to 16
     private final ReferenceModel model = new ReferenceModel(GRACE, 3, 8, 10, 16);
 
     private List<ModelDelivery> to(long subscriberId) {
@@ -61,8 +61,8 @@ class ReferenceModelTest {
 
     @Test
     void shouldCreateClientWithFullStateAndUpdateIdOne() {
-        assertThat(model.subscribeClient(10, 1, 1)).isEqualTo("APPLIED"); // the user itself
-        assertThat(model.subscribeClient(10, 2, 1)).isEqualTo("APPLIED");
+        assertThat(model.subscribeToClient(10, 1, 1)).isEqualTo("APPLIED"); // the user itself
+        assertThat(model.subscribeToClient(10, 2, 1)).isEqualTo("APPLIED");
 
         assertThat(model.connectUser(100, 1, 11)).isEqualTo("APPLIED");
 
@@ -79,7 +79,7 @@ class ReferenceModelTest {
 
     @Test
     void shouldAttachAndDetachSecondConnectionSilently() {
-        model.subscribeClient(0, 2, 1);
+        model.subscribeToClient(0, 2, 1);
         model.connectUser(100, 1, 11);
 
         assertThat(model.connectUser(110, 1, 12)).isEqualTo("APPLIED");
@@ -96,7 +96,7 @@ class ReferenceModelTest {
 
     @Test
     void shouldReconnectWithinGraceWithEmptyChangesAndCancelTheCountdown() {
-        model.subscribeClient(0, 2, 1);
+        model.subscribeToClient(0, 2, 1);
         model.connectUser(100, 1, 11);
 
         assertThat(model.connectionLost(200, 1, 11)).isEqualTo("APPLIED");
@@ -116,7 +116,7 @@ class ReferenceModelTest {
 
     @Test
     void shouldExpireAtExactlyTheDeadlineBeforeAReconnectInTheSameInput() {
-        model.subscribeClient(0, 9, 1);
+        model.subscribeToClient(0, 9, 1);
         model.connectUser(100, 1, 11);
         model.connectionLost(200, 1, 11); // deadline 1200
 
@@ -135,7 +135,7 @@ class ReferenceModelTest {
     @Test
     void shouldExpireInDeadlineThenUserIdOrderWithTheDeadlineAsTime() {
         for (long user = 1; user <= 3; user++) {
-            model.subscribeClient(0, 9, user);
+            model.subscribeToClient(0, 9, user);
             model.connectUser(100, user, 10 + user);
         }
         model.connectionLost(300, 2, 12); // deadline 1300
@@ -161,7 +161,7 @@ class ReferenceModelTest {
     void shouldDestroyAtOnceWithGraceZero() {
         assertThat(model.setGracePeriod(0, -1)).isEqualTo("INVALID_VALUE");
         assertThat(model.setGracePeriod(0, 0)).isEqualTo("APPLIED");
-        model.subscribeClient(0, 2, 1);
+        model.subscribeToClient(0, 2, 1);
         model.connectUser(100, 1, 11);
 
         assertThat(model.connectionLost(200, 1, 11)).isEqualTo("APPLIED");
@@ -178,8 +178,8 @@ class ReferenceModelTest {
         model.connectUser(100, 1, 10);
         model.connectUser(100, 1, 20);
         model.updateClientInLobby(100, 1, ModelChanges.of().set("lobbyId", 50L), "join");
-        model.subscribeClient(150, 2, 1);
-        model.subscribeLobby(150, 2, 50);
+        model.subscribeToClient(150, 2, 1);
+        model.subscribeToLobby(150, 2, 50);
 
         assertThat(model.disconnectUser(200, 1)).isEqualTo("APPLIED");
         assertThat(model.disconnectUser(300, 1)).isEqualTo("UNKNOWN_CLIENT");
@@ -198,8 +198,8 @@ class ReferenceModelTest {
     @Test
     void shouldShowAnInvisibleClientAsAbsentToOthersOnly() {
         for (long sub : new long[] {1, 2}) {
-            model.subscribeClient(0, sub, 1);
-            model.subscribeLobby(0, sub, 50);
+            model.subscribeToClient(0, sub, 1);
+            model.subscribeToLobby(0, sub, 50);
         }
         model.connectUser(100, 1, 11);
         model.updateClientInLobby(110, 1, ModelChanges.of().set("lobbyId", 50L), "join"); // updateId 2
@@ -227,9 +227,9 @@ class ReferenceModelTest {
 
     @Test
     void shouldJoinChangeSwitchAndLeaveLobbies() {
-        model.subscribeClient(0, 2, 1);
-        model.subscribeLobby(0, 2, 50);
-        model.subscribeLobby(0, 2, 60);
+        model.subscribeToClient(0, 2, 1);
+        model.subscribeToLobby(0, 2, 50);
+        model.subscribeToLobby(0, 2, 60);
         model.connectUser(100, 1, 11);
 
         model.updateClientInLobby(200, 1, ModelChanges.of().set("lobbyId", 50L).set("player", true), "a"); // 2
@@ -257,7 +257,7 @@ class ReferenceModelTest {
 
     @Test
     void shouldRejectInPrecedenceOrderAndChangeNothing() {
-        model.subscribeClient(0, 2, 1);
+        model.subscribeToClient(0, 2, 1);
         model.connectUser(100, 1, 11);
         String longReason = "x".repeat(17);
         ModelChanges everythingWrong = ModelChanges.of().set("attributes.waytoolongkey", "v")
@@ -301,8 +301,8 @@ class ReferenceModelTest {
         // other commands' identifier checks
         assertThat(model.connectUser(110, 1, 0)).isEqualTo("INVALID_VALUE");
         assertThat(model.connectionLost(110, 0, 11)).isEqualTo("INVALID_VALUE");
-        assertThat(model.subscribeClient(110, 0, 1)).isEqualTo("INVALID_VALUE");
-        assertThat(model.subscribeLobby(110, 2, 0)).isEqualTo("INVALID_VALUE");
+        assertThat(model.subscribeToClient(110, 0, 1)).isEqualTo("INVALID_VALUE");
+        assertThat(model.subscribeToLobby(110, 2, 0)).isEqualTo("INVALID_VALUE");
         assertThat(model.removeSubscriber(110, -3)).isEqualTo("INVALID_VALUE");
 
         assertThat(model.client(1).updateId()).isEqualTo(2); // only the one APPLIED update
@@ -311,7 +311,7 @@ class ReferenceModelTest {
 
     @Test
     void shouldDiffAttributes() {
-        model.subscribeClient(0, 2, 1);
+        model.subscribeToClient(0, 2, 1);
         model.connectUser(100, 1, 11);
 
         assertThat(model.updateClient(200, 1, ModelChanges.of().set("attributes.colour", "red")
@@ -342,9 +342,9 @@ class ReferenceModelTest {
     void shouldRemoveTheSubscriptionsOfADestroyedClientOnlyWhenDestroyed() {
         model.connectUser(100, 1, 11);
         model.connectUser(100, 2, 21);
-        model.subscribeClient(100, 1, 2);
-        model.subscribeClient(100, 1, 1);
-        model.subscribeLobby(100, 1, 50);
+        model.subscribeToClient(100, 1, 2);
+        model.subscribeToClient(100, 1, 1);
+        model.subscribeToLobby(100, 1, 50);
 
         model.connectionLost(200, 1, 11);
         model.connectUser(300, 1, 12); // reconnect within grace: subscriptions survive
@@ -363,9 +363,9 @@ class ReferenceModelTest {
 
     @Test
     void shouldReportUnchangedUpdatesAndSubscriptionsWithoutEmitting() {
-        assertThat(model.subscribeClient(0, 2, 1)).isEqualTo("APPLIED"); // before the client exists
-        assertThat(model.subscribeClient(0, 2, 1)).isEqualTo("UNCHANGED");
-        assertThat(model.unsubscribeLobby(0, 2, 50)).isEqualTo("UNCHANGED");
+        assertThat(model.subscribeToClient(0, 2, 1)).isEqualTo("APPLIED"); // before the client exists
+        assertThat(model.subscribeToClient(0, 2, 1)).isEqualTo("UNCHANGED");
+        assertThat(model.unsubscribeFromLobby(0, 2, 50)).isEqualTo("UNCHANGED");
         model.connectUser(100, 1, 11);
 
         assertThat(model.updateClient(200, 1, ModelChanges.of(), "r")).isEqualTo("UNCHANGED");
@@ -376,17 +376,42 @@ class ReferenceModelTest {
 
         assertThat(to(2)).hasSize(1);
         assertThat(model.client(1).updateId()).isEqualTo(1);
-        assertThat(model.unsubscribeClient(200, 2, 1)).isEqualTo("APPLIED");
+        assertThat(model.unsubscribeFromClient(200, 2, 1)).isEqualTo("APPLIED");
         assertThat(model.removeSubscriber(200, 2)).isEqualTo("UNCHANGED");
     }
 
     @Test
     void shouldNeverMoveTimeBackwards() {
-        model.subscribeClient(0, 2, 1);
+        model.subscribeToClient(0, 2, 1);
         model.connectUser(500, 1, 11);
         model.updateClient(400, 1, ModelChanges.of().set("inGame", true), null);
 
         assertThat(to(2)).extracting(ModelDelivery::time).containsExactly(500L, 500L);
         assertThat(model.now()).isEqualTo(500);
+    }
+
+    @Test
+    void shouldCountLimitsInUtf8BytesAndChangeThemOnlyForLaterInputs() {
+        model.connectUser(1, 1, 1);
+        String emoji = "\uD83D\uDE00";
+        assertThat(model.updateClient(2, 1, ModelChanges.of().set("afk", true), emoji.repeat(5)))
+            .as("10 chars, 20 bytes").isEqualTo(ReferenceModel.REASON_TOO_LONG);
+        assertThat(model.updateClient(2, 1, ModelChanges.of().set("afk", true), emoji.repeat(4))).isEqualTo(ReferenceModel.APPLIED);
+        assertThat(model.updateClient(3, 1, ModelChanges.of().set("attributes.\u00e9\u00e9\u00e9\u00e9\u00e9", 1L), ""))
+            .as("5 chars, 10 bytes").isEqualTo(ReferenceModel.VALUE_TOO_LARGE);
+        assertThat(model.updateClient(3, 1, ModelChanges.of().set("attributes.abcdefgh", "\u00e9".repeat(5))
+            .set("attributes.b", 1L).set("attributes.c", 1L), "")).isEqualTo(ReferenceModel.APPLIED);
+
+        assertThat(model.setLimits(4, 1, -1, 2, 2)).isEqualTo(ReferenceModel.INVALID_VALUE);
+        assertThat(model.limits()).containsExactly(3, 8, 10, 16);
+        assertThat(model.setLimits(4, 1, 2, 2, 2)).isEqualTo(ReferenceModel.APPLIED);
+        assertThat(model.client(1).fields()).as("stored values stay").containsKey("attributes.abcdefgh");
+        assertThat(model.updateClient(5, 1, ModelChanges.of().set("attributes.abcdefgh", REMOVE), ""))
+            .as("a held key may always be removed").isEqualTo(ReferenceModel.APPLIED);
+        assertThat(model.updateClient(6, 1, ModelChanges.of().set("attributes.b", 2L), ""))
+            .as("two attributes over a limit of one: no growth").isEqualTo(ReferenceModel.APPLIED);
+        assertThat(model.updateClient(7, 1, ModelChanges.of().set("attributes.d", 2L), ""))
+            .isEqualTo(ReferenceModel.TOO_MANY_ATTRIBUTES);
+        assertThat(model.updateClient(8, 1, ModelChanges.of().set("afk", false), "abc")).isEqualTo(ReferenceModel.REASON_TOO_LONG);
     }
 }

@@ -1,11 +1,13 @@
 package dev.rollcall.gateway.cli;
 
 import com.lmax.disruptor.WaitStrategy;
+import dev.rollcall.core.Limits;
 import dev.rollcall.core.PipelineLayout;
 import dev.rollcall.core.RollcallContext;
 import dev.rollcall.core.WaitStrategies;
 import dev.rollcall.gateway.Gateway;
 import dev.rollcall.gateway.GatewayContext;
+import dev.rollcall.gateway.WireLimits;
 import dev.rollcall.gateway.auth.HmacTokenAuthenticator;
 import dev.rollcall.gateway.auth.SecretException;
 import dev.rollcall.gateway.auth.Secrets;
@@ -66,6 +68,23 @@ public final class ServeCommand implements Callable<Integer>
         description = "Grace period after a user's last connection drops (default: ${DEFAULT-VALUE}).")
     private String grace;
 
+    @Option(names = "--max-attributes", paramLabel = "N",
+        description = "Attributes a client may hold (default: ${DEFAULT-VALUE}; at most 255, the wire's count).")
+    private int maxAttributes = Limits.DEFAULT.maxAttributes();
+
+    @Option(names = "--max-attribute-key-bytes", paramLabel = "N",
+        description = "UTF-8 bytes in an attribute key (default: ${DEFAULT-VALUE}).")
+    private int maxAttributeKeyBytes = Limits.DEFAULT.maxAttributeKeyBytes();
+
+    @Option(names = "--max-attribute-value-bytes", paramLabel = "N",
+        description = "UTF-8 bytes in a string attribute value (default: ${DEFAULT-VALUE}).")
+    private int maxAttributeValueBytes = Limits.DEFAULT.maxAttributeValueBytes();
+
+    @Option(names = "--max-reason-bytes", paramLabel = "N",
+        description = "UTF-8 bytes in an update's reason (default: ${DEFAULT-VALUE}). The four update limits are " +
+            "journaled at start-up and apply to updates from then on, never to stored values.")
+    private int maxReasonBytes = Limits.DEFAULT.maxReasonBytes();
+
     @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "30s",
         description = "Heartbeat interval told to clients (default: ${DEFAULT-VALUE}).")
     private String heartbeat;
@@ -117,6 +136,18 @@ public final class ServeCommand implements Callable<Integer>
             err.println("serve: bad --grace, --heartbeat or --rate-window: use a positive number with s, m, h or d (e.g. 30s, 5m)");
             return TokenCommand.EXIT_USAGE;
         }
+        if (maxAttributes < 0 || maxAttributeKeyBytes < 0 || maxAttributeValueBytes < 0 || maxReasonBytes < 0)
+        {
+            err.println("serve: bad --max-attributes, --max-attribute-key-bytes, --max-attribute-value-bytes or " +
+                "--max-reason-bytes: use a number >= 0");
+            return TokenCommand.EXIT_USAGE;
+        }
+        final String beyondTheWire = WireLimits.problem(limits());
+        if (null != beyondTheWire)
+        {
+            err.println("serve: the --max-* update limits exceed what the protocol can carry: " + beyondTheWire);
+            return TokenCommand.EXIT_USAGE;
+        }
         final WaitStrategy strategy;
         final PipelineLayout pipelineLayout;
         try
@@ -165,9 +196,7 @@ public final class ServeCommand implements Callable<Integer>
         try
         {
             ctx.conclude();
-            gateway = Gateway.launch(
-                new RollcallContext().gracePeriodMs(graceMs).waitStrategy(strategy).layout(pipelineLayout)
-                    .journal(ChronicleJournal.open(journal)), ctx);
+            gateway = Gateway.launch(coreContext(graceMs, strategy, pipelineLayout).journal(ChronicleJournal.open(journal)), ctx);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -204,6 +233,24 @@ public final class ServeCommand implements Callable<Integer>
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * The core's settings from the flags; the caller adds the journal.
+     *
+     * @param graceMs        the parsed {@code --grace}.
+     * @param strategy       the parsed {@code --wait-strategy}.
+     * @param pipelineLayout the parsed {@code --layout}, null for the gateway's choice.
+     * @return a new context.
+     */
+    RollcallContext coreContext(final long graceMs, final WaitStrategy strategy, final PipelineLayout pipelineLayout)
+    {
+        return new RollcallContext().gracePeriodMs(graceMs).waitStrategy(strategy).layout(pipelineLayout).limits(limits());
+    }
+
+    private Limits limits()
+    {
+        return new Limits(maxAttributes, maxAttributeKeyBytes, maxAttributeValueBytes, maxReasonBytes);
     }
 
     /**

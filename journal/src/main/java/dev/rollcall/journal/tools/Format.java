@@ -98,6 +98,11 @@ final class Format
                 field(field(sb, "subscriberId", input.subscriberId()), "lobbyId", input.lobbyId());
             case InputType.REMOVE_SUBSCRIBER -> field(sb, "subscriberId", input.subscriberId());
             case InputType.SET_GRACE_PERIOD -> field(sb, "gracePeriodMs", input.value());
+            case InputType.SET_LIMITS -> field(field(field(field(sb,
+                "maxAttributes", input.maxAttributes()),
+                "maxAttributeKeyBytes", input.maxAttributeKeyBytes()),
+                "maxAttributeValueBytes", input.maxAttributeValueBytes()),
+                "maxReasonBytes", input.maxReasonBytes());
             default ->
             {
                 // TICK and CONNECTIONS_RESET carry only their time

@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Rebuild the state offline and summarise it.",
         "Loads the newest valid snapshot (at or before --to), applies the inputs after it (up to --to), and prints",
-        "the state's position, time, grace period and counts, with the replay duration and rate.",
-        "Replay with the update limits the journal was written with (the --max-* options) to get its state."})
+        "the state's position, time, grace period, limits and counts, with the replay duration and rate.",
+        "The update limits are journaled (SET_LIMITS at every launch): the --max-* options only matter for inputs",
+        "before a journal's first SET_LIMITS (journals written before limits were journaled) and after a",
+        "version-1 snapshot; give them the limits that journal was written with."})
 final class ReplayCommand extends JournalSubcommand
 {
     @Option(names = "--to", paramLabel = "N", description = "stop after input N (default: the end of the journal)")
@@ -35,14 +37,14 @@ final class ReplayCommand extends JournalSubcommand
     @Option(names = "--max-attributes", paramLabel = "N", description = "update limit (default: ${DEFAULT-VALUE})")
     int maxAttributes = Limits.DEFAULT.maxAttributes();
 
-    @Option(names = "--max-attribute-key-length", paramLabel = "N", description = "update limit (default: ${DEFAULT-VALUE})")
-    int maxAttributeKeyLength = Limits.DEFAULT.maxAttributeKeyLength();
+    @Option(names = "--max-attribute-key-bytes", paramLabel = "N", description = "update limit (default: ${DEFAULT-VALUE})")
+    int maxAttributeKeyBytes = Limits.DEFAULT.maxAttributeKeyBytes();
 
-    @Option(names = "--max-attribute-value-length", paramLabel = "N", description = "update limit (default: ${DEFAULT-VALUE})")
-    int maxAttributeValueLength = Limits.DEFAULT.maxAttributeValueLength();
+    @Option(names = "--max-attribute-value-bytes", paramLabel = "N", description = "update limit (default: ${DEFAULT-VALUE})")
+    int maxAttributeValueBytes = Limits.DEFAULT.maxAttributeValueBytes();
 
-    @Option(names = "--max-reason-length", paramLabel = "N", description = "update limit (default: ${DEFAULT-VALUE})")
-    int maxReasonLength = Limits.DEFAULT.maxReasonLength();
+    @Option(names = "--max-reason-bytes", paramLabel = "N", description = "update limit (default: ${DEFAULT-VALUE})")
+    int maxReasonBytes = Limits.DEFAULT.maxReasonBytes();
 
     /** Thrown by the visitor to stop reading once input --to is applied. */
     private static final class Reached extends RuntimeException
@@ -60,9 +62,13 @@ final class ReplayCommand extends JournalSubcommand
         {
             return fail("--to must be >= 0: " + to);
         }
+        if (maxAttributes < 0 || maxAttributeKeyBytes < 0 || maxAttributeValueBytes < 0 || maxReasonBytes < 0)
+        {
+            return fail("the --max-* limits must be >= 0");
+        }
         final long limit = null == to ? Long.MAX_VALUE : to;
         final PresenceStateMachine state = new PresenceStateMachine(
-            new Limits(maxAttributes, maxAttributeKeyLength, maxAttributeValueLength, maxReasonLength));
+            new Limits(maxAttributes, maxAttributeKeyBytes, maxAttributeValueBytes, maxReasonBytes));
 
         final long started = System.nanoTime();
         final SnapshotFiles.Snapshot snapshot = loadSnapshot(journal, state, limit);
@@ -118,6 +124,9 @@ final class ReplayCommand extends JournalSubcommand
         row(out, "position", state.position());
         row(out, "now", state.position() == 0 ? "-" : Format.timeAndEpoch(state.now()));
         row(out, "grace period", state.gracePeriodMs() + " ms");
+        final Limits limits = state.limits();
+        row(out, "limits", limits.maxAttributes() + " attributes, " + limits.maxAttributeKeyBytes() + "-byte keys, " +
+            limits.maxAttributeValueBytes() + "-byte values, " + limits.maxReasonBytes() + "-byte reasons");
         row(out, "clients", state.clientCount());
         row(out, "connected", state.connectedCount());
         row(out, "in lobbies", state.inLobbyCount());

@@ -62,7 +62,7 @@ class ControlInputEndsBatchTest
         try (Rollcall rollcall = launch())
         {
             clock.arm();
-            rollcall.subscribeClient(1, 1); // A: the journal thread blocks writing it
+            rollcall.subscribeToClient(1, 1); // A: the journal thread blocks writing it
             clock.awaitBlocked();
             final CompletableFuture<Result> b = rollcall.connectUser(7, 70);
             rollcall.openMailbox(99); // ATTACH_MAILBOX, behind B in the same batch
@@ -84,7 +84,7 @@ class ControlInputEndsBatchTest
     {
         final Rollcall rollcall = launch();
         clock.arm();
-        rollcall.subscribeClient(1, 1); // A: the journal thread blocks writing it
+        rollcall.subscribeToClient(1, 1); // A: the journal thread blocks writing it
         clock.awaitBlocked();
         final CompletableFuture<Result> b = rollcall.connectUser(7, 70);
         final Thread closer = new Thread(rollcall::close, "closer");

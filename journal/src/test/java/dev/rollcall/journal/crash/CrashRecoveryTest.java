@@ -627,8 +627,8 @@ class CrashRecoveryTest
     {
         final String context;
         final ReferenceModel model = new ReferenceModel(RollcallContext.DEFAULT_GRACE_PERIOD_MS,
-            Limits.DEFAULT.maxAttributes(), Limits.DEFAULT.maxAttributeKeyLength(),
-            Limits.DEFAULT.maxAttributeValueLength(), Limits.DEFAULT.maxReasonLength());
+            Limits.DEFAULT.maxAttributes(), Limits.DEFAULT.maxAttributeKeyBytes(),
+            Limits.DEFAULT.maxAttributeValueBytes(), Limits.DEFAULT.maxReasonBytes());
         final PresenceStateMachine replayed = new PresenceStateMachine(Limits.DEFAULT);
         final Input input = new Input();
         final List<Journaled> segment = new ArrayList<>();
@@ -672,6 +672,10 @@ class CrashRecoveryTest
                     segment.clear();
                 }
                 case InputType.CONNECTIONS_RESET -> resets++;
+                case InputType.SET_LIMITS ->
+                {
+                    // journaled by every launch, before its grace period
+                }
                 default -> segment.add(new Journaled(number, CrashCommands.describe(input), actual.name()));
             }
         }
@@ -692,12 +696,14 @@ class CrashRecoveryTest
                 model.updateClientInLobby(time, input.userId(), toModel(input.changes()), input.reason());
             case InputType.UPDATE_CLIENT_FULL ->
                 model.updateClientFull(time, input.userId(), toModel(input.changes()), input.reason());
-            case InputType.SUBSCRIBE_CLIENT -> model.subscribeClient(time, input.subscriberId(), input.userId());
-            case InputType.UNSUBSCRIBE_CLIENT -> model.unsubscribeClient(time, input.subscriberId(), input.userId());
-            case InputType.SUBSCRIBE_LOBBY -> model.subscribeLobby(time, input.subscriberId(), input.lobbyId());
-            case InputType.UNSUBSCRIBE_LOBBY -> model.unsubscribeLobby(time, input.subscriberId(), input.lobbyId());
+            case InputType.SUBSCRIBE_CLIENT -> model.subscribeToClient(time, input.subscriberId(), input.userId());
+            case InputType.UNSUBSCRIBE_CLIENT -> model.unsubscribeFromClient(time, input.subscriberId(), input.userId());
+            case InputType.SUBSCRIBE_LOBBY -> model.subscribeToLobby(time, input.subscriberId(), input.lobbyId());
+            case InputType.UNSUBSCRIBE_LOBBY -> model.unsubscribeFromLobby(time, input.subscriberId(), input.lobbyId());
             case InputType.REMOVE_SUBSCRIBER -> model.removeSubscriber(time, input.subscriberId());
             case InputType.SET_GRACE_PERIOD -> model.setGracePeriod(time, input.value());
+            case InputType.SET_LIMITS -> model.setLimits(time, input.maxAttributes(), input.maxAttributeKeyBytes(),
+                input.maxAttributeValueBytes(), input.maxReasonBytes());
             case InputType.CONNECTIONS_RESET -> connectionsReset(model, time);
             default -> throw new IllegalStateException("not a state input: " + input);
         };

@@ -108,10 +108,10 @@ public final class CrashWorker
             case InputType.UPDATE_CLIENT -> rollcall.updateClient(command.userId(), command.changes(), command.reason());
             case InputType.UPDATE_CLIENT_IN_LOBBY ->
                 rollcall.updateClientInLobby(command.userId(), command.changes(), command.reason());
-            case InputType.SUBSCRIBE_CLIENT -> rollcall.subscribeClient(command.subscriberId(), command.userId());
-            case InputType.UNSUBSCRIBE_CLIENT -> rollcall.unsubscribeClient(command.subscriberId(), command.userId());
-            case InputType.SUBSCRIBE_LOBBY -> rollcall.subscribeLobby(command.subscriberId(), command.lobbyId());
-            case InputType.UNSUBSCRIBE_LOBBY -> rollcall.unsubscribeLobby(command.subscriberId(), command.lobbyId());
+            case InputType.SUBSCRIBE_CLIENT -> rollcall.subscribeToClient(command.subscriberId(), command.userId());
+            case InputType.UNSUBSCRIBE_CLIENT -> rollcall.unsubscribeFromClient(command.subscriberId(), command.userId());
+            case InputType.SUBSCRIBE_LOBBY -> rollcall.subscribeToLobby(command.subscriberId(), command.lobbyId());
+            case InputType.UNSUBSCRIBE_LOBBY -> rollcall.unsubscribeFromLobby(command.subscriberId(), command.lobbyId());
             default -> throw new IllegalStateException("not generated: " + command);
         };
     }

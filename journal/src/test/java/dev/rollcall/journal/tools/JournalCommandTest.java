@@ -114,7 +114,7 @@ class JournalCommandTest
                 applied(rollcall.updateClientFull(user, new Changes().lobbyId(40 + user).status(Status.IDLE), "join"));
             }
             clock.addAndGet(1_000);
-            applied(rollcall.subscribeClient(500, 1));
+            applied(rollcall.subscribeToClient(500, 1));
             clock.addAndGet(1_000);
             applied(rollcall.connectionLost(2, 102));
         }
@@ -188,7 +188,8 @@ class JournalCommandTest
 
         assertThat(inspect.exitCode()).as(inspect.err()).isZero();
         final String out = inspect.out();
-        assertThat(field(out, "inputs")).isEqualTo("14");
+        assertThat(field(out, "inputs")).isEqualTo("16");
+        assertThat(field(out, "  SET_LIMITS")).isEqualTo("2");
         assertThat(field(out, "  SET_GRACE_PERIOD")).isEqualTo("2");
         assertThat(field(out, "  CONNECT_USER")).isEqualTo("6");
         assertThat(field(out, "  UPDATE_CLIENT_FULL")).isEqualTo("3");
@@ -197,11 +198,11 @@ class JournalCommandTest
         assertThat(field(out, "  CONNECTIONS_RESET")).isEqualTo("1");
         assertThat(out).doesNotContain("TICK", "DISCONNECT_USER", "UPDATE_CLIENT:");
         assertThat(field(out, "first input")).isEqualTo("#1 at 2023-11-14T22:13:20.000Z (1700000000000)");
-        assertThat(field(out, "last input")).isEqualTo("#14 at " + Format.time(clock.get()) + " (" + clock.get() + ")");
-        assertThat(Long.parseLong(field(out, "documents"))).isBetween(1L, 14L);
+        assertThat(field(out, "last input")).isEqualTo("#16 at " + Format.time(clock.get()) + " (" + clock.get() + ")");
+        assertThat(Long.parseLong(field(out, "documents"))).isBetween(1L, 16L);
         assertThat(out).contains(cycleFile().getFileName().toString(), "metadata.cq4t", "queue size:", "total size:");
-        assertThat(out).containsPattern("snapshot-0+11\\.rcs  position 11  \\d+ bytes.*  valid")
-            .containsPattern("snapshot-0+14\\.rcs  position 14  \\d+ bytes.*  valid");
+        assertThat(out).containsPattern("snapshot-0+12\\.rcs  position 12  \\d+ bytes.*  valid")
+            .containsPattern("snapshot-0+16\\.rcs  position 16  \\d+ bytes.*  valid");
         assertThat(field(out, "warnings")).isEqualTo("none");
         assertThat(inspect.err()).isEmpty();
     }
@@ -211,7 +212,7 @@ class JournalCommandTest
     {
         firstRun();
         secondRun();
-        final Path newest = JournalDirectory.open(dir).snapshotFile(14);
+        final Path newest = JournalDirectory.open(dir).snapshotFile(16);
         final byte[] bytes = Files.readAllBytes(newest);
         bytes[bytes.length / 2] ^= 0x5A;
         Files.write(newest, bytes);
@@ -219,8 +220,8 @@ class JournalCommandTest
         final Run inspect = run("inspect", dir.toString());
 
         assertThat(inspect.exitCode()).isZero();
-        assertThat(inspect.out()).containsPattern("snapshot-0+14\\.rcs  position 14  .*INVALID: checksum mismatch")
-            .containsPattern("snapshot-0+11\\.rcs  position 11  .*  valid");
+        assertThat(inspect.out()).containsPattern("snapshot-0+16\\.rcs  position 16  .*INVALID: checksum mismatch")
+            .containsPattern("snapshot-0+12\\.rcs  position 12  .*  valid");
     }
 
     @Test
@@ -231,14 +232,14 @@ class JournalCommandTest
 
         final Run torn = run("inspect", dir.toString());
         assertThat(torn.exitCode()).as(torn.err()).isZero();
-        assertThat(field(torn.out(), "inputs")).isEqualTo("11");
+        assertThat(field(torn.out(), "inputs")).isEqualTo("12");
         assertThat(field(torn.out(), "warnings")).isEqualTo("1");
         assertThat(torn.out()).contains("it is the last record (a write torn by a crash)", ".cq4");
 
         secondRun();
         final Run superseded = run("inspect", dir.toString());
         assertThat(superseded.exitCode()).as(superseded.err()).isZero();
-        assertThat(field(superseded.out(), "inputs")).isEqualTo("14");
+        assertThat(field(superseded.out(), "inputs")).isEqualTo("16");
         assertThat(field(superseded.out(), "warnings")).isEqualTo("1");
         assertThat(superseded.out()).contains("superseded by the document at index 0x");
     }
@@ -267,8 +268,8 @@ class JournalCommandTest
 
         assertThat(replay.exitCode()).as(replay.err()).isZero();
         final String out = replay.out();
-        assertThat(field(out, "position")).isEqualTo("14");
-        assertThat(field(out, "snapshot")).startsWith(JournalDirectory.open(dir).snapshotFile(14).getFileName().toString());
+        assertThat(field(out, "position")).isEqualTo("16");
+        assertThat(field(out, "snapshot")).startsWith(JournalDirectory.open(dir).snapshotFile(16).getFileName().toString());
         assertThat(field(out, "replayed")).startsWith("0 inputs (");
         assertThat(field(out, "clients")).isEqualTo(String.valueOf(live.clients())).isEqualTo("6");
         assertThat(field(out, "connected")).isEqualTo(String.valueOf(live.connected())).isEqualTo("1");
@@ -276,6 +277,7 @@ class JournalCommandTest
         assertThat(field(out, "countdowns")).isEqualTo("5");
         assertThat(field(out, "subscriptions")).isEqualTo("1");
         assertThat(field(out, "grace period")).isEqualTo(GRACE + " ms");
+        assertThat(field(out, "limits")).isEqualTo("16 attributes, 32-byte keys, 256-byte values, 128-byte reasons");
         assertThat(field(out, "now")).isEqualTo(Format.timeAndEpoch(clock.get()));
         assertThat(replay.err()).isEmpty();
     }
@@ -285,7 +287,7 @@ class JournalCommandTest
     {
         firstRun();
         final LiveView live = secondRun();
-        for (final long position : new long[] {11, 14})
+        for (final long position : new long[] {12, 16})
         {
             Files.writeString(JournalDirectory.open(dir).snapshotFile(position), "damaged");
         }
@@ -294,8 +296,8 @@ class JournalCommandTest
 
         assertThat(replay.exitCode()).as(replay.err()).isZero();
         assertThat(field(replay.out(), "snapshot")).startsWith("none");
-        assertThat(field(replay.out(), "replayed")).startsWith("14 inputs in ");
-        assertThat(field(replay.out(), "position")).isEqualTo("14");
+        assertThat(field(replay.out(), "replayed")).startsWith("16 inputs in ");
+        assertThat(field(replay.out(), "position")).isEqualTo("16");
         assertThat(field(replay.out(), "clients")).isEqualTo(String.valueOf(live.clients()));
         assertThat(field(replay.out(), "connected")).isEqualTo(String.valueOf(live.connected()));
         assertThat(field(replay.out(), "in lobbies")).isEqualTo(String.valueOf(live.inLobbies()));
@@ -308,21 +310,21 @@ class JournalCommandTest
         firstRun();
         secondRun();
 
-        final Run beforeUpdates = run("replay", dir.toString(), "--to", "6");
+        final Run beforeUpdates = run("replay", dir.toString(), "--to", "7");
         assertThat(beforeUpdates.exitCode()).as(beforeUpdates.err()).isZero();
         assertThat(field(beforeUpdates.out(), "snapshot")).startsWith("none");
-        assertThat(field(beforeUpdates.out(), "position")).isEqualTo("6");
+        assertThat(field(beforeUpdates.out(), "position")).isEqualTo("7");
         assertThat(field(beforeUpdates.out(), "clients")).isEqualTo("5");
         assertThat(field(beforeUpdates.out(), "connected")).isEqualTo("5");
         assertThat(field(beforeUpdates.out(), "in lobbies")).isEqualTo("0");
         assertThat(field(beforeUpdates.out(), "now")).isEqualTo(Format.timeAndEpoch(START + 5_000));
 
-        final Run afterReset = run("replay", dir.toString(), "--to", "13");
+        final Run afterReset = run("replay", dir.toString(), "--to", "15");
         assertThat(afterReset.exitCode()).as(afterReset.err()).isZero();
         assertThat(field(afterReset.out(), "snapshot"))
-            .startsWith(JournalDirectory.open(dir).snapshotFile(11).getFileName() + " (position 11");
-        assertThat(field(afterReset.out(), "replayed")).startsWith("2 inputs in ");
-        assertThat(field(afterReset.out(), "position")).isEqualTo("13");
+            .startsWith(JournalDirectory.open(dir).snapshotFile(12).getFileName() + " (position 12");
+        assertThat(field(afterReset.out(), "replayed")).startsWith("3 inputs in ");
+        assertThat(field(afterReset.out(), "position")).isEqualTo("15");
         assertThat(field(afterReset.out(), "clients")).isEqualTo("5");
         assertThat(field(afterReset.out(), "connected")).isEqualTo("0");
         assertThat(field(afterReset.out(), "in lobbies")).isEqualTo("3");
@@ -334,10 +336,10 @@ class JournalCommandTest
     {
         firstRun();
 
-        final Run replay = run("replay", dir.toString(), "--to", "12");
+        final Run replay = run("replay", dir.toString(), "--to", "13");
 
         assertThat(replay.exitCode()).isEqualTo(2);
-        assertThat(replay.err()).contains("--to 12 is beyond the end of the journal: its last input is #11");
+        assertThat(replay.err()).contains("--to 13 is beyond the end of the journal: its last input is #12");
         assertThat(replay.out()).isEmpty();
     }
 
@@ -349,17 +351,19 @@ class JournalCommandTest
         firstRun();
         secondRun();
 
-        final Run tail = run("tail", dir.toString(), "--from", "10", "--no-follow");
+        final Run tail = run("tail", dir.toString(), "--from", "11", "--no-follow");
 
         assertThat(tail.exitCode()).as(tail.err()).isZero();
         final List<String> lines = tail.out().lines().toList();
-        assertThat(lineNumbers(tail.out())).containsExactlyElementsOf(range(10, 14));
-        assertThat(lines).hasSize(5);
-        assertThat(lines.get(0)).isEqualTo("#10 " + Format.time(START + 9_000) + " SUBSCRIBE_CLIENT subscriberId=500 userId=1");
-        assertThat(lines.get(1)).isEqualTo("#11 " + Format.time(START + 10_000) + " CONNECTION_LOST userId=2 connectionId=102");
-        assertThat(lines.get(2)).endsWith(" SET_GRACE_PERIOD gracePeriodMs=" + GRACE);
-        assertThat(lines.get(3)).endsWith(" CONNECTIONS_RESET");
-        assertThat(lines.get(4)).endsWith(" CONNECT_USER userId=6 connectionId=106");
+        assertThat(lineNumbers(tail.out())).containsExactlyElementsOf(range(11, 16));
+        assertThat(lines).hasSize(6);
+        assertThat(lines.get(0)).isEqualTo("#11 " + Format.time(START + 9_000) + " SUBSCRIBE_CLIENT subscriberId=500 userId=1");
+        assertThat(lines.get(1)).isEqualTo("#12 " + Format.time(START + 10_000) + " CONNECTION_LOST userId=2 connectionId=102");
+        assertThat(lines.get(2)).endsWith(" SET_LIMITS maxAttributes=16 maxAttributeKeyBytes=32 maxAttributeValueBytes=256 " +
+            "maxReasonBytes=128");
+        assertThat(lines.get(3)).endsWith(" SET_GRACE_PERIOD gracePeriodMs=" + GRACE);
+        assertThat(lines.get(4)).endsWith(" CONNECTIONS_RESET");
+        assertThat(lines.get(5)).endsWith(" CONNECT_USER userId=6 connectionId=106");
         assertThat(tail.err()).isEmpty();
     }
 
@@ -368,11 +372,11 @@ class JournalCommandTest
     {
         firstRun();
 
-        final Run tail = run("tail", dir.toString(), "--from", "7", "--no-follow");
+        final Run tail = run("tail", dir.toString(), "--from", "8", "--no-follow");
 
         final List<String> lines = tail.out().lines().toList();
         assertThat(lines).hasSize(5);
-        assertThat(lines.get(0)).isEqualTo("#7 " + Format.time(START + 6_000) +
+        assertThat(lines.get(0)).isEqualTo("#8 " + Format.time(START + 6_000) +
             " UPDATE_CLIENT_FULL userId=1 reason=\"join\" changes=" + new Changes().lobbyId(41).status(Status.IDLE));
         assertThat(lines.get(0)).contains("status=IDLE", "lobbyId=41");
     }
@@ -387,7 +391,7 @@ class JournalCommandTest
         final Run tail = assertTimeoutPreemptively(WAIT, () -> run("tail", dir.toString()));
 
         assertThat(tail.exitCode()).as(tail.err()).isZero();
-        assertThat(lineNumbers(tail.out())).containsExactlyElementsOf(range(5, 14));
+        assertThat(lineNumbers(tail.out())).containsExactlyElementsOf(range(7, 16));
         assertThat(tail.out().lines()).hasSize(10);
     }
 
@@ -417,7 +421,7 @@ class JournalCommandTest
         follower.start();
         try
         {
-            assertThat(out.awaitContains("#11 ", WAIT)).as("first run's inputs printed: %s %s", out, err).isTrue();
+            assertThat(out.awaitContains("#12 ", WAIT)).as("first run's inputs printed: %s %s", out, err).isTrue();
 
             secondRun();
 
@@ -432,8 +436,8 @@ class JournalCommandTest
         assertThat(follower.isAlive()).as("follower stops when interrupted").isFalse();
         assertThat(failure.get()).isNull();
         assertThat(exitCode.get()).as(err.toString()).isZero();
-        assertThat(lineNumbers(out.toString())).containsExactlyElementsOf(range(3, 14));
-        assertThat(out.toString().lines().toList().get(10)).endsWith(" CONNECTIONS_RESET");
+        assertThat(lineNumbers(out.toString())).containsExactlyElementsOf(range(3, 16));
+        assertThat(out.toString().lines().toList().get(12)).endsWith(" CONNECTIONS_RESET");
     }
 
     @Test

@@ -1,0 +1,122 @@
+package dev.rollcall.gateway.cli;
+
+import dev.rollcall.core.InMemoryJournal;
+import dev.rollcall.core.Limits;
+import dev.rollcall.core.PipelineLayout;
+import dev.rollcall.core.Rollcall;
+import dev.rollcall.core.WaitStrategies;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code rollcall serve}'s update limit flags: shown with their defaults, checked, and carried to
+ * the core's logic.
+ */
+class ServeCommandTest
+{
+    private static final String EMOJI = "\uD83D\uDE00"; // 4 UTF-8 bytes
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @TempDir
+    Path dir;
+
+    private int run(final String... args)
+    {
+        final CommandLine commandLine = new CommandLine(new RollcallCommand());
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void shouldShowTheLimitFlagsWithTheirDefaultsInHelp()
+    {
+        assertThat(run("serve", "--help")).isZero();
+
+        final String help = out.toString().replaceAll("\\s+", " ");
+        assertThat(help)
+            .contains("--max-attributes=N Attributes a client may hold (default: 16;")
+            .contains("--max-attribute-key-bytes=N UTF-8 bytes in an attribute key (default: 32)")
+            .contains("--max-attribute-value-bytes=N UTF-8 bytes in a string attribute value (default: 256)")
+            .contains("--max-reason-bytes=N UTF-8 bytes in an update's reason (default: 128)");
+    }
+
+    @Test
+    void shouldCarryTheLimitFlagsToTheLogic() throws Exception
+    {
+        final CommandLine commandLine = new CommandLine(new ServeCommand());
+        commandLine.parseArgs("--max-attributes", "2", "--max-attribute-key-bytes", "4", "--max-attribute-value-bytes", "8",
+            "--max-reason-bytes", "8");
+        final ServeCommand serve = commandLine.getCommand();
+
+        try (Rollcall rollcall = Rollcall.launch(serve.coreContext(60_000, WaitStrategies.byName("parking"), PipelineLayout.SERIAL)
+            .journal(new InMemoryJournal()).tickIntervalMs(0)))
+        {
+            assertThat(rollcall.context().limits()).isEqualTo(new Limits(2, 4, 8, 8));
+            assertThat(rollcall.context().gracePeriodMs()).isEqualTo(60_000);
+            assertThat(await(rollcall.connectUser(1, 1))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.updateClient(1, new Changes().afk(true), EMOJI.repeat(2)))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.updateClient(1, new Changes().afk(false), EMOJI + "éé" + "a")))
+                .isEqualTo(Result.REASON_TOO_LONG);
+            assertThat(await(rollcall.updateClient(1, new Changes().attribute("ééa", 1), ""))).isEqualTo(Result.VALUE_TOO_LARGE);
+            assertThat(await(rollcall.updateClient(1, new Changes().attribute("éé", EMOJI + "éé"), ""))).isEqualTo(Result.APPLIED);
+            assertThat(await(rollcall.updateClient(1, new Changes().attribute("k", "éééé" + "a"), "")))
+                .isEqualTo(Result.VALUE_TOO_LARGE);
+            assertThat(await(rollcall.updateClient(1, new Changes().attribute("a", 1).attribute("b", 2), "")))
+                .isEqualTo(Result.TOO_MANY_ATTRIBUTES);
+        }
+    }
+
+    @Test
+    void shouldDefaultToTheCoresDefaultLimits()
+    {
+        final CommandLine commandLine = new CommandLine(new ServeCommand());
+        commandLine.parseArgs();
+        final ServeCommand serve = commandLine.getCommand();
+
+        assertThat(serve.coreContext(1, null, null).limits()).isEqualTo(Limits.DEFAULT);
+    }
+
+    @Test
+    void shouldRefuseANegativeLimitBeforeStarting()
+    {
+        final Path data = dir.resolve("data");
+
+        assertThat(run("serve", "--data", data.toString(), "--port", "0", "--max-reason-bytes", "-1"))
+            .isEqualTo(TokenCommand.EXIT_USAGE);
+
+        assertThat(err.toString()).contains("--max-reason-bytes").contains(">= 0");
+        assertThat(Files.exists(data)).as("nothing started").isFalse();
+    }
+
+    @Test
+    void shouldRefuseLimitsTheWireCannotCarryBeforeStarting()
+    {
+        final Path data = dir.resolve("data");
+
+        assertThat(run("serve", "--data", data.toString(), "--port", "0", "--max-attributes", "256"))
+            .isEqualTo(TokenCommand.EXIT_USAGE);
+
+        assertThat(err.toString()).contains("exceed what the protocol can carry").contains("255 attributes");
+        assertThat(Files.exists(data)).as("nothing started").isFalse();
+    }
+
+    private static Result await(final CompletableFuture<Result> future) throws Exception
+    {
+        return future.get(10, TimeUnit.SECONDS);
+    }
+}
