@@ -54,7 +54,7 @@ final class JournalFiles
                     if (n == snapshotAt)
                     {
                         final int snapshotLength = state.takeSnapshot(snapshot);
-                        // written by the journal's writer thread; close() waits for it
+                        // written (and fsynced) before onSnapshot returns
                         journal.onSnapshot(snapshot, snapshotLength, state.position());
                     }
                 }

@@ -56,7 +56,7 @@ public final class SerialPipeline implements AutoCloseable
         final LogicStage logicStage = new LogicStage(state.logic, counters, ctx.errorHandler(), ctx.waitStrategy(),
             clockSignal, journalStage);
         final FanOutStage fanOutStage = new FanOutStage(ctx.connectionDirectiveHandler(),
-            ctx.eventSink(), counters, ctx.errorHandler(), new ManyToOneConcurrentArrayQueue<>(16), journal,
+            ctx.eventSink(), counters, ctx.errorHandler(), new ManyToOneConcurrentArrayQueue<>(16), null,
             journalStage, clockSignal);
         final DataProvider<RingEvent> provider = s -> slots[(int)s & mask];
         stage = new SerialStage(journalStage, logicStage, fanOutStage, provider);

@@ -22,5 +22,9 @@ public enum Counter
     /** Mailboxes dropped because they were full or an event did not fit. */
     MAILBOX_OVERFLOWS,
     /** Close-connection directives issued. */
-    DIRECTIVES_ISSUED
+    DIRECTIVES_ISSUED,
+    /** Snapshots built by the snapshot thread and stored by the journal. */
+    SNAPSHOTS_STORED,
+    /** Snapshots that could not be built or stored (their futures failed; the pipeline runs on). */
+    SNAPSHOT_FAILURES
 }

@@ -31,7 +31,7 @@ final class FanOutStage implements EventHandler<RingEvent>
     private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes;
     private final Long2ObjectHashMap<Mailbox> mailboxes = new Long2ObjectHashMap<>();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1024);
-    private final Journal journal;
+    private final SnapshotWriter snapshots;
     private final JournalStage journalStage;
     private final ClockSignal clockSignal;
 
@@ -41,12 +41,12 @@ final class FanOutStage implements EventHandler<RingEvent>
         final RollcallCounters counters,
         final ErrorHandler errorHandler,
         final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes,
-        final Journal journal,
+        final SnapshotWriter snapshots,
         final JournalStage journalStage,
         final ClockSignal clockSignal)
     {
         this.clockSignal = clockSignal;
-        this.journal = journal;
+        this.snapshots = snapshots;
         this.journalStage = journalStage;
         this.directives = directives;
         this.sink = sink;
@@ -211,28 +211,29 @@ final class FanOutStage implements EventHandler<RingEvent>
 
     /**
      * Every input the snapshot covers precedes it in the ring, so the journal has them all
-     * unless it failed (then it has stopped, and the snapshot would reveal unjournaled state).
+     * unless it failed (then it has stopped, and the snapshot would reveal unjournaled state):
+     * the snapshot thread may read them back now. A journal that stores no snapshots gets none:
+     * there is nothing to build, and the future completes with the position.
      */
     private void onSnapshot(final RingEvent event)
     {
         final CompletableFuture<Long> future = event.snapshotFuture;
-        if (null == event.snapshot)
+        if (journalStage.hasFailed())
         {
-            fail(future, new IllegalStateException("the snapshot could not be taken; see the error handler"));
+            fail(future, new IllegalStateException("the journal has failed; no snapshot is taken"));
         }
-        else if (journalStage.hasFailed())
+        else if (null == snapshots)
         {
-            fail(future, new IllegalStateException("the journal has failed; the snapshot is discarded"));
+            if (null != future)
+            {
+                future.complete(event.snapshotPosition);
+            }
         }
         else
         {
             try
             {
-                journal.onSnapshot(event.snapshot, event.snapshotLength, event.snapshotPosition);
-                if (null != future)
-                {
-                    future.complete(event.snapshotPosition);
-                }
+                snapshots.request(event.snapshotPosition, future);
             }
             catch (final Throwable ex)
             {

@@ -8,7 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * A journal kept on the heap: records every input, length-prefixed, keeps the latest
- * snapshot, and recovers from them — so one instance passed to successive {@link Rollcall}s
+ * snapshot, rebuilds the state at any journaled position for the snapshot thread, and
+ * recovers from them — so one instance passed to successive {@link Rollcall}s
  * behaves like a journal directory across restarts, minus the disk. For tests, embedding
  * without persistence, and as the simplest complete example of the SPI.
  */
@@ -62,6 +63,49 @@ public final class InMemoryJournal implements Journal
                 state.apply(buffer, offset, length);
             }
         });
+    }
+
+    /**
+     * Under the lock only the inputs needed are copied (the journal thread's appends wait for that
+     * copy, not for the replay); they are applied after it is released.
+     */
+    @Override
+    public void rebuild(final PresenceStateMachine state, final long covered)
+    {
+        final byte[] base;
+        final byte[] inputs;
+        synchronized (this)
+        {
+            if (covered < 0 || covered > count)
+            {
+                throw new IllegalStateException("the in-memory journal holds " + count + " inputs, not " + covered);
+            }
+            base = null != snapshot && snapshotPosition <= covered ? snapshot : null;
+            final long after = null == base ? 0 : snapshotPosition;
+            int start = 0;
+            for (long number = 1; number <= after; number++)
+            {
+                start += Integer.BYTES + log.getInt(start, CodecUtil.ORDER);
+            }
+            int end = start;
+            for (long number = after + 1; number <= covered; number++)
+            {
+                end += Integer.BYTES + log.getInt(end, CodecUtil.ORDER);
+            }
+            inputs = new byte[end - start];
+            log.getBytes(start, inputs);
+        }
+        if (null != base)
+        {
+            state.loadSnapshot(new UnsafeBuffer(base), 0, base.length);
+        }
+        final UnsafeBuffer view = new UnsafeBuffer(inputs);
+        for (int p = 0; p < inputs.length; )
+        {
+            final int length = view.getInt(p, CodecUtil.ORDER);
+            state.apply(view, p + Integer.BYTES, length);
+            p += Integer.BYTES + length;
+        }
     }
 
     @Override

@@ -7,12 +7,14 @@ import org.agrona.DirectBuffer;
  * anything about it is revealed. Implemented outside {@code core} (Chronicle Queue in the
  * {@code journal} module); {@link InMemoryJournal} and {@link #NONE} live here.
  * <p>
- * Called on the journal thread only, in parallel with the business logic. Each input
- * arrives encoded by {@link InputCodec}. An implementation may batch until
- * {@code endOfBatch}: the fan-out only sees an input after the call for the end of its
- * batch has returned. Throwing is fatal: the input, the unconfirmed rest of its batch and
- * every later input are answered {@link Result#JOURNAL_FAILED}, never revealed, and the
- * journal is not called again ({@link Rollcall#isJournalFailed()}).
+ * {@link #append} is called on the journal thread only, in parallel with the business logic;
+ * {@link #rebuild} and {@link #onSnapshot} on the pipeline's snapshot thread, while the journal
+ * thread keeps appending (see {@link #storesSnapshots()}). Each input arrives encoded by
+ * {@link InputCodec}. An implementation may batch until {@code endOfBatch}: the fan-out only
+ * sees an input after the call for the end of its batch has returned. Throwing from
+ * {@link #append} or {@link #endOfBatch()} is fatal: the input, the unconfirmed rest of its
+ * batch and every later input are answered {@link Result#JOURNAL_FAILED}, never revealed, and
+ * the journal is not called again ({@link Rollcall#isJournalFailed()}).
  */
 public interface Journal extends AutoCloseable
 {
@@ -65,7 +67,8 @@ public interface Journal extends AutoCloseable
 
     /**
      * @return true when this journal stores snapshots; then the pipeline takes them
-     * periodically and at close and hands them to {@link #onSnapshot}.
+     * periodically and at close: it rebuilds the state at the snapshot's position on its snapshot
+     * thread ({@link #rebuild}) and hands the encoded bytes to {@link #onSnapshot}.
      */
     default boolean storesSnapshots()
     {
@@ -73,11 +76,32 @@ public interface Journal extends AutoCloseable
     }
 
     /**
-     * A snapshot of the state after the first {@code position} inputs, every one of which this
-     * journal has already accepted. Called on the fan-out thread: do not block; hand the
-     * buffer (now owned by the journal) to a writer thread.
+     * Fill an empty state machine with the state after exactly the first {@code position}
+     * inputs, as {@link #recover} does at launch but while the pipeline runs: typically load the
+     * newest stored snapshot whose position is at most {@code position}, then apply the inputs
+     * after it up to {@code position}, and not one beyond. Called on the pipeline's snapshot
+     * thread, never the journal thread, while the journal thread keeps appending: every input up
+     * to {@code position} was appended and its batch closed before this call, later ones may be
+     * arriving. Throw, naming the file and position, when the journal is corrupt or does not hold
+     * those inputs: the snapshot fails, the pipeline does not.
      *
-     * @param snapshot bytes in {@link SnapshotCodec} layout, from offset 0.
+     * @param state    an empty state machine to fill; it runs in replay mode.
+     * @param position the inputs the state must cover.
+     * @throws UnsupportedOperationException unless implemented; a journal that
+     *                                       {@link #storesSnapshots() stores snapshots} must implement it.
+     */
+    default void rebuild(final PresenceStateMachine state, final long position)
+    {
+        throw new UnsupportedOperationException(getClass().getName() + " stores snapshots but cannot rebuild a state");
+    }
+
+    /**
+     * Store a snapshot of the state after the first {@code position} inputs, every one of which
+     * this journal has already accepted. Called on the pipeline's snapshot thread (never the
+     * logic, journal or fan-out thread), one snapshot at a time: store it durably before
+     * returning; it may block. Throw when it cannot be stored: the snapshot's future fails.
+     *
+     * @param snapshot bytes in {@link SnapshotCodec} layout, from offset 0; only valid during the call.
      * @param length   of the snapshot.
      * @param position inputs covered.
      */

@@ -5,7 +5,6 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
 import org.agrona.ErrorHandler;
-import org.agrona.ExpandableDirectByteBuffer;
 
 /**
  * The business-logic stage: the only thread that runs {@link PresenceLogic}. A failure
@@ -15,6 +14,9 @@ import org.agrona.ExpandableDirectByteBuffer;
  * At the end of each batch it publishes its progress and wakes the fan-out if it waits (once
  * per batch, not per input), and tells the clock thread the earliest grace deadline when it
  * changed.
+ * <p>
+ * A {@code TAKE_SNAPSHOT} only records the position (inputs applied); the state is never
+ * serialised here ({@link SnapshotWriter}).
  */
 final class LogicStage implements EventHandler<RingEvent>
 {
@@ -48,22 +50,14 @@ final class LogicStage implements EventHandler<RingEvent>
         this.sequence = sequence;
     }
 
+    /**
+     * All a snapshot costs this thread: the position it covers. The fan-out hands it to the
+     * {@link SnapshotWriter} once the journal holds those inputs, and that thread rebuilds the
+     * state there from the journal: a snapshot never reads this logic's tables.
+     */
     private void takeSnapshot(final RingEvent event)
     {
-        try
-        {
-            final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(
-                (int)Math.min(Integer.MAX_VALUE - 8, 4096L + 192L * logic.clients().size()));
-            event.snapshotLength = SnapshotCodec.encode(buffer, logic);
-            event.snapshotPosition = logic.appliedInputs();
-            event.snapshot = buffer;
-        }
-        catch (final Throwable ex)
-        {
-            event.snapshot = null;
-            counters.increment(Counter.HANDLER_ERRORS);
-            errorHandler.onError(ex);
-        }
+        event.snapshotPosition = logic.appliedInputs();
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.rollcall.core;
 
 import dev.rollcall.model.Changes;
 import dev.rollcall.model.Result;
-import org.agrona.ExpandableDirectByteBuffer;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -33,9 +32,7 @@ final class RingEvent
     Mailbox mailbox;
     CompletableFuture<Long> snapshotFuture;
 
-    // Set by the logic stage for TAKE_SNAPSHOT.
-    ExpandableDirectByteBuffer snapshot;
-    int snapshotLength;
+    // Set by the logic stage for TAKE_SNAPSHOT: the inputs it had applied.
     long snapshotPosition;
 
     // Set by the journal stage.
@@ -51,7 +48,6 @@ final class RingEvent
         future = null;
         mailbox = null;
         snapshotFuture = null;
-        snapshot = null;
         journaled = false;
         result = null;
         return input.set(type, time);
@@ -96,6 +92,5 @@ final class RingEvent
         future = null;
         mailbox = null;
         snapshotFuture = null;
-        snapshot = null;
     }
 }

@@ -52,6 +52,8 @@ public final class Rollcall implements AutoCloseable
     private final ClockSignal clockSignal = new ClockSignal();
     private final AgentRunner tickerRunner;
     private final JournalStage journalStage;
+    private final SnapshotWriter snapshotWriter;
+    private final PresenceLogic logic;
     private final AtomicInteger activePublishers = new AtomicInteger();
     private volatile boolean closed;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -79,13 +81,20 @@ public final class Rollcall implements AutoCloseable
 
         journalStage = new JournalStage(ctx.journal(), counters, errorHandler, ctx.waitStrategy());
         clients = state.logic.clients();
+        logic = state.logic;
         state.logic.replaying(false);
         state.logic.firehose(ctx.firehose());
         final LogicStage logicStage = new LogicStage(
             state.logic, counters, errorHandler, ctx.waitStrategy(), clockSignal, journalStage);
+        snapshotWriter = ctx.journal().storesSnapshots() ?
+            new SnapshotWriter(ctx.journal(), ctx.limits(), counters, errorHandler) : null;
         final FanOutStage fanOutStage = new FanOutStage(
             ctx.connectionDirectiveHandler(), ctx.eventSink(), counters, errorHandler, droppedMailboxes,
-            ctx.journal(), journalStage, clockSignal);
+            snapshotWriter, journalStage, clockSignal);
+        if (null != snapshotWriter)
+        {
+            snapshotWriter.start();
+        }
         if (invoked)
         {
             invoker = new PipelineInvoker(
@@ -475,12 +484,20 @@ public final class Rollcall implements AutoCloseable
     }
 
     /**
-     * Take a snapshot of the state now (in ring order) and hand it to the journal once every
-     * input it covers is journaled. The clock thread also does this periodically
-     * ({@link RollcallContext#snapshotIntervalMs}, {@link RollcallContext#snapshotEveryInputs})
+     * Take a snapshot of the state now (in ring order): the logic only notes the position (the
+     * inputs applied so far); once the journal holds every one of them, the snapshot thread
+     * rebuilds the state at that position from the journal in a transient replica, encodes it and
+     * has the journal store it (see {@code SnapshotWriter}). The clock thread also does this
+     * periodically ({@link RollcallContext#snapshotIntervalMs}, {@link RollcallContext#snapshotEveryInputs})
      * and {@link #close()} does it last, when the journal {@link Journal#storesSnapshots() stores snapshots}.
+     * A request made while a snapshot is being built is served by the next build, at the newest
+     * position asked for by then. With a journal that stores no snapshots nothing is built and the
+     * future completes with the position.
      *
-     * @return the position (inputs covered) once handed to the journal.
+     * @return the position (inputs covered) once the journal has stored the snapshot: this
+     * request's position or, when requests coalesced, a later one. Completes on the snapshot
+     * thread; fails, naming the position and the cause, when the journal has failed or the snapshot
+     * could not be built or stored (the pipeline runs on).
      */
     public CompletableFuture<Long> takeSnapshot()
     {
@@ -681,8 +698,10 @@ public final class Rollcall implements AutoCloseable
     // ---------------------------------------------------------------- lifecycle
 
     /**
-     * Stop the clock thread, refuse new commands, process every input already published
-     * (results, deliveries) and close the journal. Mailboxes stay readable. Idempotent.
+     * Stop the clock thread, take a final snapshot (when the journal stores them), refuse new
+     * commands, process every input already published (results, deliveries), wait for the snapshot
+     * thread to store what it was asked for, and close the journal. Mailboxes stay readable.
+     * Idempotent.
      */
     @Override
     public void close()
@@ -724,7 +743,19 @@ public final class Rollcall implements AutoCloseable
             }
         }
         disruptor.shutdown();
+        // the snapshot thread serves what the drain handed it (the final snapshot) before the journal closes
+        CloseHelper.quietClose(snapshotWriter);
         CloseHelper.quietClose(ctx.journal());
+    }
+
+    /**
+     * The live logic, for tests that compare it with what the snapshot thread rebuilds: read it only
+     * on the thread that runs the logic, or in layout {@link PipelineLayout#INVOKED} on the invoking
+     * thread between {@link #invoke()} calls.
+     */
+    PresenceLogic logic()
+    {
+        return logic;
     }
 
     /**

@@ -15,12 +15,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
@@ -33,9 +32,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * after it ({@link JournalReader}).
  * <p>
  * Threads: {@link #recover} runs once on the launching thread; {@link #append} only on the
- * pipeline's journal thread (the appender is single-threaded by contract); snapshots are
- * written, and old snapshots and queue files deleted, on this journal's own writer thread,
- * so the fan-out thread that hands them over never waits for the disk.
+ * pipeline's journal thread (the appender is single-threaded by contract); {@link #rebuild}
+ * (a tailer of its own, reading only up to the position asked for) and {@link #onSnapshot}
+ * (the snapshot file, then the deletion of old snapshots and covered queue files) on the
+ * pipeline's snapshot thread, so neither the logic nor the fan-out ever waits for them.
  */
 public final class ChronicleJournal implements Journal
 {
@@ -46,7 +46,6 @@ public final class ChronicleJournal implements Journal
     private final SingleChronicleQueue queue;
     private final CycleFiles files = new CycleFiles();
     private final SnapshotStore snapshots;
-    private final ExecutorService writer;
     private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(BatchDescriptor.MAX_PAYLOAD + 4096);
     private final CRC32 crc = new CRC32();
     private final ConcurrentSkipListMap<Integer, Long> lastInputOfCycle = new ConcurrentSkipListMap<>();
@@ -73,12 +72,6 @@ public final class ChronicleJournal implements Journal
         }
         queue = builder.build();
         files.queue(directory.queue(), settings.rollCycle(), queue.epoch());
-        writer = Executors.newSingleThreadExecutor(runnable ->
-        {
-            final Thread thread = new Thread(runnable, "rollcall-snapshot-writer");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     /**
@@ -230,24 +223,72 @@ public final class ChronicleJournal implements Journal
         return true;
     }
 
+    /**
+     * The newest snapshot at or before {@code position}, then the inputs after it up to
+     * {@code position}, read by a tailer of this call's own; every document up to the one holding
+     * {@code position} is verified as at recovery.
+     *
+     * @throws JournalCorruptException naming the file and index, when the journal is corrupt or
+     *                                 does not hold the inputs.
+     */
+    @Override
+    public void rebuild(final PresenceStateMachine state, final long position)
+    {
+        final Path snapshot = snapshots.loadNewest(state, position);
+        final long from = state.position();
+        if (from < position)
+        {
+            final long[] applying = {0};
+            try
+            {
+                new JournalReader(queue, files).read(from, position, (number, buffer, offset, length) ->
+                {
+                    applying[0] = number;
+                    state.apply(buffer, offset, length);
+                });
+            }
+            catch (final JournalCorruptException ex)
+            {
+                throw ex;
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new JournalCorruptException("rebuilding the state after " + position + " inputs from " +
+                    (null == snapshot ? "no snapshot" : snapshot.toString()) + " and the journal in " + directory.queue() +
+                    " failed at input " + applying[0] + ": " + ex, ex);
+            }
+        }
+    }
+
+    /**
+     * Write the snapshot file (temporary file, fsync, atomic rename) before returning, then keep
+     * the newest K and delete the queue files the oldest kept one covers.
+     *
+     * @throws UncheckedIOException when the file cannot be written.
+     */
     @Override
     public void onSnapshot(final DirectBuffer snapshot, final int length, final long position)
     {
-        writer.execute(() -> writeSnapshot(snapshot, length, position));
-    }
-
-    private void writeSnapshot(final DirectBuffer snapshot, final int length, final long position)
-    {
+        final Path file;
         try
         {
-            final Path file = snapshots.write(snapshot, length, position);
-            LOG.info("snapshot of {} inputs written to {} ({} bytes)", position, file, length);
+            file = snapshots.write(snapshot, length, position);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("snapshot of " + position + " inputs could not be written to " +
+                directory.snapshots(), ex);
+        }
+        LOG.info("snapshot of {} inputs written to {} ({} bytes)", position, file, length);
+        try
+        {
             final long oldestKept = snapshots.prune(settings.snapshotsToKeep());
             deleteCyclesCoveredBy(oldestKept);
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final RuntimeException ex)
         {
-            LOG.error("snapshot of {} inputs could not be written to {}", position, directory.snapshots(), ex);
+            // the snapshot is stored; only the housekeeping failed, and the next snapshot tries again
+            LOG.warn("snapshot {} written, but old snapshots or journal files could not be removed", file, ex);
         }
     }
 
@@ -302,23 +343,11 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
-     * Wait for pending snapshot writes, then close the queue.
+     * Close the queue; the pipeline has stopped its snapshot thread before.
      */
     @Override
     public void close()
     {
-        writer.shutdown();
-        try
-        {
-            if (!writer.awaitTermination(60, TimeUnit.SECONDS))
-            {
-                LOG.error("snapshot writer did not finish within 60 s");
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
         if (null != appender)
         {
             appender.close();

@@ -1,9 +1,9 @@
 package dev.rollcall.journal;
 
 /**
- * The journal or a snapshot cannot be trusted: thrown at start-up (or by the tools) with a
- * message naming the file and the position, so that an operator can act. Rollcall never
- * starts on a partial state.
+ * The journal or a snapshot cannot be trusted: thrown at start-up (or by the tools, or when
+ * the snapshot thread rebuilds a state: that snapshot fails) with a message naming the file and
+ * the position, so that an operator can act. Rollcall never starts on a partial state.
  */
 public final class JournalCorruptException extends RuntimeException
 {

@@ -32,7 +32,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * <p>
  * Tools open their own reader with {@link #open(JournalDirectory)}, which owns its queue
  * ({@link #close()} it), and may read incrementally, past the end repeatedly, with
- * {@link #follow(long)}.
+ * {@link #follow(long)}. The snapshot thread reads a range with {@link #read(long, long, InputVisitor)}
+ * while the journal thread appends to the same queue (a reader per call: its own tailer).
  */
 public final class JournalReader implements AutoCloseable
 {
@@ -137,7 +138,7 @@ public final class JournalReader implements AutoCloseable
      */
     public long read(final long after, final InputVisitor inputs, final DocumentVisitor headers)
     {
-        try (Follower follower = new Follower(after, true))
+        try (Follower follower = new Follower(after, Long.MAX_VALUE, true))
         {
             follower.poll(inputs, headers);
             follower.finish();
@@ -150,13 +151,51 @@ public final class JournalReader implements AutoCloseable
         }
     }
 
+    /**
+     * Read the inputs numbered above {@code after} up to {@code upTo}, and not one beyond: what a
+     * replica rebuilding the state at {@code upTo} needs while the journal thread may be appending
+     * past it. Documents are verified as by {@link #read(long, InputVisitor, DocumentVisitor)} up to
+     * the one that holds input {@code upTo}; nothing after it is read.
+     *
+     * @param after  inputs up to this number are skipped (the position of the state replayed onto).
+     * @param upTo   the last input to read; the journal must hold it.
+     * @param inputs receives the inputs.
+     * @return {@code upTo}.
+     * @throws JournalCorruptException naming the file and index on corruption before {@code upTo},
+     *                                 a gap, inputs missing at the start, or a journal that ends
+     *                                 before {@code upTo}.
+     */
+    public long read(final long after, final long upTo, final InputVisitor inputs)
+    {
+        try (Follower follower = new Follower(after, upTo, true))
+        {
+            follower.poll(inputs, null);
+            if (follower.lastInput() < upTo)
+            {
+                if (!follower.badIndexes.isEmpty())
+                {
+                    throw corrupt(follower.badIndexes.get(0), follower.badReasons.get(0) + "; input " + upTo +
+                        " was journaled after it");
+                }
+                throw new JournalCorruptException("the journal in " + queue.file() + " ends at input " +
+                    Math.max(after, follower.lastInput()) + " but input " + upTo + " was wanted");
+            }
+            warnings = follower.warnings().size();
+            for (final String warning : follower.warnings())
+            {
+                LOG.warn(warning);
+            }
+            return upTo;
+        }
+    }
+
     private void visit(
         final InputVisitor visitor, final long first, final int count, final int length, final long after,
-        final long index, final int cycle)
+        final long upTo, final long index, final int cycle)
     {
         int p = BatchDescriptor.HEADER_LENGTH;
         final int end = BatchDescriptor.HEADER_LENGTH + length;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < count && first + i <= upTo; i++)
         {
             if (p + 4 > end)
             {
@@ -271,7 +310,7 @@ public final class JournalReader implements AutoCloseable
      */
     public Follower follow(final long after)
     {
-        return new Follower(after, false);
+        return new Follower(after, Long.MAX_VALUE, false);
     }
 
     /**
@@ -282,6 +321,7 @@ public final class JournalReader implements AutoCloseable
     public final class Follower implements AutoCloseable
     {
         private final long after;
+        private final long upTo;
         private final boolean strictStart;
         private final ExcerptTailer tailer;
         private final List<String> warningMessages = new ArrayList<>();
@@ -294,9 +334,10 @@ public final class JournalReader implements AutoCloseable
         private final List<String> badReasons = new ArrayList<>();
         private long firstBadStart = -1;
 
-        private Follower(final long after, final boolean strictStart)
+        private Follower(final long after, final long upTo, final boolean strictStart)
         {
             this.after = after;
+            this.upTo = upTo;
             this.strictStart = strictStart;
             tailer = queue.createTailer();
         }
@@ -380,14 +421,19 @@ public final class JournalReader implements AutoCloseable
                     {
                         headers.onDocument(index, first, count, length);
                     }
-                    final long last = first + count - 1;
+                    final long last = Math.min(first + count - 1, upTo);
                     if (last > after)
                     {
                         if (null != inputs)
                         {
-                            visit(inputs, first, count, length, after, index, tailer.cycle());
+                            visit(inputs, first, count, length, after, upTo, index, tailer.cycle());
                         }
                         visited += last - Math.max(after, first - 1);
+                    }
+                    if (lastInput >= upTo)
+                    {
+                        // a bounded read stops at the document that holds its last input
+                        return visited;
                     }
                 }
             }

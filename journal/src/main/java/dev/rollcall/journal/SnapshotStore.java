@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 /**
  * The snapshot files of a journal directory: written atomically (temporary file, fsync,
  * rename), loaded newest first with a checksum check (a bad one is skipped with a warning and
- * an older one used), pruned to the newest K.
+ * an older one used), pruned to the newest K. Used by recovery on the launching thread, then by
+ * the pipeline's snapshot thread only (rebuild, write, prune): one thread at a time.
  */
 final class SnapshotStore
 {
@@ -62,8 +63,23 @@ final class SnapshotStore
      */
     Path loadNewest(final PresenceStateMachine state)
     {
+        return loadNewest(state, Long.MAX_VALUE);
+    }
+
+    /**
+     * Load the newest valid snapshot that covers at most {@code atMost} inputs into an empty state
+     * (newer ones are passed over without a word).
+     *
+     * @return the path loaded, or null when there is no such valid snapshot.
+     */
+    Path loadNewest(final PresenceStateMachine state, final long atMost)
+    {
         for (final Path file : list())
         {
+            if (JournalDirectory.snapshotPosition(file) > atMost)
+            {
+                continue;
+            }
             final byte[] bytes;
             try
             {
