@@ -206,12 +206,8 @@ final class SnapshotWriter implements Runnable, AutoCloseable
     {
         final IllegalStateException failure = new IllegalStateException(
             "the snapshot at position " + position + " could not be taken: " + cause, cause);
+        // counted and reported before any future fails: whoever waits on one sees the report
         counters.increment(Counter.SNAPSHOT_FAILURES);
-        for (int i = 0, n = serving.size(); i < n; i++)
-        {
-            serving.get(i).completeExceptionally(failure);
-        }
-        serving.clear();
         try
         {
             errorHandler.onError(failure);
@@ -220,6 +216,11 @@ final class SnapshotWriter implements Runnable, AutoCloseable
         {
             // the error handler's own failure must not stop the snapshot thread
         }
+        for (int i = 0, n = serving.size(); i < n; i++)
+        {
+            serving.get(i).completeExceptionally(failure);
+        }
+        serving.clear();
     }
 
     /**
