@@ -142,6 +142,23 @@ public final class InputCodec
     static void decode(
         final DirectBuffer buffer, final int offset, final int length, final Input input, final FieldTable table)
     {
+        decode(buffer, offset, length, input, table, null);
+    }
+
+    /**
+     * Decode, taking the reason and attribute strings from a cache (recovery: repeated values come
+     * back as the same {@code String}, so replay allocates only for values it has not seen lately).
+     *
+     * @param strings the cache, or null to allocate every string.
+     */
+    static void decode(
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Input input,
+        final FieldTable table,
+        final StringCache strings)
+    {
         if (length < HEADER_LENGTH)
         {
             throw new IllegalStateException("input too short: " + length + " bytes at offset " + offset);
@@ -169,9 +186,9 @@ public final class InputCodec
             int p = offset + HEADER_LENGTH;
             try
             {
-                input.reason = CodecUtil.getString(buffer, p);
+                input.reason = CodecUtil.getString(buffer, p, strings);
                 p += CodecUtil.stringLength(buffer, p);
-                p = ChangesCodec.decode(buffer, p, input.changes, null, table);
+                p = ChangesCodec.decode(buffer, p, input.changes, strings, table);
             }
             catch (final IndexOutOfBoundsException | NegativeArraySizeException | IllegalStateException ex)
             {

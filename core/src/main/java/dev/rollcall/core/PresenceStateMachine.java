@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.FieldTable;
 import dev.rollcall.model.Result;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -17,6 +18,7 @@ public final class PresenceStateMachine
     final PresenceLogic logic;
     private final Input input = new Input();
     private final Outbox outbox = new Outbox();
+    private final StringCache strings = new StringCache(StringCache.DEFAULT_SETS, StringCache.DEFAULT_MAX_CHARS);
 
     /**
      * An empty state.
@@ -56,7 +58,7 @@ public final class PresenceStateMachine
      */
     public Result apply(final DirectBuffer buffer, final int offset, final int length)
     {
-        InputCodec.decode(buffer, offset, length, input);
+        InputCodec.decode(buffer, offset, length, input, FieldTable.PRESENCE, strings);
         return logic.apply(input, outbox);
     }
 
