@@ -38,6 +38,11 @@ final class ClientTable
     private static final int MAX_POOLED = 4096;
     private static final int EMPTY = 0;
     private static final int TOMBSTONE = -1;
+    /** A cell: 7 bits of the user id's hash (so a probe rarely touches a client that is not the one sought), then place + 1. */
+    private static final int TAG_SHIFT = 24;
+    private static final int PLACE_MASK = (1 << TAG_SHIFT) - 1;
+    /** Clients a table holds at most (the place is 24 bits). */
+    static final int MAX_CLIENTS = PLACE_MASK - 1;
     private static final int SPINS_BEFORE_YIELD = 1_000;
 
     static
@@ -77,6 +82,9 @@ final class ClientTable
     /** The published position of the last removal ({@link Long#MAX_VALUE} while one is being published). */
     private volatile long removalPosition;
     private boolean removedInThisInput;
+    /** Keeps {@link #prefetch}'s loads from being optimised away. */
+    @SuppressWarnings("unused")
+    private int prefetched;
 
     ClientTable(final FieldTable table)
     {
@@ -95,21 +103,36 @@ final class ClientTable
         final Storage s = storage;
         final int[] cells = s.cells;
         final int mask = cells.length - 1;
-        for (int i = hash(userId) & mask; ; i = (i + 1) & mask)
+        final int hash = hash(userId);
+        final int tag = tag(hash);
+        for (int i = hash & mask; ; i = (i + 1) & mask)
         {
             final int cell = cells[i];
             if (cell == EMPTY)
             {
                 return null;
             }
-            if (cell > 0)
+            if (cell > 0 && (cell >>> TAG_SHIFT) == tag)
             {
-                final ClientState client = s.dense[cell - 1];
+                final ClientState client = s.dense[(cell & PLACE_MASK) - 1];
                 if (client.userId == userId)
                 {
                     return client;
                 }
             }
+        }
+    }
+
+    /**
+     * Load a client's lines into the cache ahead of its use (writer thread; changes nothing).
+     */
+    void prefetch(final long userId)
+    {
+        final ClientState client = get(userId);
+        if (null != client)
+        {
+            final ClientExtras extras = client.extras;
+            prefetched += client.connectionCount + (null == extras || null == extras.attributes ? 0 : extras.attributes.count);
         }
     }
 
@@ -132,7 +155,8 @@ final class ClientTable
         CLIENT_ARRAY.setRelease(s.dense, n, client);
         final int[] cells = s.cells;
         final int mask = cells.length - 1;
-        int i = hash(userId) & mask;
+        final int hash = hash(userId);
+        int i = hash & mask;
         while (cells[i] > 0)
         {
             i = (i + 1) & mask;
@@ -141,7 +165,7 @@ final class ClientTable
         {
             tombstones--;
         }
-        INT_ARRAY.setRelease(cells, i, n + 1);
+        INT_ARRAY.setRelease(cells, i, (tag(hash) << TAG_SHIFT) | (n + 1));
         size = n + 1;
         return client;
     }
@@ -154,7 +178,7 @@ final class ClientTable
         final long userId = client.userId;
         final Storage s = storage;
         final int cell = cellOf(s, userId);
-        final int at = s.cells[cell] - 1;
+        final int at = (s.cells[cell] & PLACE_MASK) - 1;
         removalPosition = Long.MAX_VALUE;
         removedInThisInput = true;
         beginStructuralChange();
@@ -165,7 +189,8 @@ final class ClientTable
         {
             final ClientState moved = s.dense[last];
             CLIENT_ARRAY.setRelease(s.dense, at, moved);
-            INT_ARRAY.setRelease(s.cells, cellOf(s, moved.userId), at + 1);
+            final int movedCell = cellOf(s, moved.userId);
+            INT_ARRAY.setRelease(s.cells, movedCell, (s.cells[movedCell] & ~PLACE_MASK) | (at + 1));
         }
         CLIENT_ARRAY.setRelease(s.dense, last, null);
         size = last;
@@ -368,16 +393,19 @@ final class ClientTable
         final Storage s = storage;
         final int[] cells = s.cells;
         final int mask = cells.length - 1;
-        for (int i = hash(userId) & mask, probes = 0; probes < cells.length; i = (i + 1) & mask, probes++)
+        final int hash = hash(userId);
+        final int tag = tag(hash);
+        for (int i = hash & mask, probes = 0; probes < cells.length; i = (i + 1) & mask, probes++)
         {
             final int cell = (int)INT_ARRAY.getAcquire(cells, i);
             if (cell == EMPTY)
             {
                 return null;
             }
-            if (cell > 0 && cell <= s.dense.length)
+            final int place = cell & PLACE_MASK;
+            if (cell > 0 && (cell >>> TAG_SHIFT) == tag && place <= s.dense.length)
             {
-                final ClientState client = (ClientState)CLIENT_ARRAY.getAcquire(s.dense, cell - 1);
+                final ClientState client = (ClientState)CLIENT_ARRAY.getAcquire(s.dense, place - 1);
                 if (null != client && client.userId == userId)
                 {
                     return client;
@@ -460,14 +488,16 @@ final class ClientTable
     {
         final int[] cells = s.cells;
         final int mask = cells.length - 1;
-        for (int i = hash(userId) & mask; ; i = (i + 1) & mask)
+        final int hash = hash(userId);
+        final int tag = tag(hash);
+        for (int i = hash & mask; ; i = (i + 1) & mask)
         {
             final int cell = cells[i];
             if (cell == EMPTY)
             {
                 throw new IllegalStateException("user " + userId + " is not in the table");
             }
-            if (cell > 0 && s.dense[cell - 1].userId == userId)
+            if (cell > 0 && (cell >>> TAG_SHIFT) == tag && s.dense[(cell & PLACE_MASK) - 1].userId == userId)
             {
                 return i;
             }
@@ -478,6 +508,10 @@ final class ClientTable
     {
         final Storage s = storage;
         final int n = size;
+        if (n >= MAX_CLIENTS)
+        {
+            throw new IllegalStateException("a client table holds at most " + MAX_CLIENTS + " clients");
+        }
         final boolean denseFull = n == s.dense.length;
         final boolean cellsFull = (n + 1 + tombstones) * 4L > s.cells.length * 3L;
         if (!denseFull && !cellsFull)
@@ -490,12 +524,13 @@ final class ClientTable
         final int mask = grown.cells.length - 1;
         for (int d = 0; d < n; d++)
         {
-            int i = hash(grown.dense[d].userId) & mask;
+            final int hash = hash(grown.dense[d].userId);
+            int i = hash & mask;
             while (grown.cells[i] != EMPTY)
             {
                 i = (i + 1) & mask;
             }
-            grown.cells[i] = d + 1;
+            grown.cells[i] = (tag(hash) << TAG_SHIFT) | (d + 1);
         }
         beginStructuralChange();
         storage = grown;
@@ -518,5 +553,13 @@ final class ClientTable
     {
         final long h = userId * 0x9E3779B97F4A7C15L;
         return (int)(h ^ (h >>> 32));
+    }
+
+    /**
+     * @return 7 bits of the hash the cell's position does not use (its top bits).
+     */
+    private static int tag(final int hash)
+    {
+        return hash >>> 25;
     }
 }

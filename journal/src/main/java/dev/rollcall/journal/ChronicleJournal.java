@@ -110,6 +110,24 @@ public final class ChronicleJournal implements Journal
         return new JournalReader(queue, files);
     }
 
+    private static JournalReader.InputVisitor replayInto(final PresenceStateMachine state)
+    {
+        return new JournalReader.InputVisitor()
+        {
+            @Override
+            public void onInput(final long number, final DirectBuffer buffer, final int offset, final int length)
+            {
+                state.apply(buffer, offset, length);
+            }
+
+            @Override
+            public void onPrefetch(final DirectBuffer buffer, final int offset, final int length)
+            {
+                state.prefetch(buffer, offset, length);
+            }
+        };
+    }
+
     @Override
     public void recover(final PresenceStateMachine state)
     {
@@ -117,7 +135,7 @@ public final class ChronicleJournal implements Journal
         final Path snapshot = snapshots.loadNewest(state);
         final long fromSnapshot = state.position();
         final long[] lastInJournal = {0};
-        reader().read(fromSnapshot, (number, buffer, offset, length) -> state.apply(buffer, offset, length),
+        reader().read(fromSnapshot, replayInto(state),
             (index, firstInput, inputs, bytes) ->
             {
                 final long last = firstInput + inputs - 1;
@@ -241,10 +259,20 @@ public final class ChronicleJournal implements Journal
             final long[] applying = {0};
             try
             {
-                new JournalReader(queue, files).read(from, position, (number, buffer, offset, length) ->
+                new JournalReader(queue, files).read(from, position, new JournalReader.InputVisitor()
                 {
-                    applying[0] = number;
-                    state.apply(buffer, offset, length);
+                    @Override
+                    public void onInput(final long number, final DirectBuffer buffer, final int offset, final int length)
+                    {
+                        applying[0] = number;
+                        state.apply(buffer, offset, length);
+                    }
+
+                    @Override
+                    public void onPrefetch(final DirectBuffer buffer, final int offset, final int length)
+                    {
+                        state.prefetch(buffer, offset, length);
+                    }
                 });
             }
             catch (final JournalCorruptException ex)
