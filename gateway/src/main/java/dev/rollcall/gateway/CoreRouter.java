@@ -120,7 +120,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
                 agent.overrun();
                 return;
             }
-            target.putInt(index + InboxDescriptor.EVENT_TYPE_OFFSET, type.ordinal());
+            target.putInt(index + InboxDescriptor.EVENT_TYPE_OFFSET, type.code());
             target.putInt(index + InboxDescriptor.RECIPIENT_COUNT_OFFSET, count);
             for (int i = 0; i < count; i++)
             {
@@ -143,7 +143,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
             return;
         }
         inbox.buffer().putLong(index + InboxDescriptor.CORRELATION_OFFSET, correlationId);
-        inbox.buffer().putInt(index + InboxDescriptor.RESULT_OFFSET, result.ordinal());
+        inbox.buffer().putInt(index + InboxDescriptor.RESULT_OFFSET, result.code());
         inbox.commit(index);
         wakeLater(GatewayAgent.agentOf(correlationId));
     }

@@ -50,8 +50,6 @@ final class GatewayAgent implements Agent
     private static final int READ_BUFFER = 64 * 1024;
     private static final int ACCEPTS_PER_CYCLE = 256;
     private static final int INBOX_READS_PER_CYCLE = 4096;
-    private static final EventType[] EVENT_TYPES = EventType.values();
-    private static final Result[] RESULTS = Result.values();
 
     private final int index;
     private final GatewayContext ctx;
@@ -1014,7 +1012,7 @@ final class GatewayAgent implements Agent
 
     private void onEventMessage(final MutableDirectBuffer buffer, final int offset)
     {
-        final EventType type = EVENT_TYPES[buffer.getInt(offset + InboxDescriptor.EVENT_TYPE_OFFSET)];
+        final EventType type = EventType.fromCode(buffer.getInt(offset + InboxDescriptor.EVENT_TYPE_OFFSET));
         final int count = buffer.getInt(offset + InboxDescriptor.RECIPIENT_COUNT_OFFSET);
         event.wrap(type, buffer, offset + InboxDescriptor.RECIPIENTS_OFFSET + count * Long.BYTES);
         eventGeneration++;
@@ -1068,7 +1066,7 @@ final class GatewayAgent implements Agent
         final long tag = pendingTag.remove(correlationId);
         if (null != connection && connection.agent == this && !connection.isChannelClosed())
         {
-            callResult(connection, tag, RESULTS[result]);
+            callResult(connection, tag, Result.fromCode(result));
         }
     }
 

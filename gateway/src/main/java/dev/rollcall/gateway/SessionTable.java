@@ -3,7 +3,6 @@ package dev.rollcall.gateway;
 import dev.rollcall.core.PresenceEvent;
 import dev.rollcall.protocol.ErrorCode;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -29,7 +28,6 @@ final class SessionTable
     private final List<Session> scratch = new ArrayList<>();
     private final ByteBuffer frame = ByteBuffer.allocate(Protocol.MAX_SERVER_FRAME_SIZE);
     private final FrameWriter writer = new FrameWriter(frame);
-    private final Presence presence = new Presence();
     private PresenceEvent encodedEvent;
     private long encodedGeneration = -1;
     private int encodedLength;
@@ -190,9 +188,8 @@ final class SessionTable
         if (event != encodedEvent || generation != encodedGeneration)
         {
             frame.clear();
-            PresenceMapping.toWire(event.changes(), presence);
-            encodedLength = writer.dispatch(seq, event.type().ordinal(), event.userId(), event.updateId(),
-                event.lobbyId(), event.time(), event.reason(), presence);
+            encodedLength = writer.dispatch(seq, event.type(), event.userId(), event.updateId(),
+                event.lobbyId(), event.time(), event.reason(), event.changes());
             encodedEvent = event;
             encodedGeneration = generation;
         }
