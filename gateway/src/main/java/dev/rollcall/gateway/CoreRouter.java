@@ -81,7 +81,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
             }
         }
         final int destroyedHome = firehose && type == EventType.CLIENT_DESTROYED ?
-            home(event.wrap(type, buffer, offset).userId(), n) : -1;
+            home(event.wrap(type, buffer, offset, length).userId(), n) : -1;
         for (int a = 0; a < n; a++)
         {
             final GatewayAgent agent = agents[a];

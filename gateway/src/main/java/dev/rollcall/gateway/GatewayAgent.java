@@ -999,7 +999,7 @@ final class GatewayAgent implements Agent
     {
         switch (type)
         {
-            case InboxDescriptor.EVENT -> onEventMessage(buffer, offset);
+            case InboxDescriptor.EVENT -> onEventMessage(buffer, offset, length);
             case InboxDescriptor.RESULT -> onResultMessage(
                 buffer.getLong(offset + InboxDescriptor.CORRELATION_OFFSET),
                 buffer.getInt(offset + InboxDescriptor.RESULT_OFFSET));
@@ -1010,11 +1010,12 @@ final class GatewayAgent implements Agent
         }
     }
 
-    private void onEventMessage(final MutableDirectBuffer buffer, final int offset)
+    private void onEventMessage(final MutableDirectBuffer buffer, final int offset, final int length)
     {
         final EventType type = EventType.fromCode(buffer.getInt(offset + InboxDescriptor.EVENT_TYPE_OFFSET));
         final int count = buffer.getInt(offset + InboxDescriptor.RECIPIENT_COUNT_OFFSET);
-        event.wrap(type, buffer, offset + InboxDescriptor.RECIPIENTS_OFFSET + count * Long.BYTES);
+        final int eventOffset = InboxDescriptor.RECIPIENTS_OFFSET + count * Long.BYTES;
+        event.wrap(type, buffer, offset + eventOffset, length - eventOffset);
         eventGeneration++;
         counters.increment(GatewayCounter.EVENTS_ROUTED);
         for (int i = 0; i < count; i++)
