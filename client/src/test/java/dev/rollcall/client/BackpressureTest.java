@@ -1,7 +1,7 @@
 package dev.rollcall.client;
 
-import dev.rollcall.model.EventType;
 import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

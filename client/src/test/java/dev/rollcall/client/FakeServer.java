@@ -1,12 +1,12 @@
 package dev.rollcall.client;
 
-import dev.rollcall.model.Result;
+import dev.rollcall.model.Changes;
 import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ClientFrameAdapter;
 import dev.rollcall.protocol.ClientFrameHandler;
 import dev.rollcall.protocol.FrameSplitter;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.model.Changes;
 import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.ProtocolException;
 

@@ -1,11 +1,11 @@
 package dev.rollcall.client;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.model.Status;
 import dev.rollcall.protocol.ClientView;
-import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.model.EventType;
-import dev.rollcall.model.Changes;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.rollcall.client;
 
+import dev.rollcall.model.Changes;
 import dev.rollcall.model.Status;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.model.Changes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,15 +1,15 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.model.FieldGroup;
 import dev.rollcall.core.ClientInfo;
 import dev.rollcall.core.InputType;
-import dev.rollcall.model.Changes;
-import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
-import dev.rollcall.model.Status;
 import dev.rollcall.gateway.auth.AuthOutcome;
 import dev.rollcall.gateway.auth.Identity;
 import dev.rollcall.gateway.auth.Role;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.FieldGroup;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.ClientView;
 import dev.rollcall.protocol.ErrorCode;
 import dev.rollcall.protocol.FrameSplitter;

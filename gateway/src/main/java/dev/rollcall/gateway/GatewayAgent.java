@@ -1,10 +1,10 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.core.EventSink;
-import dev.rollcall.model.EventType;
 import dev.rollcall.core.PresenceEvent;
-import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;

@@ -1,8 +1,8 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.model.Status;
-import dev.rollcall.model.EventType;
 import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,12 +1,12 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.model.FieldTable;
-import dev.rollcall.model.Status;
-import dev.rollcall.model.Field;
 import dev.rollcall.gateway.auth.HmacTokens;
 import dev.rollcall.gateway.auth.Role;
-import dev.rollcall.protocol.FrameWriter;
 import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.Status;
+import dev.rollcall.protocol.FrameWriter;
 import dev.rollcall.protocol.Protocol;
 
 import java.nio.ByteBuffer;

@@ -1,10 +1,10 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.model.Status;
 import dev.rollcall.gateway.auth.HmacTokens;
 import dev.rollcall.gateway.auth.Role;
-import dev.rollcall.protocol.ErrorCode;
 import dev.rollcall.model.Changes;
+import dev.rollcall.model.Status;
+import dev.rollcall.protocol.ErrorCode;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

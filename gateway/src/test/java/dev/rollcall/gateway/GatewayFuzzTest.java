@@ -1,9 +1,9 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
 import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.model.EventType;
-import dev.rollcall.model.Changes;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,8 +1,8 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.journal.ChronicleJournal;
-import dev.rollcall.protocol.ErrorCode;
 import dev.rollcall.model.Changes;
+import dev.rollcall.protocol.ErrorCode;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

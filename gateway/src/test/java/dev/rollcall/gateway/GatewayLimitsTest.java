@@ -2,12 +2,12 @@ package dev.rollcall.gateway;
 
 import dev.rollcall.core.Limits;
 import dev.rollcall.core.RollcallContext;
-import dev.rollcall.protocol.ClientView;
-import dev.rollcall.model.Result;
-import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.model.EventType;
-import dev.rollcall.protocol.FrameWriter;
 import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
+import dev.rollcall.protocol.ClientView;
+import dev.rollcall.protocol.ErrorCode;
+import dev.rollcall.protocol.FrameWriter;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;

@@ -1,11 +1,11 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.model.Result;
+import dev.rollcall.model.Changes;
 import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ClientView;
 import dev.rollcall.protocol.FrameSplitter;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.model.Changes;
 import dev.rollcall.protocol.ProtocolException;
 import dev.rollcall.protocol.ServerFrameAdapter;
 import dev.rollcall.protocol.ServerFrameHandler;

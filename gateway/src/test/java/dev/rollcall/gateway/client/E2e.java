@@ -1,11 +1,11 @@
 package dev.rollcall.gateway.client;
 
-import dev.rollcall.model.Status;
 import dev.rollcall.client.PresenceDispatch;
 import dev.rollcall.client.RollcallClient;
 import dev.rollcall.gateway.EndToEndGateway;
-import dev.rollcall.model.EventType;
 import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Status;
 
 import java.time.Duration;
 import java.util.ArrayList;

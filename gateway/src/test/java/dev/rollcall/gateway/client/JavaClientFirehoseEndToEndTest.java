@@ -1,14 +1,14 @@
 package dev.rollcall.gateway.client;
 
-import dev.rollcall.model.Status;
 import dev.rollcall.client.ClientSnapshot;
 import dev.rollcall.client.PresenceDispatch;
 import dev.rollcall.client.RollcallClient;
 import dev.rollcall.client.ShardedClient;
 import dev.rollcall.gateway.EndToEndGateway;
-import dev.rollcall.model.Result;
-import dev.rollcall.model.EventType;
 import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,15 +1,15 @@
 package dev.rollcall.gateway.client;
 
-import dev.rollcall.model.Status;
 import dev.rollcall.client.RollcallClient;
 import dev.rollcall.client.RollcallException;
 import dev.rollcall.gateway.EndToEndGateway;
 import dev.rollcall.gateway.GatewayCounter;
 import dev.rollcall.journal.ChronicleJournal;
-import dev.rollcall.model.Result;
-import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.model.EventType;
 import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
+import dev.rollcall.protocol.ErrorCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
