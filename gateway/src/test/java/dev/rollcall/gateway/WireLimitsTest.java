@@ -5,6 +5,10 @@ import dev.rollcall.core.Limits;
 import dev.rollcall.core.RollcallContext;
 import dev.rollcall.model.Changes;
 import dev.rollcall.model.EventType;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.FieldGroup;
+import dev.rollcall.model.FieldKind;
+import dev.rollcall.model.FieldTable;
 import dev.rollcall.model.Status;
 import dev.rollcall.protocol.FrameWriter;
 import dev.rollcall.protocol.Protocol;
@@ -67,6 +71,13 @@ class WireLimitsTest
 
             assertThat((long)length).as("%s", limits).isEqualTo(WireLimits.largestDispatch(limits));
         }
+    }
+
+    @Test
+    void shouldCountEveryFieldOfTheTableInAFullState()
+    {
+        final Field mood = new Field(13, "mood", FieldGroup.STANDARD, FieldKind.INT32, 0, 100, 0, "a new field");
+        assertThat(WireLimits.fullStateFixed(FieldTable.PRESENCE.with(mood))).isEqualTo(WireLimits.FULL_STATE_FIXED + 4);
     }
 
     @Test
