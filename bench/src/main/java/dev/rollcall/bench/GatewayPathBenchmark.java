@@ -6,9 +6,11 @@ import dev.rollcall.gateway.GatewayContext;
 import dev.rollcall.gateway.auth.HmacTokenAuthenticator;
 import dev.rollcall.gateway.auth.HmacTokens;
 import dev.rollcall.gateway.auth.Role;
-import dev.rollcall.protocol.CommandResult;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
+import dev.rollcall.model.wire.EventDescriptor;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -73,9 +75,10 @@ public class GatewayPathBenchmark
     private static final int PAIRS = 4;
     private static final long FIRST_UPDATER = 1;
     private static final long FIRST_WATCHER = 101;
-    private static final int USER_ID_IN_DISPATCH = Protocol.HEADER_LENGTH + 1 + Long.BYTES + 1;
+    private static final int USER_ID_IN_DISPATCH = Protocol.BODY_OFFSET + EventDescriptor.USER_ID_OFFSET;
+    private static final int UPDATE_ID_IN_DISPATCH = Protocol.BODY_OFFSET + EventDescriptor.UPDATE_ID_OFFSET;
     private static final int RESULT_IN_RESULT = Protocol.HEADER_LENGTH + 1 + Integer.BYTES;
-    private static final Presence.Status[] STATUSES = {Presence.Status.ONLINE, Presence.Status.IDLE, Presence.Status.DND};
+    private static final Status[] STATUSES = {Status.ONLINE, Status.IDLE, Status.DND};
     private static final String[] REASONS = {"menu", "match-found", "in-match"};
     private static final String MAP_KEY = "map";
     private static final String[] MAPS = {"dust", "harbour", "canyon", "tundra"};
@@ -85,7 +88,7 @@ public class GatewayPathBenchmark
     private final WireConnection[] updaters = new WireConnection[PAIRS];
     private final WireConnection[] watchers = new WireConnection[PAIRS];
     private final int[] steps = new int[PAIRS];
-    private final Presence presence = new Presence();
+    private final Changes presence = new Changes();
     private int next;
     private long requestId;
 
@@ -171,7 +174,7 @@ public class GatewayPathBenchmark
         updater.writer.update(requestId, Protocol.GROUP_STANDARD, REASONS[step % REASONS.length], presence);
         updater.send();
         updater.check(updater.next(), Protocol.RESULT);
-        if (updater.in.get(updater.frameStart + RESULT_IN_RESULT) != CommandResult.APPLIED.ordinal())
+        if (updater.in.get(updater.frameStart + RESULT_IN_RESULT) != Result.APPLIED.code())
         {
             throw new IllegalStateException("update refused: " + updater.in.get(updater.frameStart + RESULT_IN_RESULT));
         }
@@ -180,7 +183,7 @@ public class GatewayPathBenchmark
         {
             throw new IllegalStateException("dispatch about another user");
         }
-        return watcher.in.getLong(watcher.frameStart + USER_ID_IN_DISPATCH + Long.BYTES);
+        return watcher.in.getLong(watcher.frameStart + UPDATE_ID_IN_DISPATCH);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.rollcall.client;
 
-import dev.rollcall.protocol.Presence;
+import dev.rollcall.model.Changes;
 
 /**
  * The settings of one connection, fixed when the client is built (see {@link RollcallClient.Builder}).
@@ -24,7 +24,7 @@ record ClientConfig(
     String host,
     int port,
     String token,
-    Presence presence,
+    Changes presence,
     int shardId,
     int shardCount,
     long connectTimeoutNanos,

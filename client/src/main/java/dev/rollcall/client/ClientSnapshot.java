@@ -1,7 +1,7 @@
 package dev.rollcall.client;
 
+import dev.rollcall.model.Changes;
 import dev.rollcall.protocol.ClientView;
-import dev.rollcall.protocol.Presence;
 
 import java.util.Objects;
 
@@ -23,7 +23,7 @@ public record ClientSnapshot(
     boolean connected,
     long lastDisconnected,
     long updateId,
-    Presence state)
+    Changes state)
 {
     /**
      * A snapshot; {@code state} is copied.
@@ -37,7 +37,7 @@ public record ClientSnapshot(
      */
     public ClientSnapshot
     {
-        state = new Presence().copyFrom(Objects.requireNonNull(state, "state"));
+        state = new Changes().copyFrom(Objects.requireNonNull(state, "state"));
     }
 
     /**
@@ -46,9 +46,9 @@ public record ClientSnapshot(
      * @return a copy (mutating it does not change this snapshot)
      */
     @Override
-    public Presence state()
+    public Changes state()
     {
-        return new Presence().copyFrom(state);
+        return new Changes().copyFrom(state);
     }
 
     static ClientSnapshot of(final ClientView view)

@@ -1,7 +1,7 @@
 package dev.rollcall.client;
 
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ClientView;
-import dev.rollcall.protocol.CommandResult;
 import dev.rollcall.protocol.Protocol;
 
 import java.util.Arrays;
@@ -24,7 +24,7 @@ abstract class PendingRequest<T>
         this.requestId = requestId;
     }
 
-    void onResult(final int resultCode)
+    void onResult(final Result result)
     {
         unexpected(Protocol.RESULT);
     }
@@ -52,29 +52,21 @@ abstract class PendingRequest<T>
 
     abstract String what();
 
-    /** UPDATE, SUBSCRIBE, UNSUBSCRIBE: answered by RESULT. */
-    static final class Result extends PendingRequest<CommandResult>
+    /** UPDATE, SUBSCRIBE, UNSUBSCRIBE: commands, answered by RESULT. */
+    static final class Command extends PendingRequest<Result>
     {
         private final String what;
 
-        Result(final long requestId, final String what)
+        Command(final long requestId, final String what)
         {
             super(requestId);
             this.what = what;
         }
 
         @Override
-        void onResult(final int resultCode)
+        void onResult(final Result result)
         {
-            final CommandResult result = CommandResult.fromCode(resultCode);
-            if (result == null)
-            {
-                fail(new RollcallException("unknown result code " + resultCode + " for request " + requestId, null));
-            }
-            else
-            {
-                future.complete(result);
-            }
+            future.complete(result);
         }
 
         @Override

@@ -1,7 +1,7 @@
 package dev.rollcall.client;
 
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
 
 import java.util.Objects;
 
@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param seq      the session's sequence number of the event (1, 2, 3... per session; per shard in a
  *                 {@link ShardedClient})
- * @param kind     what happened
+ * @param type     what happened
  * @param userId   the user the event is about
  * @param updateId the id of the update that caused it
  * @param lobbyId  the lobby it is about ({@code 0} when none)
@@ -22,20 +22,20 @@ import java.util.Objects;
  */
 public record PresenceDispatch(
     long seq,
-    EventKind kind,
+    EventType type,
     long userId,
     long updateId,
     long lobbyId,
     long time,
     String reason,
-    Presence changes,
+    Changes changes,
     int shardId)
 {
     /**
      * An event; {@code changes} is copied.
      *
      * @param seq      the sequence number
-     * @param kind     what happened (not null)
+     * @param type     what happened (not null)
      * @param userId   the user
      * @param updateId the update id
      * @param lobbyId  the lobby id
@@ -46,8 +46,8 @@ public record PresenceDispatch(
      */
     public PresenceDispatch
     {
-        Objects.requireNonNull(kind, "kind");
-        changes = new Presence().copyFrom(Objects.requireNonNull(changes, "changes"));
+        Objects.requireNonNull(type, "type");
+        changes = new Changes().copyFrom(Objects.requireNonNull(changes, "changes"));
     }
 
     /**
@@ -56,8 +56,8 @@ public record PresenceDispatch(
      * @return a copy (mutating it does not change this event)
      */
     @Override
-    public Presence changes()
+    public Changes changes()
     {
-        return new Presence().copyFrom(changes);
+        return new Changes().copyFrom(changes);
     }
 }

@@ -1,8 +1,8 @@
 package dev.rollcall.client;
 
-import dev.rollcall.protocol.CommandResult;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 
 import java.io.IOException;
@@ -87,12 +87,12 @@ import java.util.function.IntFunction;
  * <pre>{@code
  * try (RollcallClient client = RollcallClient.builder()
  *         .host("localhost").port(7450).token(token)
- *         .presence(new Presence().status(Presence.Status.ONLINE))
+ *         .presence(new Changes().status(Status.ONLINE))
  *         .connect())
  * {
  *     client.events().subscribe(mySubscriber);
  *     client.subscribe(new long[] {42}, null).join();
- *     CommandResult result = client.update(new Presence().afk(true), "away").join();
+ *     Result result = client.update(new Changes().afk(true), "away").join();
  * }
  * }</pre>
  */
@@ -325,7 +325,7 @@ public final class RollcallClient implements AutoCloseable
      * @param reason  the reason (null: empty)
      * @return the presence rules' result
      */
-    public CompletableFuture<CommandResult> update(final Presence changes, final String reason)
+    public CompletableFuture<Result> update(final Changes changes, final String reason)
     {
         return update(Protocol.GROUP_STANDARD, changes, reason);
     }
@@ -337,7 +337,7 @@ public final class RollcallClient implements AutoCloseable
      * @param reason  the reason (null: empty)
      * @return the presence rules' result
      */
-    public CompletableFuture<CommandResult> updateInLobby(final Presence changes, final String reason)
+    public CompletableFuture<Result> updateInLobby(final Changes changes, final String reason)
     {
         return update(Protocol.GROUP_LOBBY, changes, reason);
     }
@@ -349,17 +349,17 @@ public final class RollcallClient implements AutoCloseable
      * @param reason  the reason (null: empty)
      * @return the presence rules' result
      */
-    public CompletableFuture<CommandResult> updateFull(final Presence changes, final String reason)
+    public CompletableFuture<Result> updateFull(final Changes changes, final String reason)
     {
         return update(Protocol.GROUP_FULL, changes, reason);
     }
 
-    private CompletableFuture<CommandResult> update(final int group, final Presence changes, final String reason)
+    private CompletableFuture<Result> update(final int group, final Changes changes, final String reason)
     {
         Objects.requireNonNull(changes, "changes");
         final String why = reason == null ? "" : reason;
         final long requestId = session.nextRequestId();
-        return session.send(new PendingRequest.Result(requestId, "UPDATE"),
+        return session.send(new PendingRequest.Command(requestId, "UPDATE"),
             writer -> writer.update(requestId, group, why, changes));
     }
 
@@ -371,7 +371,7 @@ public final class RollcallClient implements AutoCloseable
      * @param lobbyIds  lobby ids (null: none; at most 65535)
      * @return the first refusal, else {@code APPLIED} if anything changed, else {@code UNCHANGED}
      */
-    public CompletableFuture<CommandResult> subscribe(final long[] clientIds, final long[] lobbyIds)
+    public CompletableFuture<Result> subscribe(final long[] clientIds, final long[] lobbyIds)
     {
         return subscription(true, clientIds, lobbyIds);
     }
@@ -383,12 +383,12 @@ public final class RollcallClient implements AutoCloseable
      * @param lobbyIds  lobby ids (null: none; at most 65535)
      * @return the first refusal, else {@code APPLIED} if anything changed, else {@code UNCHANGED}
      */
-    public CompletableFuture<CommandResult> unsubscribe(final long[] clientIds, final long[] lobbyIds)
+    public CompletableFuture<Result> unsubscribe(final long[] clientIds, final long[] lobbyIds)
     {
         return subscription(false, clientIds, lobbyIds);
     }
 
-    private CompletableFuture<CommandResult> subscription(
+    private CompletableFuture<Result> subscription(
         final boolean subscribe, final long[] clientIds, final long[] lobbyIds)
     {
         final long[] clients = clientIds == null ? NO_IDS : clientIds.clone();
@@ -396,7 +396,7 @@ public final class RollcallClient implements AutoCloseable
         checkRange(clients.length, 0, 0xFFFF, "client id count");
         checkRange(lobbies.length, 0, 0xFFFF, "lobby id count");
         final long requestId = session.nextRequestId();
-        return session.send(new PendingRequest.Result(requestId, subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE"),
+        return session.send(new PendingRequest.Command(requestId, subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE"),
             writer -> subscribe ?
                 writer.subscribe(requestId, clients, clients.length, lobbies, lobbies.length) :
                 writer.unsubscribe(requestId, clients, clients.length, lobbies, lobbies.length));
@@ -482,8 +482,8 @@ public final class RollcallClient implements AutoCloseable
         private String host = "127.0.0.1";
         private int port = DEFAULT_PORT;
         private String token;
-        private final Presence presence = new Presence();
-        private IntFunction<Presence> shardPresence;
+        private final Changes presence = new Changes();
+        private IntFunction<Changes> shardPresence;
         private int shardId = -1;
         private int shardCount;
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -552,21 +552,21 @@ public final class RollcallClient implements AutoCloseable
          * @param presence the presence (default: none, an empty mask)
          * @return this
          */
-        public Builder presence(final Presence presence)
+        public Builder presence(final Changes presence)
         {
             this.presence.copyFrom(Objects.requireNonNull(presence, "presence"));
             return this;
         }
 
         /**
-         * The initial presence of each shard of a {@link ShardedClient}, instead of {@link #presence(Presence)}:
+         * The initial presence of each shard of a {@link ShardedClient}, instead of {@link #presence(Changes)}:
          * called once per shard, with the shard id, when the sharded client is built (a null result: none). Only for
          * {@link #buildSharded}.
          *
          * @param shardPresence the function
          * @return this
          */
-        public Builder shardPresence(final IntFunction<Presence> shardPresence)
+        public Builder shardPresence(final IntFunction<Changes> shardPresence)
         {
             this.shardPresence = Objects.requireNonNull(shardPresence, "shardPresence");
             return this;
@@ -833,15 +833,15 @@ public final class RollcallClient implements AutoCloseable
             final ClientConfig[] configs = new ClientConfig[ids.length];
             for (int i = 0; i < ids.length; i++)
             {
-                final Presence shardInitial;
+                final Changes shardInitial;
                 if (shardPresence == null)
                 {
                     shardInitial = presence;
                 }
                 else
                 {
-                    final Presence chosen = shardPresence.apply(ids[i]);
-                    shardInitial = chosen == null ? new Presence() : chosen;
+                    final Changes chosen = shardPresence.apply(ids[i]);
+                    shardInitial = chosen == null ? new Changes() : chosen;
                 }
                 configs[i] = config(ids[i], shardCount, shardInitial);
             }
@@ -890,13 +890,13 @@ public final class RollcallClient implements AutoCloseable
             return connectSharded(shardCount, null);
         }
 
-        private ClientConfig config(final int shard, final int count, final Presence initial)
+        private ClientConfig config(final int shard, final int count, final Changes initial)
         {
             if (token == null)
             {
                 throw new IllegalStateException("no token: call token(...)");
             }
-            final Presence copy = new Presence().copyFrom(initial);
+            final Changes copy = new Changes().copyFrom(initial);
             checkIdentify(copy, shard, count);
             return new ClientConfig(host, port, token, copy, shard, count, connectTimeout.toNanos(),
                 handshakeTimeout.toNanos(), requestTimeout.toNanos(),
@@ -904,7 +904,7 @@ public final class RollcallClient implements AutoCloseable
                 heartbeatJitter, receiveBufferSize, listener);
         }
 
-        private void checkIdentify(final Presence initial, final int shard, final int count)
+        private void checkIdentify(final Changes initial, final int shard, final int count)
         {
             try
             {

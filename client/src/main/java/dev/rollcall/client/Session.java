@@ -1,8 +1,9 @@
 package dev.rollcall.client;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ClientView;
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.ServerFrameHandler;
 
@@ -589,7 +590,7 @@ final class Session implements ServerFrameHandler
     private boolean sendIdentify(final Connection current)
     {
         phase = Phase.IDENTIFYING;
-        final Presence presence = config.presence();
+        final Changes presence = config.presence();
         final boolean sharded = config.shardId() >= 0;
         return sendControl(current, writer -> writer.identify(
             Protocol.VERSION, config.token(), presence, sharded, config.shardId(), config.shardCount()));
@@ -789,13 +790,13 @@ final class Session implements ServerFrameHandler
     @Override
     public void onDispatch(
         final long seq,
-        final int eventKind,
+        final EventType type,
         final long userId,
         final long updateId,
         final long lobbyId,
         final long time,
         final String reason,
-        final Presence changes)
+        final Changes changes)
     {
         if (phase != Phase.READY && phase != Phase.RESUMING)
         {
@@ -807,20 +808,16 @@ final class Session implements ServerFrameHandler
             return;
         }
         lastSeq = seq;
-        final EventKind kind = EventKind.fromCode(eventKind);
-        if (kind != null)
-        {
-            hub.publish(new PresenceDispatch(seq, kind, userId, updateId, lobbyId, time, reason, changes, config.shardId()));
-        }
+        hub.publish(new PresenceDispatch(seq, type, userId, updateId, lobbyId, time, reason, changes, config.shardId()));
     }
 
     @Override
-    public void onResult(final long requestId, final int resultCode)
+    public void onResult(final long requestId, final Result result)
     {
         final PendingRequest<?> request = pending.remove(requestId);
         if (request != null)
         {
-            request.onResult(resultCode);
+            request.onResult(result);
         }
     }
 

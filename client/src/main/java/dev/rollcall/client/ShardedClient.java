@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>{@code
  * try (ShardedClient firehose = RollcallClient.builder()
  *         .port(7450).token(serviceToken)
- *         .shardPresence(shard -> new Presence().status(Presence.Status.INVISIBLE))
+ *         .shardPresence(shard -> new Changes().status(Status.INVISIBLE))
  *         .connectSharded(16, "0..3, 8"))
  * {
  *     firehose.events().subscribe(subscriber);

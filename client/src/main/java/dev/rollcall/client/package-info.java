@@ -9,8 +9,10 @@
  * <li>{@link dev.rollcall.client.ShardedClient}: one connection per firehose shard, events merged; the shard subset
  * is parsed by {@link dev.rollcall.client.ShardSpec}.</li>
  * <li>Values: {@link dev.rollcall.client.PresenceDispatch} (an event), {@link dev.rollcall.client.ClientSnapshot},
- * {@link dev.rollcall.client.ClientIdPage}, {@link dev.rollcall.client.ServerHello}; presences are the protocol
- * module's {@link dev.rollcall.protocol.Presence}, results its {@link dev.rollcall.protocol.CommandResult}.</li>
+ * {@link dev.rollcall.client.ClientIdPage}, {@link dev.rollcall.client.ServerHello}; presences and their changes
+ * are the model module's {@link dev.rollcall.model.Changes} (statuses {@link dev.rollcall.model.Status}), results
+ * its {@link dev.rollcall.model.Result}, event types its {@link dev.rollcall.model.EventType}: the one vocabulary
+ * the server uses too.</li>
  * <li>Failures: {@link dev.rollcall.client.RollcallException} (with the server's code),
  * {@link dev.rollcall.client.NotConnectedException} (command while not ready: never queued),
  * {@link dev.rollcall.client.ConnectionLostException} (answer lost in a drop).</li>
@@ -23,7 +25,7 @@
  * RollcallClient client = RollcallClient.builder()
  *     .host("localhost").port(7450)
  *     .token(token)
- *     .presence(new Presence().status(Presence.Status.ONLINE))
+ *     .presence(new Changes().status(Status.ONLINE))
  *     .build();
  * client.events().subscribe(new Flow.Subscriber<PresenceDispatch>()
  * {
@@ -35,9 +37,9 @@
  *     public void onComplete() { }
  * });
  * client.start().join();                                   // READY
- * client.subscribe(new long[] {42, 43}, null).join();      // CommandResult.APPLIED
+ * client.subscribe(new long[] {42, 43}, null).join();      // Result.APPLIED
  * List<ClientSnapshot> clients = client.getClients(42, 43).join();
- * client.update(new Presence().afk(true), "away").join();
+ * client.update(new Changes().afk(true), "away").join();
  * client.close();
  * }</pre>
  */

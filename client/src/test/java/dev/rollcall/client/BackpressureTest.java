@@ -1,6 +1,7 @@
 package dev.rollcall.client;
 
-import dev.rollcall.protocol.Presence;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,7 +47,7 @@ class BackpressureTest
         while (!stalled && written < MAX_EVENTS && System.nanoTime() < deadline)
         {
             final long seq = written + 1;
-            connection.encode(w -> w.dispatch(seq, 3, 1000 + seq, seq, 0, seq, null, new Presence().sync((int)seq)));
+            connection.encode(w -> w.dispatch(seq, EventType.CLIENT_UPDATED, 1000 + seq, seq, 0, seq, null, new Changes().sync((int)seq)));
             written = seq;
             while (connection.hasUnsent())
             {

@@ -1,7 +1,8 @@
 package dev.rollcall.client;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.Presence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,7 +46,7 @@ class CloseCodeTest
     private FakeServer.Connection connect()
     {
         client = server.clientBuilder()
-            .presence(new Presence().status(Presence.Status.DND))
+            .presence(new Changes().status(Status.DND))
             .listener(new ConnectionListener()
             {
                 @Override
@@ -111,7 +112,7 @@ class CloseCodeTest
         final FakeServer.Connection second = server.accept();
         second.hello(30_000);
         final FakeServer.Identify identify = second.expect(FakeServer.Identify.class);
-        assertThat(identify.presence()).isEqualTo(new Presence().status(Presence.Status.DND));
+        assertThat(identify.presence()).isEqualTo(new Changes().status(Status.DND));
         assertThat(identify.token()).isEqualTo(FakeServer.TOKEN);
         second.ready(78, 5, 0);
         second.dispatch(1, 11);

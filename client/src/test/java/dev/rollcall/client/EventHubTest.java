@@ -1,7 +1,7 @@
 package dev.rollcall.client;
 
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,7 +16,7 @@ class EventHubTest
 {
     private static PresenceDispatch event(final long seq, final int shard)
     {
-        return new PresenceDispatch(seq, EventKind.CLIENT_UPDATED, seq, seq, 0, seq, null, new Presence(), shard);
+        return new PresenceDispatch(seq, EventType.CLIENT_UPDATED, seq, seq, 0, seq, null, new Changes(), shard);
     }
 
     @Test

@@ -1,10 +1,12 @@
 package dev.rollcall.client;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ClientFrameAdapter;
 import dev.rollcall.protocol.ClientFrameHandler;
 import dev.rollcall.protocol.FrameSplitter;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.ProtocolException;
 
@@ -152,7 +154,7 @@ final class FakeServer implements AutoCloseable
     {
     }
 
-    record Identify(int version, String token, Presence presence, boolean sharded, int shardId, int shardCount)
+    record Identify(int version, String token, Changes presence, boolean sharded, int shardId, int shardCount)
         implements Frame
     {
     }
@@ -165,7 +167,7 @@ final class FakeServer implements AutoCloseable
     {
     }
 
-    record Update(long requestId, int group, String reason, Presence changes) implements Frame
+    record Update(long requestId, int group, String reason, Changes changes) implements Frame
     {
     }
 
@@ -300,11 +302,11 @@ final class FakeServer implements AutoCloseable
 
         Connection dispatch(final long seq, final long userId)
         {
-            return send(w -> w.dispatch(seq, 3, userId, seq * 10, 0, 1_000 + seq, "r" + seq,
-                new Presence().sync((int)seq)));
+            return send(w -> w.dispatch(seq, EventType.CLIENT_UPDATED, userId, seq * 10, 0, 1_000 + seq, "r" + seq,
+                new Changes().sync((int)seq)));
         }
 
-        Connection result(final long requestId, final int result)
+        Connection result(final long requestId, final Result result)
         {
             return send(w -> w.result(requestId, result));
         }
@@ -432,12 +434,12 @@ final class FakeServer implements AutoCloseable
         public void onIdentify(
             final int protocolVersion,
             final String token,
-            final Presence presence,
+            final Changes presence,
             final boolean sharded,
             final int shardId,
             final int shardCount)
         {
-            frames.add(new Identify(protocolVersion, token, new Presence().copyFrom(presence), sharded, shardId,
+            frames.add(new Identify(protocolVersion, token, new Changes().copyFrom(presence), sharded, shardId,
                 shardCount));
         }
 
@@ -454,9 +456,9 @@ final class FakeServer implements AutoCloseable
         }
 
         @Override
-        public void onUpdate(final long requestId, final int group, final String reason, final Presence changes)
+        public void onUpdate(final long requestId, final int group, final String reason, final Changes changes)
         {
-            frames.add(new Update(requestId, group, reason, new Presence().copyFrom(changes)));
+            frames.add(new Update(requestId, group, reason, new Changes().copyFrom(changes)));
         }
 
         @Override

@@ -1,8 +1,8 @@
 package dev.rollcall.client;
 
-import dev.rollcall.protocol.CommandResult;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.Presence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -78,7 +78,7 @@ class ResumeTest
         final FakeServer.Resume resume = second.expect(FakeServer.Resume.class);
         assertThat(resume).isEqualTo(new FakeServer.Resume(FakeServer.TOKEN, 77, 3));
         assertThat(client.state()).isEqualTo(ConnectionState.RECONNECTING);
-        assertThat(client.update(new Presence().afk(true), "x").isCompletedExceptionally())
+        assertThat(client.update(new Changes().afk(true), "x").isCompletedExceptionally())
             .isTrue();
         final CompletableFuture<Void> ready = client.whenReady();
         second.dispatch(2, 20).dispatch(3, 30).dispatch(4, 40).dispatch(5, 50);
@@ -230,7 +230,7 @@ class ResumeTest
         final FakeServer.Connection first = connect();
         first.dispatch(1, 10);
         subscriber.take();
-        final CompletableFuture<CommandResult> pending = client.subscribe(new long[] {3}, null);
+        final CompletableFuture<Result> pending = client.subscribe(new long[] {3}, null);
         first.expect(FakeServer.Subscribe.class);
 
         first.send(w -> w.error(0, ErrorCode.DISCONNECTED_BY_SERVER.code(), "kicked"));

@@ -1,10 +1,11 @@
 package dev.rollcall.client;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.ClientView;
-import dev.rollcall.protocol.CommandResult;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class RollcallClientTest
     {
         final List<String> calls = new CopyOnWriteArrayList<>();
         client = server.clientBuilder()
-            .presence(new Presence().status(Presence.Status.IDLE).attribute("game", "chess"))
+            .presence(new Changes().status(Status.IDLE).attribute("game", "chess"))
             .listener(new ConnectionListener()
             {
                 @Override
@@ -62,7 +63,7 @@ class RollcallClientTest
         final FakeServer.Identify identify = connection.expect(FakeServer.Identify.class);
         assertThat(identify.version()).isEqualTo(Protocol.VERSION);
         assertThat(identify.token()).isEqualTo(FakeServer.TOKEN);
-        assertThat(identify.presence()).isEqualTo(new Presence().status(Presence.Status.IDLE).attribute("game", "chess"));
+        assertThat(identify.presence()).isEqualTo(new Changes().status(Status.IDLE).attribute("game", "chess"));
         assertThat(identify.sharded()).isFalse();
         connection.ready(77, 5, 0);
 
@@ -88,11 +89,11 @@ class RollcallClientTest
         final FakeServer.Connection connection = server.acceptAndIdentify(1, 5);
         client.start().join();
 
-        final CompletableFuture<CommandResult> update = client.update(new Presence().afk(true), "away");
-        final CompletableFuture<CommandResult> inLobby = client.updateInLobby(new Presence().ready(true), null);
-        final CompletableFuture<CommandResult> full = client.updateFull(new Presence().sync(3), "full");
-        final CompletableFuture<CommandResult> subscribe = client.subscribe(new long[] {7, 8}, new long[] {9});
-        final CompletableFuture<CommandResult> unsubscribe = client.unsubscribe(null, new long[] {9});
+        final CompletableFuture<Result> update = client.update(new Changes().afk(true), "away");
+        final CompletableFuture<Result> inLobby = client.updateInLobby(new Changes().ready(true), null);
+        final CompletableFuture<Result> full = client.updateFull(new Changes().sync(3), "full");
+        final CompletableFuture<Result> subscribe = client.subscribe(new long[] {7, 8}, new long[] {9});
+        final CompletableFuture<Result> unsubscribe = client.unsubscribe(null, new long[] {9});
         final CompletableFuture<List<ClientSnapshot>> clients = client.getClients(7, 8);
         final CompletableFuture<ClientIdPage> page = client.listClientIds(0, 10);
 
@@ -106,7 +107,7 @@ class RollcallClientTest
 
         assertThat(updateFrame.group()).isEqualTo(Protocol.GROUP_STANDARD);
         assertThat(updateFrame.reason()).isEqualTo("away");
-        assertThat(updateFrame.changes()).isEqualTo(new Presence().afk(true));
+        assertThat(updateFrame.changes()).isEqualTo(new Changes().afk(true));
         assertThat(inLobbyFrame.group()).isEqualTo(Protocol.GROUP_LOBBY);
         assertThat(inLobbyFrame.reason()).isEmpty();
         assertThat(fullFrame.group()).isEqualTo(Protocol.GROUP_FULL);
@@ -123,28 +124,28 @@ class RollcallClientTest
             getClientsFrame.requestId(), listFrame.requestId()));
         assertThat(ids).hasSize(7).doesNotContain(0L).allSatisfy(id -> assertThat(id).isBetween(1L, 0xFFFF_FFFFL));
 
-        final Presence state = fullPresence();
+        final Changes state = fullPresence();
         final ClientView present = new ClientView().set(7, true, 0, 42);
         present.state().copyFrom(state);
         final ClientView absent = new ClientView().absent(8);
         connection.send(w -> w.clientIds(listFrame.requestId(), 12, new long[] {7, 12}, 2));
         connection.send(w -> w.clients(getClientsFrame.requestId(), new ClientView[] {present, absent}, 2));
-        connection.result(unsubscribeFrame.requestId(), CommandResult.UNCHANGED.ordinal());
-        connection.result(subscribeFrame.requestId(), CommandResult.APPLIED.ordinal());
-        connection.result(fullFrame.requestId(), CommandResult.INVALID_VALUE.ordinal());
-        connection.result(inLobbyFrame.requestId(), CommandResult.FIELD_NOT_ALLOWED.ordinal());
-        connection.result(updateFrame.requestId(), CommandResult.APPLIED.ordinal());
+        connection.result(unsubscribeFrame.requestId(), Result.UNCHANGED);
+        connection.result(subscribeFrame.requestId(), Result.APPLIED);
+        connection.result(fullFrame.requestId(), Result.INVALID_VALUE);
+        connection.result(inLobbyFrame.requestId(), Result.FIELD_NOT_ALLOWED);
+        connection.result(updateFrame.requestId(), Result.APPLIED);
 
-        assertThat(update.join()).isEqualTo(CommandResult.APPLIED);
-        assertThat(inLobby.join()).isEqualTo(CommandResult.FIELD_NOT_ALLOWED);
-        assertThat(full.join()).isEqualTo(CommandResult.INVALID_VALUE);
-        assertThat(subscribe.join()).isEqualTo(CommandResult.APPLIED);
-        assertThat(unsubscribe.join()).isEqualTo(CommandResult.UNCHANGED);
+        assertThat(update.join()).isEqualTo(Result.APPLIED);
+        assertThat(inLobby.join()).isEqualTo(Result.FIELD_NOT_ALLOWED);
+        assertThat(full.join()).isEqualTo(Result.INVALID_VALUE);
+        assertThat(subscribe.join()).isEqualTo(Result.APPLIED);
+        assertThat(unsubscribe.join()).isEqualTo(Result.UNCHANGED);
         assertThat(page.join()).isEqualTo(new ClientIdPage(new long[] {7, 12}, 12));
         assertThat(page.join().hasMore()).isTrue();
         assertThat(clients.join()).containsExactly(
             new ClientSnapshot(7, true, true, 0, 42, state),
-            new ClientSnapshot(8, false, false, 0, 0, new Presence()));
+            new ClientSnapshot(8, false, false, 0, 0, new Changes()));
     }
 
     @Test
@@ -155,7 +156,7 @@ class RollcallClientTest
         final FakeServer.Connection connection = server.acceptAndIdentify(1, 5);
         client.start().join();
 
-        final CompletableFuture<CommandResult> update = client.update(new Presence().afk(true), "x");
+        final CompletableFuture<Result> update = client.update(new Changes().afk(true), "x");
         final long requestId = connection.expect(FakeServer.Update.class).requestId();
         connection.send(w -> w.error(requestId, ErrorCode.RATE_LIMITED.code(), "slow down"));
 
@@ -190,7 +191,7 @@ class RollcallClientTest
     {
         client = server.clientBuilder().build();
 
-        assertThat(client.update(new Presence().afk(true), "x")).isCompletedExceptionally();
+        assertThat(client.update(new Changes().afk(true), "x")).isCompletedExceptionally();
         assertThatThrownBy(() -> client.getClients(1).join()).cause().isInstanceOf(NotConnectedException.class);
 
         client.close();
@@ -215,7 +216,7 @@ class RollcallClientTest
         assertThatThrownBy(() -> client.listClientIds(0, Protocol.MAX_LIST_LIMIT + 1))
             .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> client.update(null, "x")).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> client.update(new Presence().afk(true), "x".repeat(Protocol.DEFAULT_MAX_FRAME_SIZE)))
+        assertThatThrownBy(() -> client.update(new Changes().afk(true), "x".repeat(Protocol.DEFAULT_MAX_FRAME_SIZE)))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("maxFrameSize");
         assertThat(client.isReady()).isTrue();
@@ -256,18 +257,18 @@ class RollcallClientTest
         final FakeServer.Connection connection = server.acceptAndIdentify(1, 5);
         client.start().join();
 
-        connection.send(w -> w.dispatch(1, EventKind.JOINED_LOBBY.ordinal(), 42, 7, 99, 123_456, null,
-            new Presence().lobbyId(99).player(true)));
+        connection.send(w -> w.dispatch(1, EventType.JOINED_LOBBY, 42, 7, 99, 123_456, null,
+            new Changes().lobbyId(99).player(true)));
         connection.dispatch(2, 43);
 
         final PresenceDispatch first = subscriber.take();
-        assertThat(first).isEqualTo(new PresenceDispatch(1, EventKind.JOINED_LOBBY, 42, 7, 99, 123_456, null,
-            new Presence().lobbyId(99).player(true), -1));
+        assertThat(first).isEqualTo(new PresenceDispatch(1, EventType.JOINED_LOBBY, 42, 7, 99, 123_456, null,
+            new Changes().lobbyId(99).player(true), -1));
         first.changes().sync(5);
-        assertThat(first.changes()).isEqualTo(new Presence().lobbyId(99).player(true));
+        assertThat(first.changes()).isEqualTo(new Changes().lobbyId(99).player(true));
         final PresenceDispatch second = subscriber.take();
         assertThat(second.seq()).isEqualTo(2);
-        assertThat(second.kind()).isEqualTo(EventKind.CLIENT_UPDATED);
+        assertThat(second.type()).isEqualTo(EventType.CLIENT_UPDATED);
         assertThat(second.reason()).isEqualTo("r2");
     }
 
@@ -325,7 +326,7 @@ class RollcallClientTest
         assertThat(client.closeFuture()).isCompleted();
         assertThat(subscriber.terminated.orTimeout(10, TimeUnit.SECONDS).join()).isNull();
         assertThatThrownBy(pending::join).cause().isInstanceOf(ConnectionLostException.class);
-        assertThat(client.update(new Presence().afk(true), "x")).isCompletedExceptionally();
+        assertThat(client.update(new Changes().afk(true), "x")).isCompletedExceptionally();
     }
 
     @Test
@@ -333,7 +334,7 @@ class RollcallClientTest
     {
         final CompletableFuture<RollcallException> serverError = new CompletableFuture<>();
         client = server.clientBuilder()
-            .presence(new Presence().partyId(-1))
+            .presence(new Changes().partyId(-1))
             .listener(new ConnectionListener()
             {
                 @Override
@@ -394,9 +395,9 @@ class RollcallClientTest
         assertThatThrownBy(() -> RollcallClient.builder().port(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RollcallClient.builder().eventBufferSize(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RollcallClient.builder().shard(4, 4)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RollcallClient.builder().token("t").presence(new Presence().attribute("k", (String)null))
+        assertThatThrownBy(() -> RollcallClient.builder().token("t").presence(new Changes().attribute("k", (String)null))
             .build()).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RollcallClient.builder().token("t").shardPresence(id -> new Presence()).build())
+        assertThatThrownBy(() -> RollcallClient.builder().token("t").shardPresence(id -> new Changes()).build())
             .isInstanceOf(IllegalStateException.class);
     }
 
@@ -410,9 +411,9 @@ class RollcallClientTest
         sync.join();
     }
 
-    static Presence fullPresence()
+    static Changes fullPresence()
     {
-        return new Presence().status(Presence.Status.DND).afk(false).inGame(true).partyId(4).lobbyId(5).ready(true)
+        return new Changes().status(Status.DND).afk(false).inGame(true).partyId(4).lobbyId(5).ready(true)
             .player(true).playerNumber(1).teamNumber(2).teamColour(3).sync(6).lobbyHost(false).attribute("a", 1L);
     }
 }

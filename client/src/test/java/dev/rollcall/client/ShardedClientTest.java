@@ -1,7 +1,8 @@
 package dev.rollcall.client;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.Presence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +35,7 @@ class ShardedClientTest
     void shouldOpenOneConnectionPerShardWithItsIdAndPresenceAndMergeEvents()
     {
         sharded = server.clientBuilder()
-            .shardPresence(shard -> new Presence().status(Presence.Status.INVISIBLE).sync(shard))
+            .shardPresence(shard -> new Changes().status(Status.INVISIBLE).sync(shard))
             .buildSharded(8, "1, 3..4");
         final TestSubscriber merged = new TestSubscriber(Long.MAX_VALUE);
         sharded.events().subscribe(merged);
@@ -51,7 +52,7 @@ class ShardedClientTest
             assertThat(identify.sharded()).isTrue();
             assertThat(identify.shardCount()).isEqualTo(8);
             assertThat(identify.presence())
-                .isEqualTo(new Presence().status(Presence.Status.INVISIBLE).sync(identify.shardId()));
+                .isEqualTo(new Changes().status(Status.INVISIBLE).sync(identify.shardId()));
             assertThat(byShard.put(identify.shardId(), connection)).isNull();
             connection.ready(100 + identify.shardId(), 9, 0);
         }
@@ -90,7 +91,7 @@ class ShardedClientTest
     @Test
     void shouldUseTheSamePresenceForEveryShardByDefault()
     {
-        sharded = server.clientBuilder().presence(new Presence().afk(true)).buildSharded(2);
+        sharded = server.clientBuilder().presence(new Changes().afk(true)).buildSharded(2);
         sharded.start();
 
         for (int i = 0; i < 2; i++)
@@ -98,7 +99,7 @@ class ShardedClientTest
             final FakeServer.Connection connection = server.accept();
             connection.hello(30_000);
             final FakeServer.Identify identify = connection.expect(FakeServer.Identify.class);
-            assertThat(identify.presence()).isEqualTo(new Presence().afk(true));
+            assertThat(identify.presence()).isEqualTo(new Changes().afk(true));
             assertThat(identify.shardCount()).isEqualTo(2);
             connection.ready(identify.shardId() + 1, 9, 0);
         }

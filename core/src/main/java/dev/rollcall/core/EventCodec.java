@@ -1,56 +1,42 @@
 package dev.rollcall.core;
 
 import dev.rollcall.model.EventType;
+import dev.rollcall.model.wire.EventDescriptor;
+import dev.rollcall.model.wire.WireEncoder;
 import org.agrona.MutableDirectBuffer;
 
-import static dev.rollcall.core.CodecUtil.ORDER;
-
 /**
- * The layout of a delivered event in a {@link Mailbox}; the message type id is the
- * {@link EventType} ordinal + 1.
- * <pre>
- *   0                   1                   2                   3
- *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +---------------------------------------------------------------+
- *  |                        User id (int64)                        |
- *  +---------------------------------------------------------------+
- *  |                       Update id (int64)                       |
- *  +---------------------------------------------------------------+
- *  |                 Lobby id (int64, 0 if none)                   |
- *  +---------------------------------------------------------------+
- *  |                   Time, epoch millis (int64)                  |
- *  +---------------------------------------------------------------+
- *  |  Reason (string) ...  then changes ({@link ChangesCodec}) ...
- *  +---------------------------------------------------------------+
- * </pre>
+ * Makes the one encoded form of an event, once, on the fan-out thread: the layout of the model's
+ * {@link EventDescriptor}, which is byte for byte the body of the wire's {@code DISPATCH} frame
+ * (docs/protocol.md) with a seq of 0. The same bytes are copied into every recipient's {@link Mailbox}
+ * (message type id: the {@link EventType} code + 1) and handed to the {@link EventSink}, so an
+ * embedding server sends them on as they are. Read them with {@link PresenceEvent}. Not the journal's
+ * format: events are not journaled.
  */
 final class EventCodec
 {
-    static final int USER_ID_OFFSET = 0;
-    static final int UPDATE_ID_OFFSET = 8;
-    static final int LOBBY_ID_OFFSET = 16;
-    static final int TIME_OFFSET = 24;
-    static final int REASON_OFFSET = 32;
-
-    private EventCodec()
-    {
-    }
+    private final DirectWireBuffer wire = new DirectWireBuffer();
+    private final WireEncoder encoder = new WireEncoder();
 
     static int typeId(final EventType type)
     {
-        return type.ordinal() + 1;
+        return type.code() + 1;
+    }
+
+    static EventType type(final int typeId)
+    {
+        return EventType.fromCode(typeId - 1);
     }
 
     /**
      * @return the encoded length.
+     * @throws IllegalArgumentException when the event holds what the wire cannot carry (e.g. more than 255
+     *                                  attribute changes, a string over 65,535 UTF-8 bytes).
      */
-    static int encode(final MutableDirectBuffer buffer, final OutEvent event)
+    int encode(final MutableDirectBuffer buffer, final OutEvent event)
     {
-        buffer.putLong(USER_ID_OFFSET, event.userId, ORDER);
-        buffer.putLong(UPDATE_ID_OFFSET, event.updateId, ORDER);
-        buffer.putLong(LOBBY_ID_OFFSET, event.lobbyId, ORDER);
-        buffer.putLong(TIME_OFFSET, event.time, ORDER);
-        final int changesOffset = CodecUtil.putString(buffer, REASON_OFFSET, event.reason);
-        return ChangesCodec.encode(buffer, changesOffset, event.changes);
+        return encoder.putEvent(
+            wire.wrap(buffer), 0, 0, event.type, event.userId, event.updateId, event.lobbyId, event.time, event.reason,
+            event.changes);
     }
 }

@@ -10,7 +10,8 @@ import org.agrona.collections.LongArrayList;
  * its own connections instead of opening one {@link Mailbox} per subscriber.
  * <p>
  * Called once per event, after the event has been offered to the recipients' mailboxes (a
- * recipient may have both). It must not block, must not publish into the ring (that throws
+ * recipient may have both). The event is encoded once, in its wire form, and the same bytes go to
+ * every mailbox and here: never decode and encode it again to send it. It must not block, must not publish into the ring (that throws
  * {@link IllegalStateException}) and must copy what it keeps: the buffer and the list are
  * reused for the next event.
  */
@@ -31,7 +32,10 @@ public interface EventSink
 
     /**
      * @param type       the event type.
-     * @param buffer     the encoded event; read it with {@link PresenceEvent#wrap(EventType, DirectBuffer, int)}.
+     * @param buffer     the encoded event: the body of the wire's {@code DISPATCH} frame (docs/protocol.md), laid
+     *                   out as the model's {@link dev.rollcall.model.wire.EventDescriptor} with a seq of 0, so it
+     *                   can be sent on as it is; read it with
+     *                   {@link PresenceEvent#wrap(EventType, DirectBuffer, int, int)}.
      * @param offset     where the event starts in the buffer.
      * @param length     its length in bytes.
      * @param recipients subscriber ids (and possibly {@link #FIREHOSE}), in no particular order; never empty.

@@ -12,8 +12,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The fan-out stage, gated on both the journal and the business logic, so nothing it does
- * reveals an unjournaled input. Per input, in order: issues connection directives, writes each event once and copies it into each recipient's
- * {@link Mailbox}, then completes the command's callback or future.
+ * reveals an unjournaled input. Per input, in order: issues connection directives, encodes each
+ * event once ({@link EventCodec}: the body of the wire's {@code DISPATCH}) and copies those bytes
+ * into each recipient's {@link Mailbox} and to the {@link EventSink}, then completes the command's
+ * callback or future.
  * <p>
  * It never waits: a full mailbox is dropped and queued for removal of its subscriptions
  * (done by the ticker thread through the ring, since this stage must not publish into the
@@ -31,6 +33,7 @@ final class FanOutStage implements EventHandler<RingEvent>
     private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes;
     private final Long2ObjectHashMap<Mailbox> mailboxes = new Long2ObjectHashMap<>();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1024);
+    private final EventCodec eventCodec = new EventCodec();
     private final SnapshotWriter snapshots;
     private final JournalStage journalStage;
     private final ClockSignal clockSignal;
@@ -132,7 +135,17 @@ final class FanOutStage implements EventHandler<RingEvent>
 
     private void deliver(final OutEvent event)
     {
-        final int length = EventCodec.encode(scratch, event);
+        final int length;
+        try
+        {
+            length = eventCodec.encode(scratch, event);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            reportError(new IllegalStateException(
+                event.type + " of user " + event.userId + " cannot be encoded; it is not delivered", ex));
+            return;
+        }
         final int typeId = EventCodec.typeId(event.type);
         final LongArrayList recipients = event.recipients;
         long delivered = 0;

@@ -1,6 +1,5 @@
 package dev.rollcall.core;
 
-import dev.rollcall.model.EventType;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -128,6 +127,6 @@ public final class Mailbox implements AutoCloseable
 
     private void onMessage(final int typeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        handler.onEvent(event.wrap(EventType.fromCode(typeId - 1), buffer, index));
+        handler.onEvent(event.wrap(EventCodec.type(typeId), buffer, index, length));
     }
 }

@@ -23,7 +23,7 @@ import static dev.rollcall.core.CodecUtil.ORDER;
  */
 final class StringCache
 {
-    /** Sets of the cache of {@link PresenceEvent#cacheStrings()} (2,048 strings). */
+    /** Sets of the cache the journal decoders of a {@link PresenceStateMachine} use (2,048 strings). */
     static final int DEFAULT_SETS = 1024;
     /** Longest value that cache keeps, in UTF-16 code units. */
     static final int DEFAULT_MAX_CHARS = 64;

@@ -25,7 +25,7 @@ class EventSinkTest
         final EventType type, final org.agrona.DirectBuffer buffer, final int offset, final int length,
         final LongArrayList recipients)
     {
-        final PresenceEvent event = new PresenceEvent().wrap(type, buffer, offset);
+        final PresenceEvent event = new PresenceEvent().wrap(type, buffer, offset, length);
         final List<Long> ids = new ArrayList<>();
         for (int i = 0; i < recipients.size(); i++)
         {

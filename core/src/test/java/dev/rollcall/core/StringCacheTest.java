@@ -1,7 +1,5 @@
 package dev.rollcall.core;
 
-import dev.rollcall.model.Status;
-import dev.rollcall.model.EventType;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -11,8 +9,7 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The event decoder's string cache: one string per encoded value, bounded, and what a
- * flyweight that caches decodes is what one that allocates decodes.
+ * The journal decoders' string cache: one string per encoded value, bounded.
  */
 class StringCacheTest
 {
@@ -71,28 +68,6 @@ class StringCacheTest
         assertThat(once).isEqualTo("seventeen-chars!!");
         assertThat(CodecUtil.getString(buffer, 0, empty)).isEqualTo(once).isNotSameAs(once);
         assertThat(empty.size()).isZero();
-    }
-
-    @Test
-    void shouldDecodeEventsAlikeWithAndWithoutTheCache()
-    {
-        final OutEvent event = new OutEvent();
-        event.userId = 7;
-        event.reason = "in-match";
-        event.changes.status(Status.DND).attribute("map", "harbour").attribute("rank", 12).removeAttribute("old");
-        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocate(256));
-        EventCodec.encode(buffer, event);
-
-        final PresenceEvent plain = new PresenceEvent().wrap(EventType.CLIENT_UPDATED, buffer, 0);
-        final PresenceEvent cached = new PresenceEvent().cacheStrings().wrap(EventType.CLIENT_UPDATED, buffer, 0);
-        assertThat(cached.toString()).isEqualTo(plain.toString());
-        final String reason = cached.reason();
-        final String key = cached.changes().attributeKey(0);
-        cached.wrap(EventType.CLIENT_UPDATED, buffer, 0);
-        assertThat(cached.reason()).isSameAs(reason);
-        assertThat(cached.changes().attributeKey(0)).isSameAs(key);
-        assertThat(cached.changes().attributeString(0)).isEqualTo("harbour");
-        assertThat(cached.changes().attributeLong(1)).isEqualTo(12);
     }
 
     private static UnsafeBuffer encoded(final int offset, final String value)

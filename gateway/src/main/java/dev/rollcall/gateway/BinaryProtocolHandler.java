@@ -1,18 +1,18 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.model.FieldGroup;
 import dev.rollcall.core.ClientInfo;
-import dev.rollcall.model.Field;
 import dev.rollcall.core.InputType;
-import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
-import dev.rollcall.model.Status;
 import dev.rollcall.gateway.auth.AuthOutcome;
 import dev.rollcall.gateway.auth.Identity;
 import dev.rollcall.gateway.auth.Role;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.FieldGroup;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
+import dev.rollcall.protocol.ClientView;
 import dev.rollcall.protocol.ErrorCode;
 import dev.rollcall.protocol.FrameSplitter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.ProtocolException;
 
@@ -43,14 +43,13 @@ final class BinaryProtocolHandler implements ConnectionHandler
     private static final long TAG_UPDATE = 4L << 32;
     private static final long TAG_SUBSCRIPTION = 5L << 32;
     private static final long REQUEST_MASK = 0xFFFF_FFFFL;
-    private static final Result[] RESULTS = Result.values();
 
     private final GatewayConnection connection;
     private int state = AWAIT_IDENTIFY;
     private long windowStart;
     private int framesInWindow;
     private Identity identity;
-    private Presence initialPresence;
+    private Changes initialPresence;
     private int shardId = -1;
     private int shardCount;
     private long resumeSessionId;
@@ -210,7 +209,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
     }
 
     void onIdentify(
-        final int protocolVersion, final String token, final Presence presence, final boolean sharded,
+        final int protocolVersion, final String token, final Changes presence, final boolean sharded,
         final int shardId, final int shardCount)
     {
         if (!expectIdentify())
@@ -244,7 +243,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
             this.shardCount = shardCount;
         }
         identity = id;
-        initialPresence = presence.isEmpty() ? null : new Presence().copyFrom(presence);
+        initialPresence = presence.isEmpty() ? null : new Changes().copyFrom(presence);
         state = BINDING_IDENTIFY;
         bind(id.userId());
     }
@@ -325,8 +324,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
             }
             else
             {
-                c.connectUser(c.id(), PresenceMapping.toCore(initialPresence, scratch().changes), "identify",
-                    TAG_PRESENCE);
+                c.connectUser(c.id(), initialPresence, "identify", TAG_PRESENCE);
             }
         }
         else if (state == BINDING_RESUME)
@@ -442,7 +440,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         }
         else if (kind == TAG_UPDATE)
         {
-            send(scratch().writer().result(requestId, result.ordinal()));
+            send(scratch().writer().result(requestId, result));
         }
         else if (kind == TAG_SUBSCRIPTION)
         {
@@ -507,7 +505,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         send(scratch().writer().heartbeatAck(session.seq()));
     }
 
-    void onUpdate(final long requestId, final int group, final String reason, final Presence changes)
+    void onUpdate(final long requestId, final int group, final String reason, final Changes changes)
     {
         if (!expectReady())
         {
@@ -519,7 +517,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
             case Protocol.GROUP_LOBBY -> FieldGroup.LOBBY;
             default -> null;
         };
-        connection.update(coreGroup, PresenceMapping.toCore(changes, scratch().changes), reason, TAG_UPDATE | requestId);
+        connection.update(coreGroup, changes, reason, TAG_UPDATE | requestId);
     }
 
     void onSubscribe(
@@ -533,7 +531,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         final int total = clientCount + lobbyCount;
         if (total == 0)
         {
-            send(scratch().writer().result(requestId, Result.UNCHANGED.ordinal()));
+            send(scratch().writer().result(requestId, Result.UNCHANGED));
             return;
         }
         if (null == batches)
@@ -573,7 +571,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         {
             batches.poll();
             final Result answer = null != batch.refusal ? batch.refusal : batch.changed ? Result.APPLIED : Result.UNCHANGED;
-            send(scratch().writer().result(batch.requestId, answer.ordinal()));
+            send(scratch().writer().result(batch.requestId, answer));
         }
     }
 
@@ -589,7 +587,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         {
             final long userId = userIds[i];
             final ClientInfo info = userId > 0 ? rollcall.getClient(userId) : null;
-            PresenceMapping.toView(userId, info, session.userId, scratch.views[i]);
+            view(userId, info, session.userId, scratch.views[i]);
         }
         final int length;
         try
@@ -604,6 +602,20 @@ final class BinaryProtocolHandler implements ConnectionHandler
             return;
         }
         send(length);
+    }
+
+    /**
+     * Fill a client view from the read model, hiding an invisible client from everybody but itself.
+     */
+    private static void view(final long userId, final ClientInfo info, final long viewerId, final ClientView view)
+    {
+        if (null == info || (info.status() == Status.INVISIBLE && userId != viewerId))
+        {
+            view.absent(userId);
+            return;
+        }
+        view.set(userId, info.connected(), info.lastDisconnected(), info.updateId());
+        info.copyTo(view.state());
     }
 
     void onListClientIds(final long requestId, final long afterUserId, final int limit)

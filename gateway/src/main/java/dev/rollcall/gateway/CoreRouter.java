@@ -3,8 +3,8 @@ package dev.rollcall.gateway;
 import dev.rollcall.core.CommandCallback;
 import dev.rollcall.core.ConnectionDirectiveHandler;
 import dev.rollcall.core.EventSink;
-import dev.rollcall.model.EventType;
 import dev.rollcall.core.PresenceEvent;
+import dev.rollcall.model.EventType;
 import dev.rollcall.model.Result;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -81,7 +81,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
             }
         }
         final int destroyedHome = firehose && type == EventType.CLIENT_DESTROYED ?
-            home(event.wrap(type, buffer, offset).userId(), n) : -1;
+            home(event.wrap(type, buffer, offset, length).userId(), n) : -1;
         for (int a = 0; a < n; a++)
         {
             final GatewayAgent agent = agents[a];
@@ -120,7 +120,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
                 agent.overrun();
                 return;
             }
-            target.putInt(index + InboxDescriptor.EVENT_TYPE_OFFSET, type.ordinal());
+            target.putInt(index + InboxDescriptor.EVENT_TYPE_OFFSET, type.code());
             target.putInt(index + InboxDescriptor.RECIPIENT_COUNT_OFFSET, count);
             for (int i = 0; i < count; i++)
             {
@@ -143,7 +143,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
             return;
         }
         inbox.buffer().putLong(index + InboxDescriptor.CORRELATION_OFFSET, correlationId);
-        inbox.buffer().putInt(index + InboxDescriptor.RESULT_OFFSET, result.ordinal());
+        inbox.buffer().putInt(index + InboxDescriptor.RESULT_OFFSET, result.code());
         inbox.commit(index);
         wakeLater(GatewayAgent.agentOf(correlationId));
     }

@@ -1,10 +1,10 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.core.EventSink;
-import dev.rollcall.model.EventType;
 import dev.rollcall.core.PresenceEvent;
-import dev.rollcall.model.Result;
 import dev.rollcall.core.Rollcall;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -50,8 +50,6 @@ final class GatewayAgent implements Agent
     private static final int READ_BUFFER = 64 * 1024;
     private static final int ACCEPTS_PER_CYCLE = 256;
     private static final int INBOX_READS_PER_CYCLE = 4096;
-    private static final EventType[] EVENT_TYPES = EventType.values();
-    private static final Result[] RESULTS = Result.values();
 
     private final int index;
     private final GatewayContext ctx;
@@ -1001,7 +999,7 @@ final class GatewayAgent implements Agent
     {
         switch (type)
         {
-            case InboxDescriptor.EVENT -> onEventMessage(buffer, offset);
+            case InboxDescriptor.EVENT -> onEventMessage(buffer, offset, length);
             case InboxDescriptor.RESULT -> onResultMessage(
                 buffer.getLong(offset + InboxDescriptor.CORRELATION_OFFSET),
                 buffer.getInt(offset + InboxDescriptor.RESULT_OFFSET));
@@ -1012,11 +1010,12 @@ final class GatewayAgent implements Agent
         }
     }
 
-    private void onEventMessage(final MutableDirectBuffer buffer, final int offset)
+    private void onEventMessage(final MutableDirectBuffer buffer, final int offset, final int length)
     {
-        final EventType type = EVENT_TYPES[buffer.getInt(offset + InboxDescriptor.EVENT_TYPE_OFFSET)];
+        final EventType type = EventType.fromCode(buffer.getInt(offset + InboxDescriptor.EVENT_TYPE_OFFSET));
         final int count = buffer.getInt(offset + InboxDescriptor.RECIPIENT_COUNT_OFFSET);
-        event.wrap(type, buffer, offset + InboxDescriptor.RECIPIENTS_OFFSET + count * Long.BYTES);
+        final int eventOffset = InboxDescriptor.RECIPIENTS_OFFSET + count * Long.BYTES;
+        event.wrap(type, buffer, offset + eventOffset, length - eventOffset);
         eventGeneration++;
         counters.increment(GatewayCounter.EVENTS_ROUTED);
         for (int i = 0; i < count; i++)
@@ -1068,7 +1067,7 @@ final class GatewayAgent implements Agent
         final long tag = pendingTag.remove(correlationId);
         if (null != connection && connection.agent == this && !connection.isChannelClosed())
         {
-            callResult(connection, tag, RESULTS[result]);
+            callResult(connection, tag, Result.fromCode(result));
         }
     }
 

@@ -4,12 +4,14 @@ package dev.rollcall.gateway;
  * Messages the core's fan-out thread writes into a gateway thread's inbox (an Agrona
  * one-to-one ring buffer; all integers in native order):
  * <pre>
- *  EVENT      i32 eventType ordinal | i32 recipientCount | i64 recipient × count | event bytes (core EventCodec)
- *  RESULT     i64 correlationId | i32 result ordinal
+ *  EVENT      i32 eventType code | i32 recipientCount | i64 recipient × count | event bytes
+ *  RESULT     i64 correlationId | i32 result code
  *  DIRECTIVE  i64 userId | i64 connectionId
  * </pre>
- * An event with many recipients for one thread is split into several EVENT messages of at
- * most {@link #MAX_RECIPIENTS_PER_MESSAGE} recipients each.
+ * The event bytes are the core's, copied as they are: the body of a DISPATCH frame with seq 0
+ * (the model's {@code EventDescriptor}); they run to the end of the message. An event with many
+ * recipients for one thread is split into several EVENT messages of at most
+ * {@link #MAX_RECIPIENTS_PER_MESSAGE} recipients each.
  */
 final class InboxDescriptor
 {

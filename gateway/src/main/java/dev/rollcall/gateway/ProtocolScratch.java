@@ -5,22 +5,20 @@ import dev.rollcall.protocol.ClientFrameAdapter;
 import dev.rollcall.protocol.ClientFrameHandler;
 import dev.rollcall.protocol.ClientView;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 
 import java.nio.ByteBuffer;
 
 /**
  * What every built-in protocol handler on one thread shares, so a connection holds only its
- * own state: the decoder (forwarding to the handler whose input it decodes), an encoder for
- * answers, and reusable values.
+ * own state: the decoder (forwarding to the handler whose input it decodes; the {@link Changes} it
+ * decodes go to the core as they are), an encoder for answers, and reusable values.
  */
 final class ProtocolScratch implements ClientFrameHandler
 {
     final ClientFrameAdapter adapter = new ClientFrameAdapter(this);
     final ByteBuffer out = ByteBuffer.allocate(Protocol.MAX_SERVER_FRAME_SIZE);
     final FrameWriter writer = new FrameWriter(out);
-    final Changes changes = new Changes();
     final ClientView[] views = new ClientView[Protocol.MAX_GET_CLIENTS];
     final long[] ids = new long[Protocol.MAX_LIST_LIMIT];
     BinaryProtocolHandler current;
@@ -49,7 +47,7 @@ final class ProtocolScratch implements ClientFrameHandler
 
     @Override
     public void onIdentify(
-        final int protocolVersion, final String token, final Presence presence, final boolean sharded,
+        final int protocolVersion, final String token, final Changes presence, final boolean sharded,
         final int shardId, final int shardCount)
     {
         current.onIdentify(protocolVersion, token, presence, sharded, shardId, shardCount);
@@ -68,7 +66,7 @@ final class ProtocolScratch implements ClientFrameHandler
     }
 
     @Override
-    public void onUpdate(final long requestId, final int group, final String reason, final Presence changes)
+    public void onUpdate(final long requestId, final int group, final String reason, final Changes changes)
     {
         current.onUpdate(requestId, group, reason, changes);
     }

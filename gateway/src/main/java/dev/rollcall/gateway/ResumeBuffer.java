@@ -1,5 +1,8 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.model.wire.EventDescriptor;
+import dev.rollcall.protocol.Protocol;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -11,8 +14,8 @@ import java.nio.ByteOrder;
  */
 final class ResumeBuffer
 {
-    /** Offset of the seq in a DISPATCH frame: length (4) + op (1). */
-    static final int SEQ_OFFSET = 5;
+    /** Offset of the seq in a DISPATCH frame: length (4) + op (1), then the event body's seq. */
+    static final int SEQ_OFFSET = Protocol.BODY_OFFSET + EventDescriptor.SEQ_OFFSET;
     private static final int KEEP_WHEN_EMPTY = 1024;
     private static final int INITIAL = 512;
 

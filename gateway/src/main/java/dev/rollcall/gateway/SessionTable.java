@@ -2,12 +2,11 @@ package dev.rollcall.gateway;
 
 import dev.rollcall.core.PresenceEvent;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,9 @@ import java.util.SplittableRandom;
 /**
  * The built-in protocol's sessions on one gateway thread (the home thread of their users):
  * creation with unguessable ids, lookup for resume, expiry after the resume window, and the
- * DISPATCH encoding shared by every session that receives the same event.
+ * DISPATCH frame shared by every session that receives the same event: the core's bytes of the
+ * event are its body as they are, so making the frame is a header and a copy, and each session
+ * then patches only its seq.
  */
 final class SessionTable
 {
@@ -27,9 +28,8 @@ final class SessionTable
     private final Long2ObjectHashMap<Session> byConnection = new Long2ObjectHashMap<>();
     private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
     private final List<Session> scratch = new ArrayList<>();
-    private final ByteBuffer frame = ByteBuffer.allocate(Protocol.MAX_SERVER_FRAME_SIZE);
-    private final FrameWriter writer = new FrameWriter(frame);
-    private final Presence presence = new Presence();
+    private final ByteBuffer frame =
+        ByteBuffer.allocate(Protocol.HEADER_LENGTH + Protocol.MAX_SERVER_FRAME_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     private PresenceEvent encodedEvent;
     private long encodedGeneration = -1;
     private int encodedLength;
@@ -179,27 +179,33 @@ final class SessionTable
     }
 
     /**
-     * The DISPATCH frame for an event, encoded once per event and per thread; only the seq
-     * differs between the sessions that receive it.
+     * The DISPATCH frame for an event, made once per event and per thread: the frame header, then
+     * the event's bytes as the core encoded them (the DISPATCH body, seq 0); only the seq differs
+     * between the sessions that receive it.
      *
      * @return a buffer holding the frame between position and limit.
+     * @throws IllegalStateException when the event is longer than the largest server frame.
      */
     ByteBuffer encodeDispatch(final long seq, final PresenceEvent event)
     {
         final long generation = agent.eventGeneration();
         if (event != encodedEvent || generation != encodedGeneration)
         {
+            final int length = event.length();
+            if (length >= Protocol.MAX_SERVER_FRAME_SIZE)
+            {
+                throw new IllegalStateException(
+                    "an event of " + length + " bytes does not fit a DISPATCH frame; not dispatched");
+            }
             frame.clear();
-            PresenceMapping.toWire(event.changes(), presence);
-            encodedLength = writer.dispatch(seq, event.type().ordinal(), event.userId(), event.updateId(),
-                event.lobbyId(), event.time(), event.reason(), presence);
+            frame.putInt(0, 1 + length);
+            frame.put(Protocol.HEADER_LENGTH, (byte)Protocol.DISPATCH);
+            event.buffer().getBytes(event.offset(), frame, Protocol.BODY_OFFSET, length);
+            encodedLength = Protocol.BODY_OFFSET + length;
             encodedEvent = event;
             encodedGeneration = generation;
         }
-        else
-        {
-            frame.putLong(ResumeBuffer.SEQ_OFFSET, Long.reverseBytes(seq));
-        }
+        frame.putLong(ResumeBuffer.SEQ_OFFSET, seq);
         agent.counters().increment(GatewayCounter.EVENTS_DISPATCHED);
         frame.limit(encodedLength).position(0);
         return frame;

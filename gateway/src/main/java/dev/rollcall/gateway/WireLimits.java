@@ -1,6 +1,10 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.core.Limits;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.wire.EventDescriptor;
+import dev.rollcall.model.wire.WireDescriptor;
 import dev.rollcall.protocol.Protocol;
 
 /**
@@ -23,10 +27,10 @@ import dev.rollcall.protocol.Protocol;
  */
 public final class WireLimits
 {
-    /** {@code DISPATCH} without reason and changes: header, op, seq, kind, userId, updateId, lobbyId, time. */
-    static final int DISPATCH_FIXED = Protocol.HEADER_LENGTH + 1 + 8 + 1 + 8 + 8 + 8 + 8;
-    /** A full state's {@code changes} without attribute entries: mask, the 12 other fields, attribute count. */
-    static final int FULL_STATE_FIXED = 2 + 1 + 1 + 1 + 8 + 8 + 1 + 1 + 4 + 4 + 4 + 4 + 1 + 1;
+    /** {@code DISPATCH} without reason and changes: header, op, then the event body up to its reason. */
+    static final int DISPATCH_FIXED = Protocol.BODY_OFFSET + EventDescriptor.REASON_OFFSET;
+    /** A full state's {@code changes} without attribute entries: mask, every scalar field, attribute count. */
+    static final int FULL_STATE_FIXED = fullStateFixed(FieldTable.PRESENCE);
 
     private WireLimits()
     {
@@ -67,6 +71,20 @@ public final class WireLimits
     {
         final long entry = 2L + limits.maxAttributeKeyBytes() + 1 + Math.max(8, 2L + limits.maxAttributeValueBytes());
         return DISPATCH_FIXED + 2L + limits.maxReasonBytes() + FULL_STATE_FIXED + limits.maxAttributes() * entry;
+    }
+
+    /**
+     * @return the bytes of a full state's {@code changes} without attribute entries, by the fields' kinds.
+     */
+    static int fullStateFixed(final FieldTable table)
+    {
+        int bytes = WireDescriptor.MASK_LENGTH;
+        for (int number = 0; number < table.count(); number++)
+        {
+            final Field field = table.field(number);
+            bytes += field.kind().isScalar() ? field.kind().fixedBytes() : Byte.BYTES;
+        }
+        return bytes;
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.core.RollcallContext;
-import dev.rollcall.protocol.Presence;
+import dev.rollcall.model.Changes;
 import dev.rollcall.protocol.Protocol;
 
 import java.io.IOException;
@@ -111,7 +111,7 @@ public final class EndToEndGateway implements AutoCloseable
     {
         final RawClient raw = new RawClient(server.address());
         raw.next(RawClient.Hello.class);
-        raw.writer().identify(Protocol.VERSION, TestGateway.token(userId), new Presence(), false, 0, 0);
+        raw.writer().identify(Protocol.VERSION, TestGateway.token(userId), new Changes(), false, 0, 0);
         raw.flush();
         return new SilentConnection(raw, raw.next(RawClient.Ready.class).sessionId());
     }

@@ -1,7 +1,8 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +49,7 @@ class FirehoseShardTest
         {
             final RawClient client = new RawClient(server.address());
             client.next(RawClient.Hello.class);
-            client.writer().identify(Protocol.VERSION, TestGateway.serviceToken(SERVICE), new Presence(), true, shard, SHARDS);
+            client.writer().identify(Protocol.VERSION, TestGateway.serviceToken(SERVICE), new Changes(), true, shard, SHARDS);
             client.flush();
             client.next(RawClient.Ready.class);
             shards.add(client);
@@ -56,8 +57,8 @@ class FirehoseShardTest
         final List<RawClient> users = new ArrayList<>();
         for (int i = 0; i < USERS; i++)
         {
-            final RawClient client = server.identify(user(i), new Presence());
-            final Presence change = i == 3 ? new Presence().status(Presence.Status.INVISIBLE) : new Presence().afk(true);
+            final RawClient client = server.identify(user(i), new Changes());
+            final Changes change = i == 3 ? new Changes().status(Status.INVISIBLE) : new Changes().afk(true);
             client.writer().update(1, Protocol.GROUP_STANDARD, "go", change);
             client.flush();
             client.next(RawClient.ResultFrame.class);
@@ -84,10 +85,10 @@ class FirehoseShardTest
                 {
                     continue;
                 }
-                assertThat(seen.add(dispatch.kind() + "/" + dispatch.userId())).as("duplicate %s", dispatch).isTrue();
-                if (dispatch.userId() == user(3) && dispatch.kind() == EventKind.CLIENT_UPDATED.ordinal())
+                assertThat(seen.add(dispatch.type() + "/" + dispatch.userId())).as("duplicate %s", dispatch).isTrue();
+                if (dispatch.userId() == user(3) && dispatch.type() == EventType.CLIENT_UPDATED)
                 {
-                    assertThat(dispatch.changes().status()).isEqualTo(Presence.Status.INVISIBLE);
+                    assertThat(dispatch.changes().status()).isEqualTo(Status.INVISIBLE);
                 }
             }
         }

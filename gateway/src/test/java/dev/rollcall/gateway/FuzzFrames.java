@@ -2,8 +2,11 @@ package dev.rollcall.gateway;
 
 import dev.rollcall.gateway.auth.HmacTokens;
 import dev.rollcall.gateway.auth.Role;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 
 import java.nio.ByteBuffer;
@@ -280,33 +283,40 @@ final class FuzzFrames
         writer.resume(token, sessionId, random.nextInt(3) == 0 ? seq() : random.nextInt(4));
     }
 
-    private Presence presence()
+    private Changes presence()
     {
-        final Presence presence = new Presence();
+        final Changes presence = new Changes();
         final int fields = random.nextInt(4);
         for (int i = 0; i < fields; i++)
         {
-            switch (random.nextInt(Presence.FIELD_COUNT))
+            final Field field = FieldTable.PRESENCE.field(random.nextInt(FieldTable.PRESENCE.count()));
+            if (field == Field.ATTRIBUTES)
             {
-                case Presence.STATUS -> presence.status(Presence.Status.values()[random.nextInt(4)]);
-                case Presence.AFK -> presence.afk(random.nextBoolean());
-                case Presence.IN_GAME -> presence.inGame(random.nextBoolean());
-                case Presence.PARTY_ID -> presence.partyId(edgyLong());
-                case Presence.ATTRIBUTES -> attributes(presence);
-                case Presence.LOBBY_ID -> presence.lobbyId(random.nextInt(3) == 0 ? edgyLong() : random.nextInt(5));
-                case Presence.READY -> presence.ready(random.nextBoolean());
-                case Presence.PLAYER -> presence.player(random.nextBoolean());
-                case Presence.PLAYER_NUMBER -> presence.playerNumber(edgyInt());
-                case Presence.TEAM_NUMBER -> presence.teamNumber(edgyInt());
-                case Presence.TEAM_COLOUR -> presence.teamColour(random.nextInt());
-                case Presence.SYNC -> presence.sync(random.nextInt());
-                default -> presence.lobbyHost(random.nextBoolean());
+                attributes(presence);
+            }
+            else if (field == Field.LOBBY_ID)
+            {
+                presence.lobbyId(random.nextInt(3) == 0 ? edgyLong() : random.nextInt(5));
+            }
+            else if (field == Field.TEAM_COLOUR || field == Field.SYNC)
+            {
+                presence.set(field, random.nextInt());
+            }
+            else
+            {
+                switch (field.kind())
+                {
+                    case STATUS -> presence.status(Status.values()[random.nextInt(Status.count())]);
+                    case BOOLEAN -> presence.set(field, random.nextInt(2));
+                    case INT32 -> presence.set(field, edgyInt());
+                    default -> presence.set(field, edgyLong());
+                }
             }
         }
         return presence;
     }
 
-    private void attributes(final Presence presence)
+    private void attributes(final Changes presence)
     {
         final int count = 1 + random.nextInt(random.nextInt(8) == 0 ? 20 : 4);
         for (int i = 0; i < count; i++)
@@ -432,13 +442,13 @@ final class FuzzFrames
         final ByteBuffer changes = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         switch (random.nextInt(6))
         {
-            case 0 -> changes.putShort((short)Presence.bit(Presence.STATUS)).put((byte)(4 + random.nextInt(252)));
-            case 1 -> changes.putShort((short)Presence.bit(Presence.AFK)).put((byte)(2 + random.nextInt(254)));
+            case 0 -> changes.putShort((short)Field.STATUS.bit()).put((byte)(4 + random.nextInt(252)));
+            case 1 -> changes.putShort((short)Field.AFK.bit()).put((byte)(2 + random.nextInt(254)));
             case 2 -> changes.putShort((short)(1 << (13 + random.nextInt(3))));
-            case 3 -> changes.putShort((short)Presence.bit(Presence.ATTRIBUTES)).put((byte)0);
-            case 4 -> changes.putShort((short)Presence.bit(Presence.ATTRIBUTES)).put((byte)1).putShort((short)1)
+            case 3 -> changes.putShort((short)Field.ATTRIBUTES.bit()).put((byte)0);
+            case 4 -> changes.putShort((short)Field.ATTRIBUTES.bit()).put((byte)1).putShort((short)1)
                 .put((byte)'k').put((byte)pickOf(0, 4, 255, random.nextInt(256))).putLong(7);
-            default -> changes.putShort((short)Presence.bit(Presence.LOBBY_HOST)).put((byte)(2 + random.nextInt(254)));
+            default -> changes.putShort((short)Field.LOBBY_HOST.bit()).put((byte)(2 + random.nextInt(254)));
         }
         changes.flip();
         final ByteBuffer body = ByteBuffer.allocate(4 + 1 + 2 + changes.remaining()).order(ByteOrder.LITTLE_ENDIAN);

@@ -2,8 +2,9 @@ package dev.rollcall.gateway;
 
 import dev.rollcall.gateway.auth.HmacTokens;
 import dev.rollcall.gateway.auth.Role;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,7 +151,7 @@ class GatewayAuthTest
             client.next(RawClient.Hello.class);
             if (handshake == Handshake.IDENTIFY)
             {
-                client.writer().identify(Protocol.VERSION, token.get(), new Presence().status(Presence.Status.DND),
+                client.writer().identify(Protocol.VERSION, token.get(), new Changes().status(Status.DND),
                     false, 0, 0);
             }
             else
@@ -174,7 +175,7 @@ class GatewayAuthTest
         try (RawClient client = new RawClient(server.address()))
         {
             client.next(RawClient.Hello.class);
-            client.writer().identify(version, validToken(), new Presence(), false, 0, 0);
+            client.writer().identify(version, validToken(), new Changes(), false, 0, 0);
             client.flush();
             assertThat(ServerFrames.brief(client.untilClosed()))
                 .isEqualTo(ServerFrames.refusal(ErrorCode.UNSUPPORTED_VERSION));
@@ -218,7 +219,7 @@ class GatewayAuthTest
         try (RawClient client = new RawClient(server.address()))
         {
             client.next(RawClient.Hello.class);
-            client.writer().identify(Protocol.VERSION, TestGateway.serviceToken(USER), new Presence(), true, shardId,
+            client.writer().identify(Protocol.VERSION, TestGateway.serviceToken(USER), new Changes(), true, shardId,
                 shardCount);
             client.flush();
             assertThat(client.next(RawClient.Ready.class).userId()).isEqualTo(USER);
@@ -232,9 +233,9 @@ class GatewayAuthTest
     void shouldRefuseASecondIdentifyAfterReady() throws Exception
     {
         final long before = server.gateway.errorCount(ErrorCode.ALREADY_IDENTIFIED);
-        try (RawClient client = server.identify(USER, new Presence()))
+        try (RawClient client = server.identify(USER, new Changes()))
         {
-            client.writer().identify(Protocol.VERSION, validToken(), new Presence(), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, validToken(), new Changes(), false, 0, 0);
             client.flush();
             assertThat(ServerFrames.brief(client.untilClosed()))
                 .isEqualTo(ServerFrames.refusal(ErrorCode.ALREADY_IDENTIFIED));
@@ -250,8 +251,8 @@ class GatewayAuthTest
         try (RawClient client = new RawClient(server.address()))
         {
             client.next(RawClient.Hello.class);
-            client.writer().identify(Protocol.VERSION, validToken(), new Presence(), false, 0, 0);
-            client.writer().identify(Protocol.VERSION, TestGateway.token(USER + 1), new Presence(), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, validToken(), new Changes(), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, TestGateway.token(USER + 1), new Changes(), false, 0, 0);
             client.flush();
             final List<String> frames = ServerFrames.brief(client.untilClosed());
             assertThat(frames).containsExactly("READY", "ERROR 4005", "CLOSE 4005");
@@ -269,7 +270,7 @@ class GatewayAuthTest
         try (RawClient client = new RawClient(server.address()))
         {
             client.next(RawClient.Hello.class);
-            client.writer().identify(Protocol.VERSION, validToken(), new Presence(), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, validToken(), new Changes(), false, 0, 0);
             client.flush();
             sessionId = client.next(RawClient.Ready.class).sessionId();
             client.writer().resume(validToken(), sessionId, 0);
@@ -298,7 +299,7 @@ class GatewayAuthTest
         {
             client.next(RawClient.Hello.class);
             client.writer().resume(validToken(), sessionId, 0);
-            client.writer().identify(Protocol.VERSION, validToken(), new Presence(), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, validToken(), new Changes(), false, 0, 0);
             client.flush();
             assertThat(ServerFrames.brief(client.untilClosed())).containsExactly("RESUMED", "ERROR 4005", "CLOSE 4005");
         }
@@ -349,20 +350,20 @@ class GatewayAuthTest
     void shouldRefuseAResumeFromBeforeTheAcknowledgedEvents() throws Exception
     {
         final long publisherId = USER + 50;
-        try (RawClient publisher = server.identify(publisherId, new Presence()))
+        try (RawClient publisher = server.identify(publisherId, new Changes()))
         {
             final long sessionId;
             try (RawClient watcher = new RawClient(server.address()))
             {
                 watcher.next(RawClient.Hello.class);
-                watcher.writer().identify(Protocol.VERSION, validToken(), new Presence(), false, 0, 0);
+                watcher.writer().identify(Protocol.VERSION, validToken(), new Changes(), false, 0, 0);
                 watcher.writer().subscribe(1, new long[] {publisherId}, 1, null, 0);
                 watcher.flush();
                 sessionId = watcher.next(RawClient.Ready.class).sessionId();
                 watcher.next(RawClient.ResultFrame.class);
                 for (int n = 1; n <= 5; n++)
                 {
-                    publisher.writer().update(n, Protocol.GROUP_STANDARD, "n", new Presence().partyId(n));
+                    publisher.writer().update(n, Protocol.GROUP_STANDARD, "n", new Changes().partyId(n));
                     publisher.flush();
                     publisher.next(RawClient.ResultFrame.class);
                     assertThat(watcher.next(RawClient.Dispatch.class).seq()).isEqualTo(n);
@@ -375,7 +376,7 @@ class GatewayAuthTest
                 () -> !server.gateway.rollcall().getClient(USER).connected());
             for (int n = 6; n <= 7; n++)
             {
-                publisher.writer().update(n, Protocol.GROUP_STANDARD, "n", new Presence().partyId(n));
+                publisher.writer().update(n, Protocol.GROUP_STANDARD, "n", new Changes().partyId(n));
                 publisher.flush();
                 publisher.next(RawClient.ResultFrame.class);
             }
@@ -401,7 +402,7 @@ class GatewayAuthTest
             client.writer().resume(validToken(), SOME_SESSION_ID, 0);
             client.flush();
             assertThat(client.next()).isEqualTo(new RawClient.InvalidSession(false));
-            client.writer().identify(Protocol.VERSION, validToken(), new Presence(), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, validToken(), new Changes(), false, 0, 0);
             client.flush();
             assertThat(client.next(RawClient.Ready.class).userId()).isEqualTo(USER);
         }
@@ -417,7 +418,7 @@ class GatewayAuthTest
             client.writer().resume(validToken(), SOME_SESSION_ID, 0);
             client.flush();
             assertThat(client.next()).isEqualTo(new RawClient.InvalidSession(false));
-            client.writer().identify(Protocol.VERSION, ForgedTokens.withUserId(validToken(), USER + 1), new Presence(),
+            client.writer().identify(Protocol.VERSION, ForgedTokens.withUserId(validToken(), USER + 1), new Changes(),
                 false, 0, 0);
             client.flush();
             assertThat(ServerFrames.brief(client.untilClosed()))
@@ -435,7 +436,7 @@ class GatewayAuthTest
         try (RawClient client = new RawClient(server.address()))
         {
             client.next(RawClient.Hello.class);
-            client.writer().identify(Protocol.VERSION, validToken(), new Presence(), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, validToken(), new Changes(), false, 0, 0);
             client.flush();
             sessionId = client.next(RawClient.Ready.class).sessionId();
         }
@@ -451,7 +452,7 @@ class GatewayAuthTest
         try (RawClient client = new RawClient(server.address()))
         {
             client.next(RawClient.Hello.class);
-            client.writer().identify(Protocol.VERSION, token, new Presence(), true, shardId, shardCount);
+            client.writer().identify(Protocol.VERSION, token, new Changes(), true, shardId, shardCount);
             client.flush();
             assertThat(ServerFrames.brief(client.untilClosed())).isEqualTo(ServerFrames.refusal(code));
         }
@@ -470,7 +471,7 @@ class GatewayAuthTest
     private void assertServesAFreshClient() throws Exception
     {
         final long userId = nextFreshUser++;
-        try (RawClient client = server.identify(userId, new Presence().status(Presence.Status.IDLE)))
+        try (RawClient client = server.identify(userId, new Changes().status(Status.IDLE)))
         {
             client.writer().heartbeat(0);
             client.writer().getClients(99, new long[] {userId}, 1);

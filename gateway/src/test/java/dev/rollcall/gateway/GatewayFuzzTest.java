@@ -1,9 +1,9 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.protocol.CommandResult;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,12 +128,12 @@ class GatewayFuzzTest
         final AtomicLong nextIndex = new AtomicLong();
         final ExecutorService workers = Executors.newFixedThreadPool(WORKERS + 1);
         final Publisher publisher = new Publisher(publishPermits, stopping);
-        try (RawClient bystander = server.identify(BYSTANDER, new Presence()))
+        try (RawClient bystander = server.identify(BYSTANDER, new Changes()))
         {
             publisher.connect();
             bystander.writer().subscribe(1, new long[] {PUBLISHER}, 1, null, 0);
             bystander.flush();
-            assertThat(bystander.next()).isEqualTo(new RawClient.ResultFrame(1, CommandResult.APPLIED.ordinal()));
+            assertThat(bystander.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
             final Future<?> publishing = workers.submit(publisher);
 
             final List<Future<?>> running = new ArrayList<>();
@@ -176,9 +176,9 @@ class GatewayFuzzTest
                     .isInstanceOf(RawClient.Dispatch.class);
                 final RawClient.Dispatch dispatch = (RawClient.Dispatch)frame;
                 assertThat(dispatch.seq()).as(run).isEqualTo(n);
-                assertThat(dispatch.kind()).as(run).isEqualTo(EventKind.CLIENT_UPDATED.ordinal());
+                assertThat(dispatch.type()).as(run).isEqualTo(EventType.CLIENT_UPDATED);
                 assertThat(dispatch.userId()).as(run).isEqualTo(PUBLISHER);
-                assertThat(dispatch.changes()).as(run).isEqualTo(new Presence().attribute("n", n));
+                assertThat(dispatch.changes()).as(run).isEqualTo(new Changes().attribute("n", n));
             }
             assertThat(bystander.drain()).as(run + ": nothing else for the bystander").isEmpty();
             assertThat(publisher.published).as(run).isGreaterThan(0);
@@ -454,7 +454,7 @@ class GatewayFuzzTest
     /** A fresh client identifies, heartbeats and queries. */
     private void checkHealth(final String when) throws Exception
     {
-        try (RawClient client = server.identify(HEALTH_CHECKER, new Presence()))
+        try (RawClient client = server.identify(HEALTH_CHECKER, new Changes()))
         {
             client.writer().heartbeat(0);
             client.writer().getClients(5, new long[] {PUBLISHER, BYSTANDER}, 2);
@@ -491,7 +491,7 @@ class GatewayFuzzTest
         /** Identify (before the bystander subscribes: the bystander sees only updates). */
         void connect() throws Exception
         {
-            client = server.identify(PUBLISHER, new Presence());
+            client = server.identify(PUBLISHER, new Changes());
         }
 
         @Override
@@ -508,16 +508,16 @@ class GatewayFuzzTest
                     }
                     if (sinceConnect == PUBLISHER_UPDATES_PER_CONNECTION)
                     {
-                        final RawClient next = server.identify(PUBLISHER, new Presence());
+                        final RawClient next = server.identify(PUBLISHER, new Changes());
                         client.close();
                         client = next;
                         sinceConnect = 0;
                     }
                     final int n = published + 1;
-                    client.writer().update(n, Protocol.GROUP_STANDARD, "fuzz", new Presence().attribute("n", n));
+                    client.writer().update(n, Protocol.GROUP_STANDARD, "fuzz", new Changes().attribute("n", n));
                     client.flush();
                     assertThat(client.next()).as("publisher update " + n)
-                        .isEqualTo(new RawClient.ResultFrame(n, CommandResult.APPLIED.ordinal()));
+                        .isEqualTo(new RawClient.ResultFrame(n, Result.APPLIED));
                     sinceConnect++;
                     published = n;
                 }

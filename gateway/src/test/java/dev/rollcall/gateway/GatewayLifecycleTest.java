@@ -1,8 +1,8 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.journal.ChronicleJournal;
+import dev.rollcall.model.Changes;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +23,7 @@ class GatewayLifecycleTest
         {
             final RawClient client = new RawClient(first.address());
             client.next(RawClient.Hello.class);
-            client.writer().identify(Protocol.VERSION, TestGateway.token(21), new Presence().partyId(9), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, TestGateway.token(21), new Changes().partyId(9), false, 0, 0);
             client.flush();
             ready = client.next(RawClient.Ready.class);
 
@@ -47,7 +47,7 @@ class GatewayLifecycleTest
                 client.writer().resume(TestGateway.token(21), ready.sessionId(), 0);
                 client.flush();
                 assertThat(client.next()).isEqualTo(new RawClient.InvalidSession(false));
-                client.writer().identify(Protocol.VERSION, TestGateway.token(21), new Presence(), false, 0, 0);
+                client.writer().identify(Protocol.VERSION, TestGateway.token(21), new Changes(), false, 0, 0);
                 client.flush();
                 client.next(RawClient.Ready.class);
                 assertThat(second.gateway.rollcall().getClient(21).connected()).isTrue();

@@ -2,12 +2,12 @@ package dev.rollcall.gateway;
 
 import dev.rollcall.core.Limits;
 import dev.rollcall.core.RollcallContext;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ClientView;
-import dev.rollcall.protocol.CommandResult;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.EventKind;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -98,16 +98,16 @@ class GatewayLimitsTest
         try (RawClient client = new RawClient(server.address()))
         {
             assertThat(client.next(RawClient.Hello.class).maxFrameSize()).isEqualTo(SMALL_FRAME);
-            client.writer().identify(Protocol.VERSION, TestGateway.token(1), new Presence(), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, TestGateway.token(1), new Changes(), false, 0, 0);
             client.flush();
             client.next(RawClient.Ready.class);
             // length = op 1 + requestId 4 + group 1 + string 2 + reason + mask 2
             final int reasonForMax = SMALL_FRAME - 10;
-            assertThat(client.writer().update(1, Protocol.GROUP_STANDARD, "r".repeat(reasonForMax), new Presence()))
+            assertThat(client.writer().update(1, Protocol.GROUP_STANDARD, "r".repeat(reasonForMax), new Changes()))
                 .isEqualTo(Protocol.HEADER_LENGTH + SMALL_FRAME);
             client.flush();
-            assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(1, CommandResult.UNCHANGED.ordinal()));
-            client.writer().update(2, Protocol.GROUP_STANDARD, "r".repeat(reasonForMax + 1), new Presence());
+            assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(1, Result.UNCHANGED));
+            client.writer().update(2, Protocol.GROUP_STANDARD, "r".repeat(reasonForMax + 1), new Changes());
             client.flush();
             assertThat(ServerFrames.brief(client.untilClosed()))
                 .isEqualTo(ServerFrames.refusal(ErrorCode.FRAME_TOO_LARGE));
@@ -145,16 +145,16 @@ class GatewayLimitsTest
     static Stream<Arguments> serverFrames()
     {
         final List<Arguments> cases = new ArrayList<>();
-        final Presence changes = new Presence().afk(true).attribute("k", "v");
+        final Changes changes = new Changes().afk(true).attribute("k", "v");
         final ClientView view = new ClientView().userId(3).present(false);
         addBothWays(cases, "HELLO", frame(w -> w.hello(1, 30_000, 4096, 120, 60_000, 10_000)));
         addBothWays(cases, "READY", frame(w -> w.ready(1, 2, 0)));
         addBothWays(cases, "HEARTBEAT_ACK", frame(w -> w.heartbeatAck(0)));
         addBothWays(cases, "RESUMED", frame(w -> w.resumed(0)));
         addBothWays(cases, "INVALID_SESSION", frame(w -> w.invalidSession(true)));
-        addBothWays(cases, "RESULT", frame(w -> w.result(1, 0)));
+        addBothWays(cases, "RESULT", frame(w -> w.result(1, Result.APPLIED)));
         addBothWays(cases, "ERROR", frame(w -> w.error(0, ErrorCode.UNKNOWN_ERROR.code(), "x")));
-        addBothWays(cases, "DISPATCH", frame(w -> w.dispatch(1, EventKind.CLIENT_UPDATED.ordinal(), 2, 3, 0, 4, "r",
+        addBothWays(cases, "DISPATCH", frame(w -> w.dispatch(1, EventType.CLIENT_UPDATED, 2, 3, 0, 4, "r",
             changes)));
         addBothWays(cases, "CLOSE", frame(w -> w.close(ErrorCode.UNKNOWN_ERROR.code(), "bye")));
         addBothWays(cases, "CLIENTS", frame(w -> w.clients(1, new ClientView[] {view}, 1)));
@@ -181,7 +181,7 @@ class GatewayLimitsTest
     {
         return Stream.of(
             Arguments.of("HEARTBEAT", frame(w -> w.heartbeat(0))),
-            Arguments.of("UPDATE", frame(w -> w.update(1, Protocol.GROUP_STANDARD, "r", new Presence().afk(true)))),
+            Arguments.of("UPDATE", frame(w -> w.update(1, Protocol.GROUP_STANDARD, "r", new Changes().afk(true)))),
             Arguments.of("UPDATE full", frame(w -> w.update(1, Protocol.GROUP_FULL, "", null))),
             Arguments.of("SUBSCRIBE", frame(w -> w.subscribe(1, new long[] {2}, 1, new long[] {3}, 1))),
             Arguments.of("UNSUBSCRIBE", frame(w -> w.unsubscribe(1, new long[] {2}, 1, null, 0))),
@@ -222,16 +222,16 @@ class GatewayLimitsTest
         try (RawClient client = new RawClient(server.address()))
         {
             client.next(RawClient.Hello.class);
-            client.writer().identify(Protocol.VERSION, TestGateway.token(77), new Presence().partyId(5), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, TestGateway.token(77), new Changes().partyId(5), false, 0, 0);
             client.writer().heartbeat(0);
-            client.writer().update(2, Protocol.GROUP_STANDARD, "then", new Presence().afk(true));
+            client.writer().update(2, Protocol.GROUP_STANDARD, "then", new Changes().afk(true));
             client.writer().getClients(3, new long[] {77}, 1);
             client.writer().listClientIds(4, 0, 10);
             client.flush();
             assertThat(client.next()).isInstanceOf(RawClient.Ready.class);
             // answers to pipelined requests may come in any order (the update's result comes from the core)
             assertThat(ServerFrames.brief(List.of(client.next(), client.next(), client.next(), client.next())))
-                .containsExactlyInAnyOrder("HEARTBEAT_ACK 0", "RESULT 2=0", "CLIENTS", "CLIENT_IDS");
+                .containsExactlyInAnyOrder("HEARTBEAT_ACK 0", "RESULT 2=APPLIED", "CLIENTS", "CLIENT_IDS");
         }
         assertThat(server.gateway.errorCount(ErrorCode.NOT_IDENTIFIED)).isZero();
     }
@@ -256,7 +256,7 @@ class GatewayLimitsTest
     void shouldCloseAConnectionStuckHalfwayThroughItsIdentify() throws Exception
     {
         start(ctx -> ctx.identifyTimeoutMs(200));
-        final byte[] identify = frame(w -> w.identify(Protocol.VERSION, TestGateway.token(3), new Presence(), false, 0, 0));
+        final byte[] identify = frame(w -> w.identify(Protocol.VERSION, TestGateway.token(3), new Changes(), false, 0, 0));
         try (RawClient client = new RawClient(server.address()))
         {
             client.next(RawClient.Hello.class);
@@ -291,7 +291,7 @@ class GatewayLimitsTest
         try (RawClient client = new RawClient(server.address()))
         {
             assertThat(client.next(RawClient.Hello.class).heartbeatIntervalMs()).isEqualTo(200);
-            client.writer().identify(Protocol.VERSION, TestGateway.token(userId), new Presence(), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, TestGateway.token(userId), new Changes(), false, 0, 0);
             client.flush();
             sessionId = client.next(RawClient.Ready.class).sessionId();
             assertThat(server.gateway.rollcall().getClient(userId).connected()).isTrue();
@@ -315,7 +315,7 @@ class GatewayLimitsTest
     void shouldCloseAZombieThatTricklesHalfAFrame() throws Exception
     {
         start(ctx -> ctx.heartbeatIntervalMs(200).heartbeatMarginMs(100));
-        try (RawClient client = server.identify(12, new Presence()))
+        try (RawClient client = server.identify(12, new Changes()))
         {
             final byte[] heartbeat = frame(w -> w.heartbeat(0));
             client.sendRaw(Arrays.copyOf(heartbeat, 6));
@@ -331,7 +331,7 @@ class GatewayLimitsTest
         start(ctx -> ctx.heartbeatIntervalMs(200).heartbeatMarginMs(100).identifyTimeoutMs(200));
         final int heartbeats = 24;
         final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        try (RawClient client = server.identify(13, new Presence()))
+        try (RawClient client = server.identify(13, new Changes()))
         {
             final ScheduledFuture<?> beating = scheduler.scheduleAtFixedRate(() ->
             {
@@ -388,16 +388,16 @@ class GatewayLimitsTest
     {
         startRateLimited();
         final long before = server.gateway.errorCount(ErrorCode.RATE_LIMITED);
-        try (RawClient client = server.identify(21, new Presence()))
+        try (RawClient client = server.identify(21, new Changes()))
         {
             for (int i = 1; i <= 6; i++)
             {
-                client.writer().update(i, Protocol.GROUP_STANDARD, "n", new Presence().partyId(i));
+                client.writer().update(i, Protocol.GROUP_STANDARD, "n", new Changes().partyId(i));
                 client.flush();
                 assertThat(client.next()).as("update %d (frame %d)", i, i + 1)
-                    .isEqualTo(new RawClient.ResultFrame(i, CommandResult.APPLIED.ordinal()));
+                    .isEqualTo(new RawClient.ResultFrame(i, Result.APPLIED));
             }
-            client.writer().update(7, Protocol.GROUP_STANDARD, "n", new Presence().partyId(7));
+            client.writer().update(7, Protocol.GROUP_STANDARD, "n", new Changes().partyId(7));
             client.flush();
             assertThat(ServerFrames.brief(client.untilClosed())).isEqualTo(ServerFrames.refusal(ErrorCode.RATE_LIMITED));
         }
@@ -411,16 +411,16 @@ class GatewayLimitsTest
     void shouldLetHeartbeatsUseTheReservedSlots() throws Exception
     {
         startRateLimited();
-        try (RawClient client = server.identify(22, new Presence()))
+        try (RawClient client = server.identify(22, new Changes()))
         {
             for (int i = 1; i <= 6; i++)
             {
-                client.writer().update(i, Protocol.GROUP_STANDARD, "n", new Presence().partyId(i));
+                client.writer().update(i, Protocol.GROUP_STANDARD, "n", new Changes().partyId(i));
             }
             client.flush();
             for (int i = 1; i <= 6; i++)
             {
-                assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(i, CommandResult.APPLIED.ordinal()));
+                assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(i, Result.APPLIED));
             }
             for (int i = 0; i < 3; i++)
             {
@@ -459,7 +459,7 @@ class GatewayLimitsTest
     {
         final int windowMs = 1_000;
         start(ctx -> ctx.rateLimitCommands(10).rateLimitReserved(3).rateLimitWindowMs(windowMs));
-        try (RawClient client = server.identify(24, new Presence()))
+        try (RawClient client = server.identify(24, new Changes()))
         {
             // the window started before READY arrived
             final CompletableFuture<Void> windowPassed = new CompletableFuture<>();
@@ -467,22 +467,22 @@ class GatewayLimitsTest
                 .execute(() -> windowPassed.complete(null));
             for (int i = 1; i <= 6; i++)
             {
-                client.writer().update(i, Protocol.GROUP_STANDARD, "n", new Presence().partyId(i));
+                client.writer().update(i, Protocol.GROUP_STANDARD, "n", new Changes().partyId(i));
             }
             client.flush();
             for (int i = 1; i <= 6; i++)
             {
-                assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(i, CommandResult.APPLIED.ordinal()));
+                assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(i, Result.APPLIED));
             }
             windowPassed.get(10, TimeUnit.SECONDS);
             for (int i = 11; i <= 17; i++)
             {
-                client.writer().update(i, Protocol.GROUP_STANDARD, "n", new Presence().partyId(i));
+                client.writer().update(i, Protocol.GROUP_STANDARD, "n", new Changes().partyId(i));
                 client.flush();
                 assertThat(client.next()).as("command %d of the new window", i - 10)
-                    .isEqualTo(new RawClient.ResultFrame(i, CommandResult.APPLIED.ordinal()));
+                    .isEqualTo(new RawClient.ResultFrame(i, Result.APPLIED));
             }
-            client.writer().update(18, Protocol.GROUP_STANDARD, "n", new Presence().partyId(18));
+            client.writer().update(18, Protocol.GROUP_STANDARD, "n", new Changes().partyId(18));
             client.flush();
             assertThat(ServerFrames.brief(client.untilClosed())).as("the 8th command of the new window")
                 .isEqualTo(ServerFrames.refusal(ErrorCode.RATE_LIMITED));
@@ -518,7 +518,7 @@ class GatewayLimitsTest
             for (int i = 0; i < 3; i++)
             {
                 final RawClient client = clients.get(i);
-                client.writer().identify(Protocol.VERSION, TestGateway.token(100 + i), new Presence(), false, 0, 0);
+                client.writer().identify(Protocol.VERSION, TestGateway.token(100 + i), new Changes(), false, 0, 0);
                 client.writer().heartbeat(0);
                 client.flush();
                 client.next(RawClient.Ready.class);
@@ -531,7 +531,7 @@ class GatewayLimitsTest
             final RawClient admitted = new RawClient(server.address());
             clients.add(admitted);
             admitted.next(RawClient.Hello.class);
-            admitted.writer().identify(Protocol.VERSION, TestGateway.token(200), new Presence(), false, 0, 0);
+            admitted.writer().identify(Protocol.VERSION, TestGateway.token(200), new Changes(), false, 0, 0);
             admitted.flush();
             admitted.next(RawClient.Ready.class);
         }
@@ -575,7 +575,7 @@ class GatewayLimitsTest
             for (int i = 0; i < clients.size(); i++)
             {
                 final WireClient client = clients.get(i);
-                client.writer().identify(Protocol.VERSION, TestGateway.token(300 + i), new Presence(), false, 0, 0);
+                client.writer().identify(Protocol.VERSION, TestGateway.token(300 + i), new Changes(), false, 0, 0);
                 client.flush();
                 assertThat(client.next(RawClient.Ready.class).userId()).isEqualTo(300 + i);
             }
@@ -585,7 +585,7 @@ class GatewayLimitsTest
             final WireClient admitted = WireClient.connect(server.address(), home, 0);
             clients.add(admitted);
             admitted.next(RawClient.Hello.class);
-            admitted.writer().identify(Protocol.VERSION, TestGateway.token(400), new Presence(), false, 0, 0);
+            admitted.writer().identify(Protocol.VERSION, TestGateway.token(400), new Changes(), false, 0, 0);
             admitted.flush();
             admitted.next(RawClient.Ready.class);
         }
@@ -623,18 +623,18 @@ class GatewayLimitsTest
         final long normal = 30;
         final ExecutorService publishing = Executors.newSingleThreadExecutor();
         try (WireClient slowWatcher = WireClient.connect(server.address(), null, 4096);
-             RawClient watcher = server.identify(normal, new Presence());
-             RawClient publisher = server.identify(busy, new Presence()))
+             RawClient watcher = server.identify(normal, new Changes());
+             RawClient publisher = server.identify(busy, new Changes()))
         {
             slowWatcher.next(RawClient.Hello.class);
-            slowWatcher.writer().identify(Protocol.VERSION, TestGateway.token(slow), new Presence(), false, 0, 0);
+            slowWatcher.writer().identify(Protocol.VERSION, TestGateway.token(slow), new Changes(), false, 0, 0);
             slowWatcher.writer().subscribe(1, new long[] {busy}, 1, null, 0);
             slowWatcher.flush();
             final long slowSession = slowWatcher.next(RawClient.Ready.class).sessionId();
-            assertThat(slowWatcher.next()).isEqualTo(new RawClient.ResultFrame(1, CommandResult.APPLIED.ordinal()));
+            assertThat(slowWatcher.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
             watcher.writer().subscribe(1, new long[] {busy}, 1, null, 0);
             watcher.flush();
-            assertThat(watcher.next()).isEqualTo(new RawClient.ResultFrame(1, CommandResult.APPLIED.ordinal()));
+            assertThat(watcher.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
 
             // the slow watcher reads nothing from here on: 1.5 KB events, one at a time (no bursts), until the
             // server gives up on it
@@ -712,12 +712,12 @@ class GatewayLimitsTest
         start(ctx -> ctx.maxOutboundBytes(64 * 1024).rateLimitCommands(1_000_000),
             core -> core.limits(new Limits(16, 32, 2_000, 128)));
         final long busy = 40;
-        try (RawClient watcher = server.identify(41, new Presence());
-             RawClient publisher = server.identify(busy, new Presence()))
+        try (RawClient watcher = server.identify(41, new Changes());
+             RawClient publisher = server.identify(busy, new Changes()))
         {
             watcher.writer().subscribe(1, new long[] {busy}, 1, null, 0);
             watcher.flush();
-            assertThat(watcher.next()).isEqualTo(new RawClient.ResultFrame(1, CommandResult.APPLIED.ordinal()));
+            assertThat(watcher.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
             final Publisher load = new Publisher(publisher);
             load.burst(1_000, 1_500);
             assertAllReceivedInOrder(watcher, 1, 1_000);
@@ -737,16 +737,16 @@ class GatewayLimitsTest
         final long busy = 50;
         final long watcherId = 51;
         final long sessionId;
-        try (RawClient publisher = server.identify(busy, new Presence()))
+        try (RawClient publisher = server.identify(busy, new Changes()))
         {
             try (RawClient watcher = new RawClient(server.address()))
             {
                 watcher.next(RawClient.Hello.class);
-                watcher.writer().identify(Protocol.VERSION, TestGateway.token(watcherId), new Presence(), false, 0, 0);
+                watcher.writer().identify(Protocol.VERSION, TestGateway.token(watcherId), new Changes(), false, 0, 0);
                 watcher.writer().subscribe(1, new long[] {busy}, 1, null, 0);
                 watcher.flush();
                 sessionId = watcher.next(RawClient.Ready.class).sessionId();
-                assertThat(watcher.next()).isEqualTo(new RawClient.ResultFrame(1, CommandResult.APPLIED.ordinal()));
+                assertThat(watcher.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
             }
             Await.until("the core sees the watcher disconnected",
                 () -> !server.gateway.rollcall().getClient(watcherId).connected());
@@ -770,7 +770,7 @@ class GatewayLimitsTest
             if (frame instanceof RawClient.Dispatch publisherGone)
             {
                 assertThat(publisherGone.seq()).isEqualTo(101);
-                assertThat(publisherGone.kind()).isEqualTo(EventKind.CLIENT_DISCONNECTED.ordinal());
+                assertThat(publisherGone.type()).isEqualTo(EventType.CLIENT_DISCONNECTED);
                 frame = resumed.next();
                 assertThat(frame).isEqualTo(new RawClient.Resumed(101));
             }
@@ -792,16 +792,16 @@ class GatewayLimitsTest
     {
         start(ctx -> ctx.rateLimitCommands(1_000));
         final long fat = 60;
-        try (RawClient owner = server.identify(fat, new Presence());
-             RawClient asker = server.identify(61, new Presence()))
+        try (RawClient owner = server.identify(fat, new Changes());
+             RawClient asker = server.identify(61, new Changes()))
         {
             final String value = "\u20ac".repeat(85) + "a"; // 256 UTF-8 bytes, the default limit
             for (int i = 0; i < 16; i++)
             {
                 final String key = String.format("attribute-%02d-", i) + "k".repeat(18);
-                owner.writer().update(i + 1, Protocol.GROUP_STANDARD, "fat", new Presence().attribute(key, value));
+                owner.writer().update(i + 1, Protocol.GROUP_STANDARD, "fat", new Changes().attribute(key, value));
                 owner.flush();
-                assertThat(owner.next()).isEqualTo(new RawClient.ResultFrame(i + 1, CommandResult.APPLIED.ordinal()));
+                assertThat(owner.next()).isEqualTo(new RawClient.ResultFrame(i + 1, Result.APPLIED));
             }
             final long[] ids = new long[Protocol.MAX_GET_CLIENTS];
             Arrays.fill(ids, fat);
@@ -838,9 +838,9 @@ class GatewayLimitsTest
             for (int i = 0; i < count; i++)
             {
                 final int n = published + 1;
-                client.writer().update(n, Protocol.GROUP_STANDARD, "load", new Presence().attribute("blob", n + ":" + pad));
+                client.writer().update(n, Protocol.GROUP_STANDARD, "load", new Changes().attribute("blob", n + ":" + pad));
                 client.flush();
-                assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(n, CommandResult.APPLIED.ordinal()));
+                assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(n, Result.APPLIED));
                 published = n;
             }
         }
@@ -852,7 +852,7 @@ class GatewayLimitsTest
             final int first = published + 1;
             for (int n = first; n < first + count; n++)
             {
-                client.writer().update(n, Protocol.GROUP_STANDARD, "load", new Presence().attribute("blob", n + ":" + pad));
+                client.writer().update(n, Protocol.GROUP_STANDARD, "load", new Changes().attribute("blob", n + ":" + pad));
                 if ((n - first) % 200 == 199)
                 {
                     client.flush();
@@ -861,7 +861,7 @@ class GatewayLimitsTest
             client.flush();
             for (int n = first; n < first + count; n++)
             {
-                assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(n, CommandResult.APPLIED.ordinal()));
+                assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(n, Result.APPLIED));
             }
             published = first + count - 1;
         }
@@ -875,7 +875,7 @@ class GatewayLimitsTest
             assertThat(frame).as("event %d at a watcher reading as fast as it can", n).isInstanceOf(RawClient.Dispatch.class);
             final RawClient.Dispatch dispatch = (RawClient.Dispatch)frame;
             assertThat(dispatch.seq()).isEqualTo(n);
-            assertThat(dispatch.kind()).isEqualTo(EventKind.CLIENT_UPDATED.ordinal());
+            assertThat(dispatch.type()).isEqualTo(EventType.CLIENT_UPDATED);
             assertThat(dispatch.changes().attributeString(0)).startsWith(n + ":");
         }
     }
@@ -886,7 +886,7 @@ class GatewayLimitsTest
     {
         if (identified)
         {
-            return server.identify(userId, new Presence());
+            return server.identify(userId, new Changes());
         }
         final RawClient client = new RawClient(server.address());
         client.next(RawClient.Hello.class);
@@ -918,13 +918,13 @@ class GatewayLimitsTest
     private void assertServesAFreshClient() throws Exception
     {
         final long userId = nextFreshUser++;
-        try (RawClient client = server.identify(userId, new Presence()))
+        try (RawClient client = server.identify(userId, new Changes()))
         {
             client.writer().heartbeat(0);
-            client.writer().update(5, Protocol.GROUP_STANDARD, "fresh", new Presence().afk(true));
+            client.writer().update(5, Protocol.GROUP_STANDARD, "fresh", new Changes().afk(true));
             client.flush();
             assertThat(client.next()).isEqualTo(new RawClient.HeartbeatAck(0));
-            assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(5, CommandResult.APPLIED.ordinal()));
+            assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(5, Result.APPLIED));
         }
     }
 

@@ -1,9 +1,10 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.ClientView;
-import dev.rollcall.protocol.CommandResult;
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +37,7 @@ class GatewayProtocolTest
             final RawClient.Hello hello = client.next(RawClient.Hello.class);
             assertThat(hello.version()).isEqualTo(Protocol.VERSION);
             assertThat(hello.maxFrameSize()).isEqualTo(4096);
-            client.writer().identify(Protocol.VERSION, TestGateway.token(42), new Presence().status(Presence.Status.IDLE),
+            client.writer().identify(Protocol.VERSION, TestGateway.token(42), new Changes().status(Status.IDLE),
                 false, 0, 0);
             client.flush();
             final RawClient.Ready ready = client.next(RawClient.Ready.class);
@@ -50,33 +51,33 @@ class GatewayProtocolTest
     @Test
     void shouldFanOutUpdatesToSubscribersAndAnswerQueries() throws Exception
     {
-        try (RawClient watcher = server.identify(1, new Presence());
-             RawClient player = server.identify(2, new Presence()))
+        try (RawClient watcher = server.identify(1, new Changes());
+             RawClient player = server.identify(2, new Changes()))
         {
             watcher.writer().subscribe(7, new long[] {2}, 1, new long[] {5}, 1);
             watcher.flush();
             assertThat(watcher.next(RawClient.ResultFrame.class)).isEqualTo(
-                new RawClient.ResultFrame(7, CommandResult.APPLIED.ordinal()));
+                new RawClient.ResultFrame(7, Result.APPLIED));
 
-            player.writer().update(9, Protocol.GROUP_STANDARD, "afk", new Presence().afk(true).attribute("map", "dune"));
+            player.writer().update(9, Protocol.GROUP_STANDARD, "afk", new Changes().afk(true).attribute("map", "dune"));
             player.flush();
             assertThat(player.next(RawClient.ResultFrame.class)).isEqualTo(
-                new RawClient.ResultFrame(9, CommandResult.APPLIED.ordinal()));
+                new RawClient.ResultFrame(9, Result.APPLIED));
 
             final RawClient.Dispatch dispatch = watcher.next(RawClient.Dispatch.class);
             assertThat(dispatch.seq()).isEqualTo(1);
-            assertThat(dispatch.kind()).isEqualTo(EventKind.CLIENT_UPDATED.ordinal());
+            assertThat(dispatch.type()).isEqualTo(EventType.CLIENT_UPDATED);
             assertThat(dispatch.userId()).isEqualTo(2);
             assertThat(dispatch.reason()).isEqualTo("afk");
-            assertThat(dispatch.changes()).isEqualTo(new Presence().afk(true).attribute("map", "dune"));
+            assertThat(dispatch.changes()).isEqualTo(new Changes().afk(true).attribute("map", "dune"));
 
-            player.writer().update(10, Protocol.GROUP_LOBBY, "join", new Presence().lobbyId(5).ready(true));
+            player.writer().update(10, Protocol.GROUP_LOBBY, "join", new Changes().lobbyId(5).ready(true));
             player.flush();
             player.next(RawClient.ResultFrame.class);
             final RawClient.Dispatch joined = watcher.next(RawClient.Dispatch.class);
             final RawClient.Dispatch second = watcher.next(RawClient.Dispatch.class);
-            assertThat(java.util.List.of(joined.kind(), second.kind())).containsExactlyInAnyOrder(
-                EventKind.CLIENT_UPDATED.ordinal(), EventKind.JOINED_LOBBY.ordinal());
+            assertThat(java.util.List.of(joined.type(), second.type())).containsExactlyInAnyOrder(
+                EventType.CLIENT_UPDATED, EventType.JOINED_LOBBY);
             assertThat(second.seq()).isEqualTo(joined.seq() + 1);
 
             watcher.writer().getClients(3, new long[] {2, 99}, 2);
@@ -106,7 +107,7 @@ class GatewayProtocolTest
     @Test
     void shouldAnswerHeartbeatsWithTheSessionSeq() throws Exception
     {
-        try (RawClient client = server.identify(5, new Presence()))
+        try (RawClient client = server.identify(5, new Changes()))
         {
             client.writer().heartbeat(0);
             client.flush();
@@ -120,13 +121,13 @@ class GatewayProtocolTest
         try (RawClient client = new RawClient(server.address()))
         {
             client.next(RawClient.Hello.class);
-            client.writer().identify(Protocol.VERSION, TestGateway.token(61), new Presence(), false, 0, 0);
-            client.writer().update(1, Protocol.GROUP_STANDARD, "now", new Presence().inGame(true));
+            client.writer().identify(Protocol.VERSION, TestGateway.token(61), new Changes(), false, 0, 0);
+            client.writer().update(1, Protocol.GROUP_STANDARD, "now", new Changes().inGame(true));
             client.writer().heartbeat(0);
             client.flush();
             assertThat(client.next()).isInstanceOf(RawClient.Ready.class);
             assertThat(java.util.List.of(client.next(), client.next())).containsExactlyInAnyOrder(
-                new RawClient.ResultFrame(1, CommandResult.APPLIED.ordinal()), new RawClient.HeartbeatAck(0));
+                new RawClient.ResultFrame(1, Result.APPLIED), new RawClient.HeartbeatAck(0));
         }
     }
 
@@ -139,11 +140,11 @@ class GatewayProtocolTest
             client.writer().resume(TestGateway.token(62), 999, 0);
             client.flush();
             assertThat(client.next()).isEqualTo(new RawClient.InvalidSession(false));
-            client.writer().identify(Protocol.VERSION, TestGateway.token(62), new Presence(), false, 0, 0);
-            client.writer().update(2, Protocol.GROUP_STANDARD, "now", new Presence().inGame(true));
+            client.writer().identify(Protocol.VERSION, TestGateway.token(62), new Changes(), false, 0, 0);
+            client.writer().update(2, Protocol.GROUP_STANDARD, "now", new Changes().inGame(true));
             client.flush();
             assertThat(client.next()).isInstanceOf(RawClient.Ready.class);
-            assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(2, CommandResult.APPLIED.ordinal()));
+            assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(2, Result.APPLIED));
         }
     }
 
@@ -153,7 +154,7 @@ class GatewayProtocolTest
         try (RawClient client = new RawClient(server.address()))
         {
             client.next(RawClient.Hello.class);
-            client.writer().identify(Protocol.VERSION, TestGateway.token(63), new Presence().partyId(-1), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, TestGateway.token(63), new Changes().partyId(-1), false, 0, 0);
             client.flush();
             final RawClient.ErrorFrame error = client.next(RawClient.ErrorFrame.class);
             assertThat(error.code()).isEqualTo(dev.rollcall.protocol.ErrorCode.PRESENCE_REFUSED.code());

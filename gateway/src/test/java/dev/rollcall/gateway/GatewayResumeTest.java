@@ -1,6 +1,6 @@
 package dev.rollcall.gateway;
 
-import dev.rollcall.protocol.Presence;
+import dev.rollcall.model.Changes;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class GatewayResumeTest
 
     private static void update(final RawClient player, final int n) throws Exception
     {
-        player.writer().update(n, Protocol.GROUP_STANDARD, "u" + n, new Presence().partyId(n));
+        player.writer().update(n, Protocol.GROUP_STANDARD, "u" + n, new Changes().partyId(n));
         player.flush();
         player.next(RawClient.ResultFrame.class);
     }
@@ -48,7 +48,7 @@ class GatewayResumeTest
     private static RawClient.Ready identify(final RawClient client, final long userId) throws Exception
     {
         client.next(RawClient.Hello.class);
-        client.writer().identify(Protocol.VERSION, TestGateway.token(userId), new Presence(), false, 0, 0);
+        client.writer().identify(Protocol.VERSION, TestGateway.token(userId), new Changes(), false, 0, 0);
         client.flush();
         return client.next(RawClient.Ready.class);
     }
@@ -80,7 +80,7 @@ class GatewayResumeTest
     void shouldReplayMissedEventsInOrderOnResumeThenContinueLive() throws Exception
     {
         start(ctx -> { }, 60_000);
-        final RawClient player = server.identify(2, new Presence());
+        final RawClient player = server.identify(2, new Changes());
         final RawClient watcher = new RawClient(server.address());
         final RawClient.Ready ready = identify(watcher, 1);
         watch(watcher, 2);
@@ -128,7 +128,7 @@ class GatewayResumeTest
         try (RawClient client = resume(3, 12345, 0))
         {
             assertThat(client.next()).isEqualTo(new RawClient.InvalidSession(false));
-            client.writer().identify(Protocol.VERSION, TestGateway.token(3), new Presence(), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, TestGateway.token(3), new Changes(), false, 0, 0);
             client.flush();
             assertThat(client.next(RawClient.Ready.class).userId()).isEqualTo(3);
         }
@@ -179,7 +179,7 @@ class GatewayResumeTest
     void shouldRefuseAResumeWhenMissedEventsOverflowedTheBuffer() throws Exception
     {
         start(ctx -> ctx.sessionBufferEvents(2), 60_000);
-        final RawClient player = server.identify(2, new Presence());
+        final RawClient player = server.identify(2, new Changes());
         final RawClient watcher = new RawClient(server.address());
         final RawClient.Ready ready = identify(watcher, 1);
         watch(watcher, 2);
@@ -218,7 +218,7 @@ class GatewayResumeTest
         try (RawClient client = resume(8, ready.sessionId(), 0))
         {
             assertThat(client.next()).isEqualTo(new RawClient.InvalidSession(false));
-            client.writer().identify(Protocol.VERSION, TestGateway.token(8), new Presence(), false, 0, 0);
+            client.writer().identify(Protocol.VERSION, TestGateway.token(8), new Changes(), false, 0, 0);
             client.flush();
             assertThat(client.next(RawClient.Ready.class).sessionId()).isNotEqualTo(ready.sessionId());
         }

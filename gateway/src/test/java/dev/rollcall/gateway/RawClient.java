@@ -1,9 +1,11 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ClientView;
 import dev.rollcall.protocol.FrameSplitter;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.ProtocolException;
 import dev.rollcall.protocol.ServerFrameAdapter;
 import dev.rollcall.protocol.ServerFrameHandler;
@@ -49,7 +51,7 @@ final class RawClient implements AutoCloseable
     {
     }
 
-    record ResultFrame(long requestId, int result) implements Frame
+    record ResultFrame(long requestId, Result result) implements Frame
     {
     }
 
@@ -57,8 +59,8 @@ final class RawClient implements AutoCloseable
     {
     }
 
-    record Dispatch(long seq, int kind, long userId, long updateId, long lobbyId, long time, String reason,
-        Presence changes) implements Frame
+    record Dispatch(long seq, EventType type, long userId, long updateId, long lobbyId, long time, String reason,
+        Changes changes) implements Frame
     {
     }
 
@@ -258,9 +260,9 @@ final class RawClient implements AutoCloseable
         }
 
         @Override
-        public void onResult(final long requestId, final int resultCode)
+        public void onResult(final long requestId, final Result result)
         {
-            frames.add(new ResultFrame(requestId, resultCode));
+            frames.add(new ResultFrame(requestId, result));
         }
 
         @Override
@@ -270,11 +272,11 @@ final class RawClient implements AutoCloseable
         }
 
         @Override
-        public void onDispatch(final long seq, final int eventKind, final long userId, final long updateId,
-            final long lobbyId, final long time, final String reason, final Presence changes)
+        public void onDispatch(final long seq, final EventType type, final long userId, final long updateId,
+            final long lobbyId, final long time, final String reason, final Changes changes)
         {
-            frames.add(new Dispatch(seq, eventKind, userId, updateId, lobbyId, time, reason,
-                new Presence().copyFrom(changes)));
+            frames.add(new Dispatch(seq, type, userId, updateId, lobbyId, time, reason,
+                new Changes().copyFrom(changes)));
         }
 
         @Override

@@ -33,7 +33,7 @@ class ReadmeClientExampleTest
         final String snippet = matcher.group(1);
         assertThat(snippet.lines().count()).as("the example stays short").isLessThanOrEqualTo(10);
 
-        final String source = "import dev.rollcall.client.*;\nimport dev.rollcall.protocol.*;\nimport java.util.*;\n" +
+        final String source = "import dev.rollcall.client.*;\nimport dev.rollcall.model.*;\nimport java.util.*;\n" +
             "public class ReadmeClientExample {\n    public static void run(int port, String token) {\n" + snippet +
             "\n    }\n}\n";
         final Path file = dir.resolve("ReadmeClientExample.java");

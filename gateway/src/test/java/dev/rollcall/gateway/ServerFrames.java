@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Short descriptions of server frames for assertions: {@code "ERROR 4004"}, {@code "CLOSE 4004"},
- * {@code "HELLO"}, {@code "DISPATCH 3"} (with its seq), {@code "RESULT 7=0"} (request id = result).
+ * {@code "HELLO"}, {@code "DISPATCH 3"} (with its seq), {@code "RESULT 7=APPLIED"} (request id = result).
  */
 final class ServerFrames
 {

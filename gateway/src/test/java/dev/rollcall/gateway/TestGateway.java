@@ -4,7 +4,7 @@ import dev.rollcall.core.RollcallContext;
 import dev.rollcall.gateway.auth.HmacTokenAuthenticator;
 import dev.rollcall.gateway.auth.HmacTokens;
 import dev.rollcall.gateway.auth.Role;
-import dev.rollcall.protocol.Presence;
+import dev.rollcall.model.Changes;
 import dev.rollcall.protocol.Protocol;
 
 import java.io.IOException;
@@ -62,7 +62,7 @@ final class TestGateway implements AutoCloseable
     /**
      * Connect, read HELLO, identify, wait for READY.
      */
-    RawClient identify(final long userId, final Presence presence) throws Exception
+    RawClient identify(final long userId, final Changes presence) throws Exception
     {
         final RawClient client = new RawClient(address());
         client.next(RawClient.Hello.class);

@@ -1,9 +1,11 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ClientView;
 import dev.rollcall.protocol.FrameSplitter;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.ProtocolException;
 import dev.rollcall.protocol.ServerFrameAdapter;
@@ -429,9 +431,9 @@ final class WireClient implements AutoCloseable
         }
 
         @Override
-        public void onResult(final long requestId, final int resultCode)
+        public void onResult(final long requestId, final Result result)
         {
-            frames.add(new RawClient.ResultFrame(requestId, resultCode));
+            frames.add(new RawClient.ResultFrame(requestId, result));
         }
 
         @Override
@@ -441,11 +443,11 @@ final class WireClient implements AutoCloseable
         }
 
         @Override
-        public void onDispatch(final long seq, final int eventKind, final long userId, final long updateId,
-            final long lobbyId, final long time, final String reason, final Presence changes)
+        public void onDispatch(final long seq, final EventType type, final long userId, final long updateId,
+            final long lobbyId, final long time, final String reason, final Changes changes)
         {
-            frames.add(new RawClient.Dispatch(seq, eventKind, userId, updateId, lobbyId, time, reason,
-                new Presence().copyFrom(changes)));
+            frames.add(new RawClient.Dispatch(seq, type, userId, updateId, lobbyId, time, reason,
+                new Changes().copyFrom(changes)));
         }
 
         @Override

@@ -3,8 +3,14 @@ package dev.rollcall.gateway;
 import dev.rollcall.core.InMemoryJournal;
 import dev.rollcall.core.Limits;
 import dev.rollcall.core.RollcallContext;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.FieldGroup;
+import dev.rollcall.model.FieldKind;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +50,7 @@ class WireLimitsTest
     {
         for (final Limits limits : new Limits[]{Limits.DEFAULT, new Limits(3, 5, 0, 0), new Limits(40, 100, 2_000, 9_000)})
         {
-            final Presence full = new Presence().status(Presence.Status.DND).afk(true).inGame(true).partyId(1).lobbyId(2)
+            final Changes full = new Changes().status(Status.DND).afk(true).inGame(true).partyId(1).lobbyId(2)
                 .ready(true).player(true).playerNumber(3).teamNumber(4).teamColour(5).sync(6).lobbyHost(true);
             for (int i = 0; i < limits.maxAttributes(); i++)
             {
@@ -61,10 +67,17 @@ class WireLimitsTest
             }
             final ByteBuffer frame = ByteBuffer.allocate(Protocol.MAX_SERVER_FRAME_SIZE);
 
-            final int length = new FrameWriter(frame).dispatch(1, 0, 1, 1, 0, 1, "r".repeat(limits.maxReasonBytes()), full);
+            final int length = new FrameWriter(frame).dispatch(1, EventType.CLIENT_CONNECTED, 1, 1, 0, 1, "r".repeat(limits.maxReasonBytes()), full);
 
             assertThat((long)length).as("%s", limits).isEqualTo(WireLimits.largestDispatch(limits));
         }
+    }
+
+    @Test
+    void shouldCountEveryFieldOfTheTableInAFullState()
+    {
+        final Field mood = new Field(13, "mood", FieldGroup.STANDARD, FieldKind.INT32, 0, 100, 0, "a new field");
+        assertThat(WireLimits.fullStateFixed(FieldTable.PRESENCE.with(mood))).isEqualTo(WireLimits.FULL_STATE_FIXED + 4);
     }
 
     @Test

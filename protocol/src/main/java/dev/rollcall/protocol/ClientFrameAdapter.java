@@ -1,5 +1,8 @@
 package dev.rollcall.protocol;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.FieldTable;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -18,10 +21,11 @@ import java.nio.ByteBuffer;
  *  0x27 LIST_CLIENT_IDS u32 requestId, i64 afterUserId, u16 limit (1..1024)
  * </pre>
  *
- * Reuses its holders (one {@link Presence}, two {@code long[]} grown only as far as a frame's counts, which are
+ * Reuses its holders (one {@link Changes}, two {@code long[]} grown only as far as a frame's counts, which are
  * checked against the frame's bytes first). Strings of up to 64 UTF-8 bytes (reasons, attribute keys and values)
  * come from a bounded cache of 2,048 keyed by their bytes, so a value seen before allocates nothing; longer ones,
- * and tokens, are allocated. One instance per thread.
+ * and tokens, are allocated. The {@code changes} hold the fields of a {@link FieldTable}
+ * ({@link FieldTable#PRESENCE} unless one is given). One instance per thread.
  */
 public final class ClientFrameAdapter
 {
@@ -29,10 +33,9 @@ public final class ClientFrameAdapter
     private static final int MAX_SUBSCRIBE_COUNT = 0xFFFF;
 
     private final ClientFrameHandler handler;
-    private final WireReader reader = new WireReader(
-        new Utf8StringCache(Utf8StringCache.DEFAULT_SETS, Utf8StringCache.DEFAULT_MAX_BYTES));
+    private final WireReader reader;
     private boolean completed;
-    private final Presence presence = new Presence();
+    private final Changes presence = new Changes();
     private long[] clientIds = new long[INITIAL_IDS];
     private long[] lobbyIds = new long[INITIAL_IDS];
 
@@ -43,7 +46,20 @@ public final class ClientFrameAdapter
      */
     public ClientFrameAdapter(final ClientFrameHandler handler)
     {
+        this(handler, FieldTable.PRESENCE);
+    }
+
+    /**
+     * An adapter calling {@code handler}, decoding the {@code changes} of a table of fields other than
+     * {@link FieldTable#PRESENCE} (a test's table with one more field).
+     *
+     * @param handler receives the decoded frames
+     * @param table   the fields a {@code changes} value may hold
+     */
+    public ClientFrameAdapter(final ClientFrameHandler handler, final FieldTable table)
+    {
         this.handler = handler;
+        this.reader = new WireReader(table, true);
     }
 
     /**
@@ -56,7 +72,7 @@ public final class ClientFrameAdapter
      * @throws ProtocolException {@link ErrorCode#UNKNOWN_OP} for a server op or an unknown op;
      *                           {@link ErrorCode#MALFORMED_FRAME} for a truncated or overlong body, a bad bool, a bad
      *                           enum (status &gt; 3, attribute kind not 1..3, group not 1..3), invalid UTF-8, mask
-     *                           bits 13..15 set, attribute count 0, get_clients count 0 or &gt; 256, list limit 0 or
+     *                           bits of no field set (13..15 for the presence table), attribute count 0, get_clients count 0 or &gt; 256, list limit 0 or
      *                           &gt; 1024, or a header length that does not match {@code frameLength}
      * @throws IllegalArgumentException when {@code frameLength} is below 5 or beyond the buffer's limit (a caller
      *                                  bug: the position is not moved)

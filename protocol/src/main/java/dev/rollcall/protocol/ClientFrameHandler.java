@@ -1,8 +1,10 @@
 package dev.rollcall.protocol;
 
+import dev.rollcall.model.Changes;
+
 /**
  * Receives the frames a client sends, decoded by {@link ClientFrameAdapter} (docs/protocol.md, "Client → server").
- * The {@link Presence} and arrays passed in are the adapter's reusable holders: valid only during the call (copy
+ * The {@link Changes} and arrays passed in are the adapter's reusable holders: valid only during the call (copy
  * what you keep). Strings are freshly allocated. Counts give the valid prefix of the arrays.
  */
 public interface ClientFrameHandler
@@ -17,7 +19,7 @@ public interface ClientFrameHandler
      * @param shardId         the shard (the u32's bits; 0 unless sharded)
      * @param shardCount      the shard count (the u32's bits; 0 unless sharded)
      */
-    void onIdentify(int protocolVersion, String token, Presence presence, boolean sharded, int shardId, int shardCount);
+    void onIdentify(int protocolVersion, String token, Changes presence, boolean sharded, int shardId, int shardCount);
 
     /**
      * {@code RESUME}.
@@ -43,7 +45,7 @@ public interface ClientFrameHandler
      * @param reason    the reason
      * @param changes   the changes; reused
      */
-    void onUpdate(long requestId, int group, String reason, Presence changes);
+    void onUpdate(long requestId, int group, String reason, Changes changes);
 
     /**
      * {@code SUBSCRIBE} or {@code UNSUBSCRIBE}.

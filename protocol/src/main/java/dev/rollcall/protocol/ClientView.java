@@ -1,5 +1,7 @@
 package dev.rollcall.protocol;
 
+import dev.rollcall.model.Changes;
+
 /**
  * One client in a {@code CLIENTS} answer (docs/protocol.md): mutable and reusable.
  *
@@ -14,7 +16,7 @@ package dev.rollcall.protocol;
  */
 public final class ClientView
 {
-    private final Presence state = new Presence();
+    private final Changes state = new Changes();
     private long userId;
     private boolean present;
     private boolean connected;
@@ -77,7 +79,7 @@ public final class ClientView
      *
      * @return the reusable presence holder
      */
-    public Presence state()
+    public Changes state()
     {
         return state;
     }

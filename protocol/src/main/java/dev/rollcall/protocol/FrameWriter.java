@@ -1,5 +1,13 @@
 package dev.rollcall.protocol;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.wire.EventDescriptor;
+import dev.rollcall.model.wire.NioWireBuffer;
+import dev.rollcall.model.wire.WireEncoder;
+
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,17 +23,21 @@ import java.nio.ByteOrder;
  * type's range; a count outside the protocol's limits; a bad enum code; a frame longer than
  * {@link Protocol#MAX_SERVER_FRAME_SIZE}) it throws {@link IllegalArgumentException}; either way the target's
  * position is left where it was (bytes after it may have been overwritten). Writes with absolute puts: no
- * allocation, neither per frame nor in {@link #wrap}. Strings are encoded to UTF-8 by hand,
- * without allocation: a surrogate pair becomes 4 bytes, a lone surrogate {@code '?'}.
+ * allocation, neither per frame nor in {@link #wrap}. Strings, {@code changes} values and the body of
+ * {@code DISPATCH} are written by the model's {@link WireEncoder} (the one encoder of those layouts, which the
+ * core uses for its events too): UTF-8 by hand, without allocation (a surrogate pair becomes 4 bytes, a lone
+ * surrogate {@code '?'}), and the {@code changes} by looping over a {@link FieldTable}
+ * ({@link FieldTable#PRESENCE} unless one is given).
  *
  * <p>The writer does not apply the server's {@code maxFrameSize}: check the returned length if you must. Not
  * thread-safe.
  */
 public final class FrameWriter
 {
-    private static final int CLIENT_PRESENT_MASK_WITH_ATTRIBUTES = Presence.ALL_MASK;
-    private static final int CLIENT_PRESENT_MASK_WITHOUT_ATTRIBUTES = Presence.ALL_MASK & ~(1 << Presence.ATTRIBUTES);
-
+    private final WireEncoder encoder;
+    private final NioWireBuffer wire = new NioWireBuffer();
+    private final int fullMask;
+    private final int fullMaskWithoutAttributes;
     private ByteBuffer target;
     private boolean swap;
     private int cursor;
@@ -38,6 +50,21 @@ public final class FrameWriter
      */
     public FrameWriter(final ByteBuffer target)
     {
+        this(target, FieldTable.PRESENCE);
+    }
+
+    /**
+     * A writer encoding into {@code target} the {@code changes} of a table of fields other than
+     * {@link FieldTable#PRESENCE} (a test's table with one more field).
+     *
+     * @param target the buffer to write frames into, at its position
+     * @param table  the fields a {@code changes} value may hold
+     */
+    public FrameWriter(final ByteBuffer target, final FieldTable table)
+    {
+        encoder = new WireEncoder(table);
+        fullMask = table.allMask();
+        fullMaskWithoutAttributes = table.attributesNumber() < 0 ? fullMask : fullMask & ~(1 << table.attributesNumber());
         wrap(target);
     }
 
@@ -148,19 +175,19 @@ public final class FrameWriter
     /**
      * {@code RESULT}: {@code u32 requestId, u8 result}.
      *
-     * @param requestId  0..0xFFFFFFFF
-     * @param resultCode a {@link CommandResult} ordinal
+     * @param requestId 0..0xFFFFFFFF
+     * @param result    the result (its {@link Result#code()} is written)
      * @return the frame's total length
      */
-    public int result(final long requestId, final int resultCode)
+    public int result(final long requestId, final Result result)
     {
-        if (CommandResult.fromCode(resultCode) == null)
+        if (null == result)
         {
-            throw new IllegalArgumentException("unknown result code " + resultCode);
+            throw new IllegalArgumentException("result is null");
         }
         final int start = begin(Protocol.RESULT);
         putU32(requestId, "requestId");
-        putByte(resultCode);
+        putByte(result.code());
         return end(start);
     }
 
@@ -198,10 +225,11 @@ public final class FrameWriter
 
     /**
      * {@code DISPATCH}: {@code i64 seq, u8 eventType, i64 userId, i64 updateId, i64 lobbyId, i64 time,
-     * nstring reason, changes}.
+     * nstring reason, changes}: the body is an event as {@link EventDescriptor} lays it out, the very bytes the
+     * core makes of its events.
      *
      * @param seq          the session's event number
-     * @param eventKind    an {@link EventKind} ordinal
+     * @param type         the event type (its {@link EventType#code()} is written)
      * @param userId       the client the event is about
      * @param updateId     the event's update id
      * @param lobbyId      the event's lobby id
@@ -212,41 +240,24 @@ public final class FrameWriter
      */
     public int dispatch(
         final long seq,
-        final int eventKind,
+        final EventType type,
         final long userId,
         final long updateId,
         final long lobbyId,
         final long time,
         final String reasonOrNull,
-        final Presence changes)
+        final Changes changes)
     {
-        if (EventKind.fromCode(eventKind) == null)
-        {
-            throw new IllegalArgumentException("unknown event kind " + eventKind);
-        }
         final int start = begin(Protocol.DISPATCH);
-        putLong(seq);
-        putByte(eventKind);
-        putLong(userId);
-        putLong(updateId);
-        putLong(lobbyId);
-        putLong(time);
-        if (reasonOrNull == null)
-        {
-            putShort(Protocol.NULL_STRING_LENGTH);
-        }
-        else
-        {
-            putString(reasonOrNull, Protocol.MAX_NSTRING_BYTES, false, "reason");
-        }
-        putChanges(changes);
+        cursor = encoder.putEvent(wire, cursor, seq, type, userId, updateId, lobbyId, time, reasonOrNull, changes);
         return end(start);
     }
 
     /**
      * {@code CLIENTS}: {@code u32 requestId, u16 count}, then per client {@code i64 userId, bool present} and,
-     * when present, {@code bool connected, i64 lastDisconnected, i64 updateId, changes} (every field: the state's
-     * mask must be {@code 0x1FFF}, or {@code 0x1FEF} when the client has no attributes).
+     * when present, {@code bool connected, i64 lastDisconnected, i64 updateId, changes} (every field of the
+     * table: the state's mask must be {@code 0x1FFF}, or {@code 0x1FEF} when the client has no attributes, for
+     * {@link FieldTable#PRESENCE}).
      *
      * @param requestId 0..0xFFFFFFFF
      * @param clients   the clients
@@ -271,7 +282,7 @@ public final class FrameWriter
             if (client.present())
             {
                 final int mask = client.state().mask();
-                if (mask != CLIENT_PRESENT_MASK_WITH_ATTRIBUTES && mask != CLIENT_PRESENT_MASK_WITHOUT_ATTRIBUTES)
+                if (mask != fullMask && mask != fullMaskWithoutAttributes)
                 {
                     throw new IllegalArgumentException("client " + client.userId() + " state mask 0x" +
                         Integer.toHexString(mask) + " does not hold every field");
@@ -319,7 +330,7 @@ public final class FrameWriter
     public int identify(
         final int protocolVersion,
         final String token,
-        final Presence presence,
+        final Changes presence,
         final boolean sharded,
         final int shardId,
         final int shardCount)
@@ -374,7 +385,7 @@ public final class FrameWriter
      * @param changes   the changes (null: none)
      * @return the frame's total length
      */
-    public int update(final long requestId, final int group, final String reason, final Presence changes)
+    public int update(final long requestId, final int group, final String reason, final Changes changes)
     {
         if (group < Protocol.GROUP_STANDARD || group > Protocol.GROUP_FULL)
         {
@@ -510,6 +521,7 @@ public final class FrameWriter
     private int begin(final int op)
     {
         swap = Wire.swaps(target);
+        wire.wrap(target);
         cursor = target.position();
         limit = target.limit();
         final int start = cursor;
@@ -608,171 +620,17 @@ public final class FrameWriter
         }
     }
 
-    private void putChanges(final Presence changes)
+    private void putChanges(final Changes changes)
     {
-        if (changes == null)
-        {
-            putShort(0);
-            return;
-        }
-        final int mask = changes.mask();
-        putShort(mask);
-        if (changes.has(Presence.STATUS))
-        {
-            final Presence.Status status = changes.status();
-            if (status == null)
-            {
-                throw new IllegalArgumentException("status is null");
-            }
-            putByte(status.ordinal());
-        }
-        if (changes.has(Presence.AFK))
-        {
-            putBool(changes.afk());
-        }
-        if (changes.has(Presence.IN_GAME))
-        {
-            putBool(changes.inGame());
-        }
-        if (changes.has(Presence.PARTY_ID))
-        {
-            putLong(changes.partyId());
-        }
-        if (changes.has(Presence.ATTRIBUTES))
-        {
-            putAttributes(changes);
-        }
-        if (changes.has(Presence.LOBBY_ID))
-        {
-            putLong(changes.lobbyId());
-        }
-        if (changes.has(Presence.READY))
-        {
-            putBool(changes.ready());
-        }
-        if (changes.has(Presence.PLAYER))
-        {
-            putBool(changes.player());
-        }
-        if (changes.has(Presence.PLAYER_NUMBER))
-        {
-            putInt(changes.playerNumber());
-        }
-        if (changes.has(Presence.TEAM_NUMBER))
-        {
-            putInt(changes.teamNumber());
-        }
-        if (changes.has(Presence.TEAM_COLOUR))
-        {
-            putInt(changes.teamColour());
-        }
-        if (changes.has(Presence.SYNC))
-        {
-            putInt(changes.sync());
-        }
-        if (changes.has(Presence.LOBBY_HOST))
-        {
-            putBool(changes.lobbyHost());
-        }
-    }
-
-    private void putAttributes(final Presence changes)
-    {
-        final int count = changes.attributeCount();
-        if (count < 1 || count > Protocol.MAX_ATTRIBUTES)
-        {
-            throw new IllegalArgumentException("attribute count " + count + " not in 1.." + Protocol.MAX_ATTRIBUTES);
-        }
-        putByte(count);
-        for (int i = 0; i < count; i++)
-        {
-            putString(changes.attributeKey(i), Protocol.MAX_STRING_BYTES, false, "attribute key");
-            final byte kind = changes.attributeKind(i);
-            putByte(kind);
-            if (kind == Presence.ATTRIBUTE_STRING)
-            {
-                putString(changes.attributeString(i), Protocol.MAX_STRING_BYTES, false, "attribute value");
-            }
-            else if (kind == Presence.ATTRIBUTE_LONG)
-            {
-                putLong(changes.attributeLong(i));
-            }
-        }
+        cursor = encoder.putChanges(wire, cursor, changes);
     }
 
     /**
-     * Writes a {@code string}: a u16 byte count, then the UTF-8 bytes, encoded by hand. More than
-     * {@code maxBytes} bytes: truncated at a character boundary when {@code truncate}, else rejected.
+     * Writes a {@code string}: a u16 byte count, then the UTF-8 bytes. More than {@code maxBytes} bytes:
+     * truncated at a character boundary when {@code truncate}, else rejected.
      */
     private void putString(final String value, final int maxBytes, final boolean truncate, final String what)
     {
-        if (value == null)
-        {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        final int lengthPosition = cursor;
-        putShort(0);
-        final int length = value.length();
-        int bytes = 0;
-        for (int i = 0; i < length; i++)
-        {
-            final char c = value.charAt(i);
-            final int need;
-            int codePoint = c;
-            if (c < 0x80)
-            {
-                need = 1;
-            }
-            else if (c < 0x800)
-            {
-                need = 2;
-            }
-            else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1)))
-            {
-                need = 4;
-                codePoint = Character.toCodePoint(c, value.charAt(i + 1));
-            }
-            else if (Character.isSurrogate(c))
-            {
-                need = 1;
-                codePoint = '?';
-            }
-            else
-            {
-                need = 3;
-            }
-            if (bytes + need > maxBytes)
-            {
-                if (truncate)
-                {
-                    break;
-                }
-                throw new IllegalArgumentException(what + " is longer than " + maxBytes + " UTF-8 bytes");
-            }
-            switch (need)
-            {
-                case 1:
-                    putByte(codePoint);
-                    break;
-                case 2:
-                    putByte((0xC0 | (codePoint >>> 6)));
-                    putByte((0x80 | (codePoint & 0x3F)));
-                    break;
-                case 3:
-                    putByte((0xE0 | (codePoint >>> 12)));
-                    putByte((0x80 | ((codePoint >>> 6) & 0x3F)));
-                    putByte((0x80 | (codePoint & 0x3F)));
-                    break;
-                default:
-                    putByte((0xF0 | (codePoint >>> 18)));
-                    putByte((0x80 | ((codePoint >>> 12) & 0x3F)));
-                    putByte((0x80 | ((codePoint >>> 6) & 0x3F)));
-                    putByte((0x80 | (codePoint & 0x3F)));
-                    i++;
-                    break;
-            }
-            bytes += need;
-        }
-        putShortAt(lengthPosition, bytes);
+        cursor = WireEncoder.putString(wire, cursor, value, maxBytes, truncate, what);
     }
 }

@@ -1,5 +1,7 @@
 package dev.rollcall.protocol;
 
+import dev.rollcall.model.wire.WireDescriptor;
+
 /**
  * Constants of the Rollcall wire protocol, version 1 (docs/protocol.md).
  *
@@ -13,7 +15,11 @@ package dev.rollcall.protocol;
  * |    Op (u8)    |  Body ...
  * +---------------+
  * </pre>
- * Server → client ops are {@code 0x01..0x1F}, client → server ops {@code 0x20..0x2F}.
+ * Server → client ops are {@code 0x01..0x1F}, client → server ops {@code 0x20..0x2F}. The presence values
+ * the bodies carry (fields, statuses, event types, results) are defined once, in the {@code model} module
+ * ({@link dev.rollcall.model.FieldTable}, {@link dev.rollcall.model.Status}, {@link dev.rollcall.model.EventType},
+ * {@link dev.rollcall.model.Result}), and so is the encoding of strings, {@code changes} and the
+ * {@code DISPATCH} body ({@link WireDescriptor}, {@link dev.rollcall.model.wire.EventDescriptor}).
  */
 public final class Protocol
 {
@@ -21,6 +27,8 @@ public final class Protocol
     public static final int VERSION = 1;
     /** Bytes of the frame header: the int32 little-endian length of op + body. */
     public static final int HEADER_LENGTH = 4;
+    /** Offset of the body in a frame: after the length and the op byte. */
+    public static final int BODY_OFFSET = HEADER_LENGTH + 1;
     /** The server's default {@code maxFrameSize} (largest {@code length} of a client frame). */
     public static final int DEFAULT_MAX_FRAME_SIZE = 4096;
     /** The largest {@code length} of a server frame (1 MiB). */
@@ -32,15 +40,15 @@ public final class Protocol
     /** The largest {@code shardCount} of a sharded {@code IDENTIFY}. */
     public static final int MAX_SHARD_COUNT = 4096;
     /** The largest UTF-8 byte count of a {@code string}. */
-    public static final int MAX_STRING_BYTES = 0xFFFF;
+    public static final int MAX_STRING_BYTES = WireDescriptor.MAX_STRING_BYTES;
     /** The largest UTF-8 byte count of a non-null {@code nstring} ({@code 0xFFFF} means null). */
-    public static final int MAX_NSTRING_BYTES = 0xFFFE;
+    public static final int MAX_NSTRING_BYTES = WireDescriptor.MAX_NSTRING_BYTES;
     /** The {@code nstring} byte count that means null. */
-    public static final int NULL_STRING_LENGTH = 0xFFFF;
+    public static final int NULL_STRING_LENGTH = WireDescriptor.NULL_STRING_LENGTH;
     /** {@link FrameWriter#error} and {@link FrameWriter#close} truncate messages to this many UTF-8 bytes. */
     public static final int MAX_MESSAGE_BYTES = 1000;
     /** The largest attribute count in a {@code changes} value. */
-    public static final int MAX_ATTRIBUTES = 255;
+    public static final int MAX_ATTRIBUTES = WireDescriptor.MAX_ATTRIBUTES;
 
     /** Server → client: {@code HELLO}. */
     public static final int HELLO = 0x01;

@@ -1,5 +1,10 @@
 package dev.rollcall.protocol;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.Result;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -23,19 +28,21 @@ import java.nio.ByteBuffer;
  *  0x0B CLIENT_IDS      u32 requestId, i64 nextCursor, u16 count (0..1024), count x i64 userId
  * </pre>
  *
- * Reuses its holders (one {@link Presence}, a {@link ClientView} array of at most 256, a {@code long[]} of at most
- * 1024); strings are allocated. One instance per thread.
+ * Reuses its holders (one {@link Changes}, a {@link ClientView} array of at most 256, a {@code long[]} of at most
+ * 1024); strings are allocated. The {@code changes} hold the fields of a {@link FieldTable}
+ * ({@link FieldTable#PRESENCE} unless one is given). One instance per thread.
  */
 public final class ServerFrameAdapter
 {
     private static final int INITIAL_IDS = 16;
     private static final int MIN_CLIENT_BYTES = Long.BYTES + 1;
-    private static final int MASK_WITHOUT_ATTRIBUTES = Presence.ALL_MASK & ~(1 << Presence.ATTRIBUTES);
 
     private final ServerFrameHandler handler;
-    private final WireReader reader = new WireReader();
+    private final WireReader reader;
+    private final int fullMask;
+    private final int fullMaskWithoutAttributes;
     private boolean completed;
-    private final Presence presence = new Presence();
+    private final Changes changes = new Changes();
     private ClientView[] clients = new ClientView[0];
     private long[] ids = new long[INITIAL_IDS];
 
@@ -46,7 +53,23 @@ public final class ServerFrameAdapter
      */
     public ServerFrameAdapter(final ServerFrameHandler handler)
     {
+        this(handler, FieldTable.PRESENCE);
+    }
+
+    /**
+     * An adapter calling {@code handler}, decoding the {@code changes} of a table of fields other than
+     * {@link FieldTable#PRESENCE} (a test's table with one more field).
+     *
+     * @param handler receives the decoded frames
+     * @param table   the fields a {@code changes} value may hold
+     */
+    public ServerFrameAdapter(final ServerFrameHandler handler, final FieldTable table)
+    {
         this.handler = handler;
+        this.reader = new WireReader(table, false);
+        this.fullMask = table.allMask();
+        this.fullMaskWithoutAttributes =
+            table.attributesNumber() < 0 ? fullMask : fullMask & ~(1 << table.attributesNumber());
     }
 
     /**
@@ -59,7 +82,7 @@ public final class ServerFrameAdapter
      * @throws ProtocolException {@link ErrorCode#UNKNOWN_OP} for a client op or an unknown op;
      *                           {@link ErrorCode#MALFORMED_FRAME} for a truncated or overlong body, a bad bool, a bad
      *                           enum (status &gt; 3, attribute kind not 1..3, result &gt; 10, event type &gt; 6),
-     *                           invalid UTF-8, mask bits 13..15 set, attribute count 0, a CLIENTS count &gt; 256 or a
+     *                           invalid UTF-8, mask bits of no field set (13..15 for the presence table), attribute count 0, a CLIENTS count &gt; 256 or a
      *                           present client whose state does not hold every field, a CLIENT_IDS count &gt; 1024,
      *                           or a header length that does not match {@code frameLength}
      * @throws IllegalArgumentException when {@code frameLength} is below 5 or beyond the buffer's limit (a caller
@@ -180,9 +203,9 @@ public final class ServerFrameAdapter
     private void result(final ByteBuffer in, final int end) throws ProtocolException
     {
         final long requestId = reader.u32();
-        final int resultCode = reader.enumCode(CommandResult.count(), "result");
+        final Result result = Result.fromCode(reader.enumCode(Result.count(), "result"));
         complete(in, end);
-        handler.onResult(requestId, resultCode);
+        handler.onResult(requestId, result);
     }
 
     private void error(final ByteBuffer in, final int end) throws ProtocolException
@@ -197,15 +220,15 @@ public final class ServerFrameAdapter
     private void dispatch(final ByteBuffer in, final int end) throws ProtocolException
     {
         final long seq = reader.i64();
-        final int eventKind = reader.enumCode(EventKind.count(), "event type");
+        final EventType type = EventType.fromCode(reader.enumCode(EventType.count(), "event type"));
         final long userId = reader.i64();
         final long updateId = reader.i64();
         final long lobbyId = reader.i64();
         final long time = reader.i64();
         final String reason = reader.nstring();
-        reader.changes(presence);
+        reader.changes(changes);
         complete(in, end);
-        handler.onDispatch(seq, eventKind, userId, updateId, lobbyId, time, reason, presence);
+        handler.onDispatch(seq, type, userId, updateId, lobbyId, time, reason, changes);
     }
 
     private void close(final ByteBuffer in, final int end) throws ProtocolException
@@ -233,7 +256,7 @@ public final class ServerFrameAdapter
                 client.set(userId, connected, lastDisconnected, updateId);
                 reader.changes(client.state());
                 final int mask = client.state().mask();
-                if (mask != Presence.ALL_MASK && mask != MASK_WITHOUT_ATTRIBUTES)
+                if (mask != fullMask && mask != fullMaskWithoutAttributes)
                 {
                     throw WireReader.malformed("client " + userId + " state mask 0x" + Integer.toHexString(mask) +
                         " does not hold every field");

@@ -1,8 +1,12 @@
 package dev.rollcall.protocol;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
+
 /**
  * Receives the frames a server sends, decoded by {@link ServerFrameAdapter} (docs/protocol.md, "Server → client").
- * The {@link Presence}, {@link ClientView}s and arrays passed in are the adapter's reusable holders: valid only
+ * The {@link Changes}, {@link ClientView}s and arrays passed in are the adapter's reusable holders: valid only
  * during the call (copy what you keep). Strings are freshly allocated. Counts give the valid prefix of the arrays.
  */
 public interface ServerFrameHandler
@@ -59,10 +63,10 @@ public interface ServerFrameHandler
     /**
      * {@code RESULT}.
      *
-     * @param requestId  the request id (u32)
-     * @param resultCode a {@link CommandResult} code (validated)
+     * @param requestId the request id (u32)
+     * @param result    the result (its code validated)
      */
-    void onResult(long requestId, int resultCode);
+    void onResult(long requestId, Result result);
 
     /**
      * {@code ERROR}.
@@ -76,17 +80,17 @@ public interface ServerFrameHandler
     /**
      * {@code DISPATCH}.
      *
-     * @param seq       the session's event number
-     * @param eventKind an {@link EventKind} code (validated)
-     * @param userId    the client the event is about
-     * @param updateId  the update id
-     * @param lobbyId   the lobby id
-     * @param time      the event's time
-     * @param reason    the reason, or null
-     * @param changes   the changed fields; reused
+     * @param seq      the session's event number
+     * @param type     the event type (its code validated)
+     * @param userId   the client the event is about
+     * @param updateId the update id
+     * @param lobbyId  the lobby id
+     * @param time     the event's time
+     * @param reason   the reason, or null
+     * @param changes  the changed fields; reused
      */
     void onDispatch(
-        long seq, int eventKind, long userId, long updateId, long lobbyId, long time, String reason, Presence changes);
+        long seq, EventType type, long userId, long updateId, long lobbyId, long time, String reason, Changes changes);
 
     /**
      * {@code CLOSE}; the server closes the connection after it.

@@ -32,22 +32,6 @@ class ConstantsTest
     }
 
     @Test
-    void shouldMapResultsAndEventKindsByOrdinal()
-    {
-        assertThat(CommandResult.fromCode(0)).isEqualTo(CommandResult.APPLIED);
-        assertThat(CommandResult.fromCode(10)).isEqualTo(CommandResult.INTERNAL_ERROR);
-        assertThat(CommandResult.fromCode(11)).isNull();
-        assertThat(CommandResult.fromCode(-1)).isNull();
-        assertThat(CommandResult.APPLIED.isAccepted()).isTrue();
-        assertThat(CommandResult.UNCHANGED.isAccepted()).isTrue();
-        assertThat(CommandResult.UNKNOWN_CLIENT.isAccepted()).isFalse();
-        assertThat(EventKind.fromCode(6)).isEqualTo(EventKind.LOBBY_CLIENT_CHANGE);
-        assertThat(EventKind.fromCode(7)).isNull();
-        assertThat(Presence.Status.fromCode(3)).isEqualTo(Presence.Status.INVISIBLE);
-        assertThat(Presence.Status.fromCode(4)).isNull();
-    }
-
-    @Test
     void shouldNameOps()
     {
         assertThat(Protocol.opName(Protocol.HELLO)).isEqualTo("HELLO");

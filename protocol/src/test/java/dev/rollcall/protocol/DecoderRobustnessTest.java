@@ -1,5 +1,9 @@
 package dev.rollcall.protocol;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -55,7 +59,7 @@ class DecoderRobustnessTest
         private final RandomFrames generator;
         private final ByteBuffer scratch = ByteBuffer.allocate(CAPACITY);
         private final FrameWriter writer = new FrameWriter(scratch);
-        private final Presence presence = new Presence();
+        private final Changes presence = new Changes();
         private final ByteBuffer littleEndian = ByteBuffer.allocate(CAPACITY + 64).order(ByteOrder.LITTLE_ENDIAN);
         private final ByteBuffer bigEndianDirect = ByteBuffer.allocateDirect(CAPACITY + 64);
         private final Counter counter = new Counter();
@@ -293,7 +297,7 @@ class DecoderRobustnessTest
         public void onIdentify(
             final int protocolVersion,
             final String token,
-            final Presence presence,
+            final Changes presence,
             final boolean sharded,
             final int shardId,
             final int shardCount)
@@ -314,7 +318,7 @@ class DecoderRobustnessTest
         }
 
         @Override
-        public void onUpdate(final long requestId, final int group, final String reason, final Presence changes)
+        public void onUpdate(final long requestId, final int group, final String reason, final Changes changes)
         {
             calls++;
         }
@@ -384,7 +388,7 @@ class DecoderRobustnessTest
         }
 
         @Override
-        public void onResult(final long requestId, final int resultCode)
+        public void onResult(final long requestId, final Result result)
         {
             calls++;
         }
@@ -398,13 +402,13 @@ class DecoderRobustnessTest
         @Override
         public void onDispatch(
             final long seq,
-            final int eventKind,
+            final EventType type,
             final long userId,
             final long updateId,
             final long lobbyId,
             final long time,
             final String reason,
-            final Presence changes)
+            final Changes changes)
         {
             calls++;
         }

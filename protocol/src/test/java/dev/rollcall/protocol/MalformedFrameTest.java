@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.rollcall.model.Field;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -88,7 +90,7 @@ class MalformedFrameTest
         assertThat(decodeClient(Protocol.RESUME, new Body().u16(5).bytes('a', 'b').build()))
             .isEqualTo(ErrorCode.MALFORMED_FRAME);
         assertThat(decodeClient(Protocol.UPDATE, update(1).build())).isEqualTo(ErrorCode.MALFORMED_FRAME);
-        assertThat(decodeClient(Protocol.UPDATE, update(1).u16(1 << Presence.PARTY_ID).i32(0).build()))
+        assertThat(decodeClient(Protocol.UPDATE, update(1).u16(Field.PARTY_ID.bit()).i32(0).build()))
             .isEqualTo(ErrorCode.MALFORMED_FRAME);
         assertThat(decodeClient(Protocol.IDENTIFY, new Body().u16(1).string("t").u16(0).u8(1).i32(0).build()))
             .isEqualTo(ErrorCode.MALFORMED_FRAME);
@@ -118,9 +120,9 @@ class MalformedFrameTest
         assertThat(decodeServer(Protocol.INVALID_SESSION, new Body().u8(value).build())).isEqualTo(ErrorCode.MALFORMED_FRAME);
         assertThat(decodeClient(Protocol.IDENTIFY, new Body().u16(1).string("t").u16(0).u8(value).build()))
             .isEqualTo(ErrorCode.MALFORMED_FRAME);
-        for (final int field : new int[] {Presence.AFK, Presence.IN_GAME, Presence.READY, Presence.PLAYER, Presence.LOBBY_HOST})
+        for (final Field field : new Field[] {Field.AFK, Field.IN_GAME, Field.READY, Field.PLAYER, Field.LOBBY_HOST})
         {
-            assertThat(decodeClient(Protocol.UPDATE, update(1).u16(1 << field).u8(value).build()))
+            assertThat(decodeClient(Protocol.UPDATE, update(1).u16(field.bit()).u8(value).build()))
                 .isEqualTo(ErrorCode.MALFORMED_FRAME);
         }
         assertThat(decodeServer(Protocol.CLIENTS, new Body().i32(1).u16(1).i64(1).u8(value).build()))
@@ -137,7 +139,7 @@ class MalformedFrameTest
         }
         for (final int kind : new int[] {0, 4, 0xFF})
         {
-            assertThat(decodeClient(Protocol.UPDATE, update(1).u16(1 << Presence.ATTRIBUTES).u8(1).string("k").u8(kind).build()))
+            assertThat(decodeClient(Protocol.UPDATE, update(1).u16(Field.ATTRIBUTES.bit()).u8(1).string("k").u8(kind).build()))
                 .isEqualTo(ErrorCode.MALFORMED_FRAME);
         }
         for (final int group : new int[] {0, 4, 0xFF})
@@ -206,7 +208,7 @@ class MalformedFrameTest
     @Test
     void shouldRefuseAttributeCountZero()
     {
-        assertThat(decodeClient(Protocol.UPDATE, update(1).u16(1 << Presence.ATTRIBUTES).u8(0).build()))
+        assertThat(decodeClient(Protocol.UPDATE, update(1).u16(Field.ATTRIBUTES.bit()).u8(0).build()))
             .isEqualTo(ErrorCode.MALFORMED_FRAME);
     }
 
@@ -249,7 +251,7 @@ class MalformedFrameTest
             .isEqualTo(ErrorCode.MALFORMED_FRAME);
         assertThat(decodeServer(Protocol.CLIENT_IDS, new Body().i32(1).i64(0).u16(1024).build()))
             .isEqualTo(ErrorCode.MALFORMED_FRAME);
-        assertThat(decodeClient(Protocol.UPDATE, update(1).u16(1 << Presence.ATTRIBUTES).u8(255).string("k").u8(3).build()))
+        assertThat(decodeClient(Protocol.UPDATE, update(1).u16(Field.ATTRIBUTES.bit()).u8(255).string("k").u8(3).build()))
             .isEqualTo(ErrorCode.MALFORMED_FRAME);
         assertThat(decodeClient(Protocol.RESUME, new Body().u16(0xFFFF).bytes('a').build()))
             .isEqualTo(ErrorCode.MALFORMED_FRAME);

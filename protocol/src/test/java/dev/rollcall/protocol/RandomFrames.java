@@ -1,9 +1,16 @@
 package dev.rollcall.protocol;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
+
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 
-/** Writes random valid frames (and random presences and strings) with {@link FrameWriter}. */
+/** Writes random valid frames (and random changes and strings) with {@link FrameWriter}. */
 final class RandomFrames
 {
     private static final String[] SAMPLES = {"", "a", "reason", "é", "日本", "\uD83D\uDE00", "x\u0000y", "\u07FF\u0800"};
@@ -62,42 +69,38 @@ final class RandomFrames
         return random.nextBoolean() ? random.nextInt(-2, 100) : random.nextInt();
     }
 
-    Presence presence(final Presence target, final int mask)
+    /** Random values for the fields of {@code mask}, by kind; {@code target} is cleared first. */
+    Changes presence(final Changes target, final int mask)
     {
         target.clear();
-        for (int field = 0; field < Presence.FIELD_COUNT; field++)
+        final FieldTable table = FieldTable.PRESENCE;
+        for (int number = 0; number < table.count(); number++)
         {
-            if ((mask & (1 << field)) != 0)
+            if ((mask & (1 << number)) != 0)
             {
-                setField(target, field);
+                setField(target, table.field(number));
             }
         }
         return target;
     }
 
-    Presence presence(final Presence target)
+    Changes presence(final Changes target)
     {
-        final int mask = random.nextInt(4) == 0 ? Presence.ALL_MASK : random.nextInt(Presence.ALL_MASK + 1);
+        final int all = FieldTable.PRESENCE.allMask();
+        final int mask = random.nextInt(4) == 0 ? all : random.nextInt(all + 1);
         return presence(target, mask);
     }
 
-    private void setField(final Presence target, final int field)
+    private void setField(final Changes target, final Field field)
     {
-        switch (field)
+        switch (field.kind())
         {
-            case Presence.STATUS:
-                target.status(Presence.Status.values()[random.nextInt(4)]);
-                break;
-            case Presence.AFK:
-                target.afk(random.nextBoolean());
-                break;
-            case Presence.IN_GAME:
-                target.inGame(random.nextBoolean());
-                break;
-            case Presence.PARTY_ID:
-                target.partyId(anyLong());
-                break;
-            case Presence.ATTRIBUTES:
+            case BOOLEAN -> target.set(field, random.nextInt(2));
+            case STATUS -> target.status(Status.values()[random.nextInt(Status.count())]);
+            case INT32 -> target.set(field, anyInt());
+            case INT64 -> target.set(field, anyLong());
+            default ->
+            {
                 final int count = random.nextInt(8) == 0 ? random.nextInt(1, 256) : random.nextInt(1, 5);
                 for (int i = 0; i < count; i++)
                 {
@@ -115,31 +118,7 @@ final class RandomFrames
                         target.removeAttribute(string(6));
                     }
                 }
-                break;
-            case Presence.LOBBY_ID:
-                target.lobbyId(anyLong());
-                break;
-            case Presence.READY:
-                target.ready(random.nextBoolean());
-                break;
-            case Presence.PLAYER:
-                target.player(random.nextBoolean());
-                break;
-            case Presence.PLAYER_NUMBER:
-                target.playerNumber(anyInt());
-                break;
-            case Presence.TEAM_NUMBER:
-                target.teamNumber(anyInt());
-                break;
-            case Presence.TEAM_COLOUR:
-                target.teamColour(anyInt());
-                break;
-            case Presence.SYNC:
-                target.sync(anyInt());
-                break;
-            default:
-                target.lobbyHost(random.nextBoolean());
-                break;
+            }
         }
     }
 
@@ -164,7 +143,7 @@ final class RandomFrames
     }
 
     /** Writes one random valid client → server frame into {@code out}; returns its length. */
-    int clientFrame(final FrameWriter writer, final Presence scratch)
+    int clientFrame(final FrameWriter writer, final Changes scratch)
     {
         switch (random.nextInt(8))
         {
@@ -195,7 +174,7 @@ final class RandomFrames
     }
 
     /** Writes one random valid server → client frame; returns its length. */
-    int serverFrame(final FrameWriter writer, final Presence scratch)
+    int serverFrame(final FrameWriter writer, final Changes scratch)
     {
         switch (random.nextInt(11))
         {
@@ -210,11 +189,11 @@ final class RandomFrames
             case 4:
                 return writer.invalidSession(random.nextBoolean());
             case 5:
-                return writer.result(requestId(), random.nextInt(CommandResult.count()));
+                return writer.result(requestId(), Result.fromCode(random.nextInt(Result.count())));
             case 6:
                 return writer.error(requestId(), random.nextInt(0, 0x10000), string(30));
             case 7:
-                return writer.dispatch(anyLong(), random.nextInt(EventKind.count()), anyLong(), anyLong(), anyLong(),
+                return writer.dispatch(anyLong(), EventType.fromCode(random.nextInt(EventType.count())), anyLong(), anyLong(), anyLong(),
                     anyLong(), random.nextInt(4) == 0 ? null : string(12), presence(scratch));
             case 8:
                 return writer.close(random.nextInt(0, 0x10000), string(30));
@@ -231,8 +210,8 @@ final class RandomFrames
                     else
                     {
                         clients[i].set(anyLong(), random.nextBoolean(), anyLong(), anyLong());
-                        presence(clients[i].state(),
-                            random.nextBoolean() ? Presence.ALL_MASK : Presence.ALL_MASK & ~(1 << Presence.ATTRIBUTES));
+                        final int all = FieldTable.PRESENCE.allMask();
+                        presence(clients[i].state(), random.nextBoolean() ? all : all & ~Field.ATTRIBUTES.bit());
                     }
                 }
                 return writer.clients(requestId(), clients, count);

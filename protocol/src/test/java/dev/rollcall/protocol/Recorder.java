@@ -1,5 +1,9 @@
 package dev.rollcall.protocol;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,16 +40,16 @@ class Recorder implements ClientFrameHandler, ServerFrameHandler
         return list;
     }
 
-    static Presence copy(final Presence presence)
+    static Changes copy(final Changes changes)
     {
-        return new Presence().copyFrom(presence);
+        return new Changes().copyFrom(changes);
     }
 
     @Override
     public void onIdentify(
         final int protocolVersion,
         final String token,
-        final Presence presence,
+        final Changes presence,
         final boolean sharded,
         final int shardId,
         final int shardCount)
@@ -66,7 +70,7 @@ class Recorder implements ClientFrameHandler, ServerFrameHandler
     }
 
     @Override
-    public void onUpdate(final long requestId, final int group, final String reason, final Presence changes)
+    public void onUpdate(final long requestId, final int group, final String reason, final Changes changes)
     {
         calls.add(call("onUpdate", requestId, group, reason, copy(changes)));
     }
@@ -133,9 +137,9 @@ class Recorder implements ClientFrameHandler, ServerFrameHandler
     }
 
     @Override
-    public void onResult(final long requestId, final int resultCode)
+    public void onResult(final long requestId, final Result result)
     {
-        calls.add(call("onResult", requestId, resultCode));
+        calls.add(call("onResult", requestId, result));
     }
 
     @Override
@@ -147,15 +151,15 @@ class Recorder implements ClientFrameHandler, ServerFrameHandler
     @Override
     public void onDispatch(
         final long seq,
-        final int eventKind,
+        final EventType type,
         final long userId,
         final long updateId,
         final long lobbyId,
         final long time,
         final String reason,
-        final Presence changes)
+        final Changes changes)
     {
-        calls.add(call("onDispatch", seq, eventKind, userId, updateId, lobbyId, time, reason, copy(changes)));
+        calls.add(call("onDispatch", seq, type, userId, updateId, lobbyId, time, reason, copy(changes)));
     }
 
     @Override

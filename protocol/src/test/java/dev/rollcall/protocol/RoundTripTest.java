@@ -4,6 +4,12 @@ import static dev.rollcall.protocol.Recorder.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.FieldTable;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
+
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -76,10 +82,10 @@ class RoundTripTest
         return recorder.calls.get(0);
     }
 
-    private static Presence fullPresence()
+    private static Changes fullPresence()
     {
-        return new Presence()
-            .status(Presence.Status.DND)
+        return new Changes()
+            .status(Status.DND)
             .afk(true)
             .inGame(true)
             .partyId(-7)
@@ -111,15 +117,17 @@ class RoundTripTest
         assertThat(roundTrip(kind, w -> w.resumed(42L))).isEqualTo(call("onResumed", 42L));
         assertThat(roundTrip(kind, w -> w.invalidSession(true))).isEqualTo(call("onInvalidSession", true));
         assertThat(roundTrip(kind, w -> w.invalidSession(false))).isEqualTo(call("onInvalidSession", false));
-        assertThat(roundTrip(kind, w -> w.result(0xFFFF_FFFFL, CommandResult.INTERNAL_ERROR.ordinal())))
-            .isEqualTo(call("onResult", 0xFFFF_FFFFL, 10));
-        assertThat(roundTrip(kind, w -> w.result(0, 0))).isEqualTo(call("onResult", 0L, 0));
+        assertThat(roundTrip(kind, w -> w.result(0xFFFF_FFFFL, Result.INTERNAL_ERROR)))
+            .isEqualTo(call("onResult", 0xFFFF_FFFFL, Result.INTERNAL_ERROR));
+        assertThat(roundTrip(kind, w -> w.result(0, Result.APPLIED))).isEqualTo(call("onResult", 0L, Result.APPLIED));
         assertThat(roundTrip(kind, w -> w.error(5, ErrorCode.PRESENCE_REFUSED.code(), "refused: INVALID_VALUE")))
             .isEqualTo(call("onError", 5L, 4021, "refused: INVALID_VALUE"));
         assertThat(roundTrip(kind, w -> w.error(0, 65535, ""))).isEqualTo(call("onError", 0L, 65535, ""));
         assertThat(roundTrip(kind, w -> w.close(4010, "too large \u00e9"))).isEqualTo(call("onClose", 4010, "too large \u00e9"));
-        assertThat(roundTrip(kind, w -> w.dispatch(1, 3, 99, 100, 0, 1_700_000_000_000L, "manual", fullPresence())))
-            .isEqualTo(call("onDispatch", 1L, 3, 99L, 100L, 0L, 1_700_000_000_000L, "manual", fullPresence()));
+        assertThat(roundTrip(kind,
+            w -> w.dispatch(1, EventType.CLIENT_UPDATED, 99, 100, 0, 1_700_000_000_000L, "manual", fullPresence())))
+            .isEqualTo(call("onDispatch", 1L, EventType.CLIENT_UPDATED, 99L, 100L, 0L, 1_700_000_000_000L, "manual",
+                fullPresence()));
         assertThat(roundTrip(kind, w -> w.clientIds(3, 77, new long[] {5, 6, 77}, 3)))
             .isEqualTo(call("onClientIds", 3L, 77L, List.of(5L, 6L, 77L)));
         assertThat(roundTrip(kind, w -> w.clientIds(3, 0, null, 0))).isEqualTo(call("onClientIds", 3L, 0L, List.of()));
@@ -132,7 +140,7 @@ class RoundTripTest
         final ClientView withAttributes = new ClientView().set(1, true, 0, 17);
         withAttributes.state().copyFrom(fullPresence());
         final ClientView withoutAttributes = new ClientView().set(2, false, 1_700_000_000_000L, 3);
-        withoutAttributes.state().status(Presence.Status.ONLINE).afk(false).inGame(false).partyId(0).lobbyId(0)
+        withoutAttributes.state().status(Status.ONLINE).afk(false).inGame(false).partyId(0).lobbyId(0)
             .ready(false).player(false).playerNumber(0).teamNumber(0).teamColour(0).sync(0).lobbyHost(false);
         final ClientView absent = new ClientView().absent(3);
         final ClientView[] clients = {withAttributes, absent, withoutAttributes};
@@ -153,15 +161,15 @@ class RoundTripTest
         assertThat(roundTrip(kind, w -> w.identify(1, "tok.en", fullPresence(), false, 0, 0)))
             .isEqualTo(call("onIdentify", 1, "tok.en", fullPresence(), false, 0, 0));
         assertThat(roundTrip(kind, w -> w.identify(2, "t", null, true, 3, 4096)))
-            .isEqualTo(call("onIdentify", 2, "t", new Presence(), true, 3, 4096));
-        assertThat(roundTrip(kind, w -> w.identify(1, "t", new Presence(), true, -1, Integer.MIN_VALUE)))
-            .isEqualTo(call("onIdentify", 1, "t", new Presence(), true, -1, Integer.MIN_VALUE));
+            .isEqualTo(call("onIdentify", 2, "t", new Changes(), true, 3, 4096));
+        assertThat(roundTrip(kind, w -> w.identify(1, "t", new Changes(), true, -1, Integer.MIN_VALUE)))
+            .isEqualTo(call("onIdentify", 1, "t", new Changes(), true, -1, Integer.MIN_VALUE));
         assertThat(roundTrip(kind, w -> w.resume("tok", 12L, 34L))).isEqualTo(call("onResume", "tok", 12L, 34L));
         assertThat(roundTrip(kind, w -> w.heartbeat(0))).isEqualTo(call("onHeartbeat", 0L));
-        assertThat(roundTrip(kind, w -> w.update(7, Protocol.GROUP_LOBBY, "join", new Presence().lobbyId(5).ready(true))))
-            .isEqualTo(call("onUpdate", 7L, 2, "join", new Presence().lobbyId(5).ready(true)));
-        assertThat(roundTrip(kind, w -> w.update(0xFFFF_FFFFL, Protocol.GROUP_FULL, "", new Presence())))
-            .isEqualTo(call("onUpdate", 0xFFFF_FFFFL, 3, "", new Presence()));
+        assertThat(roundTrip(kind, w -> w.update(7, Protocol.GROUP_LOBBY, "join", new Changes().lobbyId(5).ready(true))))
+            .isEqualTo(call("onUpdate", 7L, 2, "join", new Changes().lobbyId(5).ready(true)));
+        assertThat(roundTrip(kind, w -> w.update(0xFFFF_FFFFL, Protocol.GROUP_FULL, "", new Changes())))
+            .isEqualTo(call("onUpdate", 0xFFFF_FFFFL, 3, "", new Changes()));
         assertThat(roundTrip(kind, w -> w.subscribe(1, new long[] {1, 2, 3}, 2, new long[] {9}, 1)))
             .isEqualTo(call("onSubscribe", 1L, true, List.of(1L, 2L), List.of(9L)));
         assertThat(roundTrip(kind, w -> w.unsubscribe(2, null, 0, new long[] {-9, 8}, 2)))
@@ -175,7 +183,7 @@ class RoundTripTest
     @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
     void shouldRoundTripEachFieldAlone(final int field) throws ProtocolException
     {
-        final Presence presence = new RandomFrames(new SplittableRandom(field)).presence(new Presence(), 1 << field);
+        final Changes presence = new RandomFrames(new SplittableRandom(field)).presence(new Changes(), 1 << field);
         assertThat(presence.mask()).isEqualTo(1 << field);
         final List<Object> call = roundTrip(BufferKind.HEAP_BIG_ENDIAN, w -> w.update(1, 3, "r", presence));
         assertThat(call.get(4)).isEqualTo(presence);
@@ -184,31 +192,52 @@ class RoundTripTest
     @Test
     void shouldRoundTripEveryStatusAndAttributeKind() throws ProtocolException
     {
-        for (final Presence.Status status : Presence.Status.values())
+        for (final Status status : Status.values())
         {
-            final Presence presence = new Presence().status(status)
+            final Changes presence = new Changes().status(status)
                 .attribute("s", "").attribute("l", Long.MIN_VALUE).removeAttribute("");
-            final Presence decoded = (Presence)roundTrip(BufferKind.HEAP_LITTLE_ENDIAN,
+            final Changes decoded = (Changes)roundTrip(BufferKind.HEAP_LITTLE_ENDIAN,
                 w -> w.update(1, 1, "r", presence)).get(4);
             assertThat(decoded).isEqualTo(presence);
             assertThat(decoded.status()).isEqualTo(status);
             assertThat(decoded.attributeCount()).isEqualTo(3);
-            assertThat(decoded.attributeKind(0)).isEqualTo(Presence.ATTRIBUTE_STRING);
+            assertThat(decoded.attributeKind(0)).isEqualTo(Changes.ATTRIBUTE_STRING);
             assertThat(decoded.attributeString(0)).isEmpty();
-            assertThat(decoded.attributeKind(1)).isEqualTo(Presence.ATTRIBUTE_LONG);
+            assertThat(decoded.attributeKind(1)).isEqualTo(Changes.ATTRIBUTE_LONG);
             assertThat(decoded.attributeLong(1)).isEqualTo(Long.MIN_VALUE);
-            assertThat(decoded.attributeKind(2)).isEqualTo(Presence.ATTRIBUTE_REMOVE);
+            assertThat(decoded.attributeKind(2)).isEqualTo(Changes.ATTRIBUTE_REMOVE);
             assertThat(decoded.attributeString(2)).isNull();
         }
     }
 
     @Test
+    void shouldHandTheSameStringsToTheHandlerForRepeatedValues() throws ProtocolException
+    {
+        final Recorder recorder = new Recorder();
+        final ClientFrameAdapter adapter = new ClientFrameAdapter(recorder);
+        final ByteBuffer in = ByteBuffer.allocate(256);
+        final Changes changes = new Changes().attribute(new String("map"), new String("harbour"));
+        for (int i = 0; i < 2; i++)
+        {
+            in.clear();
+            new FrameWriter(in).update(i + 1, Protocol.GROUP_STANDARD, new String("in-match"), changes);
+            in.flip();
+            adapter.decode(in, in.remaining());
+        }
+        final Changes first = (Changes)recorder.calls.get(0).get(4);
+        final Changes second = (Changes)recorder.calls.get(1).get(4);
+        assertThat(recorder.calls.get(1).get(3)).isEqualTo("in-match").isSameAs(recorder.calls.get(0).get(3));
+        assertThat(second.attributeKey(0)).isEqualTo("map").isSameAs(first.attributeKey(0));
+        assertThat(second.attributeString(0)).isEqualTo("harbour").isSameAs(first.attributeString(0));
+    }
+
+    @Test
     void shouldTellNullReasonFromEmptyReason() throws ProtocolException
     {
-        assertThat(roundTrip(BufferKind.HEAP_BIG_ENDIAN, w -> w.dispatch(1, 0, 2, 3, 4, 5, null, null)))
-            .isEqualTo(call("onDispatch", 1L, 0, 2L, 3L, 4L, 5L, null, new Presence()));
-        assertThat(roundTrip(BufferKind.HEAP_BIG_ENDIAN, w -> w.dispatch(1, 6, 2, 3, 4, 5, "", new Presence())))
-            .isEqualTo(call("onDispatch", 1L, 6, 2L, 3L, 4L, 5L, "", new Presence()));
+        assertThat(roundTrip(BufferKind.HEAP_BIG_ENDIAN, w -> w.dispatch(1, EventType.CLIENT_CONNECTED, 2, 3, 4, 5, null, null)))
+            .isEqualTo(call("onDispatch", 1L, EventType.CLIENT_CONNECTED, 2L, 3L, 4L, 5L, null, new Changes()));
+        assertThat(roundTrip(BufferKind.HEAP_BIG_ENDIAN, w -> w.dispatch(1, EventType.LOBBY_CLIENT_CHANGE, 2, 3, 4, 5, "", new Changes())))
+            .isEqualTo(call("onDispatch", 1L, EventType.LOBBY_CLIENT_CHANGE, 2L, 3L, 4L, 5L, "", new Changes()));
     }
 
     @Test
@@ -231,7 +260,7 @@ class RoundTripTest
         assertThat(roundTrip(BufferKind.DIRECT_BIG_ENDIAN, w -> w.subscribe(1, ids, 65535, ids, 65535)))
             .isEqualTo(call("onSubscribe", 1L, true, idList, idList));
 
-        final Presence attributes = new Presence();
+        final Changes attributes = new Changes();
         for (int i = 0; i < Protocol.MAX_ATTRIBUTES; i++)
         {
             attributes.attribute("k" + i, "v" + i);
@@ -243,7 +272,7 @@ class RoundTripTest
         assertThat(roundTrip(BufferKind.HEAP_LITTLE_ENDIAN, w -> w.resume(longest, 1, 2)))
             .isEqualTo(call("onResume", longest, 1L, 2L));
         final String longestReason = "\u00e9".repeat(Protocol.MAX_NSTRING_BYTES / 2);
-        assertThat(roundTrip(BufferKind.HEAP_LITTLE_ENDIAN, w -> w.dispatch(1, 0, 0, 0, 0, 0, longestReason, null)).get(7))
+        assertThat(roundTrip(BufferKind.HEAP_LITTLE_ENDIAN, w -> w.dispatch(1, EventType.CLIENT_CONNECTED, 0, 0, 0, 0, longestReason, null)).get(7))
             .isEqualTo(longestReason);
 
         final ClientView[] clients = new ClientView[Protocol.MAX_GET_CLIENTS];
@@ -252,7 +281,7 @@ class RoundTripTest
         for (int i = 0; i < clients.length; i++)
         {
             clients[i] = new ClientView().set(i, i % 2 == 0, i, i);
-            random.presence(clients[i].state(), Presence.ALL_MASK);
+            random.presence(clients[i].state(), FieldTable.PRESENCE.allMask());
             expected.add(clients[i]);
         }
         assertThat(roundTrip(BufferKind.HEAP_BIG_ENDIAN, w -> w.clients(1, clients, clients.length)))
@@ -266,28 +295,28 @@ class RoundTripTest
         buffer.position(10);
         final FrameWriter writer = new FrameWriter(buffer);
         final long[] ids = new long[70_000];
-        final Presence tooMany = new Presence();
+        final Changes tooMany = new Changes();
         for (int i = 0; i <= Protocol.MAX_ATTRIBUTES; i++)
         {
             tooMany.removeAttribute("k");
         }
         final ClientView partial = new ClientView().set(1, true, 0, 0);
-        partial.state().status(Presence.Status.ONLINE);
+        partial.state().status(Status.ONLINE);
 
         final List<Runnable> refused = List.of(
             () -> writer.hello(65536, 0, 0, 0, 0, 0),
-            () -> writer.result(-1, 0),
-            () -> writer.result(0x1_0000_0000L, 0),
-            () -> writer.result(1, CommandResult.count()),
+            () -> writer.result(-1, Result.APPLIED),
+            () -> writer.result(0x1_0000_0000L, Result.APPLIED),
+            () -> writer.result(1, null),
             () -> writer.error(1, 65536, "m"),
             () -> writer.error(1, 4000, null),
             () -> writer.close(-1, "m"),
-            () -> writer.dispatch(1, EventKind.count(), 0, 0, 0, 0, null, null),
-            () -> writer.dispatch(1, 0, 0, 0, 0, 0, "x".repeat(Protocol.MAX_NSTRING_BYTES + 1), null),
-            () -> writer.dispatch(1, 0, 0, 0, 0, 0, null, new Presence().status(null)),
-            () -> writer.dispatch(1, 0, 0, 0, 0, 0, null, tooMany),
-            () -> writer.update(1, 1, "r", new Presence().attribute(null, 1L)),
-            () -> writer.update(1, 1, "r", new Presence().attribute("k", (String)null)),
+            () -> writer.dispatch(1, null, 0, 0, 0, 0, null, null),
+            () -> writer.dispatch(1, EventType.CLIENT_UPDATED, 0, 0, 0, 0, "x".repeat(Protocol.MAX_NSTRING_BYTES + 1), null),
+            () -> writer.dispatch(1, EventType.CLIENT_UPDATED, 0, 0, 0, 0, null, new Changes().status(null)),
+            () -> writer.dispatch(1, EventType.CLIENT_UPDATED, 0, 0, 0, 0, null, tooMany),
+            () -> writer.update(1, 1, "r", new Changes().attribute(null, 1L)),
+            () -> writer.update(1, 1, "r", new Changes().attribute("k", (String)null)),
             () -> writer.update(1, 0, "r", null),
             () -> writer.update(1, 4, "r", null),
             () -> writer.update(1, 1, null, null),
@@ -338,8 +367,8 @@ class RoundTripTest
     {
         final ByteBuffer buffer = ByteBuffer.allocate(64);
         final FrameWriter writer = new FrameWriter(buffer);
-        assertThat(writer.result(0x01020304L, 6)).isEqualTo(10);
-        assertThat(writer.update(1, 1, "\u00e9", new Presence().status(Presence.Status.IDLE).afk(true))).isEqualTo(18);
+        assertThat(writer.result(0x01020304L, Result.VALUE_TOO_LARGE)).isEqualTo(10);
+        assertThat(writer.update(1, 1, "\u00e9", new Changes().status(Status.IDLE).afk(true))).isEqualTo(18);
         assertThat(buffer.order()).isEqualTo(ByteOrder.BIG_ENDIAN);
         final byte[] expectedResult = {6, 0, 0, 0, 0x06, 4, 3, 2, 1, 6};
         final byte[] expectedUpdate = {14, 0, 0, 0, 0x23, 1, 0, 0, 0, 1, 2, 0, (byte)0xC3, (byte)0xA9, 3, 0, 1, 1};
@@ -408,7 +437,7 @@ class RoundTripTest
             first.clear();
             final FrameWriter writer = new FrameWriter(first);
             final boolean client = random.nextBoolean();
-            final int length = client ? frames.clientFrame(writer, new Presence()) : frames.serverFrame(writer, new Presence());
+            final int length = client ? frames.clientFrame(writer, new Changes()) : frames.serverFrame(writer, new Changes());
             first.flip();
             recorder.calls.clear();
             decode(first, client, clientAdapter, serverAdapter);

@@ -1,8 +1,8 @@
 package dev.rollcall.bench.loadgen;
 
-import dev.rollcall.protocol.CommandResult;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.EventKind;
 import org.agrona.DirectBuffer;
 
 import java.util.Map;
@@ -46,8 +46,8 @@ final class LoadStats
     long protocolErrors;
     long watchers;
     long watchersWithoutDeliveries;
-    final long[] resultsByCode = new long[CommandResult.values().length];
-    final long[] dispatchesByKind = new long[EventKind.values().length];
+    final long[] resultsByCode = new long[Result.count()];
+    final long[] dispatchesByKind = new long[EventType.count()];
     final long[] errorsByCode = new long[CODE_SLOTS + 1];
     final long[] closesByCode = new long[CODE_SLOTS + 1];
     /** Why connections failed or were lost: message → count (failure paths only). */
@@ -191,11 +191,11 @@ final class LoadStats
     Map<String, Long> resultsByName()
     {
         final Map<String, Long> map = new TreeMap<>();
-        for (final CommandResult result : CommandResult.values())
+        for (final Result result : Result.values())
         {
-            if (0 != resultsByCode[result.ordinal()])
+            if (0 != resultsByCode[result.code()])
             {
-                map.put(result.name(), resultsByCode[result.ordinal()]);
+                map.put(result.name(), resultsByCode[result.code()]);
             }
         }
         return map;
@@ -207,11 +207,11 @@ final class LoadStats
     Map<String, Long> dispatchesByName()
     {
         final Map<String, Long> map = new TreeMap<>();
-        for (final EventKind kind : EventKind.values())
+        for (final EventType type : EventType.values())
         {
-            if (0 != dispatchesByKind[kind.ordinal()])
+            if (0 != dispatchesByKind[type.code()])
             {
-                map.put(kind.name(), dispatchesByKind[kind.ordinal()]);
+                map.put(type.name(), dispatchesByKind[type.code()]);
             }
         }
         return map;

@@ -2,11 +2,13 @@ package dev.rollcall.bench.loadgen;
 
 import dev.rollcall.gateway.auth.HmacTokens;
 import dev.rollcall.gateway.auth.Role;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Field;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ClientView;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.EventKind;
 import dev.rollcall.protocol.FrameSplitter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.ProtocolException;
 import dev.rollcall.protocol.ServerFrameAdapter;
@@ -72,8 +74,6 @@ final class LoadWorker implements Runnable, ServerFrameHandler
     private static final long RATE_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long BACKLOG_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final String REASON = "";
-    private static final int CLIENT_UPDATED = EventKind.CLIENT_UPDATED.ordinal();
-    private static final int LOBBY_CLIENT_CHANGE = EventKind.LOBBY_CLIENT_CHANGE.ordinal();
 
     final LoadStats stats = new LoadStats();
     final Histogram identifyLatency = new Histogram(1, HISTOGRAM_MAX_NANOS, 3);
@@ -107,7 +107,7 @@ final class LoadWorker implements Runnable, ServerFrameHandler
     private final RespDecoder reply = new RespDecoder(MAX_SERVER_FRAME_BYTES);
     private final RedisPublisher redisPublisher = new RedisPublisher();
     private final byte[] scriptSha = new byte[RedisPublisher.SHA_LENGTH];
-    private final Presence presence = new Presence();
+    private final Changes presence = new Changes();
     private final TokenWheel tokenWheel = new TokenWheel();
     private final Consumer<SelectionKey> onKey = this::onKey;
     private final SplittableRandom random;
@@ -1029,13 +1029,13 @@ final class LoadWorker implements Runnable, ServerFrameHandler
     }
 
     @Override
-    public void onResult(final long requestId, final int resultCode)
+    public void onResult(final long requestId, final Result result)
     {
         final LoadConnection c = current;
         if (0 != c.subscribeRequestId && requestId == c.subscribeRequestId)
         {
             c.subscribeRequestId = 0;
-            if (resultCode <= 1)
+            if (result.isAccepted())
             {
                 stats.subscribesOk++;
             }
@@ -1047,7 +1047,7 @@ final class LoadWorker implements Runnable, ServerFrameHandler
         }
         if (answered(c, requestId, true))
         {
-            stats.resultsByCode[resultCode]++;
+            stats.resultsByCode[result.code()]++;
         }
     }
 
@@ -1084,19 +1084,19 @@ final class LoadWorker implements Runnable, ServerFrameHandler
     }
 
     @Override
-    public void onDispatch(final long seq, final int eventKind, final long userId, final long updateId,
-        final long lobbyId, final long time, final String reason, final Presence changes)
+    public void onDispatch(final long seq, final EventType type, final long userId, final long updateId,
+        final long lobbyId, final long time, final String reason, final Changes changes)
     {
         final LoadConnection c = current;
         c.lastSeq = seq;
         stats.dispatches++;
-        stats.dispatchesByKind[eventKind]++;
+        stats.dispatchesByKind[type.code()]++;
         long stamp = 0;
-        if (CLIENT_UPDATED == eventKind && changes.has(Presence.PARTY_ID))
+        if (type == EventType.CLIENT_UPDATED && changes.has(Field.PARTY_ID))
         {
             stamp = changes.partyId();
         }
-        else if (LOBBY_CLIENT_CHANGE == eventKind && changes.has(Presence.SYNC) && changes.has(Presence.TEAM_COLOUR))
+        else if (type == EventType.LOBBY_CLIENT_CHANGE && changes.has(Field.SYNC) && changes.has(Field.TEAM_COLOUR))
         {
             stamp = stampOf(changes.sync(), changes.teamColour());
         }

@@ -3,9 +3,9 @@ package dev.rollcall.gateway.cli;
 import dev.rollcall.gateway.auth.HmacTokens;
 import dev.rollcall.gateway.auth.Role;
 import dev.rollcall.gateway.auth.Secrets;
+import dev.rollcall.model.Changes;
 import dev.rollcall.protocol.FrameSplitter;
 import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Presence;
 import dev.rollcall.protocol.Protocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +86,7 @@ class LauncherIT
             {
                 assertThat(readFrameOp(channel)).isEqualTo(Protocol.HELLO);
                 final ByteBuffer out = ByteBuffer.allocate(4096);
-                new FrameWriter(out).identify(Protocol.VERSION, token, new Presence().afk(true), false, 0, 0);
+                new FrameWriter(out).identify(Protocol.VERSION, token, new Changes().afk(true), false, 0, 0);
                 out.flip();
                 channel.write(out);
                 assertThat(readFrameOp(channel)).isEqualTo(Protocol.READY);

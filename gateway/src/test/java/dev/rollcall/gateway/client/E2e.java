@@ -3,8 +3,9 @@ package dev.rollcall.gateway.client;
 import dev.rollcall.client.PresenceDispatch;
 import dev.rollcall.client.RollcallClient;
 import dev.rollcall.gateway.EndToEndGateway;
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Status;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,27 +79,27 @@ final class E2e
     }
 
     /** Every field at its default: the changes of a {@code CLIENT_CONNECTED} of a fresh client without attributes. */
-    static Presence defaults()
+    static Changes defaults()
     {
-        return new Presence().status(Presence.Status.ONLINE).afk(false).inGame(false).partyId(0).lobbyId(0)
+        return new Changes().status(Status.ONLINE).afk(false).inGame(false).partyId(0).lobbyId(0)
             .ready(false).player(false).playerNumber(0).teamNumber(0).teamColour(0).sync(0).lobbyHost(false);
     }
 
     /** Every lobby field: the changes of a {@code JOINED_LOBBY}. */
-    static Presence lobbyFields(final long lobbyId, final boolean ready, final int playerNumber)
+    static Changes lobbyFields(final long lobbyId, final boolean ready, final int playerNumber)
     {
-        return new Presence().lobbyId(lobbyId).ready(ready).player(false).playerNumber(playerNumber).teamNumber(0)
+        return new Changes().lobbyId(lobbyId).ready(ready).player(false).playerNumber(playerNumber).teamNumber(0)
             .teamColour(0).sync(0).lobbyHost(false);
     }
 
     /** An event as the tests compare it (everything but the time and the shard). */
-    record Ev(long seq, EventKind kind, long userId, long updateId, long lobbyId, String reason, Presence changes)
+    record Ev(long seq, EventType kind, long userId, long updateId, long lobbyId, String reason, Changes changes)
     {
     }
 
     /** An expected event. */
-    static Ev ev(final long seq, final EventKind kind, final long userId, final long updateId, final long lobbyId,
-        final String reason, final Presence changes)
+    static Ev ev(final long seq, final EventType kind, final long userId, final long updateId, final long lobbyId,
+        final String reason, final Changes changes)
     {
         return new Ev(seq, kind, userId, updateId, lobbyId, reason, changes);
     }
@@ -106,7 +107,7 @@ final class E2e
     /** A received event, for comparison. */
     static Ev ev(final PresenceDispatch event)
     {
-        return new Ev(event.seq(), event.kind(), event.userId(), event.updateId(), event.lobbyId(), event.reason(),
+        return new Ev(event.seq(), event.type(), event.userId(), event.updateId(), event.lobbyId(), event.reason(),
             event.changes());
     }
 

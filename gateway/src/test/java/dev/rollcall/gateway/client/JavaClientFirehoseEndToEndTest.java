@@ -5,9 +5,10 @@ import dev.rollcall.client.PresenceDispatch;
 import dev.rollcall.client.RollcallClient;
 import dev.rollcall.client.ShardedClient;
 import dev.rollcall.gateway.EndToEndGateway;
-import dev.rollcall.protocol.CommandResult;
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,15 +74,15 @@ class JavaClientFirehoseEndToEndTest
     }
 
     /** An event as compared here: kind, user, update id, reason and changes (not seq, time or shard). */
-    private static String describe(final EventKind kind, final long userId, final long updateId, final String reason,
-        final Presence changes)
+    private static String describe(final EventType kind, final long userId, final long updateId, final String reason,
+        final Changes changes)
     {
         return kind + " " + userId + " #" + updateId + " " + reason + " " + changes;
     }
 
     private static String describe(final PresenceDispatch event)
     {
-        return describe(event.kind(), event.userId(), event.updateId(), event.reason(), event.changes());
+        return describe(event.type(), event.userId(), event.updateId(), event.reason(), event.changes());
     }
 
     @Test
@@ -94,7 +95,7 @@ class JavaClientFirehoseEndToEndTest
             .token(EndToEndGateway.serviceToken(SERVICE))
             .heartbeatJitter(false)
             .requestTimeout(E2e.TIMEOUT)
-            .shardPresence(shard -> new Presence().attribute("shard-" + shard, shard))
+            .shardPresence(shard -> new Changes().attribute("shard-" + shard, shard))
             .buildSharded(SHARD_COUNT, SHARDS);
         final EventProbe merged = EventProbe.replenishing(16);
         firehose.events().subscribe(merged);
@@ -115,23 +116,23 @@ class JavaClientFirehoseEndToEndTest
             clients.add(client);
             await(client.start());
             users.add(client);
-            final Presence change = i == INVISIBLE_USER ?
-                new Presence().status(Presence.Status.INVISIBLE) : new Presence().afk(true);
-            assertThat(await(client.update(change, "go"))).isEqualTo(CommandResult.APPLIED);
+            final Changes change = i == INVISIBLE_USER ?
+                new Changes().status(Status.INVISIBLE) : new Changes().afk(true);
+            assertThat(await(client.update(change, "go"))).isEqualTo(Result.APPLIED);
             if (OPENED.contains(shardOf(userId)))
             {
                 expected.computeIfAbsent(userId, id -> new ArrayList<>()).add(
-                    describe(EventKind.CLIENT_CONNECTED, userId, 1, null, defaults()));
-                expected.get(userId).add(describe(EventKind.CLIENT_UPDATED, userId, 2, "go", change));
+                    describe(EventType.CLIENT_CONNECTED, userId, 1, null, defaults()));
+                expected.get(userId).add(describe(EventType.CLIENT_UPDATED, userId, 2, "go", change));
             }
         }
         // a last update of one user per opened shard: once its event arrives, every earlier event of that shard has
         for (final int shard : OPENED)
         {
             final long userId = user(shard);
-            assertThat(await(users.get(shard).update(new Presence().partyId(99), "end")))
-                .isEqualTo(CommandResult.APPLIED);
-            expected.get(userId).add(describe(EventKind.CLIENT_UPDATED, userId, 3, "end", new Presence().partyId(99)));
+            assertThat(await(users.get(shard).update(new Changes().partyId(99), "end")))
+                .isEqualTo(Result.APPLIED);
+            expected.get(userId).add(describe(EventType.CLIENT_UPDATED, userId, 3, "end", new Changes().partyId(99)));
         }
 
         final Set<Integer> ended = new HashSet<>();
@@ -160,7 +161,7 @@ class JavaClientFirehoseEndToEndTest
         final ClientSnapshot service = await(users.get(0).getClients(SERVICE)).get(0);
         assertThat(service.present()).isTrue();
         assertThat(service.connected()).isTrue();
-        final Presence state = service.state();
+        final Changes state = service.state();
         final Map<String, Long> attributes = new HashMap<>();
         for (int i = 0; i < state.attributeCount(); i++)
         {

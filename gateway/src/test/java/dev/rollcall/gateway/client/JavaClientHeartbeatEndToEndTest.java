@@ -4,10 +4,10 @@ import dev.rollcall.client.ConnectionState;
 import dev.rollcall.client.RollcallClient;
 import dev.rollcall.gateway.EndToEndGateway;
 import dev.rollcall.gateway.GatewayCounter;
-import dev.rollcall.protocol.CommandResult;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,15 +69,15 @@ class JavaClientHeartbeatEndToEndTest
         clients.add(other);
         await(other.start());
         assertThat(watcher.hello().heartbeatIntervalMs()).isEqualTo(INTERVAL_MS);
-        assertThat(await(watcher.subscribe(new long[] {zombieId, otherId}, null))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(watcher.subscribe(new long[] {zombieId, otherId}, null))).isEqualTo(Result.APPLIED);
 
         try (EndToEndGateway.SilentConnection zombie = server.identifyAndStaySilent(zombieId))
         {
             assertThat(zombie.framesUntilClosed()).containsExactly("ERROR 4009", "CLOSE 4009");
         }
         assertThat(evs(watcherEvents.take(2))).containsExactly(
-            ev(1, EventKind.CLIENT_CONNECTED, zombieId, 1, 0, null, defaults()),
-            ev(2, EventKind.CLIENT_DISCONNECTED, zombieId, 2, 0, null, new Presence()));
+            ev(1, EventType.CLIENT_CONNECTED, zombieId, 1, 0, null, defaults()),
+            ev(2, EventType.CLIENT_DISCONNECTED, zombieId, 2, 0, null, new Changes()));
         assertThat(server.gateway().errorCount(ErrorCode.SESSION_TIMED_OUT))
             .as("sessions timed out (Java clients' disconnects: %s, %s)", watcherLog.disconnects, otherLog.disconnects)
             .isEqualTo(1);
@@ -100,8 +100,8 @@ class JavaClientHeartbeatEndToEndTest
         assertThat(otherLog.disconnects).isEmpty();
         assertThat(watcherLog.readies).hasSize(1);
         assertThat(otherLog.readies).hasSize(1);
-        assertThat(await(other.update(new Presence().afk(true), "alive"))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(other.update(new Changes().afk(true), "alive"))).isEqualTo(Result.APPLIED);
         assertThat(evs(watcherEvents.take(1))).containsExactly(
-            ev(3, EventKind.CLIENT_UPDATED, otherId, 2, 0, "alive", new Presence().afk(true)));
+            ev(3, EventType.CLIENT_UPDATED, otherId, 2, 0, "alive", new Changes().afk(true)));
     }
 }

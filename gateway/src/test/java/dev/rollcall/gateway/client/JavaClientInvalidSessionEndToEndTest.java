@@ -5,10 +5,11 @@ import dev.rollcall.client.RollcallException;
 import dev.rollcall.gateway.EndToEndGateway;
 import dev.rollcall.gateway.GatewayCounter;
 import dev.rollcall.journal.ChronicleJournal;
-import dev.rollcall.protocol.CommandResult;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -91,13 +92,13 @@ class JavaClientInvalidSessionEndToEndTest
         final ConnectionLog playerLog = new ConnectionLog();
         final EventProbe watcherEvents = EventProbe.replenishing(4);
         final RollcallClient watcher = connect(client(port, watcherId).listener(watcherLog), watcherEvents);
-        assertThat(await(watcher.subscribe(new long[] {playerId}, null))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(watcher.subscribe(new long[] {playerId}, null))).isEqualTo(Result.APPLIED);
         final RollcallClient player = connect(client(proxy.port(), playerId).listener(playerLog),
             EventProbe.requesting(1));
-        assertThat(await(player.update(new Presence().afk(true), "before"))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(player.update(new Changes().afk(true), "before"))).isEqualTo(Result.APPLIED);
         assertThat(evs(watcherEvents.take(2))).containsExactly(
-            ev(1, EventKind.CLIENT_CONNECTED, playerId, 1, 0, null, defaults()),
-            ev(2, EventKind.CLIENT_UPDATED, playerId, 2, 0, "before", new Presence().afk(true)));
+            ev(1, EventType.CLIENT_CONNECTED, playerId, 1, 0, null, defaults()),
+            ev(2, EventType.CLIENT_UPDATED, playerId, 2, 0, "before", new Changes().afk(true)));
         final long watcherSession = watcher.sessionId();
         final long playerSession = player.sessionId();
         watcherLog.nextReady();
@@ -124,10 +125,10 @@ class JavaClientInvalidSessionEndToEndTest
         assertThat(playerReady).isEqualTo("identified " + player.sessionId());
         assertThat(player.sessionId()).isNotEqualTo(playerSession);
 
-        assertThat(await(player.update(new Presence().afk(false), "after"))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(player.update(new Changes().afk(false), "after"))).isEqualTo(Result.APPLIED);
         assertThat(evs(watcherEvents.take(2))).containsExactly(
-            ev(1, EventKind.CLIENT_CONNECTED, playerId, 4, 0, null, new Presence()),
-            ev(2, EventKind.CLIENT_UPDATED, playerId, 5, 0, "after", new Presence().afk(false)));
+            ev(1, EventType.CLIENT_CONNECTED, playerId, 4, 0, null, new Changes()),
+            ev(2, EventType.CLIENT_UPDATED, playerId, 5, 0, "after", new Changes().afk(false)));
         assertThat(watcher.lastSeq()).isEqualTo(2);
         assertThat(second.gateway().counter(GatewayCounter.INVALID_SESSIONS)).isEqualTo(2);
         assertThat(second.gateway().counter(GatewayCounter.RESUMES)).isZero();
@@ -145,41 +146,41 @@ class JavaClientInvalidSessionEndToEndTest
         proxy = new TcpProxy(server.port());
         final EventProbe watcherEvents = EventProbe.replenishing(4);
         final RollcallClient watcher = connect(client(server.port(), watcherId), watcherEvents);
-        assertThat(await(watcher.subscribe(new long[] {dropperId}, null))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(watcher.subscribe(new long[] {dropperId}, null))).isEqualTo(Result.APPLIED);
         final RollcallClient player = connect(client(server.port(), playerId), EventProbe.requesting(1));
-        final Presence initial = new Presence().status(Presence.Status.DND);
+        final Changes initial = new Changes().status(Status.DND);
         final ConnectionLog log = new ConnectionLog();
         final EventProbe dropperEvents = EventProbe.requesting(8);
         final RollcallClient dropper = connect(client(proxy.port(), dropperId).presence(initial).listener(log),
             dropperEvents);
-        assertThat(await(dropper.subscribe(new long[] {playerId}, null))).isEqualTo(CommandResult.APPLIED);
-        assertThat(await(player.update(new Presence().partyId(1), "u1"))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(dropper.subscribe(new long[] {playerId}, null))).isEqualTo(Result.APPLIED);
+        assertThat(await(player.update(new Changes().partyId(1), "u1"))).isEqualTo(Result.APPLIED);
         assertThat(evs(dropperEvents.take(1))).containsExactly(
-            ev(1, EventKind.CLIENT_UPDATED, playerId, 2, 0, "u1", new Presence().partyId(1)));
+            ev(1, EventType.CLIENT_UPDATED, playerId, 2, 0, "u1", new Changes().partyId(1)));
         assertThat(evs(watcherEvents.take(1))).containsExactly(
-            ev(1, EventKind.CLIENT_CONNECTED, dropperId, 1, 0, null, defaults().status(Presence.Status.DND)));
+            ev(1, EventType.CLIENT_CONNECTED, dropperId, 1, 0, null, defaults().status(Status.DND)));
         final long sessionId = dropper.sessionId();
         log.nextReady();
 
         proxy.hold();
         final CompletableFuture<Void> back = dropper.reconnect();
         assertThat(evs(watcherEvents.take(1))).containsExactly(
-            ev(2, EventKind.CLIENT_DESTROYED, dropperId, 2, 0, null, new Presence()));
+            ev(2, EventType.CLIENT_DESTROYED, dropperId, 2, 0, null, new Changes()));
         E2e.awaitUntil("the dropper's client is destroyed",
             () -> server.gateway().rollcall().getClient(dropperId) == null);
-        assertThat(await(player.update(new Presence().partyId(2), "missed"))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(player.update(new Changes().partyId(2), "missed"))).isEqualTo(Result.APPLIED);
         proxy.release();
         await(back);
 
         assertThat(log.nextReady()).isEqualTo("identified " + dropper.sessionId());
         assertThat(dropper.sessionId()).isNotEqualTo(sessionId);
         assertThat(evs(watcherEvents.take(1))).containsExactly(
-            ev(3, EventKind.CLIENT_CONNECTED, dropperId, 1, 0, null, defaults().status(Presence.Status.DND)));
+            ev(3, EventType.CLIENT_CONNECTED, dropperId, 1, 0, null, defaults().status(Status.DND)));
         // the subscriptions died with the destroyed client
-        assertThat(await(dropper.subscribe(new long[] {playerId}, null))).isEqualTo(CommandResult.APPLIED);
-        assertThat(await(player.update(new Presence().partyId(3), "u3"))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(dropper.subscribe(new long[] {playerId}, null))).isEqualTo(Result.APPLIED);
+        assertThat(await(player.update(new Changes().partyId(3), "u3"))).isEqualTo(Result.APPLIED);
         assertThat(evs(dropperEvents.take(1))).containsExactly(
-            ev(1, EventKind.CLIENT_UPDATED, playerId, 4, 0, "u3", new Presence().partyId(3)));
+            ev(1, EventType.CLIENT_UPDATED, playerId, 4, 0, "u3", new Changes().partyId(3)));
         assertThat(dropper.lastSeq()).isEqualTo(1);
         assertThat(dropperEvents.drained()).isEmpty();
         assertThat(server.gateway().counter(GatewayCounter.INVALID_SESSIONS)).isPositive();

@@ -7,10 +7,10 @@ import dev.rollcall.client.RollcallClient;
 import dev.rollcall.client.RollcallException;
 import dev.rollcall.gateway.EndToEndGateway;
 import dev.rollcall.gateway.GatewayCounter;
-import dev.rollcall.protocol.CommandResult;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,7 +90,7 @@ class JavaClientResumeEndToEndTest
 
     private static void partyUpdate(final RollcallClient player, final int n)
     {
-        assertThat(await(player.update(new Presence().partyId(n), "u" + n))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(player.update(new Changes().partyId(n), "u" + n))).isEqualTo(Result.APPLIED);
     }
 
     @ParameterizedTest
@@ -105,22 +105,22 @@ class JavaClientResumeEndToEndTest
         final EventProbe watcher2Events = EventProbe.requesting(16);
         final RollcallClient watcher1 = connect(client(server.port(), WATCHER_1), watcher1Events);
         final RollcallClient watcher2 = connect(client(server.port(), WATCHER_2), watcher2Events);
-        assertThat(await(watcher1.subscribe(new long[] {DROPPER}, null))).isEqualTo(CommandResult.APPLIED);
-        assertThat(await(watcher2.subscribe(new long[] {DROPPER}, null))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(watcher1.subscribe(new long[] {DROPPER}, null))).isEqualTo(Result.APPLIED);
+        assertThat(await(watcher2.subscribe(new long[] {DROPPER}, null))).isEqualTo(Result.APPLIED);
         final RollcallClient player = connect(client(server.port(), PLAYER), EventProbe.requesting(1));
         final ConnectionLog log = new ConnectionLog();
         final EventProbe dropperEvents = EventProbe.requesting(3);
         final RollcallClient dropper = connect(client(proxy.port(), DROPPER).listener(log), dropperEvents);
-        assertThat(await(dropper.subscribe(new long[] {PLAYER}, null))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(dropper.subscribe(new long[] {PLAYER}, null))).isEqualTo(Result.APPLIED);
         final long sessionId = dropper.sessionId();
         assertThat(log.nextReady()).isEqualTo("identified " + sessionId);
         partyUpdate(player, 1);
         assertThat(evs(dropperEvents.take(1))).containsExactly(
-            ev(1, EventKind.CLIENT_UPDATED, PLAYER, 2, 0, "u1", new Presence().partyId(1)));
+            ev(1, EventType.CLIENT_UPDATED, PLAYER, 2, 0, "u1", new Changes().partyId(1)));
         for (final EventProbe watcher : List.of(watcher1Events, watcher2Events))
         {
             assertThat(evs(watcher.take(1))).containsExactly(
-                ev(1, EventKind.CLIENT_CONNECTED, DROPPER, 1, 0, null, defaults()));
+                ev(1, EventType.CLIENT_CONNECTED, DROPPER, 1, 0, null, defaults()));
         }
 
         proxy.hold();
@@ -138,10 +138,10 @@ class JavaClientResumeEndToEndTest
         for (final EventProbe watcher : List.of(watcher1Events, watcher2Events))
         {
             assertThat(evs(watcher.take(1))).containsExactly(
-                ev(2, EventKind.CLIENT_DISCONNECTED, DROPPER, 2, 0, null, new Presence()));
+                ev(2, EventType.CLIENT_DISCONNECTED, DROPPER, 2, 0, null, new Changes()));
         }
         assertThat(dropper.state()).isEqualTo(ConnectionState.RECONNECTING);
-        assertThatThrownBy(() -> dropper.update(new Presence().afk(true), "queued?").join())
+        assertThatThrownBy(() -> dropper.update(new Changes().afk(true), "queued?").join())
             .hasCauseInstanceOf(NotConnectedException.class);
         partyUpdate(player, 2);
         partyUpdate(player, 3);
@@ -153,22 +153,22 @@ class JavaClientResumeEndToEndTest
         assertThat(log.nextReady()).isEqualTo("resumed " + sessionId);
         assertThat(dropper.sessionId()).isEqualTo(sessionId);
         assertThat(evs(dropperEvents.take(2))).containsExactly(
-            ev(2, EventKind.CLIENT_UPDATED, PLAYER, 3, 0, "u2", new Presence().partyId(2)),
-            ev(3, EventKind.CLIENT_UPDATED, PLAYER, 4, 0, "u3", new Presence().partyId(3)));
+            ev(2, EventType.CLIENT_UPDATED, PLAYER, 3, 0, "u2", new Changes().partyId(2)),
+            ev(3, EventType.CLIENT_UPDATED, PLAYER, 4, 0, "u3", new Changes().partyId(3)));
         for (final EventProbe watcher : List.of(watcher1Events, watcher2Events))
         {
             assertThat(evs(watcher.take(1))).containsExactly(
-                ev(3, EventKind.CLIENT_CONNECTED, DROPPER, 3, 0, null, new Presence()));
+                ev(3, EventType.CLIENT_CONNECTED, DROPPER, 3, 0, null, new Changes()));
         }
         dropperEvents.request(1);
         partyUpdate(player, 4);
         assertThat(evs(dropperEvents.take(1))).containsExactly(
-            ev(4, EventKind.CLIENT_UPDATED, PLAYER, 5, 0, "u4", new Presence().partyId(4)));
-        assertThat(await(dropper.update(new Presence().afk(true), "back"))).isEqualTo(CommandResult.APPLIED);
+            ev(4, EventType.CLIENT_UPDATED, PLAYER, 5, 0, "u4", new Changes().partyId(4)));
+        assertThat(await(dropper.update(new Changes().afk(true), "back"))).isEqualTo(Result.APPLIED);
         for (final EventProbe watcher : List.of(watcher1Events, watcher2Events))
         {
             assertThat(evs(watcher.take(1))).containsExactly(
-                ev(4, EventKind.CLIENT_UPDATED, DROPPER, 4, 0, "back", new Presence().afk(true)));
+                ev(4, EventType.CLIENT_UPDATED, DROPPER, 4, 0, "back", new Changes().afk(true)));
         }
         assertThat(dropper.lastSeq()).isEqualTo(4);
         assertThat(dropperEvents.drained()).isEmpty();

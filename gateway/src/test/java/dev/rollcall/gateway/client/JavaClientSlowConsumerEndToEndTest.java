@@ -6,10 +6,10 @@ import dev.rollcall.client.RollcallClient;
 import dev.rollcall.core.Limits;
 import dev.rollcall.gateway.EndToEndGateway;
 import dev.rollcall.gateway.GatewayCounter;
-import dev.rollcall.protocol.CommandResult;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.EventType;
+import dev.rollcall.model.Result;
 import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.EventKind;
-import dev.rollcall.protocol.Presence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,7 +95,7 @@ class JavaClientSlowConsumerEndToEndTest
     private static void assertWatcherEvent(final PresenceDispatch event, final int n)
     {
         assertThat(event.seq()).isEqualTo(n);
-        assertThat(event.kind()).isEqualTo(EventKind.CLIENT_UPDATED);
+        assertThat(event.type()).isEqualTo(EventType.CLIENT_UPDATED);
         assertThat(event.userId()).isEqualTo(BUSY);
         assertThat(event.updateId()).isEqualTo(n + 1);
         assertThat(event.reason()).isEqualTo("flood");
@@ -104,7 +104,7 @@ class JavaClientSlowConsumerEndToEndTest
 
     private static int updateNumber(final PresenceDispatch event)
     {
-        final Presence changes = event.changes();
+        final Changes changes = event.changes();
         assertThat(changes.attributeCount()).as("%s", event).isEqualTo(1);
         final String value = changes.attributeString(0);
         return Integer.parseInt(value.substring(0, value.indexOf(':')));
@@ -130,13 +130,13 @@ class JavaClientSlowConsumerEndToEndTest
         final RollcallClient slow = connect(
             client(server.port(), SLOW).eventBufferSize(4).receiveBufferSize(4096).listener(slowLog), slowEvents);
         final RollcallClient busy = connect(client(server.port(), BUSY), EventProbe.requesting(1));
-        assertThat(await(watcher.subscribe(new long[] {BUSY}, null))).isEqualTo(CommandResult.APPLIED);
-        assertThat(await(slow.subscribe(new long[] {BUSY}, null))).isEqualTo(CommandResult.APPLIED);
+        assertThat(await(watcher.subscribe(new long[] {BUSY}, null))).isEqualTo(Result.APPLIED);
+        assertThat(await(slow.subscribe(new long[] {BUSY}, null))).isEqualTo(Result.APPLIED);
         slowLog.nextReady();
 
         // the flood is paced by the watcher: update n is sent once the watcher has received event n - LAG, so the
         // watcher is never more than LAG events (LAG * VALUE_LENGTH bytes) behind, well within maxOutboundBytes
-        final ArrayDeque<CompletableFuture<CommandResult>> inFlight = new ArrayDeque<>();
+        final ArrayDeque<CompletableFuture<Result>> inFlight = new ArrayDeque<>();
         int updates = 0;
         int checked = 0;
         int stopAt = MAX_UPDATES;
@@ -149,10 +149,10 @@ class JavaClientSlowConsumerEndToEndTest
             }
             if (inFlight.size() == LAG)
             {
-                assertThat(await(inFlight.poll())).isEqualTo(CommandResult.APPLIED);
+                assertThat(await(inFlight.poll())).isEqualTo(Result.APPLIED);
             }
             updates++;
-            inFlight.add(busy.update(new Presence().attribute("blob", value(updates)), "flood"));
+            inFlight.add(busy.update(new Changes().attribute("blob", value(updates)), "flood"));
             if (stopAt == MAX_UPDATES && server.gateway().errorCount(ErrorCode.SLOW_CONSUMER) > 0)
             {
                 stopAt = updates + AFTER_EVICTION;
@@ -160,7 +160,7 @@ class JavaClientSlowConsumerEndToEndTest
         }
         while (!inFlight.isEmpty())
         {
-            assertThat(await(inFlight.poll())).isEqualTo(CommandResult.APPLIED);
+            assertThat(await(inFlight.poll())).isEqualTo(Result.APPLIED);
         }
         while (checked < updates)
         {
@@ -178,8 +178,8 @@ class JavaClientSlowConsumerEndToEndTest
         final String ready = awaitReadyAgain(slowLog);
         await(slow.whenReady());
         assertThat(ready).matches("(resumed|identified) " + slow.sessionId());
-        assertThat(await(busy.update(new Presence().attribute("blob", value(updates + 1)), "marker")))
-            .isEqualTo(CommandResult.APPLIED);
+        assertThat(await(busy.update(new Changes().attribute("blob", value(updates + 1)), "marker")))
+            .isEqualTo(Result.APPLIED);
         final List<PresenceDispatch> caughtUp = slowEvents.takeThrough(event -> "marker".equals(event.reason()));
         int previous = 0;
         for (final PresenceDispatch event : caughtUp)

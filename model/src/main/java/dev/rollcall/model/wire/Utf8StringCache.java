@@ -1,6 +1,5 @@
-package dev.rollcall.protocol;
+package dev.rollcall.model.wire;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -20,9 +19,9 @@ import java.util.Arrays;
  */
 final class Utf8StringCache
 {
-    /** Sets of the cache a {@link ClientFrameAdapter} uses (2,048 strings). */
+    /** Sets of the cache of a {@link WireDecoder} that caches strings (2,048 strings). */
     static final int DEFAULT_SETS = 1024;
-    /** Longest value the cache of a {@link ClientFrameAdapter} keeps, in UTF-8 bytes. */
+    /** Longest value that cache keeps, in UTF-8 bytes. */
     static final int DEFAULT_MAX_BYTES = 64;
 
     private static final int WAYS = 2;
@@ -80,7 +79,7 @@ final class Utf8StringCache
      * @return the string stored for the {@code length} bytes at {@code offset} of
      * {@code buffer} (absolute, the position is not used), or null when not cached.
      */
-    String get(final ByteBuffer buffer, final int offset, final int length)
+    String get(final WireBuffer buffer, final int offset, final int length)
     {
         if (length > maxBytes)
         {
@@ -104,7 +103,7 @@ final class Utf8StringCache
      * (the caller has decoded and so validated them). Longer values than {@link #maxBytes()}
      * are ignored.
      */
-    void put(final ByteBuffer buffer, final int offset, final int length, final String value)
+    void put(final WireBuffer buffer, final int offset, final int length, final String value)
     {
         if (length > maxBytes)
         {
@@ -116,19 +115,19 @@ final class Utf8StringCache
         final int base = entry * maxBytes;
         for (int i = 0; i < length; i++)
         {
-            keys[base + i] = buffer.get(offset + i);
+            keys[base + i] = buffer.getByte(offset + i);
         }
         lengths[entry] = length;
         strings[entry] = value;
         lastUsed[set] = (byte)way;
     }
 
-    private boolean matches(final int entry, final ByteBuffer buffer, final int offset, final int length)
+    private boolean matches(final int entry, final WireBuffer buffer, final int offset, final int length)
     {
         final int base = entry * maxBytes;
         for (int i = 0; i < length; i++)
         {
-            if (keys[base + i] != buffer.get(offset + i))
+            if (keys[base + i] != buffer.getByte(offset + i))
             {
                 return false;
             }
@@ -136,12 +135,12 @@ final class Utf8StringCache
         return true;
     }
 
-    private int setOf(final ByteBuffer buffer, final int offset, final int length)
+    private int setOf(final WireBuffer buffer, final int offset, final int length)
     {
         int hash = length;
         for (int i = 0; i < length; i++)
         {
-            hash = 31 * hash + buffer.get(offset + i);
+            hash = 31 * hash + buffer.getByte(offset + i);
         }
         return shift == 32 ? 0 : (hash * 0x9E3779B9) >>> shift;
     }

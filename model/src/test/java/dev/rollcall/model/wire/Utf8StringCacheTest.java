@@ -1,9 +1,12 @@
-package dev.rollcall.protocol;
+package dev.rollcall.model.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rollcall.model.FieldTable;
+
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +21,7 @@ class Utf8StringCacheTest
     void shouldReturnTheSameStringForEqualBytes()
     {
         final Utf8StringCache cache = new Utf8StringCache(16, 64);
-        final ByteBuffer first = bytesAt(3, "match-found");
+        final NioWireBuffer first = bytesAt(3, "match-found");
         final String decoded = new String("match-found".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
         assertThat(cache.get(first, 3, 11)).isNull();
         cache.put(first, 3, 11, decoded);
@@ -26,7 +29,7 @@ class Utf8StringCacheTest
         final ByteBuffer second = ByteBuffer.allocateDirect(32);
         second.position(17);
         second.put("match-found".getBytes(StandardCharsets.UTF_8));
-        assertThat(cache.get(second, 17, 11)).isSameAs(decoded);
+        assertThat(cache.get(new NioWireBuffer(second), 17, 11)).isSameAs(decoded);
     }
 
     @Test
@@ -48,7 +51,7 @@ class Utf8StringCacheTest
         for (final String value : values)
         {
             final byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            final ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            final NioWireBuffer buffer = new NioWireBuffer(ByteBuffer.wrap(bytes));
             final String cached = cache.get(buffer, 0, bytes.length);
             if (null == cached)
             {
@@ -68,17 +71,17 @@ class Utf8StringCacheTest
         for (int i = 0; i < 10_000; i++)
         {
             final String value = "value-" + i;
-            final ByteBuffer buffer = bytesAt(0, value);
-            cache.put(buffer, 0, buffer.limit(), value);
+            final NioWireBuffer buffer = bytesAt(0, value);
+            cache.put(buffer, 0, buffer.buffer().limit(), value);
         }
         assertThat(cache.capacity()).isEqualTo(16);
         assertThat(cache.size()).isEqualTo(16);
 
         final String tooLong = "seventeen-bytes!!";
-        final ByteBuffer buffer = bytesAt(0, tooLong);
+        final NioWireBuffer buffer = bytesAt(0, tooLong);
         final Utf8StringCache empty = new Utf8StringCache(8, 16);
-        empty.put(buffer, 0, buffer.limit(), tooLong);
-        assertThat(empty.get(buffer, 0, buffer.limit())).isNull();
+        empty.put(buffer, 0, buffer.buffer().limit(), tooLong);
+        assertThat(empty.get(buffer, 0, buffer.buffer().limit())).isNull();
         assertThat(empty.size()).isZero();
     }
 
@@ -86,9 +89,9 @@ class Utf8StringCacheTest
     void shouldKeepTwoValuesPerSetAndReplaceTheOneNotUsedLast()
     {
         final Utf8StringCache cache = new Utf8StringCache(1, 16);
-        final ByteBuffer a = bytesAt(0, "a");
-        final ByteBuffer b = bytesAt(0, "b");
-        final ByteBuffer c = bytesAt(0, "c");
+        final NioWireBuffer a = bytesAt(0, "a");
+        final NioWireBuffer b = bytesAt(0, "b");
+        final NioWireBuffer c = bytesAt(0, "c");
         cache.put(a, 0, 1, "a");
         cache.put(b, 0, 1, "b");
         assertThat(cache.get(a, 0, 1)).isEqualTo("a");
@@ -100,60 +103,53 @@ class Utf8StringCacheTest
     }
 
     @Test
-    void shouldStillRefuseInvalidUtf8AndNotKeepIt() throws ProtocolException
+    void shouldStillRefuseInvalidUtf8AndNotKeepIt()
     {
         final Utf8StringCache cache = new Utf8StringCache(16, 64);
-        final WireReader reader = new WireReader(cache);
-        final ByteBuffer valid = frame(0x41, 0x42);
-        reader.begin(valid, 0, valid.limit());
-        assertThat(reader.string()).isEqualTo("AB");
+        final WireDecoder decoder = new WireDecoder(FieldTable.PRESENCE, cache);
+        final NioWireBuffer valid = string(0x41, 0x42);
+        decoder.wrap(valid, 0, valid.buffer().limit());
+        assertThat(decoder.string()).isEqualTo("AB");
         assertThat(cache.size()).isEqualTo(1);
 
-        final ByteBuffer invalid = frame(0xC3, 0x28);
-        reader.begin(invalid, 0, invalid.limit());
-        assertThatThrownBy(reader::string).isInstanceOf(ProtocolException.class).hasMessageContaining("invalid UTF-8");
+        final NioWireBuffer invalid = string(0xC3, 0x28);
+        decoder.wrap(invalid, 0, invalid.buffer().limit());
+        assertThatThrownBy(decoder::string).isInstanceOf(WireFormatException.class).hasMessageContaining("invalid UTF-8");
         assertThat(cache.size()).isEqualTo(1);
-        reader.begin(invalid, 0, invalid.limit());
-        assertThatThrownBy(reader::string).isInstanceOf(ProtocolException.class).hasMessageContaining("invalid UTF-8");
+        decoder.wrap(invalid, 0, invalid.buffer().limit());
+        assertThatThrownBy(decoder::string).isInstanceOf(WireFormatException.class).hasMessageContaining("invalid UTF-8");
     }
 
     @Test
-    void shouldHandTheSameStringsToTheHandlerForRepeatedValues() throws ProtocolException
+    void shouldDecodeRepeatedValuesToTheSameStrings()
     {
-        final Recorder recorder = new Recorder();
-        final ClientFrameAdapter adapter = new ClientFrameAdapter(recorder);
-        final ByteBuffer in = ByteBuffer.allocate(256);
-        final Presence changes = new Presence().attribute(new String("map"), new String("harbour"));
-        for (int i = 0; i < 2; i++)
-        {
-            in.clear();
-            new FrameWriter(in).update(i + 1, Protocol.GROUP_STANDARD, new String("in-match"), changes);
-            in.flip();
-            adapter.decode(in, in.remaining());
-        }
-        final Presence first = (Presence)recorder.calls.get(0).get(4);
-        final Presence second = (Presence)recorder.calls.get(1).get(4);
-        assertThat(recorder.calls.get(1).get(3)).isEqualTo("in-match").isSameAs(recorder.calls.get(0).get(3));
-        assertThat(second.attributeKey(0)).isEqualTo("map").isSameAs(first.attributeKey(0));
-        assertThat(second.attributeString(0)).isEqualTo("harbour").isSameAs(first.attributeString(0));
+        final WireDecoder decoder = new WireDecoder(FieldTable.PRESENCE, true);
+        final NioWireBuffer first = string('m', 'a', 'p');
+        final NioWireBuffer second = string('m', 'a', 'p');
+        final String decoded = decoder.wrap(first, 0, 5).string();
+        assertThat(decoder.wrap(second, 0, 5).string()).isEqualTo("map").isSameAs(decoded);
+        assertThat(new WireDecoder().wrap(second, 0, 5).string()).isEqualTo("map").isNotSameAs(decoded);
     }
 
-    private static ByteBuffer bytesAt(final int offset, final String value)
+    private static NioWireBuffer bytesAt(final int offset, final String value)
     {
         final byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         final ByteBuffer buffer = ByteBuffer.allocate(offset + bytes.length);
         buffer.position(offset);
         buffer.put(bytes);
         buffer.flip();
-        return buffer;
+        return new NioWireBuffer(buffer);
     }
 
-    /** A CLOSE-shaped frame whose body is one string of these bytes. */
-    private static ByteBuffer frame(final int... bytes)
+    /** A {@code string} of these bytes. */
+    private static NioWireBuffer string(final int... bytes)
     {
-        final ByteBuffer buffer = ByteBuffer.allocate(64);
-        FrameWriter.raw(buffer, Protocol.CLOSE, new Body().u16(bytes.length).bytes(bytes).build());
-        buffer.flip();
-        return buffer;
+        final ByteBuffer buffer = ByteBuffer.allocate(2 + bytes.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort((short)bytes.length);
+        for (final int b : bytes)
+        {
+            buffer.put((byte)b);
+        }
+        return new NioWireBuffer(buffer.flip());
     }
 }
