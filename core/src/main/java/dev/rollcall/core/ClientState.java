@@ -62,6 +62,12 @@ final class ClientState
     int timerIndex = -1;
     boolean connected;
     ClientExtras extras;
+    /**
+     * The subscribers of this client's topic, as {@link Subscriptions} holds them (or an emptied
+     * set it has let go of), so emitting an event needs no map lookup; refreshed when the client
+     * is created and when a subscription to it is added.
+     */
+    org.agrona.collections.LongHashSet watchers;
 
     void reset(final long userId, final FieldLayout layout)
     {
@@ -72,6 +78,7 @@ final class ClientState
         connectionCount = 0;
         connection0 = 0;
         timerIndex = -1;
+        watchers = null;
         if (null != extras)
         {
             extras.clear();

@@ -45,6 +45,7 @@ final class PresenceLogic
     private Outbox out;
 
     private boolean firehose;
+    private ClientState beforeClient;
     private int selfBefore;
     private int othersBefore;
     private long selfLobbyBefore;
@@ -107,7 +108,7 @@ final class PresenceLogic
                 case InputType.UPDATE_CLIENT_IN_LOBBY -> update(input, table.lobbyMask());
                 case InputType.UPDATE_CLIENT_FULL -> update(input, table.allMask());
                 case InputType.SUBSCRIBE_CLIENT -> input.subscriberId <= 0 || input.userId <= 0 ? Result.INVALID_VALUE :
-                    changed(subscriptions.subscribeClient(input.subscriberId, input.userId));
+                    subscribeClient(input.subscriberId, input.userId);
                 case InputType.UNSUBSCRIBE_CLIENT -> input.subscriberId <= 0 || input.userId <= 0 ? Result.INVALID_VALUE :
                     changed(subscriptions.unsubscribeClient(input.subscriberId, input.userId));
                 case InputType.SUBSCRIBE_LOBBY -> input.subscriberId <= 0 || input.lobbyId <= 0 ? Result.INVALID_VALUE :
@@ -219,6 +220,29 @@ final class PresenceLogic
     GraceTimers timers()
     {
         return timers;
+    }
+
+    private Result subscribeClient(final long subscriberId, final long userId)
+    {
+        final boolean added = subscriptions.subscribeClient(subscriberId, userId);
+        final ClientState client = clients.get(userId);
+        if (null != client)
+        {
+            client.watchers = subscriptions.clientSubscribers(userId);
+        }
+        return changed(added);
+    }
+
+    /**
+     * Point every client at its topic's subscriber set (after loading a snapshot).
+     */
+    void refreshWatchers()
+    {
+        for (int i = 0, n = clients.size(); i < n; i++)
+        {
+            final ClientState client = clients.at(i);
+            client.watchers = subscriptions.clientSubscribers(client.userId);
+        }
     }
 
     private static Result changed(final boolean changed)
@@ -379,6 +403,7 @@ final class PresenceLogic
     {
         captureBefore(null);
         final ClientState client = clients.create(userId, position);
+        client.watchers = subscriptions.clientSubscribers(userId);
         client.connected = true;
         client.updateId = 1;
         client.addConnection(connectionId);
@@ -662,6 +687,7 @@ final class PresenceLogic
      */
     private void captureBefore(final ClientState client)
     {
+        beforeClient = client;
         if (null != client)
         {
             clients.touch(client);
@@ -682,15 +708,26 @@ final class PresenceLogic
     private void emitTransitions(
         final long userId, final long updateId, final ClientState after, final String updateReason, final long time)
     {
+        if (replaying)
+        {
+            return;
+        }
+        final ClientState client = null != after ? after : beforeClient;
+        LongHashSet clientTopic = null == client ? subscriptions.clientSubscribers(userId) : client.watchers;
+        if (null != clientTopic && clientTopic.isEmpty())
+        {
+            clientTopic = null; // a topic emptied since (unsubscribed, subscriber removed): nobody watches
+        }
         final int selfAfter = view(after, true);
         final int othersAfter = view(after, false);
-        emitFor(true, userId, updateId, after, updateReason, time,
+        emitFor(clientTopic, true, userId, updateId, after, updateReason, time,
             selfBefore, selfAfter, selfLobbyBefore, selfAfter == ABSENT ? 0 : after.lobbyId());
-        emitFor(false, userId, updateId, after, updateReason, time,
+        emitFor(clientTopic, false, userId, updateId, after, updateReason, time,
             othersBefore, othersAfter, othersLobbyBefore, othersAfter == ABSENT ? 0 : after.lobbyId());
     }
 
     private void emitFor(
+        final LongHashSet clientTopic,
         final boolean self,
         final long userId,
         final long updateId,
@@ -728,7 +765,7 @@ final class PresenceLogic
         }
         if (null != type)
         {
-            emit(subscriptions.clientSubscribers(userId), self, self && firehose, type, payload, userId, updateId, 0,
+            emit(clientTopic, self, self && firehose, type, payload, userId, updateId, 0,
                 after, type == EventType.CLIENT_UPDATED ? updateReason : null, time);
         }
 

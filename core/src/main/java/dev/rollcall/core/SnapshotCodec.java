@@ -213,6 +213,7 @@ public final class SnapshotCodec
             {
                 logic.subscriptions().subscribeLobby(buffer.getLong(p, ORDER), buffer.getLong(p + 8, ORDER));
             }
+            logic.refreshWatchers();
         }
         catch (final IndexOutOfBoundsException ex)
         {
