@@ -54,10 +54,11 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>Idle client</b> (goal ≤ 150 B): a {@link Rollcall} with {@code Journal.NONE} and
  *   defaults; N users connect (one connection each, no subscription, no attribute) through the
  *   callback API. Counts the logic's client table, the grace and subscription structures they
- *   touch and the read model ({@code ClientDirectory}): everything the core holds per client.
+ *   touch, and the index queries read it through (the client table is also the read model):
+ *   everything the core holds per client.
  *   The warm-up connects one user and updates it twice per ring slot, so each slot's
  *   preallocated image exists before the first measurement.
- *   <li><b>Idle gateway connection</b> (goal ≤ 2 KiB): a {@link Gateway} on 127.0.0.1 with one
+ *   <li><b>Idle gateway connection</b> (goal ≤ 1,200 B, issue 11): a {@link Gateway} on 127.0.0.1 with one
  *   selector thread, HMAC tokens and a ten-minute heartbeat interval (so no idle connection
  *   times out during the run); N raw TCP connections, opened in this JVM, each send
  *   {@code IDENTIFY} for its own user (no initial presence), read {@code HELLO} and
@@ -87,7 +88,7 @@ public final class MemoryFootprint
     private static final int CONNECT_BATCH = 256;
     private static final int FD_HEADROOM = 300;
     private static final long CLIENT_GOAL_BYTES = 150;
-    private static final long CONNECTION_GOAL_BYTES = 2048;
+    private static final long CONNECTION_GOAL_BYTES = 1200;
     private static final long FIRST_USER = 1;
 
     private MemoryFootprint()
@@ -128,7 +129,7 @@ public final class MemoryFootprint
         if (clients > 0)
         {
             perClient = bytesPerIdleClient(clients);
-            report.append(String.format(Locale.ROOT, "idle client (core + read model, Journal.NONE), N = %,d: " +
+            report.append(String.format(Locale.ROOT, "idle client (core, read by queries too; Journal.NONE), N = %,d: " +
                 "%,d B/client (goal <= %d B: %s)%n", clients, perClient, CLIENT_GOAL_BYTES,
                 perClient <= CLIENT_GOAL_BYTES ? "met" : "missed"));
         }

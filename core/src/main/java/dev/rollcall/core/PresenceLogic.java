@@ -157,8 +157,8 @@ final class PresenceLogic
 
     /**
      * In replay mode the logic changes its state exactly as live but writes nothing into the
-     * outbox (no events, images or directives): nobody reads them while rebuilding state, and
-     * skipping them is most of the cost of a replay.
+     * outbox (no events or directives, and no topic lookups): nobody reads them while rebuilding
+     * state, and skipping them is most of the cost of a replay.
      */
     void replaying(final boolean replaying)
     {
@@ -281,8 +281,7 @@ final class PresenceLogic
 
     /**
      * Every live connection is lost now (the process that held them is gone): in ascending
-     * user id order, each connected client loses all its connections as if one by one, and
-     * every client's image is emitted so the read model starts complete.
+     * user id order, each connected client loses all its connections as if one by one.
      */
     private Result connectionsReset()
     {
