@@ -82,9 +82,6 @@ final class ClientTable
     /** The published position of the last removal ({@link Long#MAX_VALUE} while one is being published). */
     private volatile long removalPosition;
     private boolean removedInThisInput;
-    /** Keeps {@link #prefetch}'s loads from being optimised away. */
-    @SuppressWarnings("unused")
-    private int prefetched;
 
     ClientTable(final FieldTable table)
     {
@@ -120,19 +117,6 @@ final class ClientTable
                     return client;
                 }
             }
-        }
-    }
-
-    /**
-     * Load a client's lines into the cache ahead of its use (writer thread; changes nothing).
-     */
-    void prefetch(final long userId)
-    {
-        final ClientState client = get(userId);
-        if (null != client)
-        {
-            final ClientExtras extras = client.extras;
-            prefetched += client.connectionCount + (null == extras || null == extras.attributes ? 0 : extras.attributes.count);
         }
     }
 

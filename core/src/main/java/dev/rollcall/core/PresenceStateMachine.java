@@ -63,23 +63,6 @@ public final class PresenceStateMachine
     }
 
     /**
-     * Start loading the client an input will touch (recovery calls this for every input of a
-     * journal document before applying them: the loads of different clients overlap, where
-     * applying one input at a time waits for each). Changes nothing.
-     *
-     * @param buffer holding an input encoded by {@link InputCodec}.
-     * @param offset of the input.
-     * @param length of the input.
-     */
-    public void prefetch(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length >= InputCodec.HEADER_LENGTH)
-        {
-            logic.clients().prefetch(buffer.getLong(offset + InputCodec.USER_ID_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN));
-        }
-    }
-
-    /**
      * Apply one input.
      *
      * @param input a state input.

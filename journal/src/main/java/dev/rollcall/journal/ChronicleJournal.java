@@ -110,24 +110,6 @@ public final class ChronicleJournal implements Journal
         return new JournalReader(queue, files);
     }
 
-    private static JournalReader.InputVisitor replayInto(final PresenceStateMachine state)
-    {
-        return new JournalReader.InputVisitor()
-        {
-            @Override
-            public void onInput(final long number, final DirectBuffer buffer, final int offset, final int length)
-            {
-                state.apply(buffer, offset, length);
-            }
-
-            @Override
-            public void onPrefetch(final DirectBuffer buffer, final int offset, final int length)
-            {
-                state.prefetch(buffer, offset, length);
-            }
-        };
-    }
-
     @Override
     public void recover(final PresenceStateMachine state)
     {
@@ -135,7 +117,7 @@ public final class ChronicleJournal implements Journal
         final Path snapshot = snapshots.loadNewest(state);
         final long fromSnapshot = state.position();
         final long[] lastInJournal = {0};
-        reader().read(fromSnapshot, replayInto(state),
+        reader().read(fromSnapshot, (number, buffer, offset, length) -> state.apply(buffer, offset, length),
             (index, firstInput, inputs, bytes) ->
             {
                 final long last = firstInput + inputs - 1;
@@ -259,20 +241,10 @@ public final class ChronicleJournal implements Journal
             final long[] applying = {0};
             try
             {
-                new JournalReader(queue, files).read(from, position, new JournalReader.InputVisitor()
+                new JournalReader(queue, files).read(from, position, (number, buffer, offset, length) ->
                 {
-                    @Override
-                    public void onInput(final long number, final DirectBuffer buffer, final int offset, final int length)
-                    {
-                        applying[0] = number;
-                        state.apply(buffer, offset, length);
-                    }
-
-                    @Override
-                    public void onPrefetch(final DirectBuffer buffer, final int offset, final int length)
-                    {
-                        state.prefetch(buffer, offset, length);
-                    }
+                    applying[0] = number;
+                    state.apply(buffer, offset, length);
                 });
             }
             catch (final JournalCorruptException ex)

@@ -49,18 +49,6 @@ public final class JournalReader implements AutoCloseable
          */
         void onInput(long number, DirectBuffer buffer, int offset, int length);
 
-        /**
-         * Called for every input of a document before the document's {@link #onInput} calls, so a
-         * replay can start the memory loads of the clients the document touches (independent
-         * loads overlap; applied one by one they would wait for each other).
-         *
-         * @param buffer holding the input; valid during the call.
-         * @param offset of the input.
-         * @param length of the input.
-         */
-        default void onPrefetch(DirectBuffer buffer, int offset, int length)
-        {
-        }
     }
 
     /** Receives document headers, for inspection. */
@@ -208,19 +196,6 @@ public final class JournalReader implements AutoCloseable
     {
         int p = BatchDescriptor.HEADER_LENGTH;
         final int end = BatchDescriptor.HEADER_LENGTH + length;
-        for (int i = 0, q = p; i < count && first + i <= upTo && q + 4 <= end; i++)
-        {
-            final int inputLength = payloadBuffer.getInt(q, LITTLE_ENDIAN);
-            if (inputLength < 0 || q + 4 + inputLength > end)
-            {
-                break; // the loop below names the corruption
-            }
-            if (first + i > after)
-            {
-                visitor.onPrefetch(payloadBuffer, q + 4, inputLength);
-            }
-            q += 4 + inputLength;
-        }
         for (int i = 0; i < count && first + i <= upTo; i++)
         {
             if (p + 4 > end)
