@@ -10,7 +10,7 @@ import java.lang.invoke.VarHandle;
  * One client of the {@link ClientTable}, packed: the connection bookkeeping, the first
  * connection id inline, the scalar presence fields in {@link FieldLayout#INLINE_WORDS} words,
  * and everything rarer (attributes, further connections, words of a larger table) out of line
- * in {@link ClientExtras}, created only when needed. About 104 bytes of heap for an idle client.
+ * in {@link ClientExtras}, created only when needed. 120 bytes of heap for an idle client.
  * <p>
  * Written only by the business-logic thread, inside a write section ({@link #beginWrite()} /
  * {@link #endWrite(long)}); read by any thread through {@link ClientTable#read}, which retries a

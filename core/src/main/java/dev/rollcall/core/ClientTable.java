@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The live clients: the one copy of the presence state, written by the business-logic thread and
@@ -23,8 +24,8 @@ import java.util.List;
  * progress): so a query never reveals an unjournaled input (rule 3), and once a command's result
  * is delivered every later query sees it. Structural changes of the index (removal, growth) are
  * bracketed by a modification count; a reader that finds nothing while it moved looks again.
- * Readers never block the writer; a reader may wait (spin, then yield) for the journal to catch
- * up with an input it would otherwise reveal, which takes one journal batch.
+ * Readers never block the writer; a reader copies first and then may wait (spin, yield, park)
+ * for the journal to hold the write it copied: a fixed target, one journal batch away.
  * <p>
  * <b>Writer.</b> The logic opens a write section on a client before it changes it
  * ({@link #touch}) and closes every open section at the end of the input ({@link #publish}).
@@ -44,6 +45,8 @@ final class ClientTable
     /** Clients a table holds at most (the place is 24 bits). */
     static final int MAX_CLIENTS = PLACE_MASK - 1;
     private static final int SPINS_BEFORE_YIELD = 1_000;
+    private static final int YIELDS_BEFORE_PARK = 100;
+    private static final long PARK_NANOS = 50_000;
 
     static
     {
@@ -79,9 +82,8 @@ final class ClientTable
     private int tombstones;
     @SuppressWarnings("unused") // through MOD_COUNT
     private volatile long modCount;
-    /** The published position of the last removal ({@link Long#MAX_VALUE} while one is being published). */
+    /** The published position of the last removal. */
     private volatile long removalPosition;
-    private boolean removedInThisInput;
 
     ClientTable(final FieldTable table)
     {
@@ -156,15 +158,16 @@ final class ClientTable
 
     /**
      * Remove a client (in an open write section: its user id becomes 0 for readers that still hold it).
+     *
+     * @param position the published position of the input that removes it.
      */
-    void remove(final ClientState client)
+    void remove(final ClientState client, final long position)
     {
         final long userId = client.userId;
         final Storage s = storage;
         final int cell = cellOf(s, userId);
         final int at = (s.cells[cell] & PLACE_MASK) - 1;
-        removalPosition = Long.MAX_VALUE;
-        removedInThisInput = true;
+        removalPosition = position; // before the cell goes: a reader that misses the client sees it
         beginStructuralChange();
         INT_ARRAY.setRelease(s.cells, cell, TOMBSTONE);
         tombstones++;
@@ -214,11 +217,6 @@ final class ClientTable
             touched[i] = null;
         }
         touchedCount = 0;
-        if (removedInThisInput)
-        {
-            removedInThisInput = false;
-            removalPosition = position;
-        }
     }
 
     /**
@@ -255,14 +253,18 @@ final class ClientTable
     // ---------------------------------------------------------------- readers (any thread)
 
     /**
-     * A consistent copy of one client, as of an input the journal holds: a client created by an
-     * input the journal does not hold yet is absent; one changed by such an input is returned
-     * once the journal holds it (after a journal failure, as it is: that change's outcome is
-     * unknown, as its {@code JOURNAL_FAILED} says).
+     * A consistent copy of one client, as of an input the journal holds. The reader takes a copy
+     * as soon as it can (the client is not being written), notes the published position of the
+     * write it copied, and waits only until the journal holds that position: a bounded wait (one
+     * journal batch), however busy the client is meanwhile. A client created by an input the
+     * journal does not hold yet is absent at once; an absence caused by a removal the journal
+     * does not hold yet is answered once it does.
      *
      * @param userId  the user.
      * @param journal the journal's progress.
      * @return the copy, or null when absent.
+     * @throws IllegalStateException when the journal failed before holding what the client shows
+     *                               (its outcome is unknown; see {@code Result.JOURNAL_FAILED}).
      */
     ClientInfo read(final long userId, final JournalProgress journal)
     {
@@ -270,14 +272,18 @@ final class ClientTable
         while (true)
         {
             final long mods = (long)MOD_COUNT.getAcquire(this);
-            final ClientState client = (mods & 1) == 0 ? find(userId) : null;
-            final long journaled = journal.journaledPosition();
+            if ((mods & 1) != 0)
+            {
+                attempts = backOff(attempts);
+                continue;
+            }
+            final ClientState client = find(userId);
             if (null == client)
             {
-                // absent, unless an input the journal does not hold yet removed it
-                if ((mods & 1) == 0 && (long)MOD_COUNT.getAcquire(this) == mods &&
-                    (removalPosition <= journaled || journal.hasFailed()))
+                final long removal = removalPosition;
+                if ((long)MOD_COUNT.getAcquire(this) == mods)
                 {
+                    awaitJournaled(journal, removal);
                     return null;
                 }
             }
@@ -287,20 +293,22 @@ final class ClientTable
                 if (!ClientState.isWriting(before))
                 {
                     final long created = client.createdPosition;
-                    final boolean visible = ClientState.positionOf(before) <= journaled || journal.hasFailed();
-                    final ClientInfo copy = created > journaled || !visible ? null : copyOrNull(client, userId);
+                    final ClientInfo copy = copyOrNull(client, userId);
+                    final long removal = removalPosition;
                     VarHandle.loadLoadFence();
-                    if (client.versionOpaque() == before)
+                    if (client.versionOpaque() == before && (long)MOD_COUNT.getAcquire(this) == mods)
                     {
-                        if (created > journaled && client.userId == userId)
+                        if (null == copy)
                         {
-                            return null; // not created yet, as far as the journal knows
+                            attempts = backOff(attempts);
+                            continue; // cannot happen with both stamps unchanged; look again rather than guess
                         }
-                        if (visible && (null != copy ||
-                            ((long)MOD_COUNT.getAcquire(this) == mods && removalPosition <= journaled)))
+                        if (created > journal.journaledPosition() && removal <= journal.journaledPosition())
                         {
-                            return copy;
+                            return null; // created by an input the journal does not hold yet
                         }
+                        awaitJournaled(journal, Math.max(ClientState.positionOf(before), removal));
+                        return copy;
                     }
                 }
             }
@@ -311,19 +319,17 @@ final class ClientTable
     /**
      * @param journal the journal's progress.
      * @return the user ids of the clients the journal holds, ascending. Per-client consistent,
-     * not one atomic cut across clients.
+     * not one atomic cut across clients; a client present throughout the call is listed.
+     * @throws IllegalStateException when the journal failed before holding a removal the list reflects.
      */
     long[] readUserIds(final JournalProgress journal)
     {
-        for (int attempts = 0; removalPosition > journal.journaledPosition() && !journal.hasFailed(); )
-        {
-            attempts = backOff(attempts);
-        }
+        // downwards: a removal moves the last client into the removed one's place, which is then still ahead
         final Storage s = storage;
         final int n = Math.min(size, s.dense.length);
         final long[] ids = new long[n];
         int count = 0;
-        for (int i = 0; i < n; i++)
+        for (int i = n - 1; i >= 0; i--)
         {
             final ClientState client = (ClientState)CLIENT_ARRAY.getAcquire(s.dense, i);
             if (null == client)
@@ -336,6 +342,7 @@ final class ClientTable
                 ids[count++] = userId;
             }
         }
+        awaitJournaled(journal, removalPosition);
         final long[] sorted = Arrays.copyOf(ids, count);
         Arrays.sort(sorted);
         int unique = 0;
@@ -350,7 +357,7 @@ final class ClientTable
     }
 
     /**
-     * @return the client's user id, or 0 when the journal does not hold its creation.
+     * @return the client's user id, or 0 when removed or when the journal does not hold its creation.
      */
     private static long readUserId(final ClientState client, final JournalProgress journal)
     {
@@ -367,6 +374,24 @@ final class ClientTable
                 {
                     return created > journal.journaledPosition() ? 0 : userId;
                 }
+            }
+            attempts = backOff(attempts);
+        }
+    }
+
+    /**
+     * Wait (spin, yield, then park briefly) until the journal holds a position: a fixed target,
+     * reached within a journal batch while the journal works.
+     */
+    private static void awaitJournaled(final JournalProgress journal, final long position)
+    {
+        int attempts = 0;
+        while (journal.journaledPosition() < position)
+        {
+            if (journal.hasFailed())
+            {
+                throw new IllegalStateException("the journal failed before holding input " + position +
+                    ": what a query would show is not journaled (its outcome is unknown)");
             }
             attempts = backOff(attempts);
         }
@@ -429,7 +454,7 @@ final class ClientTable
             }
             return new ClientInfo(c.userId, c.connected, c.lastDisconnected, connectionIds, c.updateId, fullState(c, new Changes()));
         }
-        catch (final RuntimeException torn)
+        catch (final IndexOutOfBoundsException | NullPointerException torn)
         {
             return null; // arrays replaced under us: the version check fails and the caller retries
         }
@@ -459,9 +484,13 @@ final class ClientTable
         {
             Thread.onSpinWait();
         }
-        else
+        else if (attempts < SPINS_BEFORE_YIELD + YIELDS_BEFORE_PARK)
         {
             Thread.yield();
+        }
+        else
+        {
+            LockSupport.parkNanos(PARK_NANOS);
         }
         return attempts + 1;
     }

@@ -18,6 +18,11 @@ public final class Input
     long lobbyId;
     long value;
     String reason;
+    /**
+     * Decoded from a version-1 input: its limits were checked in UTF-16 code units when it was
+     * applied live, so replay checks it the same way (determinism across the format change).
+     */
+    boolean lengthsInChars;
     final Changes changes = new Changes();
     // SET_LIMITS only: raw, as journaled (a negative one is the logic's to refuse)
     int maxAttributes;

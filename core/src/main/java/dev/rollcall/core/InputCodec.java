@@ -176,6 +176,7 @@ public final class InputCodec
                 " input at offset " + offset);
         }
         input.set(type, buffer.getLong(offset + TIME_OFFSET, ORDER));
+        input.lengthsInChars = version == 1;
         input.userId = buffer.getLong(offset + USER_ID_OFFSET, ORDER);
         input.connectionId = buffer.getLong(offset + CONNECTION_ID_OFFSET, ORDER);
         input.subscriberId = buffer.getLong(offset + SUBSCRIBER_ID_OFFSET, ORDER);

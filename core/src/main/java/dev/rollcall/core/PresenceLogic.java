@@ -358,12 +358,12 @@ final class PresenceLogic
         {
             return Result.INVALID_VALUE;
         }
-        if (null != input.reason && Utf8.exceeds(input.reason, limits.maxReasonBytes()))
+        if (null != input.reason && exceeds(input, input.reason, limits.maxReasonBytes()))
         {
             return Result.REASON_TOO_LONG;
         }
         ClientState client = clients.get(userId);
-        final Result invalid = validate(input.changes, null == client ? defaults : client);
+        final Result invalid = validate(input, input.changes, null == client ? defaults : client);
         if (null != invalid)
         {
             return invalid;
@@ -488,7 +488,7 @@ final class PresenceLogic
         timers.cancel(client);
         diff.clear();
         emitTransitions(userId, client.updateId, null, null, time);
-        clients.remove(client);
+        clients.remove(client, position);
         subscriptions.removeSubscriber(userId);
     }
 
@@ -504,7 +504,7 @@ final class PresenceLogic
         {
             return Result.UNKNOWN_CLIENT;
         }
-        if (null != input.reason && Utf8.exceeds(input.reason, limits.maxReasonBytes()))
+        if (null != input.reason && exceeds(input, input.reason, limits.maxReasonBytes()))
         {
             return Result.REASON_TOO_LONG;
         }
@@ -513,7 +513,7 @@ final class PresenceLogic
         {
             return Result.FIELD_NOT_ALLOWED;
         }
-        final Result invalid = validate(changes, client);
+        final Result invalid = validate(input, changes, client);
         if (null != invalid)
         {
             return invalid;
@@ -532,7 +532,7 @@ final class PresenceLogic
         return Result.APPLIED;
     }
 
-    private Result validate(final Changes changes, final ClientState client)
+    private Result validate(final Input input, final Changes changes, final ClientState client)
     {
         for (int bits = changes.mask() & table.scalarMask(); bits != 0; bits &= bits - 1)
         {
@@ -556,9 +556,9 @@ final class PresenceLogic
                 return Result.INVALID_VALUE;
             }
             // a key the client holds (stored under larger limits) may always be removed
-            if ((Utf8.exceeds(key, limits.maxAttributeKeyBytes()) &&
+            if ((exceeds(input, key, limits.maxAttributeKeyBytes()) &&
                 (kind != Changes.ATTRIBUTE_REMOVE || client.attributes().indexOf(key) < 0)) ||
-                (kind == Changes.ATTRIBUTE_STRING && Utf8.exceeds(value, limits.maxAttributeValueBytes())))
+                (kind == Changes.ATTRIBUTE_STRING && exceeds(input, value, limits.maxAttributeValueBytes())))
             {
                 return Result.VALUE_TOO_LARGE;
             }
@@ -581,6 +581,15 @@ final class PresenceLogic
         }
         // a client over a lowered limit keeps what it holds and may change or shed it, not grow
         return attributeCount > limits.maxAttributes() && attributeCount > attributesHeld ? Result.TOO_MANY_ATTRIBUTES : null;
+    }
+
+    /**
+     * @return true when a string is over a limit: in UTF-8 bytes, or in UTF-16 code units for an
+     * input of the journal's first layout (checked that way when it was applied live).
+     */
+    private static boolean exceeds(final Input input, final String value, final int limit)
+    {
+        return null != input && input.lengthsInChars ? value.length() > limit : Utf8.exceeds(value, limit);
     }
 
     private static boolean isLastOccurrence(final Changes changes, final int index)

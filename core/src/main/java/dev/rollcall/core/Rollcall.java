@@ -519,11 +519,13 @@ public final class Rollcall implements AutoCloseable
 
     /**
      * Any thread, never blocks the pipeline. Reflects only journaled inputs: a client changed by
-     * an input the journal does not hold yet is returned once it does (see {@link ClientTable}
-     * for the consistency given).
+     * an input the journal does not hold yet is returned once it does, within a journal batch
+     * (see {@link ClientTable} for the consistency given).
      *
      * @param userId the user.
      * @return a copy of the client, or null when absent.
+     * @throws IllegalStateException after a journal failure, when the client shows a write the
+     *                               journal never held (see {@link #isJournalFailed()}).
      */
     public ClientInfo getClient(final long userId)
     {

@@ -4,6 +4,7 @@ import dev.rollcall.model.Result;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,6 +88,10 @@ class ClientTableConcurrencyTest
                         failures.add("value " + k + " of position " + valueAt[(int)k] + " read with the journal at " +
                             journaledAfter);
                     }
+                    if ((reads[reader] & 63) == 0 && Arrays.binarySearch(table.readUserIds(journal), WATCHED) < 0)
+                    {
+                        failures.add("the watched client is missing from the list of ids");
+                    }
                     final ClientInfo churned = table.read(2 + (reads[reader] % 64), journal);
                     if (null != churned && churned.userId() != 2 + (reads[reader] % 64))
                     {
@@ -122,14 +127,42 @@ class ClientTableConcurrencyTest
         done.set(true);
         for (final Thread thread : readers)
         {
-            thread.join(30_000);
+            thread.join(60_000);
+            assertThat(thread.isAlive()).as("%s ended", thread.getName()).isFalse();
         }
         assertThat(failures).isEmpty();
         for (final long count : reads)
         {
-            assertThat(count).as("each reader read").isPositive();
+            assertThat(count).as("reads by one reader while the writer ran").isPositive();
         }
         final ClientInfo last = table.read(WATCHED, journal);
         assertThat(last.playerNumber()).isEqualTo(INPUTS - (INPUTS % 8 == 0 ? 1 : 0));
+    }
+
+    @Test
+    void shouldAnswerAUserRemovedAndCreatedAgainByUnjournaledInputsOnceTheJournalHoldsThem() throws Exception
+    {
+        final PresenceLogic logic = new PresenceLogic(Limits.DEFAULT, 0);
+        final Outbox outbox = new Outbox();
+        final Input input = new Input();
+        final LaggingJournal journal = new LaggingJournal();
+        logic.position(1);
+        logic.apply(input.set(InputType.CONNECT_USER, 1).userId(7).connectionId(1), outbox);
+        journal.position = 1;
+        logic.position(2);
+        assertThat(logic.apply(input.set(InputType.DISCONNECT_USER, 2).userId(7), outbox)).isEqualTo(Result.APPLIED);
+        logic.position(3);
+        assertThat(logic.apply(input.set(InputType.CONNECT_USER, 3).userId(7).connectionId(2), outbox))
+            .isEqualTo(Result.APPLIED);
+
+        // the journal holds user 7 connected on connection 1; the table shows it gone and back on 2
+        final ClientInfo[] seen = new ClientInfo[1];
+        final Thread reader = new Thread(() -> seen[0] = logic.clients().read(7, journal));
+        reader.start();
+        journal.position = 3;
+        reader.join(60_000);
+        assertThat(reader.isAlive()).isFalse();
+        assertThat(seen[0]).as("never absent: the journal never held user 7 gone").isNotNull();
+        assertThat(seen[0].connectionIds()).containsExactly(2L);
     }
 }
