@@ -84,7 +84,11 @@ class SnapshotThreadTest
             for (int i = 0; i < 20; i++)
             {
                 snapshots.add(rollcall.takeSnapshot());
-                Thread.sleep(5);
+                // spread the requests over the flow: the next one after 150 more commands
+                while (results.size() < (i + 1) * 150)
+                {
+                    Thread.yield();
+                }
             }
             stop.set(true);
             for (final Thread producer : producers)
