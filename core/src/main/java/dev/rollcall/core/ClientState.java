@@ -178,26 +178,20 @@ final class ClientState
     }
 
     /**
-     * @return a scalar field of the presence table (tests and tools).
+     * @return a scalar field, for a client of the presence table's layout (tests and tools; the
+     * logic reads through its own {@link FieldLayout}, whose table may have more fields).
      */
     long get(final Field field)
     {
         return FieldLayout.PRESENCE.get(this, field.number());
     }
 
+    /**
+     * @return the status, for a client of the presence table's layout (tests and tools).
+     */
     Status status()
     {
         return Status.fromCode(get(Field.STATUS));
-    }
-
-    boolean isInvisible()
-    {
-        return get(Field.STATUS) == Status.INVISIBLE.code();
-    }
-
-    long lobbyId()
-    {
-        return FieldLayout.PRESENCE.get(this, Field.LOBBY_ID.number());
     }
 
     // ---------------------------------------------------------------- out of line

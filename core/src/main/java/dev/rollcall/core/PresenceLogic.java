@@ -2,6 +2,7 @@ package dev.rollcall.core;
 
 import dev.rollcall.model.Status;
 import dev.rollcall.model.EventType;
+import dev.rollcall.model.Field;
 import dev.rollcall.model.FieldTable;
 import dev.rollcall.model.Changes;
 import dev.rollcall.model.Result;
@@ -680,9 +681,9 @@ final class PresenceLogic
         }
     }
 
-    private static int view(final ClientState client, final boolean self)
+    private int view(final ClientState client, final boolean self)
     {
-        if (null == client || (!self && client.isInvisible()))
+        if (null == client || (!self && layout.get(client, Field.STATUS.number()) == Status.INVISIBLE.code()))
         {
             return ABSENT;
         }
@@ -693,6 +694,11 @@ final class PresenceLogic
      * Capture the client's views before it changes, and open its write section (every change
      * to a client follows this call, or {@link ClientTable#create}).
      */
+    private long lobbyIdOf(final ClientState client)
+    {
+        return layout.get(client, Field.LOBBY_ID.number());
+    }
+
     private void captureBefore(final ClientState client)
     {
         beforeClient = client;
@@ -702,8 +708,8 @@ final class PresenceLogic
         }
         selfBefore = view(client, true);
         othersBefore = view(client, false);
-        selfLobbyBefore = selfBefore == ABSENT ? 0 : client.lobbyId();
-        othersLobbyBefore = othersBefore == ABSENT ? 0 : client.lobbyId();
+        selfLobbyBefore = selfBefore == ABSENT ? 0 : lobbyIdOf(client);
+        othersLobbyBefore = othersBefore == ABSENT ? 0 : lobbyIdOf(client);
     }
 
     /**
@@ -729,9 +735,9 @@ final class PresenceLogic
         final int selfAfter = view(after, true);
         final int othersAfter = view(after, false);
         emitFor(clientTopic, true, userId, updateId, after, updateReason, time,
-            selfBefore, selfAfter, selfLobbyBefore, selfAfter == ABSENT ? 0 : after.lobbyId());
+            selfBefore, selfAfter, selfLobbyBefore, selfAfter == ABSENT ? 0 : lobbyIdOf(after));
         emitFor(clientTopic, false, userId, updateId, after, updateReason, time,
-            othersBefore, othersAfter, othersLobbyBefore, othersAfter == ABSENT ? 0 : after.lobbyId());
+            othersBefore, othersAfter, othersLobbyBefore, othersAfter == ABSENT ? 0 : lobbyIdOf(after));
     }
 
     private void emitFor(

@@ -1,5 +1,6 @@
 package dev.rollcall.core;
 
+import dev.rollcall.model.Field;
 import dev.rollcall.model.FieldTable;
 import dev.rollcall.model.Result;
 import org.agrona.DirectBuffer;
@@ -133,7 +134,7 @@ public final class PresenceStateMachine
         final ClientTable clients = logic.clients();
         for (int i = 0, n = clients.size(); i < n; i++)
         {
-            count += clients.at(i).lobbyId() != 0 ? 1 : 0;
+            count += clients.layout().get(clients.at(i), Field.LOBBY_ID.number()) != 0 ? 1 : 0;
         }
         return count;
     }

@@ -7,6 +7,7 @@ import dev.rollcall.model.FieldGroup;
 import dev.rollcall.model.FieldKind;
 import dev.rollcall.model.FieldTable;
 import dev.rollcall.model.Result;
+import dev.rollcall.model.Status;
 import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,10 @@ class NewFieldTest
 
         input.set(InputType.UPDATE_CLIENT, 4).userId(USER).changes().set(MOOD, 80);
         assertThat(apply(input)).isEqualTo(Result.UNCHANGED);
+        // the new field shares a packed word with the status: the rules must read the status through this table's layout
+        input.set(InputType.UPDATE_CLIENT, 5).userId(USER).changes().set(MOOD, Status.INVISIBLE.code());
+        assertThat(apply(input)).isEqualTo(Result.APPLIED);
+        assertThat(out.event(0).type).as("the watcher still sees the client").isEqualTo(EventType.CLIENT_UPDATED);
         input.set(InputType.UPDATE_CLIENT, 5).userId(USER).changes().set(MOOD, 101);
         assertThat(apply(input)).as("the table's bounds").isEqualTo(Result.INVALID_VALUE);
         input.set(InputType.UPDATE_CLIENT_IN_LOBBY, 6).userId(USER).changes().set(MOOD, 10);

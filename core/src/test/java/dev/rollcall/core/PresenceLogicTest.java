@@ -60,7 +60,7 @@ class PresenceLogicTest
         assertThat(connectionsOf(client)).containsExactly(11L);
         assertThat(client.status()).isEqualTo(Status.ONLINE);
         assertThat(client.attributes().count).isZero();
-        assertThat(client.lobbyId()).isZero();
+        assertThat(client.get(Field.LOBBY_ID)).isZero();
 
         assertThat(out.eventCount()).isEqualTo(1);
         final OutEvent event = out.event(0);
@@ -128,7 +128,7 @@ class PresenceLogicTest
         final ClientState client = logic.client(USER);
         assertThat(client.updateId).isEqualTo(1);
         assertThat(client.status()).isEqualTo(Status.IDLE);
-        assertThat(client.lobbyId()).isEqualTo(LOBBY);
+        assertThat(client.get(Field.LOBBY_ID)).isEqualTo(LOBBY);
         assertThat(out.eventCount()).isEqualTo(1);
         assertThat(out.event(0).type).isEqualTo(EventType.CLIENT_CONNECTED);
         assertThat(out.event(0).changes.status()).isEqualTo(Status.IDLE);
@@ -581,7 +581,7 @@ class PresenceLogicTest
         assertThat(client.get(Field.IN_GAME) != 0).isTrue();
         assertThat(client.get(Field.PARTY_ID)).isEqualTo(4);
         assertThat(client.attributes().holds("k", Changes.ATTRIBUTE_STRING, "v", 0)).isTrue();
-        assertThat(client.lobbyId()).isEqualTo(LOBBY);
+        assertThat(client.get(Field.LOBBY_ID)).isEqualTo(LOBBY);
         assertThat(client.get(Field.READY) != 0).isTrue();
         assertThat(client.get(Field.PLAYER) != 0).isTrue();
         assertThat(client.get(Field.PLAYER_NUMBER)).isEqualTo(2);

@@ -158,15 +158,6 @@ public final class FieldTable
     }
 
     /**
-     * @param group a group.
-     * @return the bits of its fields.
-     */
-    public int mask(final FieldGroup group)
-    {
-        return group == FieldGroup.STANDARD ? standardMask : lobbyMask;
-    }
-
-    /**
      * @return the number of the attributes field, or -1 when the table has none.
      */
     public int attributesNumber()
