@@ -48,12 +48,8 @@ final class BinaryProtocolHandler implements ConnectionHandler
     private int state = AWAIT_IDENTIFY;
     private long windowStart;
     private int framesInWindow;
-    private Identity identity;
-    private Changes initialPresence;
-    private int shardId = -1;
-    private int shardCount;
-    private long resumeSessionId;
-    private long resumeLastSeq;
+    /** What an identify or resume asked for, held only until the connection is live. */
+    private Handshake handshake;
     private Session session;
     private boolean connectIssued;
     private ErrorCode closeCode;
@@ -239,11 +235,12 @@ final class BinaryProtocolHandler implements ConnectionHandler
                 fail(0, ErrorCode.INVALID_SHARD, "shard [" + shardId + ", " + shardCount + "] is out of range");
                 return;
             }
-            this.shardId = shardId;
-            this.shardCount = shardCount;
         }
-        identity = id;
-        initialPresence = presence.isEmpty() ? null : new Changes().copyFrom(presence);
+        final Handshake h = new Handshake();
+        h.shardId = sharded ? shardId : -1;
+        h.shardCount = sharded ? shardCount : 0;
+        h.initialPresence = presence.isEmpty() ? null : new Changes().copyFrom(presence);
+        handshake = h;
         state = BINDING_IDENTIFY;
         bind(id.userId());
     }
@@ -259,9 +256,10 @@ final class BinaryProtocolHandler implements ConnectionHandler
         {
             return;
         }
-        identity = id;
-        resumeSessionId = sessionId;
-        resumeLastSeq = lastSeq;
+        final Handshake h = new Handshake();
+        h.resumeSessionId = sessionId;
+        h.resumeLastSeq = lastSeq;
+        handshake = h;
         state = BINDING_RESUME;
         bind(id.userId());
     }
@@ -314,10 +312,13 @@ final class BinaryProtocolHandler implements ConnectionHandler
     {
         if (state == BINDING_IDENTIFY)
         {
-            session = connection.agent.sessions.create(identity.userId(), c.id(), shardId, shardCount);
+            final Handshake h = handshake;
+            session = connection.agent.sessions.create(c.userId(), c.id(), h.shardId, h.shardCount);
             session.attach(this);
             state = CONNECTING;
             connectIssued = true;
+            final Changes initialPresence = h.initialPresence;
+            h.initialPresence = null;
             if (null == initialPresence)
             {
                 c.connectUser(c.id(), TAG_CONNECT);
@@ -335,10 +336,11 @@ final class BinaryProtocolHandler implements ConnectionHandler
 
     private void resume(final Connection c)
     {
-        final Session s = connection.agent.sessions.get(resumeSessionId);
+        final long resumeLastSeq = handshake.resumeLastSeq;
+        final Session s = connection.agent.sessions.get(handshake.resumeSessionId);
         final String refusal;
         boolean resumable = false;
-        if (null == s || !s.isValid() || s.userId != identity.userId())
+        if (null == s || !s.isValid() || s.userId != c.userId())
         {
             refusal = "unknown session";
         }
@@ -368,6 +370,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         {
             counters().increment(GatewayCounter.INVALID_SESSIONS);
             send(scratch().writer().invalidSession(resumable));
+            handshake = null;
             state = AWAIT_IDENTIFY;
             connection.suspendInput(false);
             return;
@@ -431,7 +434,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
                 return;
             }
             counters().increment(GatewayCounter.RESUMES);
-            if (!session.buffer().replayAfter(resumeLastSeq, c))
+            if (!session.buffer().replayAfter(handshake.resumeLastSeq, c))
             {
                 return;
             }
@@ -460,6 +463,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         connectIssued = false;
         counters().increment(GatewayCounter.INVALID_SESSIONS);
         send(scratch().writer().invalidSession(false));
+        handshake = null;
         state = AWAIT_IDENTIFY;
         connection.suspendInput(false);
     }
@@ -477,6 +481,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
 
     private void live(final Connection c)
     {
+        handshake = null;
         session.goLive();
         state = READY;
         c.timeout(c.context().heartbeatIntervalMs() + (long)c.context().heartbeatMarginMs());
@@ -698,5 +703,15 @@ final class BinaryProtocolHandler implements ConnectionHandler
             this.requestId = requestId;
             this.remaining = remaining;
         }
+    }
+
+    /** An identify's or a resume's parameters, from the frame until the connection is live. */
+    private static final class Handshake
+    {
+        Changes initialPresence;
+        int shardId = -1;
+        int shardCount;
+        long resumeSessionId;
+        long resumeLastSeq;
     }
 }

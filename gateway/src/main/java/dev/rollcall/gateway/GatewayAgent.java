@@ -159,6 +159,11 @@ final class GatewayAgent implements Agent
         return rollcall;
     }
 
+    ConnectionLimits limits()
+    {
+        return limits;
+    }
+
     CoreRouter router()
     {
         return router;
@@ -436,7 +441,7 @@ final class GatewayAgent implements Agent
                 continue;
             }
             final GatewayConnection connection = new GatewayConnection(
-                connectionIds.incrementAndGet(), channel, remote, ctx, rollcall, limits);
+                connectionIds.incrementAndGet(), channel, remote, this);
             counters.increment(GatewayCounter.CONNECTIONS_ACCEPTED);
             final Refusal refusal = limits.tryAcquire(remote.getAddress());
             if (null != refusal)

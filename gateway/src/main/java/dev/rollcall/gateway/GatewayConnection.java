@@ -25,9 +25,6 @@ final class GatewayConnection implements Connection, EventEndpoint
     private final long id;
     private final SocketChannel channel;
     private final InetSocketAddress remoteAddress;
-    private final GatewayContext ctx;
-    private final Rollcall rollcall;
-    private final ConnectionLimits limits;
     ConnectionHandler handler;
     GatewayAgent agent;
     SelectionKey key;
@@ -53,16 +50,12 @@ final class GatewayConnection implements Connection, EventEndpoint
         final long id,
         final SocketChannel channel,
         final InetSocketAddress remoteAddress,
-        final GatewayContext ctx,
-        final Rollcall rollcall,
-        final ConnectionLimits limits)
+        final GatewayAgent agent)
     {
         this.id = id;
         this.channel = channel;
         this.remoteAddress = remoteAddress;
-        this.ctx = ctx;
-        this.rollcall = rollcall;
-        this.limits = limits;
+        this.agent = agent;
     }
 
     SocketChannel channel()
@@ -122,13 +115,13 @@ final class GatewayConnection implements Connection, EventEndpoint
     @Override
     public GatewayContext context()
     {
-        return ctx;
+        return agent.context();
     }
 
     @Override
     public Rollcall rollcall()
     {
-        return rollcall;
+        return agent.rollcall();
     }
 
     @Override
@@ -145,7 +138,7 @@ final class GatewayConnection implements Connection, EventEndpoint
             return false;
         }
         final int length = bytes.remaining();
-        final int limit = ctx.maxOutboundBytes() + (refusing ? RESERVE_FOR_GOODBYE : 0);
+        final int limit = agent.context().maxOutboundBytes() + (refusing ? RESERVE_FOR_GOODBYE : 0);
         int queued = null == output ? 0 : output.position();
         if ((long)queued + length > limit && queued > 0 && !migrating)
         {
@@ -180,7 +173,7 @@ final class GatewayConnection implements Connection, EventEndpoint
         else if (output.capacity() < required)
         {
             final int capacity = Math.min(
-                Math.max(required, output.capacity() * 2), ctx.maxOutboundBytes() + RESERVE_FOR_GOODBYE);
+                Math.max(required, output.capacity() * 2), agent.context().maxOutboundBytes() + RESERVE_FOR_GOODBYE);
             final ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(capacity, required));
             output.flip();
             bigger.put(output);
@@ -214,7 +207,7 @@ final class GatewayConnection implements Connection, EventEndpoint
         }
         closing = true;
         suspended = true;
-        lingerDeadline = agent.nowMs() + ctx.lingerMs();
+        lingerDeadline = agent.nowMs() + agent.context().lingerMs();
         if (!migrating && !bindPending)
         {
             agent.interestChanged(this);
@@ -250,7 +243,7 @@ final class GatewayConnection implements Connection, EventEndpoint
         }
         if (admitted)
         {
-            limits.release(remoteAddress.getAddress());
+            agent.limits().release(remoteAddress.getAddress());
         }
         if (null != output)
         {
@@ -305,28 +298,28 @@ final class GatewayConnection implements Connection, EventEndpoint
     public void connectUser(final long connectionId, final long tag)
     {
         requireBound();
-        rollcall.connectUser(userId, connectionId, agent.router(), agent.correlate(this, tag));
+        agent.rollcall().connectUser(userId, connectionId, agent.router(), agent.correlate(this, tag));
     }
 
     @Override
     public void connectUser(final long connectionId, final Changes presence, final String reason, final long tag)
     {
         requireBound();
-        rollcall.connectUser(userId, connectionId, presence, reason, agent.router(), agent.correlate(this, tag));
+        agent.rollcall().connectUser(userId, connectionId, presence, reason, agent.router(), agent.correlate(this, tag));
     }
 
     @Override
     public void connectionLost(final long connectionId)
     {
         requireBound();
-        rollcall.connectionLost(userId, connectionId, null, 0);
+        agent.rollcall().connectionLost(userId, connectionId, null, 0);
     }
 
     @Override
     public void update(final FieldGroup group, final Changes changes, final String reason, final long tag)
     {
         requireBound();
-        rollcall.update(group, userId, changes, reason, agent.router(), agent.correlate(this, tag));
+        agent.rollcall().update(group, userId, changes, reason, agent.router(), agent.correlate(this, tag));
     }
 
     @Override
@@ -338,7 +331,7 @@ final class GatewayConnection implements Connection, EventEndpoint
         {
             throw new IllegalArgumentException("not a subscription type: " + type);
         }
-        rollcall.subscription(type, userId, lobby ? 0 : targetId, lobby ? targetId : 0,
+        agent.rollcall().subscription(type, userId, lobby ? 0 : targetId, lobby ? targetId : 0,
             agent.router(), agent.correlate(this, tag));
     }
 

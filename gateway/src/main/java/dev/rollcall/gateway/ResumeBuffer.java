@@ -16,6 +16,8 @@ final class ResumeBuffer
 {
     /** Offset of the seq in a DISPATCH frame: length (4) + op (1), then the event body's seq. */
     static final int SEQ_OFFSET = Protocol.BODY_OFFSET + EventDescriptor.SEQ_OFFSET;
+    /** What a session without a buffer reports: nothing held, nothing dropped (never appended to). */
+    static final ResumeBuffer EMPTY = new ResumeBuffer(0, 0);
     private static final int KEEP_WHEN_EMPTY = 1024;
     private static final int INITIAL = 512;
 

@@ -14,10 +14,9 @@ final class Session implements EventEndpoint
     final long sessionId;
     final long userId;
     final long connectionId;
-    final int shardId;
-    final int shardCount;
     private final SessionTable table;
-    private final ResumeBuffer buffer;
+    /** Made at the first event: an idle session that never had one holds none. */
+    private ResumeBuffer buffer;
     private final EventEndpoint firehose;
     private BinaryProtocolHandler attached;
     private boolean live;
@@ -31,18 +30,13 @@ final class Session implements EventEndpoint
         final long userId,
         final long connectionId,
         final int shardId,
-        final int shardCount,
-        final int maxEvents,
-        final int maxBytes)
+        final int shardCount)
     {
         this.table = table;
         this.sessionId = sessionId;
         this.userId = userId;
         this.connectionId = connectionId;
-        this.shardId = shardId;
-        this.shardCount = shardCount;
-        this.buffer = new ResumeBuffer(maxEvents, maxBytes);
-        this.firehose = shardCount > 0 ? this::onFirehoseEvent : null;
+        this.firehose = shardCount > 0 ? event -> onFirehoseEvent(event, shardId, shardCount) : null;
     }
 
     EventEndpoint firehoseEndpoint()
@@ -75,9 +69,12 @@ final class Session implements EventEndpoint
         return detachedAt;
     }
 
+    /**
+     * @return the events kept for resume ({@link ResumeBuffer#EMPTY} before the first).
+     */
     ResumeBuffer buffer()
     {
-        return buffer;
+        return null == buffer ? ResumeBuffer.EMPTY : buffer;
     }
 
     /**
@@ -110,7 +107,8 @@ final class Session implements EventEndpoint
         dispatch(event);
     }
 
-    private void onFirehoseEvent(final PresenceEvent event)
+    /** A shard's session: every event of a user in the shard (Discord's rule: (userId >> 22) % count). */
+    private void onFirehoseEvent(final PresenceEvent event, final int shardId, final int shardCount)
     {
         if (Math.floorMod(event.userId() >> 22, shardCount) == shardId)
         {
@@ -122,6 +120,10 @@ final class Session implements EventEndpoint
     {
         final ByteBuffer frame = table.encodeDispatch(++seq, event);
         final int start = frame.position();
+        if (null == buffer)
+        {
+            buffer = table.newResumeBuffer();
+        }
         buffer.append(frame);
         if (live && null != attached)
         {
@@ -135,6 +137,9 @@ final class Session implements EventEndpoint
      */
     void acknowledge(final long lastSeq)
     {
-        buffer.acknowledge(Math.min(lastSeq, seq));
+        if (null != buffer)
+        {
+            buffer.acknowledge(Math.min(lastSeq, seq));
+        }
     }
 }

@@ -25,7 +25,6 @@ final class SessionTable
 
     private final GatewayAgent agent;
     private final Long2ObjectHashMap<Session> byId = new Long2ObjectHashMap<>();
-    private final Long2ObjectHashMap<Session> byConnection = new Long2ObjectHashMap<>();
     private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
     private final List<Session> scratch = new ArrayList<>();
     private final ByteBuffer frame =
@@ -53,12 +52,8 @@ final class SessionTable
             sessionId = random.nextLong() & Long.MAX_VALUE;
         }
         while (sessionId == 0 || byId.containsKey(sessionId));
-        final GatewayContext ctx = agent.context();
-        final Session session = new Session(
-            this, sessionId, userId, connectionId, shardId, shardCount,
-            ctx.sessionBufferEvents(), Math.min(ctx.sessionBufferBytes(), ctx.maxOutboundBytes() / 2));
+        final Session session = new Session(this, sessionId, userId, connectionId, shardId, shardCount);
         byId.put(sessionId, session);
-        byConnection.put(connectionId, session);
         agent.register(userId, session);
         if (null != session.firehoseEndpoint())
         {
@@ -80,12 +75,20 @@ final class SessionTable
         }
         session.invalidate();
         byId.remove(session.sessionId);
-        byConnection.remove(session.connectionId);
         agent.unregister(session.userId, session);
         if (null != session.firehoseEndpoint())
         {
             agent.unregisterFirehose(session.firehoseEndpoint());
         }
+    }
+
+    /**
+     * A session's resume buffer, made at its first event.
+     */
+    ResumeBuffer newResumeBuffer()
+    {
+        final GatewayContext ctx = agent.context();
+        return new ResumeBuffer(ctx.sessionBufferEvents(), Math.min(ctx.sessionBufferBytes(), ctx.maxOutboundBytes() / 2));
     }
 
     private long resumeWindowMs()
@@ -126,8 +129,8 @@ final class SessionTable
      */
     void onDisconnectedByServer(final long userId, final long connectionId)
     {
-        final Session session = byConnection.get(connectionId);
-        if (null == session || session.userId != userId)
+        final Session session = sessionOf(userId, connectionId);
+        if (null == session)
         {
             return;
         }
@@ -137,6 +140,26 @@ final class SessionTable
         {
             handler.fail(0, ErrorCode.DISCONNECTED_BY_SERVER, "disconnected by the server");
         }
+    }
+
+    private Session sessionOf(final long userId, final long connectionId)
+    {
+        final Object target = agent.endpointsOf(userId);
+        if (target instanceof GatewayAgent.EndpointList list)
+        {
+            for (int i = 0, n = list.size(); i < n; i++)
+            {
+                if (list.get(i) instanceof Session session && session.connectionId == connectionId)
+                {
+                    return session;
+                }
+            }
+        }
+        else if (target instanceof Session session && session.connectionId == connectionId)
+        {
+            return session;
+        }
+        return null;
     }
 
     /**
