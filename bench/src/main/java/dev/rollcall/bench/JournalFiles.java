@@ -35,7 +35,21 @@ final class JournalFiles
      */
     static long write(final Path directory, final long inputs, final long snapshotAt)
     {
-        final Workload workload = new Workload(USERS, SEED);
+        return write(directory, inputs, snapshotAt, USERS);
+    }
+
+    /**
+     * As {@link #write(Path, long, long)}, over another number of users.
+     *
+     * @param directory  an empty or absent journal directory.
+     * @param inputs     how many inputs.
+     * @param snapshotAt when positive, the position of a snapshot.
+     * @param users      user ids are 1..users.
+     * @return the payload bytes of the inputs written (without framing).
+     */
+    static long write(final Path directory, final long inputs, final long snapshotAt, final int users)
+    {
+        final Workload workload = new Workload(users, SEED);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[Workload.MAX_LENGTH]);
         final PresenceStateMachine state = new PresenceStateMachine(Limits.DEFAULT);
         final ExpandableDirectByteBuffer snapshot = new ExpandableDirectByteBuffer(1 << 20);

@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -49,6 +50,14 @@ public class ReplayBenchmark
 
     private static final JournalReader.InputVisitor NO_OP = (number, buffer, offset, length) -> { };
 
+    /**
+     * Users addressed by the workload: 100,000 (the goal's figure: about 20 MB of state, beyond
+     * this machine's last-level cache, so most inputs miss), or 1,000 (all in cache: the cost of
+     * the code alone).
+     */
+    @Param({"100000"})
+    public int users;
+
     private Path directory;
     private ChronicleJournal journal;
     private JournalReader reader;
@@ -60,7 +69,7 @@ public class ReplayBenchmark
     public void setUp()
     {
         directory = BenchFiles.createTempDirectory("rollcall-bench-replay-");
-        final long bytes = JournalFiles.write(directory, INPUTS, 0);
+        final long bytes = JournalFiles.write(directory, INPUTS, 0, users);
         System.out.printf("%n%,d inputs, %,d bytes of inputs, files of %,d bytes (apparent size)%n", INPUTS, bytes,
             BenchFiles.size(directory));
         journal = ChronicleJournal.open(directory);

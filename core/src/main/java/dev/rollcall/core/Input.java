@@ -19,6 +19,14 @@ public final class Input
     long value;
     String reason;
     /**
+     * Replay leaves a reason encoded (only its length is checked; the events that would carry it
+     * are not made): then {@link #reason} is null and the reason's UTF-16 code units are
+     * {@code reasonChars} at {@code reasonOffset} of {@code reasonBuffer}; -1 otherwise.
+     */
+    int reasonChars = -1;
+    org.agrona.DirectBuffer reasonBuffer;
+    int reasonOffset;
+    /**
      * Decoded from a version-1 input: its limits were checked in UTF-16 code units when it was
      * applied live, so replay checks it the same way (determinism across the format change).
      */
@@ -47,6 +55,8 @@ public final class Input
         lobbyId = 0;
         value = 0;
         reason = null;
+        reasonChars = -1;
+        reasonBuffer = null;
         changes.clear();
         maxAttributes = 0;
         maxAttributeKeyBytes = 0;
@@ -210,5 +220,27 @@ public final class Input
             ", reason=" + reason + ", changes=" + changes +
             (type == InputType.SET_LIMITS ? ", limits=[" + maxAttributes + ", " + maxAttributeKeyBytes + ", " +
             maxAttributeValueBytes + ", " + maxReasonBytes + "]" : "") + '}';
+    }
+
+    /**
+     * @return whether the input carries a reason (decoded or left encoded).
+     */
+    boolean hasReason()
+    {
+        return null != reason || reasonChars >= 0;
+    }
+
+    /**
+     * @return the reason, decoded now if replay left it encoded; null when there is none.
+     */
+    String reasonString()
+    {
+        if (null == reason && reasonChars >= 0)
+        {
+            reason = CodecUtil.getString(reasonBuffer, reasonOffset - Integer.BYTES);
+            reasonChars = -1;
+            reasonBuffer = null;
+        }
+        return reason;
     }
 }

@@ -187,7 +187,14 @@ public final class InputCodec
             int p = offset + HEADER_LENGTH;
             try
             {
-                input.reason = CodecUtil.getString(buffer, p, strings);
+                if (null != strings)
+                {
+                    leaveReasonEncoded(buffer, p, input);
+                }
+                else
+                {
+                    input.reason = CodecUtil.getString(buffer, p, strings);
+                }
                 p += CodecUtil.stringLength(buffer, p);
                 p = ChangesCodec.decode(buffer, p, input.changes, strings, table);
             }
@@ -218,6 +225,26 @@ public final class InputCodec
         {
             throw new IllegalStateException("input at offset " + offset + " is " + length + " bytes, expected " + HEADER_LENGTH);
         }
+    }
+
+    /**
+     * Replay's reason: only its length matters (no event carries it), so it stays in the buffer.
+     */
+    private static void leaveReasonEncoded(final DirectBuffer buffer, final int offset, final Input input)
+    {
+        final int length = buffer.getInt(offset, ORDER);
+        if (length == CodecUtil.NULL_LENGTH)
+        {
+            return;
+        }
+        if (length < 0 || (long)length * Character.BYTES > (long)buffer.capacity() - offset - Integer.BYTES)
+        {
+            throw new IllegalStateException("string length " + length + " at offset " + offset +
+                " runs past the end of the buffer (capacity " + buffer.capacity() + ")");
+        }
+        input.reasonChars = length;
+        input.reasonBuffer = buffer;
+        input.reasonOffset = offset + Integer.BYTES;
     }
 
     private static boolean isUpdate(final int type)

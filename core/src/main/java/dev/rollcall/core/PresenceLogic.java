@@ -359,7 +359,7 @@ final class PresenceLogic
         {
             return Result.INVALID_VALUE;
         }
-        if (null != input.reason && exceeds(input, input.reason, limits.maxReasonBytes()))
+        if (reasonExceeds(input))
         {
             return Result.REASON_TOO_LONG;
         }
@@ -395,7 +395,7 @@ final class PresenceLogic
             client.updateId++;
         }
         applyDiff(client);
-        emitTransitions(userId, client.updateId, client, null == input.reason ? "" : input.reason, now);
+        emitTransitions(userId, client.updateId, client, replaying || !input.hasReason() ? "" : input.reasonString(), now);
         return Result.APPLIED;
     }
 
@@ -505,7 +505,7 @@ final class PresenceLogic
         {
             return Result.UNKNOWN_CLIENT;
         }
-        if (null != input.reason && exceeds(input, input.reason, limits.maxReasonBytes()))
+        if (reasonExceeds(input))
         {
             return Result.REASON_TOO_LONG;
         }
@@ -529,7 +529,7 @@ final class PresenceLogic
         captureBefore(client);
         applyDiff(client);
         client.updateId++;
-        emitTransitions(userId, client.updateId, client, null == input.reason ? "" : input.reason, now);
+        emitTransitions(userId, client.updateId, client, replaying || !input.hasReason() ? "" : input.reasonString(), now);
         return Result.APPLIED;
     }
 
@@ -544,6 +544,10 @@ final class PresenceLogic
             }
         }
 
+        if (changes.attributeCount() == 0)
+        {
+            return null; // the client's attributes (out of line) need not be read
+        }
         final int attributesHeld = client.attributes().count;
         int attributeCount = attributesHeld;
         for (int i = 0; i < changes.attributeCount(); i++)
@@ -588,6 +592,29 @@ final class PresenceLogic
      * @return true when a string is over a limit: in UTF-8 bytes, or in UTF-16 code units for an
      * input of the journal's first layout (checked that way when it was applied live).
      */
+    /**
+     * Whether the input's reason is longer than the limit; a reason replay left encoded is
+     * decided from its length in code units when that settles it, else decoded.
+     */
+    private boolean reasonExceeds(final Input input)
+    {
+        final int chars = input.reasonChars;
+        if (chars < 0)
+        {
+            return null != input.reason && exceeds(input, input.reason, limits.maxReasonBytes());
+        }
+        final int limit = limits.maxReasonBytes();
+        if (chars > limit)
+        {
+            return true; // every code unit is at least one byte
+        }
+        if (input.lengthsInChars || chars <= limit / 3)
+        {
+            return false; // and at most three
+        }
+        return exceeds(input, input.reasonString(), limit);
+    }
+
     private static boolean exceeds(final Input input, final String value, final int limit)
     {
         return null != input && input.lengthsInChars ? value.length() > limit : Utf8.exceeds(value, limit);
@@ -706,6 +733,10 @@ final class PresenceLogic
         {
             clients.touch(client);
         }
+        if (replaying)
+        {
+            return; // the views serve only the events, which replay does not emit
+        }
         selfBefore = view(client, true);
         othersBefore = view(client, false);
         selfLobbyBefore = selfBefore == ABSENT ? 0 : lobbyIdOf(client);
@@ -813,9 +844,10 @@ final class PresenceLogic
         final String reason,
         final long time)
     {
-        if ((null == topic && !toFirehose) || replaying)
+        if ((null == topic && !toFirehose) || replaying ||
+            (!toFirehose && (self ? !topic.contains(userId) : topic.size() == (topic.contains(userId) ? 1 : 0))))
         {
-            return;
+            return; // nobody to tell
         }
         final OutEvent event = out.addEvent();
         if (null == topic)

@@ -13,12 +13,13 @@ import static dev.rollcall.core.CodecUtil.ORDER;
  * nothing. A hit compares every code unit, so equal encodings give the one string and different
  * encodings never share one.
  * <pre>
- *  sets: 2^n, each of 2 ways; a way holds up to maxChars code units in one flat slab,
- *        their count (-1 when empty) and the String
- *  set of a key: Fibonacci hash of (length, code units)
+ *  sets: 2^n, each of 2 ways; a way holds up to maxChars code units in one flat slab of
+ *        longs (four units a word, read from the buffer a word at a time), their count
+ *        (-1 when empty) and the String
+ *  set of a key: multiplicative hash of (length, words)
  *  a miss on a full set replaces the way not used last
  * </pre>
- * Memory is fixed at construction ({@code sets * 2 * maxChars} chars plus the strings); longer
+ * Memory is fixed at construction ({@code sets * 2 * maxChars} code units plus the strings); longer
  * values are decoded every time. Not thread-safe: one per decoding thread.
  */
 final class StringCache
@@ -29,10 +30,12 @@ final class StringCache
     static final int DEFAULT_MAX_CHARS = 64;
 
     private static final int WAYS = 2;
+    private static final int CHARS_PER_WORD = Long.BYTES / Character.BYTES;
 
     private final int maxChars;
+    private final int stride;
     private final int shift;
-    private final char[] keys;
+    private final long[] keys;
     private final int[] lengths;
     private final String[] strings;
     private final byte[] lastUsed;
@@ -48,8 +51,9 @@ final class StringCache
             throw new IllegalArgumentException("sets must be a power of two and maxChars >= 1: " + sets + ", " + maxChars);
         }
         this.maxChars = maxChars;
+        this.stride = (maxChars + CHARS_PER_WORD - 1) / CHARS_PER_WORD;
         this.shift = 32 - Integer.numberOfTrailingZeros(sets);
-        this.keys = new char[sets * WAYS * maxChars];
+        this.keys = new long[sets * WAYS * stride];
         this.lengths = new int[sets * WAYS];
         this.strings = new String[sets * WAYS];
         this.lastUsed = new byte[sets];
@@ -88,16 +92,17 @@ final class StringCache
         {
             return decode(buffer, offset, length);
         }
-        int hash = length;
-        for (int i = 0; i < length; i++)
+        final int words = (length + CHARS_PER_WORD - 1) / CHARS_PER_WORD;
+        long hash = length;
+        for (int w = 0; w < words; w++)
         {
-            hash = 31 * hash + buffer.getChar(offset + i * Character.BYTES, ORDER);
+            hash = (hash + word(buffer, offset, length, w)) * 0x9E3779B97F4A7C15L;
         }
-        final int set = shift == 32 ? 0 : (hash * 0x9E3779B9) >>> shift;
+        final int set = shift == 32 ? 0 : (int)(hash >>> 32) >>> shift;
         for (int way = 0; way < WAYS; way++)
         {
             final int entry = set * WAYS + way;
-            if (lengths[entry] == length && matches(entry, buffer, offset, length))
+            if (lengths[entry] == length && matches(entry, buffer, offset, length, words))
             {
                 lastUsed[set] = (byte)way;
                 return strings[entry];
@@ -105,24 +110,43 @@ final class StringCache
         }
         final int way = lengths[set * WAYS] < 0 ? 0 : lengths[set * WAYS + 1] < 0 ? 1 : 1 - lastUsed[set];
         final int entry = set * WAYS + way;
-        final int base = entry * maxChars;
-        for (int i = 0; i < length; i++)
+        final int base = entry * stride;
+        for (int w = 0; w < words; w++)
         {
-            keys[base + i] = buffer.getChar(offset + i * Character.BYTES, ORDER);
+            keys[base + w] = word(buffer, offset, length, w);
         }
-        final String value = new String(keys, base, length);
+        final String value = decode(buffer, offset, length);
         lengths[entry] = length;
         strings[entry] = value;
         lastUsed[set] = (byte)way;
         return value;
     }
 
-    private boolean matches(final int entry, final DirectBuffer buffer, final int offset, final int length)
+    /**
+     * Code units {@code 4w .. 4w + 3} of the value as one little-endian word, the units past its
+     * end as zero (so only bytes of the value are read).
+     */
+    private static long word(final DirectBuffer buffer, final int offset, final int length, final int w)
     {
-        final int base = entry * maxChars;
-        for (int i = 0; i < length; i++)
+        final int first = w * CHARS_PER_WORD;
+        if (first + CHARS_PER_WORD <= length)
         {
-            if (keys[base + i] != buffer.getChar(offset + i * Character.BYTES, ORDER))
+            return buffer.getLong(offset + first * Character.BYTES, ORDER);
+        }
+        long word = 0;
+        for (int i = first; i < length; i++)
+        {
+            word |= (long)buffer.getChar(offset + i * Character.BYTES, ORDER) << ((i - first) * Character.SIZE);
+        }
+        return word;
+    }
+
+    private boolean matches(final int entry, final DirectBuffer buffer, final int offset, final int length, final int words)
+    {
+        final int base = entry * stride;
+        for (int w = 0; w < words; w++)
+        {
+            if (keys[base + w] != word(buffer, offset, length, w))
             {
                 return false;
             }

@@ -24,6 +24,13 @@ class StringCacheTest
         assertThat(decoded).isEqualTo("match-found");
         assertThat(CodecUtil.getString(second, 40, cache)).isSameAs(decoded);
         assertThat(cache.size()).isEqualTo(1);
+
+        // read a word at a time up to the buffer's very end, never past it
+        final UnsafeBuffer exact = encoded(0, "8 units!");
+        final String whole = CodecUtil.getString(exact, 0, cache);
+        assertThat(whole).isEqualTo("8 units!");
+        assertThat(CodecUtil.getString(encoded(3, "8 units!"), 3, cache)).isSameAs(whole);
+        assertThat(CodecUtil.getString(encoded(0, "8 units?"), 0, cache)).isEqualTo("8 units?");
     }
 
     @Test
@@ -35,7 +42,7 @@ class StringCacheTest
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocate(64));
         for (int i = 0; i < 5_000; i++)
         {
-            final char[] chars = new char[random.nextInt(0, 5)];
+            final char[] chars = new char[random.nextInt(0, 10)]; // across whole words, tails and past the limit
             for (int c = 0; c < chars.length; c++)
             {
                 // ASCII, Latin-1 and lone surrogates: the core's strings are raw UTF-16

@@ -117,7 +117,7 @@ public final class ChronicleJournal implements Journal
         final Path snapshot = snapshots.loadNewest(state);
         final long fromSnapshot = state.position();
         final long[] lastInJournal = {0};
-        reader().read(fromSnapshot, (number, buffer, offset, length) -> state.apply(buffer, offset, length),
+        reader().read(fromSnapshot, new Replayer(state),
             (index, firstInput, inputs, bytes) ->
             {
                 final long last = firstInput + inputs - 1;
@@ -238,14 +238,10 @@ public final class ChronicleJournal implements Journal
         final long from = state.position();
         if (from < position)
         {
-            final long[] applying = {0};
+            final Replayer replayer = new Replayer(state);
             try
             {
-                new JournalReader(queue, files).read(from, position, (number, buffer, offset, length) ->
-                {
-                    applying[0] = number;
-                    state.apply(buffer, offset, length);
-                });
+                new JournalReader(queue, files).read(from, position, replayer);
             }
             catch (final JournalCorruptException ex)
             {
@@ -255,7 +251,7 @@ public final class ChronicleJournal implements Journal
             {
                 throw new JournalCorruptException("rebuilding the state after " + position + " inputs from " +
                     (null == snapshot ? "no snapshot" : snapshot.toString()) + " and the journal in " + directory.queue() +
-                    " failed at input " + applying[0] + ": " + ex, ex);
+                    " failed at input " + replayer.applying + ": " + ex, ex);
             }
         }
     }
@@ -353,5 +349,24 @@ public final class ChronicleJournal implements Journal
             appender.close();
         }
         queue.close();
+    }
+
+    /** Applies journaled inputs to a state, noting the one being applied (for the error message). */
+    private static final class Replayer implements JournalReader.InputVisitor
+    {
+        private final PresenceStateMachine state;
+        long applying;
+
+        Replayer(final PresenceStateMachine state)
+        {
+            this.state = state;
+        }
+
+        @Override
+        public void onInput(final long number, final DirectBuffer buffer, final int offset, final int length)
+        {
+            applying = number;
+            state.apply(buffer, offset, length);
+        }
     }
 }
