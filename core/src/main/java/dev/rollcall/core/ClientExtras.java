@@ -4,12 +4,11 @@ import java.util.Arrays;
 
 /**
  * What most clients do not have, kept out of line so that an idle client stays small:
- * attributes, connections after the first, and packed words past
- * {@link FieldLayout#INLINE_WORDS}. Created on first need and kept with its client.
+ * attributes (it is the client's {@link AttributeMap}), connections after the first, and packed
+ * words past {@link FieldLayout#INLINE_WORDS}. Created on first need and kept with its client.
  */
-final class ClientExtras
+final class ClientExtras extends AttributeMap
 {
-    AttributeMap attributes;
     /** Connection ids after {@link ClientState#connection0}, ascending. */
     long[] connections;
     long[] words;
@@ -37,13 +36,5 @@ final class ClientExtras
             words = null == words ? new long[Math.max(1, required)] : Arrays.copyOf(words, required);
         }
         return words;
-    }
-
-    void clear()
-    {
-        if (null != attributes)
-        {
-            attributes.clear();
-        }
     }
 }

@@ -213,7 +213,7 @@ final class ClientState
     AttributeMap attributes()
     {
         final ClientExtras e = extras;
-        return null == e || null == e.attributes ? AttributeMap.EMPTY : e.attributes;
+        return null == e ? AttributeMap.EMPTY : e;
     }
 
     /**
@@ -221,12 +221,7 @@ final class ClientState
      */
     AttributeMap attributesForWrite()
     {
-        final ClientExtras e = extras();
-        if (null == e.attributes)
-        {
-            e.attributes = new AttributeMap();
-        }
-        return e.attributes;
+        return extras();
     }
 
     // ---------------------------------------------------------------- connections, ascending

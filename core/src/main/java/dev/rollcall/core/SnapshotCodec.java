@@ -266,15 +266,16 @@ public final class SnapshotCodec
         p += 4;
         for (int i = 0; i < a.count; i++)
         {
-            p = CodecUtil.putString(buffer, p, a.keys[i]);
-            buffer.putByte(p++, a.kinds[i]);
-            if (a.kinds[i] == Changes.ATTRIBUTE_STRING)
+            p = CodecUtil.putString(buffer, p, a.key(i));
+            final byte kind = a.kind(i);
+            buffer.putByte(p++, kind);
+            if (kind == Changes.ATTRIBUTE_STRING)
             {
-                p = CodecUtil.putString(buffer, p, a.strings[i]);
+                p = CodecUtil.putString(buffer, p, a.string(i));
             }
             else
             {
-                buffer.putLong(p, a.longs[i], ORDER);
+                buffer.putLong(p, a.longValue(i), ORDER);
                 p += 8;
             }
         }

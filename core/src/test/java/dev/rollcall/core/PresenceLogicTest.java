@@ -1546,8 +1546,8 @@ class PresenceLogicTest
         final AttributeMap attributes = c.attributes();
         for (int i = 0; i < attributes.count; i++)
         {
-            sb.append(attributes.keys[i]).append(':').append(attributes.kinds[i]).append(':')
-                .append(attributes.strings[i]).append(':').append(attributes.longs[i]).append(';');
+            sb.append(attributes.key(i)).append(':').append(attributes.kind(i)).append(':')
+                .append(attributes.string(i)).append(':').append(attributes.longValue(i)).append(';');
         }
         return sb.append('}').toString();
     }
