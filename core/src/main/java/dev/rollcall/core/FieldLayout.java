@@ -23,11 +23,11 @@ final class FieldLayout
     /** The layout of {@link FieldTable#PRESENCE}. */
     static final FieldLayout PRESENCE = new FieldLayout(FieldTable.PRESENCE);
 
+    private static final int SIGNED = 1 << 24;
+
     private final FieldTable table;
-    private final int[] word = new int[FieldTable.MAX_FIELDS];
-    private final int[] shift = new int[FieldTable.MAX_FIELDS];
-    private final int[] bits = new int[FieldTable.MAX_FIELDS];
-    private final boolean[] signed = new boolean[FieldTable.MAX_FIELDS];
+    /** Per field: its word (bits 0-7), the left shift that puts its top bit at bit 63 (8-15), 64 - width (16-23), signed (24). */
+    private final int[] place = new int[FieldTable.MAX_FIELDS];
     private final long[] defaults = new long[FieldTable.MAX_FIELDS];
     private final int wordCount;
 
@@ -62,10 +62,8 @@ final class FieldLayout
                 {
                     words++;
                 }
-                word[number] = w;
-                shift[number] = used[w];
-                bits[number] = width;
-                signed[number] = pass != FieldKind.BOOLEAN;
+                place[number] = w | (64 - width - used[w]) << 8 | (64 - width) << 16 |
+                    (pass != FieldKind.BOOLEAN ? SIGNED : 0);
                 used[w] += width;
                 defaults[number] = field.defaultValue();
             }
@@ -88,27 +86,25 @@ final class FieldLayout
 
     long get(final ClientState client, final int number)
     {
-        final long w = client.word(word[number]);
-        final int width = bits[number];
-        if (width == 64)
-        {
-            return w;
-        }
-        final long raw = (w >>> shift[number]) & ((1L << width) - 1);
-        return signed[number] ? (raw << (64 - width)) >> (64 - width) : raw;
+        final int p = place[number];
+        final long top = client.word(p & 0xFF) << (p >>> 8 & 0xFF); // the field's top bit at bit 63
+        final int down = p >>> 16 & 0xFF;
+        return (p & SIGNED) != 0 ? top >> down : top >>> down;
     }
 
     void set(final ClientState client, final int number, final long value)
     {
-        final int w = word[number];
-        final int width = bits[number];
-        if (width == 64)
+        final int p = place[number];
+        final int w = p & 0xFF;
+        final int down = p >>> 16 & 0xFF;
+        final int shift = down - (p >>> 8 & 0xFF); // 64 - width - (64 - width - shift)
+        if (down == 0)
         {
             client.word(w, value);
             return;
         }
-        final long mask = ((1L << width) - 1) << shift[number];
-        client.word(w, (client.word(w) & ~mask) | ((value << shift[number]) & mask));
+        final long mask = (-1L >>> down) << shift;
+        client.word(w, (client.word(w) & ~mask) | ((value << shift) & mask));
     }
 
     /**
