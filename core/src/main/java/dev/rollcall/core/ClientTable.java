@@ -14,9 +14,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The live clients: the one copy of the presence state, written by the business-logic thread and
- * read by the queries of any thread (there is no second "read model"). Clients sit in a dense
- * array; an open-addressing index of {@code int}s maps a user id to its place in it (the key is
- * the client's own user id, so the index costs 4 bytes a cell and no boxed keys).
+ * read by the queries of any thread (there is no second "read model"). Clients sit in an
+ * open-addressing table: a cell is a reference to the client beside an {@code int} tag of the
+ * user id's hash, in two arrays read at the same index (the key is the client's own user id, so
+ * a cell costs 8 bytes and no boxed keys; the tag means a probe rarely touches a client that is
+ * not the one sought, and the two loads of a cell are independent, so a lookup is one memory
+ * round trip for the cell and one for the client).
  * <p>
  * <b>Readers.</b> A query finds a client through the index without locks, copies it under the
  * client's sequence lock ({@link ClientState}), and returns the copy only once the journal holds
@@ -39,11 +42,9 @@ final class ClientTable
     private static final int MAX_POOLED = 4096;
     private static final int EMPTY = 0;
     private static final int TOMBSTONE = -1;
-    /** A cell: 7 bits of the user id's hash (so a probe rarely touches a client that is not the one sought), then place + 1. */
-    private static final int TAG_SHIFT = 24;
-    private static final int PLACE_MASK = (1 << TAG_SHIFT) - 1;
-    /** Clients a table holds at most (the place is 24 bits). */
-    static final int MAX_CLIENTS = PLACE_MASK - 1;
+    private static final int MAX_CELLS = 1 << 30;
+    /** Clients a table holds at most (three quarters of the largest index). */
+    static final int MAX_CLIENTS = MAX_CELLS / 4 * 3 - 1;
     private static final int SPINS_BEFORE_YIELD = 1_000;
     private static final int YIELDS_BEFORE_PARK = 100;
     private static final long PARK_NANOS = 50_000;
@@ -60,16 +61,17 @@ final class ClientTable
         }
     }
 
-    /** The index and the dense array, published together. */
+    /** The cells: tags and clients side by side, published together. */
     private static final class Storage
     {
-        final int[] cells;
-        final ClientState[] dense;
+        /** {@link #EMPTY}, {@link #TOMBSTONE}, or the tag of the user id of the client in the same cell. */
+        final int[] tags;
+        final ClientState[] clients;
 
-        Storage(final int capacity, final int denseCapacity)
+        Storage(final int capacity)
         {
-            cells = new int[capacity];
-            dense = new ClientState[denseCapacity];
+            tags = new int[capacity];
+            clients = new ClientState[capacity];
         }
     }
 
@@ -77,7 +79,7 @@ final class ClientTable
     private final ArrayDeque<ClientState> pool = new ArrayDeque<>();
     private ClientState[] touched = new ClientState[8];
     private int touchedCount;
-    private volatile Storage storage = new Storage(16, 8);
+    private volatile Storage storage = new Storage(16);
     private volatile int size;
     private int tombstones;
     @SuppressWarnings("unused") // through MOD_COUNT
@@ -100,24 +102,22 @@ final class ClientTable
     ClientState get(final long userId)
     {
         final Storage s = storage;
-        final int[] cells = s.cells;
-        final int mask = cells.length - 1;
+        final int[] tags = s.tags;
+        final ClientState[] clients = s.clients;
+        final int mask = tags.length - 1;
         final int hash = hash(userId);
         final int tag = tag(hash);
         for (int i = hash & mask; ; i = (i + 1) & mask)
         {
-            final int cell = cells[i];
+            final int cell = tags[i];
+            final ClientState client = clients[i]; // not dependent on the tag's load: both are in flight at once
+            if (cell == tag && client.userId == userId)
+            {
+                return client;
+            }
             if (cell == EMPTY)
             {
                 return null;
-            }
-            if (cell > 0 && (cell >>> TAG_SHIFT) == tag)
-            {
-                final ClientState client = s.dense[(cell & PLACE_MASK) - 1];
-                if (client.userId == userId)
-                {
-                    return client;
-                }
             }
         }
     }
@@ -137,22 +137,21 @@ final class ClientTable
         client.createdPosition = position;
         ensureCapacity();
         final Storage s = storage;
-        final int n = size;
-        CLIENT_ARRAY.setRelease(s.dense, n, client);
-        final int[] cells = s.cells;
-        final int mask = cells.length - 1;
+        final int[] tags = s.tags;
+        final int mask = tags.length - 1;
         final int hash = hash(userId);
         int i = hash & mask;
-        while (cells[i] > 0)
+        while (tags[i] > 0)
         {
             i = (i + 1) & mask;
         }
-        if (cells[i] == TOMBSTONE)
+        if (tags[i] == TOMBSTONE)
         {
             tombstones--;
         }
-        INT_ARRAY.setRelease(cells, i, (tag(hash) << TAG_SHIFT) | (n + 1));
-        size = n + 1;
+        CLIENT_ARRAY.setRelease(s.clients, i, client); // before the tag: a reader that sees the tag sees the client
+        INT_ARRAY.setRelease(tags, i, tag(hash));
+        size++;
         return client;
     }
 
@@ -163,24 +162,14 @@ final class ClientTable
      */
     void remove(final ClientState client, final long position)
     {
-        final long userId = client.userId;
         final Storage s = storage;
-        final int cell = cellOf(s, userId);
-        final int at = (s.cells[cell] & PLACE_MASK) - 1;
+        final int cell = cellOf(s, client.userId);
         removalPosition = position; // before the cell goes: a reader that misses the client sees it
         beginStructuralChange();
-        INT_ARRAY.setRelease(s.cells, cell, TOMBSTONE);
+        INT_ARRAY.setRelease(s.tags, cell, TOMBSTONE);
+        CLIENT_ARRAY.setRelease(s.clients, cell, null);
         tombstones++;
-        final int last = size - 1;
-        if (at != last)
-        {
-            final ClientState moved = s.dense[last];
-            CLIENT_ARRAY.setRelease(s.dense, at, moved);
-            final int movedCell = cellOf(s, moved.userId);
-            INT_ARRAY.setRelease(s.cells, movedCell, (s.cells[movedCell] & ~PLACE_MASK) | (at + 1));
-        }
-        CLIENT_ARRAY.setRelease(s.dense, last, null);
-        size = last;
+        size--;
         touch(client);
         client.userId = 0;
         endStructuralChange();
@@ -225,12 +214,15 @@ final class ClientTable
      */
     long[] sortedUserIds()
     {
-        final Storage s = storage;
-        final int n = size;
-        final long[] userIds = new long[n];
-        for (int i = 0; i < n; i++)
+        final ClientState[] clients = storage.clients;
+        final long[] userIds = new long[size];
+        int count = 0;
+        for (final ClientState client : clients)
         {
-            userIds[i] = s.dense[i].userId;
+            if (null != client)
+            {
+                userIds[count++] = client.userId;
+            }
         }
         Arrays.sort(userIds);
         return userIds;
@@ -242,12 +234,20 @@ final class ClientTable
     }
 
     /**
-     * @param index 0..{@link #size()}-1 (writer only).
-     * @return the client at that place of the dense array (the order is not meaningful).
+     * @return the cells' count: {@link #slot} takes 0 to this - 1 (writer only).
      */
-    ClientState at(final int index)
+    int slotCount()
     {
-        return storage.dense[index];
+        return storage.clients.length;
+    }
+
+    /**
+     * @param index 0..{@link #slotCount()}-1 (writer only).
+     * @return the client in that cell, or null (the order is not meaningful).
+     */
+    ClientState slot(final int index)
+    {
+        return storage.clients[index];
     }
 
     // ---------------------------------------------------------------- readers (any thread)
@@ -324,14 +324,13 @@ final class ClientTable
      */
     long[] readUserIds(final JournalProgress journal)
     {
-        // downwards: a removal moves the last client into the removed one's place, which is then still ahead
-        final Storage s = storage;
-        final int n = Math.min(size, s.dense.length);
-        final long[] ids = new long[n];
+        // clients never move within a storage; one that grows is a copy, and the old one keeps every client it held
+        final ClientState[] clients = storage.clients;
+        final long[] ids = new long[clients.length];
         int count = 0;
-        for (int i = n - 1; i >= 0; i--)
+        for (int i = 0; i < clients.length; i++)
         {
-            final ClientState client = (ClientState)CLIENT_ARRAY.getAcquire(s.dense, i);
+            final ClientState client = (ClientState)CLIENT_ARRAY.getAcquire(clients, i);
             if (null == client)
             {
                 continue;
@@ -400,21 +399,20 @@ final class ClientTable
     private ClientState find(final long userId)
     {
         final Storage s = storage;
-        final int[] cells = s.cells;
-        final int mask = cells.length - 1;
+        final int[] tags = s.tags;
+        final int mask = tags.length - 1;
         final int hash = hash(userId);
         final int tag = tag(hash);
-        for (int i = hash & mask, probes = 0; probes < cells.length; i = (i + 1) & mask, probes++)
+        for (int i = hash & mask, probes = 0; probes < tags.length; i = (i + 1) & mask, probes++)
         {
-            final int cell = (int)INT_ARRAY.getAcquire(cells, i);
+            final int cell = (int)INT_ARRAY.getAcquire(tags, i);
             if (cell == EMPTY)
             {
                 return null;
             }
-            final int place = cell & PLACE_MASK;
-            if (cell > 0 && (cell >>> TAG_SHIFT) == tag && place <= s.dense.length)
+            if (cell == tag)
             {
-                final ClientState client = (ClientState)CLIENT_ARRAY.getAcquire(s.dense, place - 1);
+                final ClientState client = (ClientState)CLIENT_ARRAY.getAcquire(s.clients, i);
                 if (null != client && client.userId == userId)
                 {
                     return client;
@@ -499,18 +497,18 @@ final class ClientTable
 
     private static int cellOf(final Storage s, final long userId)
     {
-        final int[] cells = s.cells;
-        final int mask = cells.length - 1;
+        final int[] tags = s.tags;
+        final int mask = tags.length - 1;
         final int hash = hash(userId);
         final int tag = tag(hash);
         for (int i = hash & mask; ; i = (i + 1) & mask)
         {
-            final int cell = cells[i];
+            final int cell = tags[i];
             if (cell == EMPTY)
             {
                 throw new IllegalStateException("user " + userId + " is not in the table");
             }
-            if (cell > 0 && (cell >>> TAG_SHIFT) == tag && s.dense[(cell & PLACE_MASK) - 1].userId == userId)
+            if (cell == tag && s.clients[i].userId == userId)
             {
                 return i;
             }
@@ -525,25 +523,27 @@ final class ClientTable
         {
             throw new IllegalStateException("a client table holds at most " + MAX_CLIENTS + " clients");
         }
-        final boolean denseFull = n == s.dense.length;
-        final boolean cellsFull = (n + 1 + tombstones) * 4L > s.cells.length * 3L;
-        if (!denseFull && !cellsFull)
+        if ((n + 1 + tombstones) * 4L <= s.tags.length * 3L)
         {
             return;
         }
-        final int cellCapacity = (n + 1) * 4L > s.cells.length * 3L / 2 ? s.cells.length * 2 : s.cells.length;
-        final Storage grown = new Storage(cellCapacity, denseFull ? s.dense.length * 2 : s.dense.length);
-        System.arraycopy(s.dense, 0, grown.dense, 0, n);
-        final int mask = grown.cells.length - 1;
-        for (int d = 0; d < n; d++)
+        // at most three quarters full (tombstones count), at least three eighths once grown
+        final int capacity = (n + 1) * 4L > s.tags.length * 3L / 2 ? s.tags.length * 2 : s.tags.length;
+        final Storage grown = new Storage(capacity);
+        final int mask = capacity - 1;
+        for (final ClientState client : s.clients)
         {
-            final int hash = hash(grown.dense[d].userId);
-            int i = hash & mask;
-            while (grown.cells[i] != EMPTY)
+            if (null != client)
             {
-                i = (i + 1) & mask;
+                final int hash = hash(client.userId);
+                int i = hash & mask;
+                while (grown.tags[i] != EMPTY)
+                {
+                    i = (i + 1) & mask;
+                }
+                grown.clients[i] = client;
+                grown.tags[i] = tag(hash);
             }
-            grown.cells[i] = (tag(hash) << TAG_SHIFT) | (d + 1);
         }
         beginStructuralChange();
         storage = grown;
@@ -569,10 +569,10 @@ final class ClientTable
     }
 
     /**
-     * @return 7 bits of the hash the cell's position does not use (its top bits).
+     * @return the cell's tag of a hash: positive, so never {@link #EMPTY} or {@link #TOMBSTONE}.
      */
     private static int tag(final int hash)
     {
-        return hash >>> 25;
+        return (hash >>> 1) | 1;
     }
 }

@@ -239,10 +239,13 @@ final class PresenceLogic
      */
     void refreshWatchers()
     {
-        for (int i = 0, n = clients.size(); i < n; i++)
+        for (int i = 0, n = clients.slotCount(); i < n; i++)
         {
-            final ClientState client = clients.at(i);
-            client.watchers = subscriptions.clientSubscribers(client.userId);
+            final ClientState client = clients.slot(i);
+            if (null != client)
+            {
+                client.watchers = subscriptions.clientSubscribers(client.userId);
+            }
         }
     }
 

@@ -120,9 +120,10 @@ public final class PresenceStateMachine
     {
         int count = 0;
         final ClientTable clients = logic.clients();
-        for (int i = 0, n = clients.size(); i < n; i++)
+        for (int i = 0, n = clients.slotCount(); i < n; i++)
         {
-            count += clients.at(i).connected ? 1 : 0;
+            final ClientState client = clients.slot(i);
+            count += null != client && client.connected ? 1 : 0;
         }
         return count;
     }
@@ -132,9 +133,10 @@ public final class PresenceStateMachine
     {
         int count = 0;
         final ClientTable clients = logic.clients();
-        for (int i = 0, n = clients.size(); i < n; i++)
+        for (int i = 0, n = clients.slotCount(); i < n; i++)
         {
-            count += clients.layout().get(clients.at(i), Field.LOBBY_ID.number()) != 0 ? 1 : 0;
+            final ClientState client = clients.slot(i);
+            count += null != client && clients.layout().get(client, Field.LOBBY_ID.number()) != 0 ? 1 : 0;
         }
         return count;
     }

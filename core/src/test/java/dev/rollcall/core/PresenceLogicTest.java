@@ -1515,9 +1515,13 @@ class PresenceLogicTest
     private static String render(final PresenceLogic logic)
     {
         final List<String> clients = new ArrayList<>();
-        for (int i = 0; i < logic.clients().size(); i++)
+        for (int i = 0; i < logic.clients().slotCount(); i++)
         {
-            final ClientState client = logic.clients().at(i);
+            final ClientState client = logic.clients().slot(i);
+            if (null == client)
+            {
+                continue;
+            }
             clients.add(render(client) + " timer=" + (client.timerIndex >= 0 ? logic.timers().deadline(client) : "none"));
         }
         Collections.sort(clients);
