@@ -18,8 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  * open-addressing table: a cell is a reference to the client beside an {@code int} tag of the
  * user id's hash, in two arrays read at the same index (the key is the client's own user id, so
  * a cell costs 8 bytes and no boxed keys; the tag means a probe rarely touches a client that is
- * not the one sought, and the two loads of a cell are independent, so a lookup is one memory
- * round trip for the cell and one for the client).
+ * not the one sought, and the logic thread loads a cell's tag and client together, so its
+ * lookup is one memory round trip for the cell and one for the client; a reader on another
+ * thread loads the tag first, with acquire, then the client).
  * <p>
  * <b>Readers.</b> A query finds a client through the index without locks, copies it under the
  * client's sequence lock ({@link ClientState}), and returns the copy only once the journal holds
@@ -528,7 +529,8 @@ final class ClientTable
             return;
         }
         // at most three quarters full (tombstones count), at least three eighths once grown
-        final int capacity = (n + 1) * 4L > s.tags.length * 3L / 2 ? s.tags.length * 2 : s.tags.length;
+        final int capacity = (n + 1) * 4L > s.tags.length * 3L / 2 && s.tags.length < MAX_CELLS ?
+            s.tags.length * 2 : s.tags.length; // else the same size, without the tombstones
         final Storage grown = new Storage(capacity);
         final int mask = capacity - 1;
         for (final ClientState client : s.clients)

@@ -1,6 +1,7 @@
 package dev.rollcall.core;
 
 import dev.rollcall.model.Changes;
+import org.agrona.DirectBuffer;
 
 /**
  * One input to the presence state machine: a reusable holder of the command's arguments and
@@ -24,7 +25,7 @@ public final class Input
      * {@code reasonChars} at {@code reasonOffset} of {@code reasonBuffer}; -1 otherwise.
      */
     int reasonChars = -1;
-    org.agrona.DirectBuffer reasonBuffer;
+    DirectBuffer reasonBuffer;
     int reasonOffset;
     /**
      * Decoded from a version-1 input: its limits were checked in UTF-16 code units when it was
@@ -110,7 +111,7 @@ public final class Input
     /** @return the reason of an update, possibly null. */
     public String reason()
     {
-        return reason;
+        return reasonString();
     }
 
     /** @return the changes of an update. */
@@ -217,7 +218,7 @@ public final class Input
     {
         return InputType.name(type) + "{time=" + time + ", userId=" + userId + ", connectionId=" + connectionId +
             ", subscriberId=" + subscriberId + ", lobbyId=" + lobbyId + ", value=" + value +
-            ", reason=" + reason + ", changes=" + changes +
+            ", reason=" + reasonString() + ", changes=" + changes +
             (type == InputType.SET_LIMITS ? ", limits=[" + maxAttributes + ", " + maxAttributeKeyBytes + ", " +
             maxAttributeValueBytes + ", " + maxReasonBytes + "]" : "") + '}';
     }

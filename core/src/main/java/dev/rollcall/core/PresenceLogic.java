@@ -592,10 +592,6 @@ final class PresenceLogic
     }
 
     /**
-     * @return true when a string is over a limit: in UTF-8 bytes, or in UTF-16 code units for an
-     * input of the journal's first layout (checked that way when it was applied live).
-     */
-    /**
      * Whether the input's reason is longer than the limit; a reason replay left encoded is
      * decided from its length in code units when that settles it, else decoded.
      */
@@ -607,17 +603,18 @@ final class PresenceLogic
             return null != input.reason && exceeds(input, input.reason, limits.maxReasonBytes());
         }
         final int limit = limits.maxReasonBytes();
-        if (chars > limit)
+        if (input.lengthsInChars)
         {
-            return true; // every code unit is at least one byte
+            return chars > limit;
         }
-        if (input.lengthsInChars || chars <= limit / 3)
-        {
-            return false; // and at most three
-        }
-        return exceeds(input, input.reasonString(), limit);
+        final int byUnits = Utf8.exceedsByUnits(chars, limit);
+        return byUnits >= 0 ? byUnits == 1 : exceeds(input, input.reasonString(), limit);
     }
 
+    /**
+     * @return true when a string is over a limit: in UTF-8 bytes, or in UTF-16 code units for an
+     * input of the journal's first layout (checked that way when it was applied live).
+     */
     private static boolean exceeds(final Input input, final String value, final int limit)
     {
         return null != input && input.lengthsInChars ? value.length() > limit : Utf8.exceeds(value, limit);
@@ -720,15 +717,15 @@ final class PresenceLogic
         return client.connected ? CONNECTED : DISCONNECTED;
     }
 
-    /**
-     * Capture the client's views before it changes, and open its write section (every change
-     * to a client follows this call, or {@link ClientTable#create}).
-     */
     private long lobbyIdOf(final ClientState client)
     {
         return layout.get(client, Field.LOBBY_ID.number());
     }
 
+    /**
+     * Capture the client's views before it changes, and open its write section (every change
+     * to a client follows this call, or {@link ClientTable#create}).
+     */
     private void captureBefore(final ClientState client)
     {
         beforeClient = client;

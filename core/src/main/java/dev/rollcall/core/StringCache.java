@@ -19,8 +19,9 @@ import static dev.rollcall.core.CodecUtil.ORDER;
  *  set of a key: multiplicative hash of (length, words)
  *  a miss on a full set replaces the way not used last
  * </pre>
- * Memory is fixed at construction ({@code sets * 2 * maxChars} code units plus the strings); longer
- * values are decoded every time. Not thread-safe: one per decoding thread.
+ * Memory is fixed at construction ({@code sets * 2} ways of {@code maxChars} code units rounded
+ * up to whole words, plus the strings); longer values are decoded every time. Not thread-safe:
+ * one per decoding thread.
  */
 final class StringCache
 {

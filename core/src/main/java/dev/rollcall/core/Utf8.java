@@ -61,15 +61,25 @@ final class Utf8
      */
     static boolean exceeds(final String value, final int maxBytes)
     {
-        final int chars = value.length();
+        final int byUnits = exceedsByUnits(value.length(), maxBytes);
+        return byUnits >= 0 ? byUnits == 1 : length(value) > maxBytes;
+    }
+
+    /**
+     * What the count of UTF-16 code units alone says of a limit in UTF-8 bytes (a unit is 1 to 3
+     * bytes; a pair, two units, is 4).
+     *
+     * @param chars    code units of a string.
+     * @param maxBytes the limit, {@code >= 0}.
+     * @return 1 when the string surely exceeds the limit, 0 when it surely does not, -1 when its
+     * bytes must be counted.
+     */
+    static int exceedsByUnits(final int chars, final int maxBytes)
+    {
         if (chars > maxBytes)
         {
-            return true;
+            return 1;
         }
-        if (chars <= maxBytes / 3)
-        {
-            return false;
-        }
-        return length(value) > maxBytes;
+        return chars <= maxBytes / 3 ? 0 : -1;
     }
 }

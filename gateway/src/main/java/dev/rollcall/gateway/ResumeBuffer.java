@@ -60,6 +60,10 @@ final class ResumeBuffer
      */
     void append(final ByteBuffer frame)
     {
+        if (this == EMPTY)
+        {
+            throw new IllegalStateException("the shared empty resume buffer is never appended to");
+        }
         final int length = frame.remaining();
         if (length > maxBytes)
         {
