@@ -110,32 +110,27 @@ final class ChangesCodec
         {
             throw new IllegalStateException("unknown field bits in mask " + Integer.toHexString(mask) + " at offset " + offset);
         }
-        for (int number = 0, count = table.count(); number < count; number++)
+        for (int bits = mask; bits != 0; bits &= bits - 1) // ascending field numbers, as encoded
         {
-            if ((mask & (1 << number)) == 0)
+            final Field field = table.field(Integer.numberOfTrailingZeros(bits));
+            switch (field.kind().fixedBytes())
             {
-                continue;
-            }
-            final Field field = table.field(number);
-            switch (field.kind())
-            {
-                case BOOLEAN, STATUS ->
+                case Byte.BYTES ->
                 {
                     changes.set(field, buffer.getByte(p));
                     p += Byte.BYTES;
                 }
-                case INT32 ->
+                case Integer.BYTES ->
                 {
                     changes.set(field, buffer.getInt(p, ORDER));
                     p += Integer.BYTES;
                 }
-                case INT64 ->
+                case Long.BYTES ->
                 {
                     changes.set(field, buffer.getLong(p, ORDER));
                     p += Long.BYTES;
                 }
-                case ATTRIBUTES -> p = decodeAttributes(buffer, p, changes, strings);
-                default -> throw new IllegalStateException("field kind " + field.kind());
+                default -> p = decodeAttributes(buffer, p, changes, strings); // the one variable kind
             }
         }
         return p;

@@ -198,7 +198,8 @@ public final class InputCodec
                 p += CodecUtil.stringLength(buffer, p);
                 p = ChangesCodec.decode(buffer, p, input.changes, strings, table);
             }
-            catch (final IndexOutOfBoundsException | NegativeArraySizeException | IllegalStateException ex)
+            catch (final IndexOutOfBoundsException | NegativeArraySizeException | IllegalStateException |
+                IllegalArgumentException ex)
             {
                 throw new IllegalStateException("corrupt update input at offset " + offset + ": " + ex.getMessage(), ex);
             }

@@ -66,6 +66,23 @@ class InputCodecTest
     }
 
     @Test
+    void shouldCallABooleanThatIsNeitherZeroNorOneACorruptInput()
+    {
+        final Input input = new Input().set(InputType.UPDATE_CLIENT, 1).userId(3).reason("r");
+        input.changes().afk(true);
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+        final int length = InputCodec.encode(buffer, 0, input);
+        buffer.putByte(length - 1, (byte)7); // the afk byte, the last of the changes
+
+        for (final StringCache strings : new StringCache[]{null, new StringCache(4, 8)})
+        {
+            assertThatThrownBy(() -> InputCodec.decode(buffer, 0, length, new Input(), FieldTable.PRESENCE, strings))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("corrupt update input at offset 0");
+        }
+    }
+
+    @Test
     void shouldRoundTripAConnectWithPresence()
     {
         final Input input = new Input().set(InputType.CONNECT_USER_WITH_PRESENCE, 12).userId(3).connectionId(4)
