@@ -117,13 +117,22 @@ public final class ChronicleJournal implements Journal
         final Path snapshot = snapshots.loadNewest(state);
         final long fromSnapshot = state.position();
         final long[] lastInJournal = {0};
+        final int[] cycle = {Integer.MIN_VALUE};
         reader().read(fromSnapshot, new Replayer(state),
             (index, firstInput, inputs, bytes) ->
             {
-                final long last = firstInput + inputs - 1;
-                lastInJournal[0] = last;
-                lastInputOfCycle.put(queue.rollCycle().toCycle(index), last);
+                final int documentCycle = queue.rollCycle().toCycle(index);
+                if (documentCycle != cycle[0] && cycle[0] != Integer.MIN_VALUE)
+                {
+                    lastInputOfCycle.put(cycle[0], lastInJournal[0]); // once a cycle, not once a document
+                }
+                cycle[0] = documentCycle;
+                lastInJournal[0] = firstInput + inputs - 1;
             });
+        if (cycle[0] != Integer.MIN_VALUE)
+        {
+            lastInputOfCycle.put(cycle[0], lastInJournal[0]);
+        }
         if (fromSnapshot > 0 && lastInJournal[0] < fromSnapshot)
         {
             throw new JournalCorruptException("snapshot " + snapshot + " covers " + fromSnapshot +
