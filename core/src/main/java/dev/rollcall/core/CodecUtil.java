@@ -49,6 +49,22 @@ final class CodecUtil
         return Integer.BYTES + (length == NULL_LENGTH ? 0 : length * Character.BYTES);
     }
 
+    /**
+     * @return the code units of the string encoded at {@code offset}, or {@link #NULL_LENGTH}.
+     * @throws IllegalStateException when the length is negative or runs past the buffer.
+     */
+    static int checkedLength(final DirectBuffer buffer, final int offset)
+    {
+        final int length = buffer.getInt(offset, ORDER);
+        if (length != NULL_LENGTH &&
+            (length < 0 || (long)length * Character.BYTES > (long)buffer.capacity() - offset - Integer.BYTES))
+        {
+            throw new IllegalStateException("string length " + length + " at offset " + offset +
+                " runs past the end of the buffer (capacity " + buffer.capacity() + ")");
+        }
+        return length;
+    }
+
     static String getString(final DirectBuffer buffer, final int offset)
     {
         return getString(buffer, offset, null);
@@ -59,15 +75,10 @@ final class CodecUtil
      */
     static String getString(final DirectBuffer buffer, final int offset, final StringCache strings)
     {
-        final int length = buffer.getInt(offset, ORDER);
+        final int length = checkedLength(buffer, offset);
         if (length == NULL_LENGTH)
         {
             return null;
-        }
-        if (length < 0 || (long)length * Character.BYTES > (long)buffer.capacity() - offset - Integer.BYTES)
-        {
-            throw new IllegalStateException("string length " + length + " at offset " + offset +
-                " runs past the end of the buffer (capacity " + buffer.capacity() + ")");
         }
         if (null != strings)
         {

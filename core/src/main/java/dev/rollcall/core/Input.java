@@ -21,12 +21,12 @@ public final class Input
     String reason;
     /**
      * Replay leaves a reason encoded (only its length is checked; the events that would carry it
-     * are not made): then {@link #reason} is null and the reason's UTF-16 code units are
-     * {@code reasonChars} at {@code reasonOffset} of {@code reasonBuffer}; -1 otherwise.
+     * are not made): then {@link #reason} is null, the reason has {@code reasonChars} UTF-16 code
+     * units, encoded ({@link CodecUtil}) at {@code reasonOffset} of {@code reasonBuffer}; -1 otherwise.
      */
     int reasonChars = -1;
-    DirectBuffer reasonBuffer;
-    int reasonOffset;
+    private DirectBuffer reasonBuffer;
+    private int reasonOffset;
     /**
      * Decoded from a version-1 input: its limits were checked in UTF-16 code units when it was
      * applied live, so replay checks it the same way (determinism across the format change).
@@ -224,6 +224,19 @@ public final class Input
     }
 
     /**
+     * Keep a journaled reason encoded: valid while the buffer holds the input.
+     *
+     * @param chars its code units, or {@link CodecUtil#NULL_LENGTH} for no reason.
+     */
+    void leaveReasonEncoded(final DirectBuffer buffer, final int offset, final int chars)
+    {
+        reason = null;
+        reasonChars = chars == CodecUtil.NULL_LENGTH ? -1 : chars;
+        reasonBuffer = chars == CodecUtil.NULL_LENGTH ? null : buffer;
+        reasonOffset = offset;
+    }
+
+    /**
      * @return whether the input carries a reason (decoded or left encoded).
      */
     boolean hasReason()
@@ -238,7 +251,7 @@ public final class Input
     {
         if (null == reason && reasonChars >= 0)
         {
-            reason = CodecUtil.getString(reasonBuffer, reasonOffset - Integer.BYTES);
+            reason = CodecUtil.getString(reasonBuffer, reasonOffset);
             reasonChars = -1;
             reasonBuffer = null;
         }

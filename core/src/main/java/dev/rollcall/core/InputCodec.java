@@ -148,6 +148,8 @@ public final class InputCodec
     /**
      * Decode, taking the reason and attribute strings from a cache (recovery: repeated values come
      * back as the same {@code String}, so replay allocates only for values it has not seen lately).
+     * With a cache, an update's reason is left encoded in the buffer ({@link Input#reasonString()}
+     * decodes it if asked): replay checks only its length.
      *
      * @param strings the cache, or null to allocate every string.
      */
@@ -189,11 +191,11 @@ public final class InputCodec
             {
                 if (null != strings)
                 {
-                    leaveReasonEncoded(buffer, p, input);
+                    input.leaveReasonEncoded(buffer, p, CodecUtil.checkedLength(buffer, p));
                 }
                 else
                 {
-                    input.reason = CodecUtil.getString(buffer, p, strings);
+                    input.reason = CodecUtil.getString(buffer, p);
                 }
                 p += CodecUtil.stringLength(buffer, p);
                 p = ChangesCodec.decode(buffer, p, input.changes, strings, table);
@@ -226,26 +228,6 @@ public final class InputCodec
         {
             throw new IllegalStateException("input at offset " + offset + " is " + length + " bytes, expected " + HEADER_LENGTH);
         }
-    }
-
-    /**
-     * Replay's reason: only its length matters (no event carries it), so it stays in the buffer.
-     */
-    private static void leaveReasonEncoded(final DirectBuffer buffer, final int offset, final Input input)
-    {
-        final int length = buffer.getInt(offset, ORDER);
-        if (length == CodecUtil.NULL_LENGTH)
-        {
-            return;
-        }
-        if (length < 0 || (long)length * Character.BYTES > (long)buffer.capacity() - offset - Integer.BYTES)
-        {
-            throw new IllegalStateException("string length " + length + " at offset " + offset +
-                " runs past the end of the buffer (capacity " + buffer.capacity() + ")");
-        }
-        input.reasonChars = length;
-        input.reasonBuffer = buffer;
-        input.reasonOffset = offset + Integer.BYTES;
     }
 
     private static boolean isUpdate(final int type)
