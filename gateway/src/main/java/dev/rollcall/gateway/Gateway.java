@@ -35,10 +35,12 @@ public final class Gateway implements AutoCloseable
     private final GatewayContext ctx;
     private final Rollcall rollcall;
     private final ServerSocketChannel server;
+    private final ServerSocketChannel webSocketServer;
     private final GatewayAgent[] agents;
     private final AgentRunner[] runners;
     private final ConnectionLimits limits;
     private final InetSocketAddress address;
+    private final InetSocketAddress webSocketAddress;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Gateway(final RollcallContext rollcallCtx, final GatewayContext ctx) throws IOException
@@ -61,6 +63,7 @@ public final class Gateway implements AutoCloseable
         rollcallCtx.eventSink(router).connectionDirectiveHandler(router).firehose(true);
         limits = new ConnectionLimits(ctx.maxConnections(), ctx.maxConnectionsPerAddress());
         server = ServerSocketChannel.open();
+        webSocketServer = ctx.webSocketPort() < 0 ? null : ServerSocketChannel.open();
         GatewayAgent[] created = null;
         Rollcall core = null;
         try
@@ -69,12 +72,23 @@ public final class Gateway implements AutoCloseable
             server.bind(new InetSocketAddress(ctx.bindAddress(), ctx.port()), 1024);
             server.configureBlocking(false);
             address = (InetSocketAddress)server.getLocalAddress();
+            if (null != webSocketServer)
+            {
+                webSocketServer.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                webSocketServer.bind(new InetSocketAddress(ctx.bindAddress(), ctx.webSocketPort()), 1024);
+                webSocketServer.configureBlocking(false);
+                webSocketAddress = (InetSocketAddress)webSocketServer.getLocalAddress();
+            }
+            else
+            {
+                webSocketAddress = null;
+            }
             core = Rollcall.launch(rollcallCtx);
             final AtomicLong connectionIds = new AtomicLong();
             created = new GatewayAgent[ctx.threads()];
             for (int i = 0; i < created.length; i++)
             {
-                created[i] = new GatewayAgent(i, ctx, core, router, limits, connectionIds, i == 0 ? server : null);
+                created[i] = new GatewayAgent(i, ctx, core, router, limits, connectionIds, i == 0 ? server : null, i == 0 ? webSocketServer : null);
             }
             for (final GatewayAgent agent : created)
             {
@@ -91,6 +105,7 @@ public final class Gateway implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             CloseHelper.quietClose(server);
+            CloseHelper.quietClose(webSocketServer);
             CloseHelper.quietClose(core);
             throw ex;
         }
@@ -132,6 +147,15 @@ public final class Gateway implements AutoCloseable
     public int port()
     {
         return address.getPort();
+    }
+
+    /**
+     * @return the address WebSocket clients connect to (with the real port when 0 was asked),
+     * or null when {@link GatewayContext#webSocketPort()} is -1.
+     */
+    public InetSocketAddress webSocketAddress()
+    {
+        return webSocketAddress;
     }
 
     /** @return the core. */
@@ -193,6 +217,7 @@ public final class Gateway implements AutoCloseable
             return;
         }
         CloseHelper.quietClose(server);
+        CloseHelper.quietClose(webSocketServer);
         for (final GatewayAgent agent : agents)
         {
             agent.stopping();

@@ -1,5 +1,7 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.gateway.websocket.Utf8Validator;
+import dev.rollcall.gateway.websocket.WebSocketFrames;
 import dev.rollcall.core.EventSink;
 import dev.rollcall.core.PresenceEvent;
 import dev.rollcall.core.Rollcall;
@@ -50,6 +52,8 @@ final class GatewayAgent implements Agent
     private static final int READ_BUFFER = 64 * 1024;
     private static final int ACCEPTS_PER_CYCLE = 256;
     private static final int INBOX_READS_PER_CYCLE = 4096;
+    /** The attachment of the WebSocket listener's key (the binary listener's is null). */
+    private static final Object WEBSOCKET_LISTENER = new Object();
 
     private final int index;
     private final GatewayContext ctx;
@@ -60,6 +64,11 @@ final class GatewayAgent implements Agent
     private final GatewayCounters counters = new GatewayCounters();
     private final Selector selector;
     private final ServerSocketChannel server;
+    private final ServerSocketChannel webSocketServer;
+    /** A control frame's unmasked payload (WebSocket connections of this thread). */
+    final byte[] controlScratch = new byte[WebSocketFrames.MAX_CONTROL_PAYLOAD];
+    /** Checks close reasons (WebSocket connections of this thread). */
+    final Utf8Validator utf8Validator = new Utf8Validator();
     private final OneToOneRingBuffer inbox;
     private final ConcurrentLinkedQueue<GatewayConnection> handoffs = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean overrun = new AtomicBoolean();
@@ -104,7 +113,8 @@ final class GatewayAgent implements Agent
         final CoreRouter router,
         final ConnectionLimits limits,
         final AtomicLong connectionIds,
-        final ServerSocketChannel server) throws IOException
+        final ServerSocketChannel server,
+        final ServerSocketChannel webSocketServer) throws IOException
     {
         this.index = index;
         this.ctx = ctx;
@@ -113,6 +123,7 @@ final class GatewayAgent implements Agent
         this.limits = limits;
         this.connectionIds = connectionIds;
         this.server = server;
+        this.webSocketServer = webSocketServer;
         this.selector = Selector.open();
         this.inbox = new OneToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(ctx.inboxBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
@@ -122,6 +133,10 @@ final class GatewayAgent implements Agent
         if (null != server)
         {
             server.register(selector, SelectionKey.OP_ACCEPT);
+        }
+        if (null != webSocketServer)
+        {
+            webSocketServer.register(selector, SelectionKey.OP_ACCEPT, WEBSOCKET_LISTENER);
         }
         now = System.currentTimeMillis();
     }
@@ -386,7 +401,12 @@ final class GatewayAgent implements Agent
         final Object attachment = key.attachment();
         if (null == attachment)
         {
-            accept();
+            accept(server, false);
+            return;
+        }
+        if (attachment == WEBSOCKET_LISTENER)
+        {
+            accept(webSocketServer, true);
             return;
         }
         final GatewayConnection connection = (GatewayConnection)attachment;
@@ -407,7 +427,7 @@ final class GatewayAgent implements Agent
 
     // ---------------------------------------------------------------- accepting
 
-    private void accept()
+    private void accept(final ServerSocketChannel server, final boolean webSocket)
     {
         for (int i = 0; i < ACCEPTS_PER_CYCLE; i++)
         {
@@ -442,6 +462,10 @@ final class GatewayAgent implements Agent
             }
             final GatewayConnection connection = new GatewayConnection(
                 connectionIds.incrementAndGet(), channel, remote, this);
+            if (webSocket)
+            {
+                connection.transport = new WebSocketTransport();
+            }
             counters.increment(GatewayCounter.CONNECTIONS_ACCEPTED);
             final Refusal refusal = limits.tryAcquire(remote.getAddress());
             if (null != refusal)
@@ -498,7 +522,14 @@ final class GatewayAgent implements Agent
         }
         if (admitted)
         {
-            callOpen(connection);
+            if (null != connection.transport)
+            {
+                connection.timeout(ctx.identifyTimeoutMs()); // the handler opens once the handshake is answered
+            }
+            else
+            {
+                callOpen(connection);
+            }
         }
         return !connection.isClosed();
     }
@@ -620,7 +651,11 @@ final class GatewayAgent implements Agent
 
     private void deliverInput(final GatewayConnection connection, final ByteBuffer buffer)
     {
-        if (buffer.hasRemaining())
+        if (null != connection.transport)
+        {
+            connection.transport.onInput(connection, buffer);
+        }
+        else if (buffer.hasRemaining())
         {
             callData(connection, buffer);
         }
@@ -1112,7 +1147,7 @@ final class GatewayAgent implements Agent
 
     // ---------------------------------------------------------------- handler calls
 
-    private void callOpen(final GatewayConnection connection)
+    void callOpen(final GatewayConnection connection)
     {
         try
         {
@@ -1124,7 +1159,7 @@ final class GatewayAgent implements Agent
         }
     }
 
-    private void callData(final GatewayConnection connection, final ByteBuffer buffer)
+    void callData(final GatewayConnection connection, final ByteBuffer buffer)
     {
         try
         {
@@ -1150,6 +1185,11 @@ final class GatewayAgent implements Agent
 
     private void callTimeout(final GatewayConnection connection)
     {
+        if (null != connection.transport && connection.transport.isHandshaking())
+        {
+            connection.close(); // no upgrade request within the identify timeout
+            return;
+        }
         try
         {
             connection.handler.onTimeout(connection);
@@ -1199,6 +1239,14 @@ final class GatewayAgent implements Agent
 
     private void callShutdown(final GatewayConnection connection)
     {
+        if (null != connection.transport)
+        {
+            if (connection.transport.isHandshaking())
+            {
+                return; // the handler never opened
+            }
+            connection.transport.closeCode(WebSocketFrames.CLOSE_GOING_AWAY);
+        }
         try
         {
             connection.handler.onShutdown(connection);

@@ -1,5 +1,6 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.gateway.websocket.WebSocketFrames;
 import dev.rollcall.model.FieldGroup;
 import dev.rollcall.model.Changes;
 import dev.rollcall.model.Field;
@@ -27,6 +28,8 @@ final class GatewayConnection implements Connection, EventEndpoint
     private final InetSocketAddress remoteAddress;
     ConnectionHandler handler;
     GatewayAgent agent;
+    /** RFC 6455 framing for a connection that came in on the WebSocket port, else null. */
+    WebSocketTransport transport;
     SelectionKey key;
 
     private long userId;
@@ -133,12 +136,31 @@ final class GatewayConnection implements Connection, EventEndpoint
     @Override
     public boolean send(final ByteBuffer bytes)
     {
-        if (closed || (closing && !refusing))
+        if (null == transport)
+        {
+            return queueFrame(-1, bytes, false);
+        }
+        final int opcode = transport.dataOpcode();
+        return opcode >= 0 && queueFrame(opcode, bytes, false);
+    }
+
+    /**
+     * Queue bytes as they are ({@code opcode} -1) or as one WebSocket frame.
+     *
+     * @param opcode  the frame's opcode, or -1 for no framing.
+     * @param bytes   the payload, from position to limit; consumed.
+     * @param goodbye true for a closing message, which may use the reserve above the outbound limit.
+     * @return false if the connection is closed or was just closed as a slow consumer.
+     */
+    boolean queueFrame(final int opcode, final ByteBuffer bytes, final boolean goodbye)
+    {
+        if (closed || (closing && !refusing && !goodbye))
         {
             return false;
         }
-        final int length = bytes.remaining();
-        final int limit = agent.context().maxOutboundBytes() + (refusing ? RESERVE_FOR_GOODBYE : 0);
+        final int payload = bytes.remaining();
+        final int length = payload + (opcode < 0 ? 0 : WebSocketFrames.serverHeaderLength(payload));
+        final int limit = agent.context().maxOutboundBytes() + (refusing || goodbye ? RESERVE_FOR_GOODBYE : 0);
         int queued = null == output ? 0 : output.position();
         if ((long)queued + length > limit && queued > 0 && !migrating)
         {
@@ -155,6 +177,10 @@ final class GatewayConnection implements Connection, EventEndpoint
             return false;
         }
         ensureOutput(queued + length);
+        if (opcode >= 0)
+        {
+            WebSocketFrames.putServerHeader(output, opcode, payload);
+        }
         output.put(bytes);
         if (!dirty)
         {
@@ -193,7 +219,18 @@ final class GatewayConnection implements Connection, EventEndpoint
         }
         refused = true;
         refusing = true;
-        agent.callRefused(this, refusal);
+        if (null != transport && transport.isHandshaking())
+        {
+            transport.refuseBeforeHandshake(this, refusal); // an HTTP answer: the handler never opened
+        }
+        else
+        {
+            if (null != transport)
+            {
+                transport.closeCode(WebSocketTransport.closeCodeOf(refusal));
+            }
+            agent.callRefused(this, refusal);
+        }
         close();
         refusing = false;
     }
@@ -204,6 +241,10 @@ final class GatewayConnection implements Connection, EventEndpoint
         if (closing || closed)
         {
             return;
+        }
+        if (null != transport)
+        {
+            transport.onClosing(this);
         }
         closing = true;
         suspended = true;

@@ -5,6 +5,7 @@ import dev.rollcall.protocol.Protocol;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -15,9 +16,18 @@ public final class GatewayContext
 {
     /** Default port. */
     public static final int DEFAULT_PORT = 7450;
+    /** The port {@code ./rollcall serve} gives WebSocket by default (off in an embedded gateway). */
+    public static final int DEFAULT_WEBSOCKET_PORT = 7451;
+    /** Where WebSocket clients connect. */
+    public static final String DEFAULT_WEBSOCKET_PATH = "/rollcall";
 
     private String bindAddress = "127.0.0.1";
     private int port = DEFAULT_PORT;
+    private int webSocketPort = -1;
+    private String webSocketPath = DEFAULT_WEBSOCKET_PATH;
+    private Set<String> webSocketOrigins = Set.of();
+    private int webSocketMaxMessageBytes;
+    private int webSocketMaxHeaderBytes = 8192;
     private int threads;
     private Supplier<IdleStrategy> idleStrategy;
     private int heartbeatIntervalMs = 30_000;
@@ -49,6 +59,15 @@ public final class GatewayContext
     public GatewayContext conclude()
     {
         require(port >= 0 && port <= 65535, "port");
+        require(webSocketPort >= -1 && webSocketPort <= 65535, "webSocketPort (-1 for none, 0 for any free port)");
+        require(null != webSocketPath && webSocketPath.startsWith("/") && webSocketPath.indexOf(' ') < 0 &&
+            webSocketPath.indexOf('?') < 0, "webSocketPath (starts with /, no space or ?)");
+        if (0 == webSocketMaxMessageBytes)
+        {
+            webSocketMaxMessageBytes = maxFrameSize;
+        }
+        require(webSocketMaxMessageBytes >= 125, "webSocketMaxMessageBytes (>= 125)");
+        require(webSocketMaxHeaderBytes >= 1024, "webSocketMaxHeaderBytes (>= 1024)");
         require(threads >= 0 && threads <= 64, "threads (1..64, or 0 for the core budget's choice)");
         require(heartbeatIntervalMs > 0, "heartbeatIntervalMs");
         require(heartbeatMarginMs >= 0, "heartbeatMarginMs");
@@ -98,6 +117,80 @@ public final class GatewayContext
     public GatewayContext port(final int port)
     {
         this.port = port;
+        return this;
+    }
+
+    /**
+     * @return the WebSocket port (RFC 6455, subprotocol {@code rollcall.binary.v1}: the binary
+     * protocol's frames in binary messages); -1 (the default) for none, 0 for any free port.
+     */
+    public int webSocketPort()
+    {
+        return webSocketPort;
+    }
+
+    /** @param webSocketPort the WebSocket port; -1 for none, 0 for any free port. @return this. */
+    public GatewayContext webSocketPort(final int webSocketPort)
+    {
+        this.webSocketPort = webSocketPort;
+        return this;
+    }
+
+    /** @return the path WebSocket clients ask for; default {@value #DEFAULT_WEBSOCKET_PATH}. */
+    public String webSocketPath()
+    {
+        return webSocketPath;
+    }
+
+    /** @param webSocketPath the path WebSocket clients ask for (a query string is ignored). @return this. */
+    public GatewayContext webSocketPath(final String webSocketPath)
+    {
+        this.webSocketPath = webSocketPath;
+        return this;
+    }
+
+    /**
+     * @return the {@code Origin}s a browser may connect from (e.g. {@code https://game.example});
+     * empty (the default) allows any. A request without {@code Origin} (not a browser) is allowed.
+     */
+    public Set<String> webSocketOrigins()
+    {
+        return webSocketOrigins;
+    }
+
+    /** @param webSocketOrigins the allowed {@code Origin}s; empty allows any. @return this. */
+    public GatewayContext webSocketOrigins(final Set<String> webSocketOrigins)
+    {
+        this.webSocketOrigins = Set.copyOf(webSocketOrigins);
+        return this;
+    }
+
+    /**
+     * @return the largest WebSocket message a client may send (fragments summed), beyond which
+     * it is closed with 1009; default (0 until launch) {@link #maxFrameSize()}.
+     */
+    public int webSocketMaxMessageBytes()
+    {
+        return webSocketMaxMessageBytes;
+    }
+
+    /** @param webSocketMaxMessageBytes the largest message a client may send. @return this. */
+    public GatewayContext webSocketMaxMessageBytes(final int webSocketMaxMessageBytes)
+    {
+        this.webSocketMaxMessageBytes = webSocketMaxMessageBytes;
+        return this;
+    }
+
+    /** @return the most bytes an upgrade request's headers may take (then 431); default 8192. */
+    public int webSocketMaxHeaderBytes()
+    {
+        return webSocketMaxHeaderBytes;
+    }
+
+    /** @param webSocketMaxHeaderBytes the most bytes an upgrade request's headers may take. @return this. */
+    public GatewayContext webSocketMaxHeaderBytes(final int webSocketMaxHeaderBytes)
+    {
+        this.webSocketMaxHeaderBytes = webSocketMaxHeaderBytes;
         return this;
     }
 

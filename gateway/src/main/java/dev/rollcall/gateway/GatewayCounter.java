@@ -40,5 +40,11 @@ public enum GatewayCounter
     /** Resumes refused with INVALID_SESSION. */
     INVALID_SESSIONS,
     /** Protocol errors sent (see {@link Gateway#errorCount}). */
-    PROTOCOL_ERRORS
+    PROTOCOL_ERRORS,
+    /** WebSocket opening handshakes answered with 101. */
+    WEBSOCKET_UPGRADES,
+    /** WebSocket opening handshakes refused with an HTTP status. */
+    WEBSOCKET_HANDSHAKES_REFUSED,
+    /** WebSocket connections closed for breaking RFC 6455 or its limits (1002, 1003, 1007, 1009). */
+    WEBSOCKET_PROTOCOL_ERRORS
 }
