@@ -82,7 +82,7 @@ final class RawClient implements AutoCloseable
     }
 
     private final SocketChannel channel;
-    private final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    private final ServerFrameQueue frames = new ServerFrameQueue();
     private final ByteBuffer out = ByteBuffer.allocate(1 << 20);
     private final FrameWriter writer = new FrameWriter(out);
     private final Thread reader;
@@ -98,7 +98,7 @@ final class RawClient implements AutoCloseable
     private void readLoop()
     {
         final ByteBuffer in = ByteBuffer.allocate(2 << 20);
-        final ServerFrameAdapter adapter = new ServerFrameAdapter(new Decoder());
+        final ServerFrameAdapter adapter = new ServerFrameAdapter(frames.decoder());
         try
         {
             while (true)
@@ -120,7 +120,7 @@ final class RawClient implements AutoCloseable
         {
             // end of stream
         }
-        frames.add(new Eof());
+        frames.eof();
     }
 
     /** @return the writer, cleared: write one or more frames, then {@link #flush()}. */
@@ -152,66 +152,28 @@ final class RawClient implements AutoCloseable
         return this;
     }
 
-    /**
-     * @return the next frame, or fail after 10 s.
-     */
+    /** @return the next frame, or fail after 10 s. */
     Frame next() throws InterruptedException
     {
-        final Frame frame = frames.poll(10, TimeUnit.SECONDS);
-        if (null == frame)
-        {
-            throw new AssertionError("no frame from the server within 10 s");
-        }
-        return frame;
+        return frames.next();
     }
 
-    /**
-     * @return the next frame of the type, skipping others (e.g. dispatches), or fail after 10 s.
-     */
+    /** @return the next frame of the type, skipping others (e.g. dispatches), or fail after 10 s. */
     <T extends Frame> T next(final Class<T> type) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        final List<Frame> skipped = new ArrayList<>();
-        while (true)
-        {
-            final Frame frame = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (null == frame)
-            {
-                throw new AssertionError("no " + type.getSimpleName() + " within 10 s; skipped " + skipped);
-            }
-            if (type.isInstance(frame))
-            {
-                return type.cast(frame);
-            }
-            if (frame instanceof Eof)
-            {
-                throw new AssertionError("connection closed before a " + type.getSimpleName() + "; skipped " + skipped);
-            }
-            skipped.add(frame);
-        }
+        return frames.next(type);
     }
 
     /** @return frames received so far and not taken. */
     List<Frame> drain()
     {
-        final List<Frame> list = new ArrayList<>();
-        frames.drainTo(list);
-        return list;
+        return frames.drain();
     }
 
     /** Read until the server closes; @return every frame before the end. */
     List<Frame> untilClosed() throws InterruptedException
     {
-        final List<Frame> list = new ArrayList<>();
-        while (true)
-        {
-            final Frame frame = next();
-            if (frame instanceof Eof)
-            {
-                return list;
-            }
-            list.add(frame);
-        }
+        return frames.untilClosed();
     }
 
     SocketChannel channel()
@@ -223,83 +185,5 @@ final class RawClient implements AutoCloseable
     public void close() throws IOException
     {
         channel.close();
-    }
-
-    private final class Decoder implements ServerFrameHandler
-    {
-        @Override
-        public void onHello(final int protocolVersion, final int heartbeatIntervalMs, final int maxFrameSize,
-            final int rateLimitCommands, final int rateLimitWindowMs, final int identifyTimeoutMs)
-        {
-            frames.add(new Hello(protocolVersion, heartbeatIntervalMs, maxFrameSize, rateLimitCommands,
-                rateLimitWindowMs, identifyTimeoutMs));
-        }
-
-        @Override
-        public void onReady(final long sessionId, final long userId, final long seq)
-        {
-            frames.add(new Ready(sessionId, userId, seq));
-        }
-
-        @Override
-        public void onHeartbeatAck(final long seq)
-        {
-            frames.add(new HeartbeatAck(seq));
-        }
-
-        @Override
-        public void onResumed(final long seq)
-        {
-            frames.add(new Resumed(seq));
-        }
-
-        @Override
-        public void onInvalidSession(final boolean resumable)
-        {
-            frames.add(new InvalidSession(resumable));
-        }
-
-        @Override
-        public void onResult(final long requestId, final Result result)
-        {
-            frames.add(new ResultFrame(requestId, result));
-        }
-
-        @Override
-        public void onError(final long requestId, final int code, final String message)
-        {
-            frames.add(new ErrorFrame(requestId, code, message));
-        }
-
-        @Override
-        public void onDispatch(final long seq, final EventType type, final long userId, final long updateId,
-            final long lobbyId, final long time, final String reason, final Changes changes)
-        {
-            frames.add(new Dispatch(seq, type, userId, updateId, lobbyId, time, reason,
-                new Changes().copyFrom(changes)));
-        }
-
-        @Override
-        public void onClose(final int code, final String message)
-        {
-            frames.add(new CloseFrame(code, message));
-        }
-
-        @Override
-        public void onClients(final long requestId, final ClientView[] clients, final int count)
-        {
-            final List<ClientView> copies = new ArrayList<>();
-            for (int i = 0; i < count; i++)
-            {
-                copies.add(new ClientView().copyFrom(clients[i]));
-            }
-            frames.add(new Clients(requestId, copies));
-        }
-
-        @Override
-        public void onClientIds(final long requestId, final long nextCursor, final long[] ids, final int count)
-        {
-            frames.add(new ClientIds(requestId, nextCursor, java.util.Arrays.copyOf(ids, count)));
-        }
     }
 }
