@@ -1,6 +1,9 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.gateway.websocket.Utf8Validator;
+import dev.rollcall.protocol.Protocol;
+import dev.rollcall.protocol.json.JsonClientMessageDecoder;
+import dev.rollcall.protocol.json.JsonServerMessageEncoder;
 import dev.rollcall.gateway.websocket.WebSocketFrames;
 import dev.rollcall.core.EventSink;
 import dev.rollcall.core.PresenceEvent;
@@ -69,6 +72,12 @@ final class GatewayAgent implements Agent
     final byte[] controlScratch = new byte[WebSocketFrames.MAX_CONTROL_PAYLOAD];
     /** Checks close reasons (WebSocket connections of this thread). */
     final Utf8Validator utf8Validator = new Utf8Validator();
+    /** Decodes the JSON messages of this thread's {@code rollcall.json.v1} connections into binary frames. */
+    final JsonClientMessageDecoder jsonDecoder = new JsonClientMessageDecoder();
+    /** Encodes the binary frames sent to this thread's {@code rollcall.json.v1} connections as JSON. */
+    final JsonServerMessageEncoder jsonEncoder = new JsonServerMessageEncoder();
+    private ByteBuffer jsonFrame;
+    private ByteBuffer jsonOut;
     private final OneToOneRingBuffer inbox;
     private final ConcurrentLinkedQueue<GatewayConnection> handoffs = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean overrun = new AtomicBoolean();
@@ -839,6 +848,33 @@ final class GatewayAgent implements Agent
         }
     }
 
+    /**
+     * @return the buffer a JSON message's binary frame is decoded into, cleared (made on first use).
+     */
+    ByteBuffer jsonFrame()
+    {
+        if (null == jsonFrame)
+        {
+            jsonFrame = ByteBuffer.allocate(Protocol.MAX_SERVER_FRAME_SIZE);
+        }
+        return jsonFrame.clear();
+    }
+
+    /**
+     * @param frameLength a binary server frame's length.
+     * @return a buffer, cleared, with room for its JSON (at most six bytes a frame byte, for
+     * escaped control characters, plus the names); grown when needed, made on first use.
+     */
+    ByteBuffer jsonOut(final int frameLength)
+    {
+        final int required = 6 * frameLength + 4096;
+        if (null == jsonOut || jsonOut.capacity() < required)
+        {
+            jsonOut = ByteBuffer.allocate(Math.max(required, 64 * 1024));
+        }
+        return jsonOut.clear();
+    }
+
     ByteBuffer acquireBuffer(final int required)
     {
         if (required <= POOLED_BUFFER)
@@ -1275,7 +1311,7 @@ final class GatewayAgent implements Agent
         }
     }
 
-    private void handlerError(final GatewayConnection connection, final Throwable ex)
+    void handlerError(final GatewayConnection connection, final Throwable ex)
     {
         counters.increment(GatewayCounter.HANDLER_ERRORS);
         ctx.errorHandler().onError(ex);

@@ -136,12 +136,7 @@ final class GatewayConnection implements Connection, EventEndpoint
     @Override
     public boolean send(final ByteBuffer bytes)
     {
-        if (null == transport)
-        {
-            return queueFrame(-1, bytes, false);
-        }
-        final int opcode = transport.dataOpcode();
-        return opcode >= 0 && queueFrame(opcode, bytes, false);
+        return null == transport ? queueFrame(-1, bytes, false) : transport.send(this, bytes);
     }
 
     /**

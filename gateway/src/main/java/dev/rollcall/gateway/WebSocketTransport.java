@@ -4,6 +4,10 @@ import dev.rollcall.gateway.websocket.Utf8Validator;
 import dev.rollcall.gateway.websocket.WebSocketFrames;
 import dev.rollcall.gateway.websocket.WebSocketHandshake;
 
+import dev.rollcall.protocol.FrameWriter;
+import dev.rollcall.protocol.Protocol;
+import dev.rollcall.protocol.ProtocolException;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,8 +35,10 @@ final class WebSocketTransport
 {
     /** The subprotocol carrying the built-in binary protocol's frames, unchanged, in binary messages. */
     static final String BINARY_SUBPROTOCOL = "rollcall.binary.v1";
+    /** The subprotocol carrying the built-in protocol as JSON, one text message a frame. */
+    static final String JSON_SUBPROTOCOL = "rollcall.json.v1";
     /** What the gateway offers. */
-    static final List<String> SUBPROTOCOLS = List.of(BINARY_SUBPROTOCOL);
+    static final List<String> SUBPROTOCOLS = List.of(BINARY_SUBPROTOCOL, JSON_SUBPROTOCOL);
 
     private static final int HANDSHAKE = 0;
     private static final int OPEN = 1;
@@ -48,6 +54,8 @@ final class WebSocketTransport
     private long messageLength;
     private boolean closeSent;
     private int closeCode = CLOSE_NORMAL;
+    /** Set for {@link #JSON_SUBPROTOCOL}: checks the text message being received. */
+    private Utf8Validator utf8;
 
     /** @return true until the opening handshake has been answered with 101. */
     boolean isHandshaking()
@@ -61,7 +69,51 @@ final class WebSocketTransport
      */
     int dataOpcode()
     {
-        return state == OPEN && !closeSent ? OPCODE_BINARY : -1;
+        return state == OPEN && !closeSent ? (null == utf8 ? OPCODE_BINARY : OPCODE_TEXT) : -1;
+    }
+
+    /** @return true for {@link #JSON_SUBPROTOCOL}. */
+    boolean isJson()
+    {
+        return null != utf8;
+    }
+
+    /**
+     * The handler sends binary protocol frames: note a CLOSE frame's code, which the WebSocket
+     * close frame then carries too (the protocol's codes, 4000-4999, are in the range RFC 6455
+     * leaves to applications), and with JSON, send each frame as its JSON message.
+     *
+     * @return false if the connection is closed or was just closed as a slow consumer.
+     */
+    boolean send(final GatewayConnection c, final ByteBuffer frames)
+    {
+        final int opcode = dataOpcode();
+        if (opcode < 0)
+        {
+            return false;
+        }
+        final int end = frames.limit();
+        for (int at = frames.position(); at + Protocol.BODY_OFFSET <= end; )
+        {
+            final int length = Protocol.HEADER_LENGTH + ((frames.get(at) & 0xFF) | (frames.get(at + 1) & 0xFF) << 8 |
+                (frames.get(at + 2) & 0xFF) << 16 | (frames.get(at + 3) & 0xFF) << 24);
+            if ((frames.get(at + Protocol.HEADER_LENGTH) & 0xFF) == Protocol.CLOSE)
+            {
+                closeCode = (frames.get(at + Protocol.BODY_OFFSET) & 0xFF) | (frames.get(at + Protocol.BODY_OFFSET + 1) & 0xFF) << 8;
+            }
+            if (null != utf8)
+            {
+                final ByteBuffer json = c.agent.jsonOut(length);
+                c.agent.jsonEncoder.encode(frames, at, json);
+                json.flip();
+                if (!c.queueFrame(OPCODE_TEXT, json, false))
+                {
+                    return false;
+                }
+            }
+            at += length;
+        }
+        return null != utf8 || c.queueFrame(opcode, frames, false);
     }
 
     /**
@@ -117,12 +169,29 @@ final class WebSocketTransport
             {
                 final int n = (int)Math.min(frameRemaining, limit - read);
                 unmask(buffer, read, write, n);
+                if (null != utf8 && !utf8.update(buffer, write, write + n))
+                {
+                    fail(c, buffer, CLOSE_INVALID_PAYLOAD, "a text message that is not UTF-8");
+                    return;
+                }
                 read += n;
                 write += n;
                 frameRemaining -= n;
                 if (frameRemaining == 0 && frameFinal)
                 {
                     messageOpcode = 0;
+                    if (null != utf8)
+                    {
+                        if (!onJsonMessage(c, buffer, start, write))
+                        {
+                            return;
+                        }
+                        write = start;
+                        if (!canRead(c))
+                        {
+                            break;
+                        }
+                    }
                 }
                 continue;
             }
@@ -219,13 +288,18 @@ final class WebSocketTransport
             }
             if (opcode != OPCODE_CONTINUATION)
             {
-                if (opcode != OPCODE_BINARY)
+                if (opcode != dataOpcode())
                 {
-                    fail(c, buffer, CLOSE_UNSUPPORTED_DATA, BINARY_SUBPROTOCOL + " carries binary messages only");
+                    fail(c, buffer, CLOSE_UNSUPPORTED_DATA, null == utf8 ?
+                        BINARY_SUBPROTOCOL + " carries binary messages only" : JSON_SUBPROTOCOL + " carries text messages only");
                     return;
                 }
                 messageOpcode = opcode;
                 messageLength = 0;
+                if (null != utf8)
+                {
+                    utf8.reset();
+                }
             }
             messageLength += length;
             if (messageLength > c.context().webSocketMaxMessageBytes())
@@ -241,6 +315,18 @@ final class WebSocketTransport
             if (length == 0 && fin)
             {
                 messageOpcode = 0;
+                if (null != utf8)
+                {
+                    if (!onJsonMessage(c, buffer, start, write))
+                    {
+                        return;
+                    }
+                    write = start;
+                    if (!canRead(c))
+                    {
+                        break;
+                    }
+                }
             }
         }
         // keep the incomplete frame's raw bytes right after the payload
@@ -249,7 +335,7 @@ final class WebSocketTransport
         {
             buffer.put(write + i, buffer.get(read + i));
         }
-        if (write > start && !c.isClosed())
+        if (write > start && !c.isClosed() && null == utf8)
         {
             buffer.limit(write);
             c.agent.callData(c, buffer);
@@ -268,6 +354,49 @@ final class WebSocketTransport
             buffer.position(buffer.limit());
             c.close();
         }
+    }
+
+    /**
+     * A whole JSON message: decode it into the binary frame it stands for and hand that to the
+     * handler; a message that is not one is answered ERROR + CLOSE {@code MALFORMED_FRAME} (in
+     * JSON) as a malformed binary frame would be.
+     *
+     * @return false if the connection is closed.
+     */
+    private boolean onJsonMessage(final GatewayConnection c, final ByteBuffer buffer, final int from, final int to)
+    {
+        final GatewayAgent agent = c.agent;
+        final ByteBuffer frame = agent.jsonFrame();
+        try
+        {
+            agent.jsonDecoder.decode(buffer, from, to, frame);
+        }
+        catch (final ProtocolException ex)
+        {
+            final FrameWriter writer = agent.protocolScratch.writer();
+            agent.counters().error(ex.code());
+            writer.error(0, ex.code().code(), ex.getMessage());
+            writer.close(ex.code().code(), ex.getMessage());
+            c.send(agent.protocolScratch.written());
+            buffer.position(buffer.limit());
+            c.close(); // the WebSocket close frame carries the CLOSE's code
+            state = CLOSED;
+            return false;
+        }
+        frame.flip();
+        agent.callData(c, frame);
+        if (frame.hasRemaining() && !c.isClosed())
+        {
+            agent.handlerError(c, new IllegalStateException("the handler left part of a frame decoded from JSON"));
+            return false;
+        }
+        return !c.isClosed();
+    }
+
+    /** @return true if the handler takes input now (not suspended, moving or closed). */
+    private static boolean canRead(final GatewayConnection c)
+    {
+        return !c.isClosed() && !c.isSuspended() && !c.bindPending && !c.migrating;
     }
 
     /**
@@ -297,6 +426,10 @@ final class WebSocketTransport
         {
             refuseHandshake(c, buffer, outcome);
             return false;
+        }
+        if (JSON_SUBPROTOCOL.equals(outcome.subprotocol()))
+        {
+            utf8 = new Utf8Validator();
         }
         c.queueFrame(-1, ByteBuffer.wrap(outcome.response()), false);
         c.agent.counters().increment(GatewayCounter.WEBSOCKET_UPGRADES);
