@@ -171,12 +171,12 @@ class WebSocketEndToEndTest
         final RawClient.CloseFrame goodbye = client.next(RawClient.CloseFrame.class);
         assertThat(goodbye.code()).isEqualTo(ErrorCode.SERVER_SHUTTING_DOWN.code());
         assertThat(client.next()).isInstanceOf(RawClient.Eof.class);
-        assertThat(client.closeCode()).isEqualTo(1001);
+        assertThat(client.closeCode()).isEqualTo(ErrorCode.SERVER_SHUTTING_DOWN.code()); // the protocol's code, in the application range
         client.abort();
     }
 
     @Test
-    void shouldCloseTheWebSocketWhenTheProtocolClosesTheConnection() throws Exception
+    void shouldCloseTheWebSocketWithTheProtocolsCloseCode() throws Exception
     {
         start(60_000);
         try (JdkWebSocketClient client = identified(6))
@@ -184,9 +184,9 @@ class WebSocketEndToEndTest
             client.writer().identify(Protocol.VERSION, TestGateway.token(6), new Changes(), false, 0, 0);
             client.flush(); // a second identify is a protocol error: ERROR + CLOSE, then the WebSocket closes
             final RawClient.CloseFrame close = client.next(RawClient.CloseFrame.class);
-            assertThat(close.code()).isNotZero();
+            assertThat(close.code()).isEqualTo(ErrorCode.ALREADY_IDENTIFIED.code());
             assertThat(client.next()).isInstanceOf(RawClient.Eof.class);
-            assertThat(client.closeCode()).isEqualTo(1000);
+            assertThat(client.closeCode()).isEqualTo(ErrorCode.ALREADY_IDENTIFIED.code());
         }
         awaitConnected(6, false);
     }

@@ -1,0 +1,188 @@
+package dev.rollcall.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rollcall.model.Changes;
+import dev.rollcall.protocol.ErrorCode;
+import dev.rollcall.protocol.Protocol;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The built-in protocol in its JSON encoding ({@code rollcall.json.v1}) over the JDK's
+ * WebSocket client, beside binary clients on the same gateway.
+ */
+class WebSocketJsonTest
+{
+    private TestGateway server;
+    private String lastSessionId;
+
+    @BeforeEach
+    void start() throws Exception
+    {
+        server = new TestGateway(ctx -> ctx.webSocketPort(0), core -> core.gracePeriodMs(60_000));
+    }
+
+    @AfterEach
+    void stop()
+    {
+        server.close();
+        assertThat(server.errors).isEmpty();
+    }
+
+    private JdkJsonWebSocketClient identified(final long userId, final String presence) throws Exception
+    {
+        final JdkJsonWebSocketClient client = JdkJsonWebSocketClient.connect(server.gateway.webSocketAddress());
+        assertThat(client.subprotocol()).isEqualTo(JdkJsonWebSocketClient.SUBPROTOCOL);
+        final JsonNode hello = client.next("hello");
+        assertThat(hello.get("version").asInt()).isEqualTo(Protocol.VERSION);
+        assertThat(hello.get("heartbeatIntervalMs").asInt()).isEqualTo(server.gateway.context().heartbeatIntervalMs());
+        client.send("{\"op\":\"identify\",\"version\":1,\"token\":\"" + TestGateway.token(userId) + "\"" +
+            (null == presence ? "" : ",\"presence\":" + presence) + "}");
+        final JsonNode ready = client.next("ready");
+        assertThat(ready.get("userId").asLong()).isEqualTo(userId);
+        assertThat(ready.get("sessionId").isTextual()).isTrue();
+        lastSessionId = ready.get("sessionId").asText();
+        return client;
+    }
+
+    private void awaitConnected(final long userId, final boolean connected)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (null == server.gateway.rollcall().getClient(userId) ||
+            server.gateway.rollcall().getClient(userId).connected() != connected)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("user " + userId + " never became connected=" + connected);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    @Test
+    void shouldIdentifySubscribeUpdateQueryAndHeartbeatInJson() throws Exception
+    {
+        try (JdkJsonWebSocketClient watcher = identified(1, null);
+             JdkJsonWebSocketClient player = identified(2, "{\"status\":\"idle\",\"attributes\":{\"map\":\"dune\"}}");
+             RawClient tcpPlayer = server.identify(3, new Changes()))
+        {
+            watcher.send("{\"requestId\":7,\"op\":\"subscribe\",\"clients\":[2,3]}");
+            assertThat(watcher.next("result").toString()).isEqualTo("{\"op\":\"result\",\"requestId\":7,\"result\":\"APPLIED\"}");
+
+            player.send("{\"op\":\"update\",\"requestId\":9,\"reason\":\"afk \\\"now\\\" \\u00e9\",\"changes\":" +
+                "{\"afk\":true,\"partyId\":\"9007199254740993\",\"attributes\":{\"map\":null,\"rank\":12}}}");
+            assertThat(player.next("result").get("result").asText()).isEqualTo("APPLIED");
+            final JsonNode dispatch = watcher.next("dispatch");
+            assertThat(dispatch.get("type").asText()).isEqualTo("CLIENT_UPDATED");
+            assertThat(dispatch.get("userId").asLong()).isEqualTo(2);
+            assertThat(dispatch.get("seq").asLong()).isEqualTo(1);
+            assertThat(dispatch.get("reason").asText()).isEqualTo("afk \"now\" é");
+            final JsonNode changes = dispatch.get("changes");
+            assertThat(changes.get("afk").asBoolean()).isTrue();
+            assertThat(changes.get("partyId").asText()).isEqualTo("9007199254740993"); // beyond 2^53: a string
+            assertThat(changes.get("attributes").get("map").isNull()).isTrue();
+            assertThat(changes.get("attributes").get("rank").asLong()).isEqualTo(12);
+
+            // a binary client's update reaches the JSON watcher
+            tcpPlayer.writer().update(4, Protocol.GROUP_LOBBY, "join", new Changes().lobbyId(5).ready(true));
+            tcpPlayer.flush();
+            tcpPlayer.next(RawClient.ResultFrame.class);
+            final JsonNode fromTcp = watcher.next("dispatch");
+            assertThat(fromTcp.get("userId").asLong()).isEqualTo(3);
+            assertThat(fromTcp.get("changes").get("lobbyId").asLong()).isEqualTo(5);
+            assertThat(fromTcp.get("changes").get("ready").asBoolean()).isTrue();
+
+            watcher.send("{\"op\":\"get_clients\",\"requestId\":11,\"userIds\":[2,99]}");
+            final JsonNode clients = watcher.next("clients");
+            assertThat(clients.get("requestId").asInt()).isEqualTo(11);
+            final JsonNode two = clients.get("clients").get(0);
+            assertThat(two.get("userId").asLong()).isEqualTo(2);
+            assertThat(two.get("present").asBoolean()).isTrue();
+            assertThat(two.get("connected").asBoolean()).isTrue();
+            assertThat(two.get("state").get("status").asText()).isEqualTo("IDLE");
+            assertThat(two.get("state").get("attributes").get("rank").asLong()).isEqualTo(12);
+            assertThat(clients.get("clients").get(1).toString()).isEqualTo("{\"userId\":99,\"present\":false}");
+
+            watcher.send("{\"op\":\"list_client_ids\",\"requestId\":12,\"limit\":10}");
+            final JsonNode ids = watcher.next("client_ids");
+            assertThat(ids.get("ids").toString()).isEqualTo("[1,2,3]");
+            assertThat(ids.get("nextCursor").asLong()).isZero();
+
+            watcher.send("{\"op\":\"heartbeat\",\"lastSeq\":2}");
+            assertThat(watcher.next("heartbeat_ack").get("seq").asLong()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldAnswerMalformedJsonWithErrorAndCloseCarryingTheCode() throws Exception
+    {
+        try (JdkJsonWebSocketClient client = identified(4, null);
+             JdkJsonWebSocketClient bystander = identified(5, null))
+        {
+            client.send("{\"op\":\"update\",\"requestId\":1,\"reason\":\"x\",\"changes\":{\"mood\":3}}");
+            final JsonNode error = client.next("error");
+            assertThat(error.get("code").asInt()).isEqualTo(ErrorCode.MALFORMED_FRAME.code());
+            assertThat(error.get("name").asText()).isEqualTo("MALFORMED_FRAME");
+            assertThat(error.get("message").asText()).contains("unknown member \"mood\"");
+            assertThat(client.next("close").get("code").asInt()).isEqualTo(ErrorCode.MALFORMED_FRAME.code());
+            assertThat(JdkJsonWebSocketClient.isEof(client.next())).isTrue();
+            assertThat(client.closeCode()).isEqualTo(ErrorCode.MALFORMED_FRAME.code());
+
+            bystander.send("{\"op\":\"heartbeat\",\"lastSeq\":0}");
+            assertThat(bystander.next("heartbeat_ack").get("seq").asLong()).isZero();
+        }
+        assertThat(server.gateway.errorCount(ErrorCode.MALFORMED_FRAME)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCloseWith1003WhenABinaryMessageArrivesOnJson() throws Exception
+    {
+        try (JdkJsonWebSocketClient client = identified(6, null))
+        {
+            client.sendBinary(new byte[] {1, 0, 0, 0, Protocol.HEARTBEAT});
+            assertThat(JdkJsonWebSocketClient.isEof(client.next())).isTrue();
+            assertThat(client.closeCode()).isEqualTo(1003);
+        }
+        assertThat(server.gateway.counter(GatewayCounter.WEBSOCKET_PROTOCOL_ERRORS)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldResumeInJsonAfterADrop() throws Exception
+    {
+        try (RawClient player = server.identify(2, new Changes()))
+        {
+            final JdkJsonWebSocketClient watcher = identified(1, null);
+            watcher.send("{\"op\":\"subscribe\",\"requestId\":1,\"clients\":[2]}");
+            watcher.next("result");
+            player.writer().update(1, Protocol.GROUP_STANDARD, "u1", new Changes().partyId(1));
+            player.flush();
+            player.next(RawClient.ResultFrame.class);
+            assertThat(watcher.next("dispatch").get("seq").asLong()).isEqualTo(1);
+            final String sessionId = lastSessionId;
+            watcher.abort();
+            awaitConnected(1, false);
+
+            player.writer().update(2, Protocol.GROUP_STANDARD, "u2", new Changes().partyId(2));
+            player.flush();
+            player.next(RawClient.ResultFrame.class);
+
+            try (JdkJsonWebSocketClient resumed = JdkJsonWebSocketClient.connect(server.gateway.webSocketAddress()))
+            {
+                resumed.next("hello");
+                resumed.send("{\"op\":\"resume\",\"token\":\"" + TestGateway.token(1) + "\",\"sessionId\":\"" + sessionId +
+                    "\",\"lastSeq\":1}");
+                final JsonNode missed = resumed.next("dispatch");
+                assertThat(missed.get("seq").asLong()).isEqualTo(2);
+                assertThat(missed.get("changes").get("partyId").asLong()).isEqualTo(2);
+                assertThat(resumed.next("resumed").get("seq").asLong()).isEqualTo(2);
+                awaitConnected(1, true);
+            }
+        }
+    }
+}
