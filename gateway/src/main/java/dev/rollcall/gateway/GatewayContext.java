@@ -5,6 +5,10 @@ import dev.rollcall.protocol.Protocol;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
 
+import dev.rollcall.gateway.websocket.WebPages;
+
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -28,6 +32,7 @@ public final class GatewayContext
     private Set<String> webSocketOrigins = Set.of();
     private int webSocketMaxMessageBytes;
     private int webSocketMaxHeaderBytes = 8192;
+    private Map<String, byte[]> webPages = WebPages.builtIn();
     private int threads;
     private Supplier<IdleStrategy> idleStrategy;
     private int heartbeatIntervalMs = 30_000;
@@ -178,6 +183,28 @@ public final class GatewayContext
     public GatewayContext webSocketMaxMessageBytes(final int webSocketMaxMessageBytes)
     {
         this.webSocketMaxMessageBytes = webSocketMaxMessageBytes;
+        return this;
+    }
+
+    /**
+     * @return the pages a plain HTTP GET on the WebSocket port fetches, by path; by default the
+     * built-in ones ({@link WebPages#builtIn()}: {@code /}, the browser example).
+     */
+    public Map<String, byte[]> webPages()
+    {
+        return webPages;
+    }
+
+    /**
+     * @param path    the page's path, starting with /.
+     * @param content the page (its type follows the path's suffix: .js, .css, .png, else HTML).
+     * @return this.
+     */
+    public GatewayContext webPage(final String path, final byte[] content)
+    {
+        final Map<String, byte[]> pages = new HashMap<>(webPages);
+        pages.put(path, content.clone());
+        webPages = Map.copyOf(pages);
         return this;
     }
 

@@ -421,7 +421,15 @@ final class WebSocketTransport
         final byte[] request = new byte[end - start];
         buffer.get(request);
         final WebSocketHandshake outcome = WebSocketHandshake.accept(
-            request, ctx.webSocketPath(), ctx.webSocketOrigins(), SUBPROTOCOLS);
+            request, ctx.webSocketPath(), ctx.webSocketOrigins(), SUBPROTOCOLS, ctx.webPages());
+        if (outcome.status() == 200)
+        {
+            c.queueFrame(-1, ByteBuffer.wrap(outcome.response()), true); // a page: sent, then closed
+            state = CLOSED;
+            buffer.position(buffer.limit());
+            c.close();
+            return false;
+        }
         if (!outcome.accepted())
         {
             refuseHandshake(c, buffer, outcome);

@@ -23,6 +23,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -59,6 +62,19 @@ public final class ServeCommand implements Callable<Integer>
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + GatewayContext.DEFAULT_PORT,
         description = "TCP port (default: ${DEFAULT-VALUE}; 0 for any free port).")
     private int port;
+
+    @Option(names = "--ws-port", paramLabel = "PORT", defaultValue = "" + GatewayContext.DEFAULT_WEBSOCKET_PORT,
+        description = "WebSocket port for browsers (subprotocols rollcall.json.v1 and rollcall.binary.v1; " +
+            "default: ${DEFAULT-VALUE}; 0 for any free port, -1 for none).")
+    private int webSocketPort;
+
+    @Option(names = "--ws-path", paramLabel = "PATH", defaultValue = GatewayContext.DEFAULT_WEBSOCKET_PATH,
+        description = "Path WebSocket clients connect to (default: ${DEFAULT-VALUE}).")
+    private String webSocketPath;
+
+    @Option(names = "--ws-origin", paramLabel = "ORIGIN",
+        description = "An Origin browsers may connect from, e.g. https://game.example (repeat for several; default: any).")
+    private List<String> webSocketOrigins = new ArrayList<>();
 
     @Option(names = "--threads", paramLabel = "N",
         description = "Gateway selector threads (default: the cores the core's stages leave, at least 1; 1 on 2 cores).")
@@ -182,6 +198,9 @@ public final class ServeCommand implements Callable<Integer>
         final GatewayContext ctx = new GatewayContext()
             .bindAddress(bind)
             .port(port)
+            .webSocketPort(webSocketPort)
+            .webSocketPath(webSocketPath)
+            .webSocketOrigins(new HashSet<>(webSocketOrigins))
             .heartbeatIntervalMs((int)heartbeatMs)
             .rateLimitCommands(rateLimit)
             .rateLimitWindowMs((int)rateWindowMs)
@@ -215,6 +234,13 @@ public final class ServeCommand implements Callable<Integer>
         out.println("rollcall: listening on " + gateway.address().getHostString() + ":" + gateway.port() +
             " (protocol v1, journal " + data.resolve("journal") + ", " +
             gateway.rollcall().listClientIds().length + " clients recovered)");
+        if (null != gateway.webSocketAddress())
+        {
+            out.println("rollcall: WebSocket on ws://" + gateway.webSocketAddress().getHostString() + ":" +
+                gateway.webSocketAddress().getPort() + webSocketPath + " (rollcall.json.v1, rollcall.binary.v1); " +
+                "example page at http://" + gateway.webSocketAddress().getHostString() + ":" +
+                gateway.webSocketAddress().getPort() + "/");
+        }
         final int cores = Runtime.getRuntime().availableProcessors();
         final PipelineLayout running = gateway.rollcall().context().layout();
         final String core = running == PipelineLayout.INVOKED ?

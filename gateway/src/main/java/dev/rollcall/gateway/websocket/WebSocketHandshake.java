@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Set;
  * <pre>
  *   status  when
  *   101     a valid upgrade offering a subprotocol the server speaks
+ *   200     a plain GET (no upgrade) of one of the pages served beside the WebSocket
  *   400     malformed request line or header, no Host, no "Connection: Upgrade", a key that is
  *           not 16 bytes of base64, no subprotocol the server speaks (the body names them)
  *   403     an Origin outside the allowed ones (when some are configured)
@@ -114,10 +116,12 @@ public final class WebSocketHandshake
      *                     from a browser) is allowed.
      * @param subprotocols the subprotocols the server speaks; the first of the client's list
      *                     that is among them is chosen.
+     * @param pages        what a plain GET (no upgrade) may fetch, by path: answered 200 and closed.
      * @return the outcome.
      */
     public static WebSocketHandshake accept(
-        final byte[] request, final String path, final Set<String> origins, final List<String> subprotocols)
+        final byte[] request, final String path, final Set<String> origins, final List<String> subprotocols,
+        final Map<String, byte[]> pages)
     {
         final String[] lines = new String(request, StandardCharsets.ISO_8859_1).split("\r\n", -1);
         final String[] requestLine = lines[0].split(" ", -1);
@@ -135,10 +139,6 @@ public final class WebSocketHandshake
         }
         final int query = requestLine[1].indexOf('?');
         final String target = query < 0 ? requestLine[1] : requestLine[1].substring(0, query);
-        if (!target.equals(path))
-        {
-            return refuse(404, "Not Found", "no WebSocket at " + target + "; it is at " + path, "");
-        }
         String host = null;
         String upgrade = null;
         String connection = null;
@@ -177,6 +177,14 @@ public final class WebSocketHandshake
         if (null == host || host.isEmpty())
         {
             return badRequest("no Host header");
+        }
+        if (null == upgrade && pages.containsKey(target))
+        {
+            return page(target, pages.get(target));
+        }
+        if (!target.equals(path))
+        {
+            return refuse(404, "Not Found", "no WebSocket at " + target + "; it is at " + path, "");
         }
         if (null == upgrade || !hasToken(upgrade, "websocket"))
         {
@@ -274,6 +282,23 @@ public final class WebSocketHandshake
             }
         }
         return false;
+    }
+
+    private static WebSocketHandshake page(final String target, final byte[] body)
+    {
+        final String type = target.endsWith(".js") ? "text/javascript; charset=utf-8" :
+            target.endsWith(".css") ? "text/css; charset=utf-8" : target.endsWith(".png") ? "image/png" :
+            "text/html; charset=utf-8";
+        final byte[] head = ("HTTP/1.1 200 OK\r\n" +
+            "Content-Type: " + type + "\r\n" +
+            "Content-Length: " + body.length + "\r\n" +
+            "Cache-Control: no-store\r\n" +
+            "Connection: close\r\n" +
+            "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        final byte[] response = new byte[head.length + body.length];
+        System.arraycopy(head, 0, response, 0, head.length);
+        System.arraycopy(body, 0, response, head.length, body.length);
+        return new WebSocketHandshake(200, null, response, null);
     }
 
     private static WebSocketHandshake badRequest(final String reason)

@@ -39,7 +39,7 @@ class LauncherIT
     {
         final Path root = Path.of(System.getProperty("rollcall.root", "..")).toAbsolutePath().normalize();
         final ProcessBuilder builder = new ProcessBuilder(
-            root.resolve("rollcall").toString(), "serve", "--port", "0", "--data", data.toString())
+            root.resolve("rollcall").toString(), "serve", "--port", "0", "--ws-port", "0", "--data", data.toString())
             .directory(root.toFile())
             .redirectErrorStream(true);
         builder.environment().remove(Secrets.ENV_VAR);
