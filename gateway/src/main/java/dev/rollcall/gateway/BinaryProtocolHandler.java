@@ -688,6 +688,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         final String text = null == message ? code.name() : message;
         send(scratch().writer().error(requestId, code.code(), text));
         send(scratch().writer().close(code.code(), text));
+        connection.closeCode(code.code());
     }
 
     /** Results of one SUBSCRIBE or UNSUBSCRIBE, one per id. */

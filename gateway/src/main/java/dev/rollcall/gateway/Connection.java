@@ -50,6 +50,18 @@ public interface Connection
     void close();
 
     /**
+     * Say why the connection will close, for transports that carry it: a WebSocket close frame
+     * then carries this code (the built-in protocol gives its close codes, 4000-4999, the range
+     * RFC 6455 leaves to applications); a TCP connection has nowhere to put it. Call before
+     * {@link #close()} or from {@link ConnectionHandler#onRefused} / {@link ConnectionHandler#onShutdown}.
+     *
+     * @param code the close code.
+     */
+    default void closeCode(final int code)
+    {
+    }
+
+    /**
      * Call {@link ConnectionHandler#onTimeout} once after the delay (resolution: the
      * gateway's timer tick). A new call replaces the previous timeout; 0 cancels it.
      *

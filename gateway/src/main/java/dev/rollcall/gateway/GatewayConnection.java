@@ -295,6 +295,15 @@ final class GatewayConnection implements Connection, EventEndpoint
     }
 
     @Override
+    public void closeCode(final int code)
+    {
+        if (null != transport)
+        {
+            transport.applicationCloseCode(code);
+        }
+    }
+
+    @Override
     public void timeout(final long delayMs)
     {
         timeoutDeadline = delayMs <= 0 ? 0 : agent.nowMs() + delayMs;

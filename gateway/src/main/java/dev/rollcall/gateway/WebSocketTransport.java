@@ -39,6 +39,7 @@ final class WebSocketTransport
     static final String JSON_SUBPROTOCOL = "rollcall.json.v1";
     /** What the gateway offers. */
     static final List<String> SUBPROTOCOLS = List.of(BINARY_SUBPROTOCOL, JSON_SUBPROTOCOL);
+    private static final List<String> BINARY_ONLY = List.of(BINARY_SUBPROTOCOL);
 
     private static final int HANDSHAKE = 0;
     private static final int OPEN = 1;
@@ -79,9 +80,8 @@ final class WebSocketTransport
     }
 
     /**
-     * The handler sends binary protocol frames: note a CLOSE frame's code, which the WebSocket
-     * close frame then carries too (the protocol's codes, 4000-4999, are in the range RFC 6455
-     * leaves to applications), and with JSON, send each frame as its JSON message.
+     * The handler sends: one binary message, or, with JSON, each of the built-in protocol's
+     * frames as its JSON message.
      *
      * @return false if the connection is closed or was just closed as a slow consumer.
      */
@@ -92,28 +92,35 @@ final class WebSocketTransport
         {
             return false;
         }
+        if (null == utf8)
+        {
+            return c.queueFrame(opcode, frames, false);
+        }
         final int end = frames.limit();
         for (int at = frames.position(); at + Protocol.BODY_OFFSET <= end; )
         {
             final int length = Protocol.HEADER_LENGTH + ((frames.get(at) & 0xFF) | (frames.get(at + 1) & 0xFF) << 8 |
                 (frames.get(at + 2) & 0xFF) << 16 | (frames.get(at + 3) & 0xFF) << 24);
-            if ((frames.get(at + Protocol.HEADER_LENGTH) & 0xFF) == Protocol.CLOSE)
+            final ByteBuffer json = c.agent.jsonOut(length);
+            c.agent.jsonEncoder.encode(frames, at, json);
+            json.flip();
+            if (!c.queueFrame(OPCODE_TEXT, json, false))
             {
-                closeCode = (frames.get(at + Protocol.BODY_OFFSET) & 0xFF) | (frames.get(at + Protocol.BODY_OFFSET + 1) & 0xFF) << 8;
-            }
-            if (null != utf8)
-            {
-                final ByteBuffer json = c.agent.jsonOut(length);
-                c.agent.jsonEncoder.encode(frames, at, json);
-                json.flip();
-                if (!c.queueFrame(OPCODE_TEXT, json, false))
-                {
-                    return false;
-                }
+                return false;
             }
             at += length;
         }
-        return null != utf8 || c.queueFrame(opcode, frames, false);
+        frames.position(end);
+        return true;
+    }
+
+    /**
+     * @param ctx the gateway's settings.
+     * @return the subprotocols offered: JSON only with the built-in protocol, whose frames it encodes.
+     */
+    static List<String> subprotocols(final GatewayContext ctx)
+    {
+        return null == ctx.handlerFactory() ? SUBPROTOCOLS : BINARY_ONLY;
     }
 
     /**
@@ -122,6 +129,18 @@ final class WebSocketTransport
     void closeCode(final int code)
     {
         if (closeCode == CLOSE_NORMAL)
+        {
+            closeCode = code;
+        }
+    }
+
+    /**
+     * @param code the code the handler gives its closing (an application's 4000-4999, or one of
+     * RFC 6455's a server may send); it wins over the gateway's. Others are ignored.
+     */
+    void applicationCloseCode(final int code)
+    {
+        if (isValidCloseCode(code))
         {
             closeCode = code;
         }
@@ -378,8 +397,9 @@ final class WebSocketTransport
             writer.error(0, ex.code().code(), ex.getMessage());
             writer.close(ex.code().code(), ex.getMessage());
             c.send(agent.protocolScratch.written());
+            applicationCloseCode(ex.code().code());
             buffer.position(buffer.limit());
-            c.close(); // the WebSocket close frame carries the CLOSE's code
+            c.close();
             state = CLOSED;
             return false;
         }
@@ -418,10 +438,16 @@ final class WebSocketTransport
             }
             return false;
         }
+        if (end - start > ctx.webSocketMaxHeaderBytes())
+        {
+            // the whole request came at once: the limit holds all the same
+            refuseHandshake(c, buffer, WebSocketHandshake.tooLarge(ctx.webSocketMaxHeaderBytes()));
+            return false;
+        }
         final byte[] request = new byte[end - start];
         buffer.get(request);
         final WebSocketHandshake outcome = WebSocketHandshake.accept(
-            request, ctx.webSocketPath(), ctx.webSocketOrigins(), SUBPROTOCOLS, ctx.webPages());
+            request, ctx.webSocketPath(), ctx.webSocketOrigins(), subprotocols(ctx), ctx.webPages());
         if (outcome.status() == 200)
         {
             c.queueFrame(-1, ByteBuffer.wrap(outcome.response()), true); // a page: sent, then closed

@@ -197,8 +197,9 @@ public final class WebSocketHandshake
         }
         if (!"13".equals(version))
         {
+            // a 426 must name the protocol to upgrade to (RFC 7231 section 6.5.15), as the one above does
             return refuse(426, "Upgrade Required", "Sec-WebSocket-Version must be 13, not " + version,
-                "Sec-WebSocket-Version: 13\r\n");
+                "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n");
         }
         if (null == key || !isKey(key))
         {
