@@ -35,7 +35,9 @@ final class BinaryProtocolHandler implements ConnectionHandler
     private static final int CONNECTING = 3;
     private static final int RESUMING = 4;
     private static final int READY = 5;
-    private static final int CLOSED = 6;
+    /** Closing for an error, once the RESULTs owed for commands already accepted are sent. */
+    private static final int DRAINING = 6;
+    private static final int CLOSED = 7;
 
     private static final long TAG_CONNECT = 1L << 32;
     private static final long TAG_PRESENCE = 2L << 32;
@@ -54,6 +56,12 @@ final class BinaryProtocolHandler implements ConnectionHandler
     private boolean connectIssued;
     private ErrorCode closeCode;
     private ArrayDeque<SubscriptionBatch> batches;
+    /** RESULTs owed: commands accepted from this connection whose result has not been sent yet. */
+    private int owed;
+    /** While {@link #DRAINING}: the error to send once nothing is owed. */
+    private ErrorCode drainCode;
+    private String drainMessage;
+    private long drainRequestId;
 
     BinaryProtocolHandler(final Connection connection)
     {
@@ -85,7 +93,11 @@ final class BinaryProtocolHandler implements ConnectionHandler
     @Override
     public void onTimeout(final Connection c)
     {
-        if (state == READY)
+        if (state == DRAINING)
+        {
+            finishDraining(); // the core did not answer in time: close without the rest
+        }
+        else if (state == READY)
         {
             fail(0, ErrorCode.SESSION_TIMED_OUT, "no heartbeat within the interval");
         }
@@ -444,6 +456,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         else if (kind == TAG_UPDATE)
         {
             send(scratch().writer().result(requestId, result));
+            resultSent();
         }
         else if (kind == TAG_SUBSCRIPTION)
         {
@@ -506,6 +519,12 @@ final class BinaryProtocolHandler implements ConnectionHandler
         {
             return;
         }
+        if (lastSeq < 0 || lastSeq > session.seq())
+        {
+            fail(0, ErrorCode.INVALID_SEQ, "heartbeat lastSeq " + lastSeq + " is not in 0.." + session.seq() +
+                ", the seqs dispatched to this session");
+            return;
+        }
         session.acknowledge(lastSeq);
         send(scratch().writer().heartbeatAck(session.seq()));
     }
@@ -523,6 +542,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
             default -> null;
         };
         connection.update(coreGroup, changes, reason, TAG_UPDATE | requestId);
+        owed++;
     }
 
     void onSubscribe(
@@ -544,6 +564,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
             batches = new ArrayDeque<>(2);
         }
         batches.add(new SubscriptionBatch(requestId, total));
+        owed++;
         final int clientType = subscribe ? InputType.SUBSCRIBE_CLIENT : InputType.UNSUBSCRIBE_CLIENT;
         final int lobbyType = subscribe ? InputType.SUBSCRIBE_LOBBY : InputType.UNSUBSCRIBE_LOBBY;
         for (int i = 0; i < clientCount; i++)
@@ -577,6 +598,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
             batches.poll();
             final Result answer = null != batch.refusal ? batch.refusal : batch.changed ? Result.APPLIED : Result.UNCHANGED;
             send(scratch().writer().result(batch.requestId, answer));
+            resultSent();
         }
     }
 
@@ -673,11 +695,37 @@ final class BinaryProtocolHandler implements ConnectionHandler
      */
     void fail(final long requestId, final ErrorCode code, final String message)
     {
-        if (state == CLOSED || connection.isClosed())
+        if (state == CLOSED || state == DRAINING || connection.isClosed())
         {
             return;
         }
+        if (state == READY && owed > 0)
+        {
+            // what the client sent before the error was accepted: its RESULTs go out first
+            state = DRAINING;
+            drainRequestId = requestId;
+            drainCode = code;
+            drainMessage = message;
+            connection.suspendInput(true);
+            connection.timeout(connection.context().identifyTimeoutMs());
+            return;
+        }
         goodbye(requestId, code, message);
+        connection.close();
+    }
+
+    private void resultSent()
+    {
+        owed--;
+        if (state == DRAINING && owed == 0)
+        {
+            finishDraining();
+        }
+    }
+
+    private void finishDraining()
+    {
+        goodbye(drainRequestId, drainCode, drainMessage);
         connection.close();
     }
 

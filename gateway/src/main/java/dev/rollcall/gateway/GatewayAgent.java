@@ -92,6 +92,8 @@ final class GatewayAgent implements Agent
     private final List<GatewayConnection> pendingInput = new ArrayList<>();
     private final List<GatewayConnection> scan = new ArrayList<>();
     private final List<GatewayConnection> migrations = new ArrayList<>();
+    /** Closed connections whose socket is half-closed, read until the peer closes or the linger ends. */
+    private final List<GatewayConnection> draining = new ArrayList<>();
     private final Long2ObjectHashMap<Object> endpoints = new Long2ObjectHashMap<>();
     private final List<EventEndpoint> firehose = new ArrayList<>();
     private final Long2ObjectHashMap<GatewayConnection> pendingConnection = new Long2ObjectHashMap<>();
@@ -421,6 +423,11 @@ final class GatewayAgent implements Agent
         final GatewayConnection connection = (GatewayConnection)attachment;
         if (connection.agent != this || connection.isChannelClosed() || connection.migrating)
         {
+            return;
+        }
+        if (connection.draining)
+        {
+            discardInput(connection);
             return;
         }
         final int ready = key.readyOps();
@@ -799,7 +806,7 @@ final class GatewayAgent implements Agent
         }
         if (null == connection.output && connection.isClosing())
         {
-            closeNow(connection);
+            halfClose(connection);
             return;
         }
         if (!connection.migrating && null != connection.key && connection.key.isValid())
@@ -867,7 +874,7 @@ final class GatewayAgent implements Agent
      */
     ByteBuffer jsonOut(final int frameLength)
     {
-        final int required = 6 * frameLength + 4096;
+        final int required = (int)Math.min(Integer.MAX_VALUE - 8, 6L * frameLength + 4096);
         if (null == jsonOut || jsonOut.capacity() < required)
         {
             jsonOut = ByteBuffer.allocate(Math.max(required, 64 * 1024));
@@ -898,6 +905,16 @@ final class GatewayAgent implements Agent
 
     private int scanTimers()
     {
+        for (int i = draining.size() - 1; i >= 0; i--)
+        {
+            final GatewayConnection connection = draining.get(i);
+            if (connection.isChannelClosed() || now >= connection.lingerDeadline())
+            {
+                connection.closeChannel();
+                draining.set(i, draining.get(draining.size() - 1));
+                draining.remove(draining.size() - 1);
+            }
+        }
         scan.clear();
         for (final GatewayConnection connection : connections.values())
         {
@@ -932,6 +949,63 @@ final class GatewayAgent implements Agent
             return;
         }
         connection.closeChannel();
+        if (!connection.draining)
+        {
+            closeLogically(connection);
+        }
+    }
+
+    /**
+     * Everything written: send FIN, tell the handler the connection is closed, and keep reading
+     * (and dropping) what the peer still sends until it closes too or the linger ends. Closing a
+     * socket with unread input sends a reset, which can destroy the goodbye at the peer before
+     * it reads it (a client that bursts past a limit has unread input by definition).
+     */
+    private void halfClose(final GatewayConnection connection)
+    {
+        try
+        {
+            connection.channel().shutdownOutput();
+        }
+        catch (final IOException ex)
+        {
+            closeNow(connection);
+            return;
+        }
+        connection.draining = true;
+        closeLogically(connection);
+        if (null != connection.key && connection.key.isValid())
+        {
+            connection.key.interestOps(SelectionKey.OP_READ);
+            draining.add(connection);
+        }
+        else
+        {
+            connection.closeChannel();
+        }
+    }
+
+    private void discardInput(final GatewayConnection connection)
+    {
+        final ByteBuffer buffer = readBuffer;
+        buffer.clear();
+        int read;
+        try
+        {
+            read = connection.channel().read(buffer);
+        }
+        catch (final IOException ex)
+        {
+            read = -1;
+        }
+        if (read < 0)
+        {
+            connection.closeChannel();
+        }
+    }
+
+    private void closeLogically(final GatewayConnection connection)
+    {
         if (connections.remove(connection.id()) != null)
         {
             counters.add(GatewayCounter.CONNECTIONS_OPEN, -1);
@@ -989,6 +1063,11 @@ final class GatewayAgent implements Agent
             closeNow(connection);
         }
         scan.clear();
+        for (final GatewayConnection connection : draining)
+        {
+            connection.closeChannel();
+        }
+        draining.clear();
         GatewayConnection migrating;
         while (null != (migrating = handoffs.poll()))
         {

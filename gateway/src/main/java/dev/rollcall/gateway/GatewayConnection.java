@@ -36,6 +36,8 @@ final class GatewayConnection implements Connection, EventEndpoint
     private boolean events;
     boolean bindPending;
     boolean migrating;
+    /** Closed for the handler; the socket is half-closed and read until the peer closes ({@link GatewayAgent}). */
+    boolean draining;
     private boolean suspended;
     private boolean closing;
     private boolean closed;

@@ -8,6 +8,7 @@ import dev.rollcall.protocol.FrameWriter;
 import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.ProtocolException;
 
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -101,8 +102,19 @@ final class WebSocketTransport
         {
             final int length = Protocol.HEADER_LENGTH + ((frames.get(at) & 0xFF) | (frames.get(at + 1) & 0xFF) << 8 |
                 (frames.get(at + 2) & 0xFF) << 16 | (frames.get(at + 3) & 0xFF) << 24);
-            final ByteBuffer json = c.agent.jsonOut(length);
-            c.agent.jsonEncoder.encode(frames, at, json);
+            ByteBuffer json = c.agent.jsonOut(length);
+            while (true)
+            {
+                try
+                {
+                    c.agent.jsonEncoder.encode(frames, at, json);
+                    break;
+                }
+                catch (final BufferOverflowException ex)
+                {
+                    json = c.agent.jsonOut(json.capacity() / 3); // beyond the sizing: twice the room, and retry
+                }
+            }
             json.flip();
             if (!c.queueFrame(OPCODE_TEXT, json, false))
             {
@@ -405,11 +417,13 @@ final class WebSocketTransport
         }
         frame.flip();
         agent.callData(c, frame);
-        if (frame.hasRemaining() && !c.isClosed())
+        if (frame.hasRemaining() && !c.isClosed() && !c.isSuspended())
         {
             agent.handlerError(c, new IllegalStateException("the handler left part of a frame decoded from JSON"));
             return false;
         }
+        // a frame left by a handler that suspended its input instead (the built-in protocol
+        // refusing it while it drains what it owes before closing) is dropped: it was not read
         return !c.isClosed();
     }
 

@@ -64,7 +64,8 @@ class GatewayFuzzTest
     private static final Set<ErrorCode> ALLOWED_CLOSES = EnumSet.of(
         ErrorCode.UNKNOWN_OP, ErrorCode.MALFORMED_FRAME, ErrorCode.NOT_IDENTIFIED, ErrorCode.AUTHENTICATION_FAILED,
         ErrorCode.ALREADY_IDENTIFIED, ErrorCode.TOKEN_EXPIRED, ErrorCode.RATE_LIMITED, ErrorCode.FRAME_TOO_LARGE,
-        ErrorCode.UNSUPPORTED_VERSION, ErrorCode.INVALID_SHARD, ErrorCode.SHARD_NOT_ALLOWED, ErrorCode.SLOW_CONSUMER);
+        ErrorCode.UNSUPPORTED_VERSION, ErrorCode.INVALID_SHARD, ErrorCode.SHARD_NOT_ALLOWED, ErrorCode.SLOW_CONSUMER,
+        ErrorCode.INVALID_SEQ);
 
     private enum Ending
     {

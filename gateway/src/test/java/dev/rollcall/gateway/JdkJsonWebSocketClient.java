@@ -30,6 +30,7 @@ final class JdkJsonWebSocketClient implements AutoCloseable
     private final StringBuilder partial = new StringBuilder();
     private final WebSocket webSocket;
     private volatile int closeCode = -1;
+    private volatile Throwable error;
 
     private JdkJsonWebSocketClient(final URI uri) throws Exception
     {
@@ -103,6 +104,12 @@ final class JdkJsonWebSocketClient implements AutoCloseable
         return message == EOF;
     }
 
+    /** @return what the client's {@code onError} reported, or null. */
+    Throwable error()
+    {
+        return error;
+    }
+
     int closeCode()
     {
         return closeCode;
@@ -164,6 +171,7 @@ final class JdkJsonWebSocketClient implements AutoCloseable
         @Override
         public void onError(final WebSocket ws, final Throwable error)
         {
+            JdkJsonWebSocketClient.this.error = error;
             messages.add(EOF);
         }
     }

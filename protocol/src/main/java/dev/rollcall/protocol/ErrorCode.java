@@ -49,7 +49,9 @@ public enum ErrorCode
     /** 4021: the identify's initial presence was refused (not closing). */
     PRESENCE_REFUSED(4021, false, false),
     /** 4022: the answer to a query would exceed the largest server frame; ask for less (not closing). */
-    ANSWER_TOO_LARGE(4022, false, false);
+    ANSWER_TOO_LARGE(4022, false, false),
+    /** 4023: a {@code HEARTBEAT}'s {@code lastSeq} is negative or beyond the last seq dispatched to the session. */
+    INVALID_SEQ(4023, true, true);
 
     private static final int FIRST_CODE = 4000;
     private static final ErrorCode[] BY_CODE = new ErrorCode[32];

@@ -9,7 +9,7 @@ class ConstantsTest
     @Test
     void shouldMatchTheErrorCodeTable()
     {
-        assertThat(ErrorCode.values()).hasSize(22);
+        assertThat(ErrorCode.values()).hasSize(23);
         for (final ErrorCode code : ErrorCode.values())
         {
             assertThat(ErrorCode.fromCode(code.code())).isSameAs(code);
@@ -21,7 +21,8 @@ class ConstantsTest
         assertThat(ErrorCode.fromCode(4007)).isNull();
         assertThat(ErrorCode.fromCode(3999)).isNull();
         assertThat(ErrorCode.fromCode(4022)).isSameAs(ErrorCode.ANSWER_TOO_LARGE);
-        assertThat(ErrorCode.fromCode(4023)).isNull();
+        assertThat(ErrorCode.fromCode(4023)).isSameAs(ErrorCode.INVALID_SEQ);
+        assertThat(ErrorCode.fromCode(4024)).isNull();
         assertThat(ErrorCode.fromCode(-1)).isNull();
         assertThat(ErrorCode.SERVER_SHUTTING_DOWN.resumable()).isTrue();
         assertThat(ErrorCode.UNKNOWN_OP.resumable()).isTrue();

@@ -9,6 +9,7 @@ import dev.rollcall.protocol.ErrorCode;
 import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.ProtocolException;
 
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,8 @@ public final class JsonClientMessageDecoder
 
     private final FieldTable table;
     private final byte[][] fieldNames;
+    /** The bit of the table's attributes field, or 0 when it has none. */
+    private final int attributesBit;
     private final JsonReader reader = new JsonReader();
     private final ByteBuffer key = ByteBuffer.allocate(64);
     private final ByteBuffer strings = ByteBuffer.allocate(2 * (Protocol.MAX_STRING_BYTES + 4));
@@ -107,6 +110,7 @@ public final class JsonClientMessageDecoder
     public JsonClientMessageDecoder(final FieldTable table)
     {
         this.table = table;
+        attributesBit = table.attributesNumber() < 0 ? 0 : 1 << table.attributesNumber();
         fieldNames = new byte[table.count()][];
         for (int i = 0; i < fieldNames.length; i++)
         {
@@ -124,9 +128,26 @@ public final class JsonClientMessageDecoder
      * @param to    one past its last.
      * @param frame where the frame goes, at its position (advanced); little-endian whatever its order.
      * @return the frame's length in bytes (header included).
-     * @throws ProtocolException with {@link ErrorCode#MALFORMED_FRAME} when the message is not one.
+     * @throws ProtocolException with {@link ErrorCode#MALFORMED_FRAME} when the message is not one, or
+     *                           {@link ErrorCode#FRAME_TOO_LARGE} when its frame would not fit.
      */
     public int decode(final ByteBuffer json, final int from, final int to, final ByteBuffer frame) throws ProtocolException
+    {
+        final int start = frame.position();
+        try
+        {
+            return decodeInto(json, from, to, frame);
+        }
+        catch (final BufferOverflowException ex)
+        {
+            frame.position(start);
+            throw new ProtocolException(ErrorCode.FRAME_TOO_LARGE,
+                "JSON: a message whose frame would not fit " + Math.min(frame.capacity() - start, changes.capacity()) + " bytes");
+        }
+    }
+
+    private int decodeInto(final ByteBuffer json, final int from, final int to, final ByteBuffer frame)
+        throws ProtocolException
     {
         final JsonReader in = reader.wrap(json, from, to);
         strings.clear();
@@ -359,9 +380,9 @@ public final class JsonClientMessageDecoder
             }
             while (in.next('}'));
         }
-        if ((mask & Field.ATTRIBUTES.bit()) != 0 && attributeCount == 0)
+        if ((mask & attributesBit) != 0 && attributeCount == 0)
         {
-            mask &= ~Field.ATTRIBUTES.bit(); // an empty attribute list is sent as no attributes entry
+            mask &= ~attributesBit; // an empty attribute list is sent as no attributes entry
         }
         changes.clear();
         changes.putShort((short)mask);

@@ -21,6 +21,10 @@ final class JsonReader
     private int start;
     private int position;
     private int end;
+    /** Where the last integer parsed ended. */
+    private int parsedTo;
+    /** An integer written as a string, unescaped. */
+    private final ByteBuffer digits = ByteBuffer.allocate(64);
 
     /**
      * Read a new text.
@@ -245,6 +249,7 @@ final class JsonReader
      */
     int readKey(final byte[][] names, final ByteBuffer key) throws ProtocolException
     {
+        skipWhiteSpace();
         final int at = position;
         key.clear();
         final int length = readString(key, key.capacity() - 4);
@@ -277,41 +282,48 @@ final class JsonReader
      */
     long readLong() throws ProtocolException
     {
-        if (peek() == '"')
+        if (peek() != '"')
         {
-            position++;
-            final long value = readDigits();
-            if (position >= end || in.get(position) != '"')
-            {
-                throw error("expected an integer in the string");
-            }
-            position++;
-            return value;
+            return readDigits(in, position, end);
         }
-        return readDigits();
+        final int at = position;
+        digits.clear();
+        final int length = readString(digits, digits.capacity() - 4); // escapes allowed, as in any string
+        final int after = position;
+        position = at + 1;
+        final long value = readDigits(digits, 0, length);
+        if (parsedTo != length)
+        {
+            throw error("expected an integer in the string");
+        }
+        position = after;
+        return value;
     }
 
-    private long readDigits() throws ProtocolException
+    /**
+     * Parse an integer at {@code from}, ending at the first byte that is not a digit; sets
+     * {@link #parsedTo} and, when it reads {@link #in}, {@link #position}.
+     */
+    private long readDigits(final ByteBuffer src, final int from, final int to) throws ProtocolException
     {
-        final int at = position;
-        final boolean negative = position < end && in.get(position) == '-';
+        int i = from;
+        final boolean negative = i < to && src.get(i) == '-';
         if (negative)
         {
-            position++;
+            i++;
         }
-        if (position >= end || in.get(position) < '0' || in.get(position) > '9')
+        if (i >= to || src.get(i) < '0' || src.get(i) > '9')
         {
-            position = at;
             throw error("expected an integer");
         }
-        if (in.get(position) == '0' && position + 1 < end && in.get(position + 1) >= '0' && in.get(position + 1) <= '9')
+        if (src.get(i) == '0' && i + 1 < to && src.get(i + 1) >= '0' && src.get(i + 1) <= '9')
         {
             throw error("a number with a leading zero");
         }
         long value = 0;
-        while (position < end)
+        while (i < to)
         {
-            final int c = in.get(position);
+            final int c = src.get(i);
             if (c < '0' || c > '9')
             {
                 break;
@@ -319,18 +331,23 @@ final class JsonReader
             final int digit = c - '0';
             if (value < (Long.MIN_VALUE + digit) / 10)
             {
-                throw error("an integer outside 64 bits");
+                throw errorAt(src, i, "an integer outside 64 bits");
             }
             value = value * 10 - digit; // accumulate negatively: Long.MIN_VALUE fits
-            position++;
+            i++;
         }
-        if (position < end && (in.get(position) == '.' || in.get(position) == 'e' || in.get(position) == 'E'))
+        if (i < to && (src.get(i) == '.' || src.get(i) == 'e' || src.get(i) == 'E'))
         {
-            throw error("expected an integer, not a fraction or exponent");
+            throw errorAt(src, i, "expected an integer, not a fraction or exponent");
         }
         if (!negative && value == Long.MIN_VALUE)
         {
-            throw error("an integer outside 64 bits");
+            throw errorAt(src, i, "an integer outside 64 bits");
+        }
+        parsedTo = i;
+        if (src == in)
+        {
+            position = i;
         }
         return negative ? value : -value;
     }
@@ -399,6 +416,15 @@ final class JsonReader
             }
             position++;
         }
+    }
+
+    private ProtocolException errorAt(final ByteBuffer src, final int index, final String what)
+    {
+        if (src == in)
+        {
+            position = index; // name the offending byte; within a quoted integer, the string's start
+        }
+        return error(what);
     }
 
     /**

@@ -130,12 +130,12 @@ public final class JsonServerMessageEncoder
             {
                 member("requestId").number(u32());
                 errorCode();
-                member("message").string();
+                member("message").string(false);
             }
             case Protocol.CLOSE ->
             {
                 errorCode();
-                member("message").string();
+                member("message").string(false);
             }
             case Protocol.DISPATCH ->
             {
@@ -146,7 +146,7 @@ public final class JsonServerMessageEncoder
                 member("updateId").id(i64());
                 member("lobbyId").id(i64());
                 member("time").id(i64());
-                member("reason").string();
+                member("reason").string(true);
                 member("changes").changes();
             }
             case Protocol.CLIENTS ->
@@ -195,23 +195,11 @@ public final class JsonServerMessageEncoder
     {
         final int code = u16();
         member("code").number(code);
-        final ErrorCode known = knownError(code);
+        final ErrorCode known = ErrorCode.fromCode(code);
         if (null != known)
         {
             member("name").ascii("\"").ascii(known.name()).ascii("\"");
         }
-    }
-
-    private static ErrorCode knownError(final int code)
-    {
-        for (final ErrorCode candidate : ErrorCode.values())
-        {
-            if (candidate.code() == code)
-            {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     private void changes()
@@ -250,12 +238,12 @@ public final class JsonServerMessageEncoder
             {
                 ascii(",");
             }
-            string();
+            string(false);
             ascii(":");
             final int kind = u8();
             if (kind == Changes.ATTRIBUTE_STRING)
             {
-                string();
+                string(false);
             }
             else if (kind == Changes.ATTRIBUTE_LONG)
             {
@@ -286,11 +274,16 @@ public final class JsonServerMessageEncoder
         }
     }
 
-    /** A {@code string} or {@code nstring} of the frame, as a JSON string (or null), escaped. */
-    private JsonServerMessageEncoder string()
+    /**
+     * A {@code string} or {@code nstring} of the frame, as a JSON string (or null), escaped.
+     *
+     * @param nullable true for an {@code nstring}, whose length {@code 0xFFFF} means null; a
+     *                 {@code string} of that length holds 65535 bytes.
+     */
+    private JsonServerMessageEncoder string(final boolean nullable)
     {
         final int length = u16();
-        if (length == Protocol.NULL_STRING_LENGTH)
+        if (nullable && length == Protocol.NULL_STRING_LENGTH)
         {
             return ascii("null");
         }
