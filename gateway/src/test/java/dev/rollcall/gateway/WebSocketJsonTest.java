@@ -185,4 +185,37 @@ class WebSocketJsonTest
             }
         }
     }
+
+    @Test
+    void shouldResumeInJsonASessionMadeOverTcp() throws Exception
+    {
+        try (RawClient player = server.identify(12, new Changes()))
+        {
+            final RawClient watcher = new RawClient(server.address());
+            watcher.next(RawClient.Hello.class);
+            watcher.writer().identify(Protocol.VERSION, TestGateway.token(11), new Changes(), false, 0, 0);
+            watcher.writer().subscribe(1, new long[] {12}, 1, new long[0], 0);
+            watcher.flush();
+            final RawClient.Ready ready = watcher.next(RawClient.Ready.class);
+            watcher.next(RawClient.ResultFrame.class);
+            watcher.close();
+            awaitConnected(11, false);
+
+            player.writer().update(1, Protocol.GROUP_STANDARD, "while away", new Changes().inGame(true));
+            player.flush();
+            player.next(RawClient.ResultFrame.class);
+
+            try (JdkJsonWebSocketClient resumed = JdkJsonWebSocketClient.connect(server.gateway.webSocketAddress()))
+            {
+                resumed.next("hello");
+                resumed.send("{\"op\":\"resume\",\"token\":\"" + TestGateway.token(11) + "\",\"sessionId\":" +
+                    ready.sessionId() + ",\"lastSeq\":0}"); // a number: the server takes either
+                final JsonNode missed = resumed.next("dispatch");
+                assertThat(missed.get("reason").asText()).isEqualTo("while away");
+                assertThat(missed.get("changes").get("inGame").asBoolean()).isTrue();
+                assertThat(resumed.next("resumed").get("seq").asLong()).isEqualTo(1);
+                awaitConnected(11, true);
+            }
+        }
+    }
 }
