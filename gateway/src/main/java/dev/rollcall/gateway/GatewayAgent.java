@@ -918,6 +918,10 @@ final class GatewayAgent implements Agent
         scan.clear();
         for (final GatewayConnection connection : connections.values())
         {
+            if (null != connection.transport)
+            {
+                connection.transport.pingIfIdle(connection, now);
+            }
             if ((connection.isClosing() && now >= connection.lingerDeadline()) ||
                 (connection.timeoutDeadline != 0 && now >= connection.timeoutDeadline))
             {

@@ -32,6 +32,7 @@ public final class GatewayContext
     private Set<String> webSocketOrigins = Set.of();
     private int webSocketMaxMessageBytes;
     private int webSocketMaxHeaderBytes = 8192;
+    private int webSocketPingIntervalMs = 25_000;
     private Map<String, byte[]> webPages = WebPages.builtIn();
     private int threads;
     private Supplier<IdleStrategy> idleStrategy;
@@ -73,6 +74,7 @@ public final class GatewayContext
         }
         require(webSocketMaxMessageBytes >= 125, "webSocketMaxMessageBytes (>= 125)");
         require(webSocketMaxHeaderBytes >= 1024, "webSocketMaxHeaderBytes (>= 1024)");
+        require(webSocketPingIntervalMs >= 0, "webSocketPingIntervalMs (>= 0)");
         require(threads >= 0 && threads <= 64, "threads (1..64, or 0 for the core budget's choice)");
         require(heartbeatIntervalMs > 0, "heartbeatIntervalMs");
         require(heartbeatMarginMs >= 0, "heartbeatMarginMs");
@@ -205,6 +207,22 @@ public final class GatewayContext
         final Map<String, byte[]> pages = new HashMap<>(webPages);
         pages.put(path, content.clone());
         webPages = Map.copyOf(pages);
+        return this;
+    }
+
+    /**
+     * @return how long a WebSocket peer may be silent before the server pings it (proxies and NATs
+     * drop quiet connections); default 25 s; 0 for never.
+     */
+    public int webSocketPingIntervalMs()
+    {
+        return webSocketPingIntervalMs;
+    }
+
+    /** @param webSocketPingIntervalMs silence before a ping, 0 for never. @return this. */
+    public GatewayContext webSocketPingIntervalMs(final int webSocketPingIntervalMs)
+    {
+        this.webSocketPingIntervalMs = webSocketPingIntervalMs;
         return this;
     }
 

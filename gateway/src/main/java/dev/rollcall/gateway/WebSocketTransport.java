@@ -58,6 +58,8 @@ final class WebSocketTransport
     private int closeCode = CLOSE_NORMAL;
     /** Set for {@link #JSON_SUBPROTOCOL}: checks the text message being received. */
     private Utf8Validator utf8;
+    /** When the peer last sent anything, or a ping went out (the gateway's clock). */
+    private long lastHeard;
 
     /** @return true until the opening handshake has been answered with 101. */
     boolean isHandshaking()
@@ -180,6 +182,7 @@ final class WebSocketTransport
      */
     void onInput(final GatewayConnection c, final ByteBuffer buffer)
     {
+        lastHeard = c.nowMs();
         if (state == HANDSHAKE && !handshake(c, buffer))
         {
             return;
@@ -388,6 +391,24 @@ final class WebSocketTransport
     }
 
     /**
+     * Send a ping when the peer has been silent for {@link GatewayContext#webSocketPingIntervalMs()}
+     * (and again after as long without a word): keeps idle connections open through proxies and
+     * NATs that drop quiet ones. The peer's pong, like anything it sends, counts as hearing from it.
+     *
+     * @param c   the connection.
+     * @param now the gateway's clock.
+     */
+    void pingIfIdle(final GatewayConnection c, final long now)
+    {
+        final int interval = c.context().webSocketPingIntervalMs();
+        if (state == OPEN && !closeSent && interval > 0 && now - lastHeard >= interval)
+        {
+            lastHeard = now;
+            c.queueFrame(OPCODE_PING, ByteBuffer.wrap(c.agent.controlScratch, 0, 0), false);
+        }
+    }
+
+    /**
      * A whole JSON message: decode it into the binary frame it stands for and hand that to the
      * handler; a message that is not one is answered ERROR + CLOSE {@code MALFORMED_FRAME} (in
      * JSON) as a malformed binary frame would be.
@@ -482,6 +503,7 @@ final class WebSocketTransport
         c.queueFrame(-1, ByteBuffer.wrap(outcome.response()), false);
         c.agent.counters().increment(GatewayCounter.WEBSOCKET_UPGRADES);
         state = OPEN;
+        lastHeard = c.nowMs();
         c.timeout(0);
         c.agent.callOpen(c);
         return !c.isClosed();

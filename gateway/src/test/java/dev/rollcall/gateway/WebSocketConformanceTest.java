@@ -748,6 +748,28 @@ class WebSocketConformanceTest
     @Nested
     class PingsAndPongs
     {
+        @Test
+        void shouldPingAPeerThatIsSilentAndKeepItOpenWhenItAnswers() throws Exception
+        {
+            final TestGateway pinging = echoGateway(ctx -> ctx.webSocketPingIntervalMs(100));
+            try (RawWebSocket ws = RawWebSocket.open(webSocketPort(pinging)))
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    final Frame ping = ws.readFrame(); // the peer says nothing: the server asks
+                    assertThat(ping.opcode()).isEqualTo(PING);
+                    assertThat(ping.payload()).isEmpty();
+                    ws.send(PONG, ping.payload());
+                }
+                assertEchoes(ws, ascii("still open"));
+            }
+            finally
+            {
+                pinging.close();
+                assertThat(pinging.errors).isEmpty();
+            }
+        }
+
         @ParameterizedTest(name = "{0} bytes")
         @ValueSource(ints = {0, 1, 4, 124, 125})
         void shouldAnswerAPingWithAPongCarryingTheSamePayload(final int length) throws Exception
