@@ -619,15 +619,7 @@ final class GatewayAgent implements Agent
             buffer.put(connection.input);
             connection.input = null;
         }
-        int read;
-        try
-        {
-            read = connection.channel().read(buffer);
-        }
-        catch (final IOException ex)
-        {
-            read = -1;
-        }
+        final int read = read(connection, buffer);
         if (read < 0)
         {
             closeNow(connection);
@@ -991,20 +983,25 @@ final class GatewayAgent implements Agent
 
     private void discardInput(final GatewayConnection connection)
     {
-        final ByteBuffer buffer = readBuffer;
-        buffer.clear();
-        int read;
+        readBuffer.clear();
+        if (read(connection, readBuffer) < 0)
+        {
+            connection.closeChannel();
+        }
+    }
+
+    /**
+     * @return the bytes read into the buffer, or -1 at the end of the stream or on an error.
+     */
+    private static int read(final GatewayConnection connection, final ByteBuffer buffer)
+    {
         try
         {
-            read = connection.channel().read(buffer);
+            return connection.channel().read(buffer);
         }
         catch (final IOException ex)
         {
-            read = -1;
-        }
-        if (read < 0)
-        {
-            connection.closeChannel();
+            return -1;
         }
     }
 

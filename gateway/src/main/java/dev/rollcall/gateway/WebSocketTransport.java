@@ -211,155 +211,152 @@ final class WebSocketTransport
                 read += n;
                 write += n;
                 frameRemaining -= n;
-                if (frameRemaining == 0 && frameFinal)
+                if (frameRemaining > 0 || !frameFinal)
                 {
-                    messageOpcode = 0;
-                    if (null != utf8)
-                    {
-                        if (!onJsonMessage(c, buffer, start, write))
-                        {
-                            return;
-                        }
-                        write = start;
-                        if (!canRead(c))
-                        {
-                            break;
-                        }
-                    }
-                }
-                continue;
-            }
-            final int available = limit - read;
-            if (available < 2)
-            {
-                break;
-            }
-            final int b0 = buffer.get(read) & 0xFF;
-            final int b1 = buffer.get(read + 1) & 0xFF;
-            final int opcode = b0 & 0x0F;
-            final boolean fin = (b0 & 0x80) != 0;
-            final int length7 = b1 & 0x7F;
-            final int headerLength = 2 + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + 4;
-            if ((b0 & 0x70) != 0)
-            {
-                fail(c, buffer, CLOSE_PROTOCOL_ERROR, "reserved bits set without an extension");
-                return;
-            }
-            if (!isKnown(opcode))
-            {
-                fail(c, buffer, CLOSE_PROTOCOL_ERROR, "unknown opcode " + opcode);
-                return;
-            }
-            if ((b1 & 0x80) == 0)
-            {
-                fail(c, buffer, CLOSE_PROTOCOL_ERROR, "client frames must be masked");
-                return;
-            }
-            if (isControl(opcode) && (!fin || length7 > MAX_CONTROL_PAYLOAD))
-            {
-                fail(c, buffer, CLOSE_PROTOCOL_ERROR, "control frames must be final and at most 125 bytes");
-                return;
-            }
-            if (available < headerLength)
-            {
-                break;
-            }
-            long length = length7;
-            if (length7 == 126)
-            {
-                length = ((buffer.get(read + 2) & 0xFF) << 8) | (buffer.get(read + 3) & 0xFF);
-            }
-            else if (length7 == 127)
-            {
-                length = 0;
-                for (int i = 0; i < 8; i++)
-                {
-                    length = (length << 8) | (buffer.get(read + 2 + i) & 0xFF);
-                }
-                if (length < 0)
-                {
-                    fail(c, buffer, CLOSE_PROTOCOL_ERROR, "a payload length with its top bit set");
-                    return;
+                    continue;
                 }
             }
-            final int maskAt = read + headerLength - 4;
-            final int frameMask = (buffer.get(maskAt) & 0xFF) << 24 | (buffer.get(maskAt + 1) & 0xFF) << 16 |
-                (buffer.get(maskAt + 2) & 0xFF) << 8 | (buffer.get(maskAt + 3) & 0xFF);
-            if (isControl(opcode))
+            else
             {
-                if (available < headerLength + length)
+                final int available = limit - read;
+                if (available < 2)
                 {
                     break;
                 }
-                final int payloadStart = read + headerLength;
-                final int n = (int)length;
-                final byte[] scratch = c.agent.controlScratch;
-                for (int i = 0; i < n; i++)
+                final int b0 = buffer.get(read) & 0xFF;
+                final int b1 = buffer.get(read + 1) & 0xFF;
+                final int opcode = b0 & 0x0F;
+                final boolean fin = (b0 & 0x80) != 0;
+                final int length7 = b1 & 0x7F;
+                final int headerLength = 2 + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + 4;
+                if ((b0 & 0x70) != 0)
                 {
-                    scratch[i] = (byte)(buffer.get(payloadStart + i) ^ maskByte(frameMask, i));
-                }
-                read = payloadStart + n;
-                if (opcode == OPCODE_PING)
-                {
-                    c.queueFrame(OPCODE_PONG, ByteBuffer.wrap(scratch, 0, n), false);
-                }
-                else if (opcode == OPCODE_CLOSE)
-                {
-                    if (!onCloseFrame(c, buffer, scratch, n))
-                    {
-                        return;
-                    }
-                    closeReceived = true;
-                    break;
-                }
-                continue; // a pong: nothing to do
-            }
-            if (opcode == OPCODE_CONTINUATION ? messageOpcode == 0 : messageOpcode != 0)
-            {
-                fail(c, buffer, CLOSE_PROTOCOL_ERROR, opcode == OPCODE_CONTINUATION ?
-                    "a continuation frame outside a fragmented message" : "a new message inside a fragmented one");
-                return;
-            }
-            if (opcode != OPCODE_CONTINUATION)
-            {
-                if (opcode != dataOpcode())
-                {
-                    fail(c, buffer, CLOSE_UNSUPPORTED_DATA, null == utf8 ?
-                        BINARY_SUBPROTOCOL + " carries binary messages only" : JSON_SUBPROTOCOL + " carries text messages only");
+                    fail(c, buffer, CLOSE_PROTOCOL_ERROR, "reserved bits set without an extension");
                     return;
                 }
-                messageOpcode = opcode;
-                messageLength = 0;
-                if (null != utf8)
+                if (!isKnown(opcode))
                 {
-                    utf8.reset();
+                    fail(c, buffer, CLOSE_PROTOCOL_ERROR, "unknown opcode " + opcode);
+                    return;
                 }
-            }
-            messageLength += length;
-            if (messageLength > c.context().webSocketMaxMessageBytes())
-            {
-                fail(c, buffer, CLOSE_MESSAGE_TOO_BIG, "a message longer than " + c.context().webSocketMaxMessageBytes() + " bytes");
-                return;
-            }
-            read += headerLength;
-            frameRemaining = length;
-            frameFinal = fin;
-            mask = frameMask;
-            maskPhase = 0;
-            if (length == 0 && fin)
-            {
-                messageOpcode = 0;
-                if (null != utf8)
+                if ((b1 & 0x80) == 0)
                 {
-                    if (!onJsonMessage(c, buffer, start, write))
+                    fail(c, buffer, CLOSE_PROTOCOL_ERROR, "client frames must be masked");
+                    return;
+                }
+                if (isControl(opcode) && (!fin || length7 > MAX_CONTROL_PAYLOAD))
+                {
+                    fail(c, buffer, CLOSE_PROTOCOL_ERROR, "control frames must be final and at most 125 bytes");
+                    return;
+                }
+                if (available < headerLength)
+                {
+                    break;
+                }
+                long length = length7;
+                if (length7 == 126)
+                {
+                    length = ((buffer.get(read + 2) & 0xFF) << 8) | (buffer.get(read + 3) & 0xFF);
+                }
+                else if (length7 == 127)
+                {
+                    length = 0;
+                    for (int i = 0; i < 8; i++)
                     {
+                        length = (length << 8) | (buffer.get(read + 2 + i) & 0xFF);
+                    }
+                    if (length < 0)
+                    {
+                        fail(c, buffer, CLOSE_PROTOCOL_ERROR, "a payload length with its top bit set");
                         return;
                     }
-                    write = start;
-                    if (!canRead(c))
+                }
+                final int maskAt = read + headerLength - 4;
+                final int frameMask = (buffer.get(maskAt) & 0xFF) << 24 | (buffer.get(maskAt + 1) & 0xFF) << 16 |
+                    (buffer.get(maskAt + 2) & 0xFF) << 8 | (buffer.get(maskAt + 3) & 0xFF);
+                if (isControl(opcode))
+                {
+                    if (available < headerLength + length)
                     {
                         break;
                     }
+                    final int payloadStart = read + headerLength;
+                    final int n = (int)length;
+                    final byte[] scratch = c.agent.controlScratch;
+                    for (int i = 0; i < n; i++)
+                    {
+                        scratch[i] = (byte)(buffer.get(payloadStart + i) ^ maskByte(frameMask, i));
+                    }
+                    read = payloadStart + n;
+                    if (opcode == OPCODE_PING)
+                    {
+                        c.queueFrame(OPCODE_PONG, ByteBuffer.wrap(scratch, 0, n), false);
+                    }
+                    else if (opcode == OPCODE_CLOSE)
+                    {
+                        if (!onCloseFrame(c, buffer, scratch, n))
+                        {
+                            return;
+                        }
+                        closeReceived = true;
+                        break;
+                    }
+                    continue; // a pong: nothing to do
+                }
+                if (opcode == OPCODE_CONTINUATION ? messageOpcode == 0 : messageOpcode != 0)
+                {
+                    fail(c, buffer, CLOSE_PROTOCOL_ERROR, opcode == OPCODE_CONTINUATION ?
+                        "a continuation frame outside a fragmented message" : "a new message inside a fragmented one");
+                    return;
+                }
+                if (opcode != OPCODE_CONTINUATION)
+                {
+                    if (opcode != dataOpcode())
+                    {
+                        fail(c, buffer, CLOSE_UNSUPPORTED_DATA, null == utf8 ?
+                            BINARY_SUBPROTOCOL + " carries binary messages only" : JSON_SUBPROTOCOL + " carries text messages only");
+                        return;
+                    }
+                    messageOpcode = opcode;
+                    messageLength = 0;
+                    if (null != utf8)
+                    {
+                        utf8.reset();
+                    }
+                }
+                messageLength += length;
+                if (messageLength > c.context().webSocketMaxMessageBytes())
+                {
+                    fail(c, buffer, CLOSE_MESSAGE_TOO_BIG, "a message longer than " + c.context().webSocketMaxMessageBytes() + " bytes");
+                    return;
+                }
+                read += headerLength;
+                frameRemaining = length;
+                frameFinal = fin;
+                mask = frameMask;
+                maskPhase = 0;
+                if (length > 0 || !fin)
+                {
+                    continue;
+                }
+            }
+            // a message is whole
+            messageOpcode = 0;
+            if (null != utf8)
+            {
+                if (!utf8.isComplete())
+                {
+                    fail(c, buffer, CLOSE_INVALID_PAYLOAD, "a text message that ends inside a UTF-8 character");
+                    return;
+                }
+                if (!onJsonMessage(c, buffer, start, write))
+                {
+                    return;
+                }
+                write = start;
+                if (!canRead(c))
+                {
+                    break;
                 }
             }
         }

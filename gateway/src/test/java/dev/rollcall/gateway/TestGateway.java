@@ -72,6 +72,15 @@ final class TestGateway implements AutoCloseable
         return client;
     }
 
+    /**
+     * Wait (up to 10 s) until the core says the user's client is connected, or not.
+     */
+    void awaitConnected(final long userId, final boolean connected)
+    {
+        Await.until("user " + userId + " connected=" + connected, () ->
+            null != gateway.rollcall().getClient(userId) && gateway.rollcall().getClient(userId).connected() == connected);
+    }
+
     @Override
     public void close()
     {

@@ -14,7 +14,6 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,20 +57,6 @@ class WebSocketEndToEndTest
         client.flush();
         assertThat(client.next(RawClient.Ready.class).userId()).isEqualTo(userId);
         return client;
-    }
-
-    private void awaitConnected(final long userId, final boolean connected)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (null == server.gateway.rollcall().getClient(userId) ||
-            server.gateway.rollcall().getClient(userId).connected() != connected)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("user " + userId + " never became connected=" + connected);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
     }
 
     @Test
@@ -140,7 +125,7 @@ class WebSocketEndToEndTest
             assertThat(watcher.next(RawClient.Dispatch.class).seq()).isEqualTo(1);
             assertThat(watcher.next(RawClient.Dispatch.class).seq()).isEqualTo(2);
             watcher.abort();
-            awaitConnected(1, false);
+            server.awaitConnected(1, false);
 
             player.writer().update(3, Protocol.GROUP_STANDARD, "u3", new Changes().partyId(3));
             player.flush();
@@ -157,7 +142,7 @@ class WebSocketEndToEndTest
                 assertThat(third.seq()).isEqualTo(3);
                 assertThat(third.changes().partyId()).isEqualTo(3);
                 assertThat(resumed.next()).isEqualTo(new RawClient.Resumed(3));
-                awaitConnected(1, true);
+                server.awaitConnected(1, true);
             }
         }
     }
@@ -188,7 +173,7 @@ class WebSocketEndToEndTest
             assertThat(client.next()).isInstanceOf(RawClient.Eof.class);
             assertThat(client.closeCode()).isEqualTo(ErrorCode.ALREADY_IDENTIFIED.code());
         }
-        awaitConnected(6, false);
+        server.awaitConnected(6, false);
     }
 
     @Test

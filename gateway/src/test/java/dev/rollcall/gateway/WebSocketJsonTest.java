@@ -8,8 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,20 +47,6 @@ class WebSocketJsonTest
         assertThat(ready.get("sessionId").isTextual()).isTrue();
         lastSessionId = ready.get("sessionId").asText();
         return client;
-    }
-
-    private void awaitConnected(final long userId, final boolean connected)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (null == server.gateway.rollcall().getClient(userId) ||
-            server.gateway.rollcall().getClient(userId).connected() != connected)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("user " + userId + " never became connected=" + connected);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
     }
 
     @Test
@@ -166,7 +150,7 @@ class WebSocketJsonTest
             assertThat(watcher.next("dispatch").get("seq").asLong()).isEqualTo(1);
             final String sessionId = lastSessionId;
             watcher.abort();
-            awaitConnected(1, false);
+            server.awaitConnected(1, false);
 
             player.writer().update(2, Protocol.GROUP_STANDARD, "u2", new Changes().partyId(2));
             player.flush();
@@ -181,7 +165,7 @@ class WebSocketJsonTest
                 assertThat(missed.get("seq").asLong()).isEqualTo(2);
                 assertThat(missed.get("changes").get("partyId").asLong()).isEqualTo(2);
                 assertThat(resumed.next("resumed").get("seq").asLong()).isEqualTo(2);
-                awaitConnected(1, true);
+                server.awaitConnected(1, true);
             }
         }
     }
@@ -199,7 +183,7 @@ class WebSocketJsonTest
             final RawClient.Ready ready = watcher.next(RawClient.Ready.class);
             watcher.next(RawClient.ResultFrame.class);
             watcher.close();
-            awaitConnected(11, false);
+            server.awaitConnected(11, false);
 
             player.writer().update(1, Protocol.GROUP_STANDARD, "while away", new Changes().inGame(true));
             player.flush();
@@ -214,8 +198,38 @@ class WebSocketJsonTest
                 assertThat(missed.get("reason").asText()).isEqualTo("while away");
                 assertThat(missed.get("changes").get("inGame").asBoolean()).isTrue();
                 assertThat(resumed.next("resumed").get("seq").asLong()).isEqualTo(1);
-                awaitConnected(11, true);
+                server.awaitConnected(11, true);
             }
+        }
+    }
+
+    @Test
+    void shouldCheckUtf8AcrossFragmentsAndRefuseAMessageEndingInsideACharacter() throws Exception
+    {
+        final int port = server.gateway.webSocketAddress().getPort();
+        final byte[] text = "{\"op\":\"resume\",\"token\":\"é\",\"sessionId\":1,\"lastSeq\":0}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final int split = new String(text, java.nio.charset.StandardCharsets.UTF_8).indexOf('é') + 1; // inside é's two bytes
+        try (RawWebSocket ws = RawWebSocket.connect(port))
+        {
+            assertThat(ws.handshake(new RawWebSocket.Request().protocols(JdkJsonWebSocketClient.SUBPROTOCOL)).status())
+                .isEqualTo(101);
+            ws.readFrame(); // hello
+            // a character split between two fragments is fine: the message is checked as a whole stream
+            ws.sendRaw(RawWebSocket.frame(false, 0, 0x1, RawWebSocket.DEFAULT_MASK, java.util.Arrays.copyOfRange(text, 0, split),
+                RawWebSocket.LengthForm.MINIMAL));
+            ws.sendRaw(RawWebSocket.frame(true, 0, 0x0, RawWebSocket.DEFAULT_MASK, java.util.Arrays.copyOfRange(text, split, text.length),
+                RawWebSocket.LengthForm.MINIMAL));
+            final RawWebSocket.Frame answer = ws.readFrame();
+            assertThat(new String(answer.payload(), java.nio.charset.StandardCharsets.UTF_8))
+                .as("the token was read (and refused), not the text").contains("\"op\":\"error\"").contains("4004");
+        }
+        try (RawWebSocket ws = RawWebSocket.connect(port))
+        {
+            ws.handshake(new RawWebSocket.Request().protocols(JdkJsonWebSocketClient.SUBPROTOCOL));
+            ws.readFrame(); // hello
+            ws.send(0x1, java.util.Arrays.copyOfRange(text, 0, split)); // a message that ends inside é
+            assertThat(ws.readClose().closeCode()).isEqualTo(1007);
         }
     }
 }
