@@ -675,6 +675,13 @@ final class BinaryProtocolHandler implements ConnectionHandler
         send(scratch.writer().clientIds(requestId, nextCursor, scratch.ids, count));
     }
 
+    @Override
+    public void onMalformedInput(final Connection c, final int code, final String message)
+    {
+        final ErrorCode known = ErrorCode.fromCode(code);
+        fail(0, null == known ? ErrorCode.MALFORMED_FRAME : known, message);
+    }
+
     // ---------------------------------------------------------------- output
 
     void sendDispatch(final ByteBuffer frame)
@@ -695,7 +702,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
      */
     void fail(final long requestId, final ErrorCode code, final String message)
     {
-        if (state == CLOSED || state == DRAINING || connection.isClosed())
+        if (state == CLOSED || state == DRAINING || null != closeCode || connection.isClosed())
         {
             return;
         }
@@ -717,7 +724,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
     private void resultSent()
     {
         owed--;
-        if (state == DRAINING && owed == 0)
+        if (state == DRAINING && owed == 0 && null == closeCode && !connection.isClosed())
         {
             finishDraining();
         }
@@ -731,6 +738,10 @@ final class BinaryProtocolHandler implements ConnectionHandler
 
     private void goodbye(final long requestId, final ErrorCode code, final String message)
     {
+        if (null != closeCode)
+        {
+            return; // one goodbye per connection: the first reason is the one the client hears
+        }
         closeCode = code;
         counters().error(code);
         final String text = null == message ? code.name() : message;

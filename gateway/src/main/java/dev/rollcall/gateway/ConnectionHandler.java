@@ -108,7 +108,23 @@ public interface ConnectionHandler
     }
 
     /**
-     * The connection is closed (by the peer, the handler or the gateway). Report the
+     * The transport could not decode what the peer sent into this handler's input (a WebSocket
+     * JSON message that is not one): answer as the protocol answers malformed input. By default
+     * the connection is closed.
+     *
+     * @param connection the connection.
+     * @param code       the protocol's error code for it (e.g. 4002, malformed).
+     * @param message    what was wrong, for the peer.
+     */
+    default void onMalformedInput(final Connection connection, final int code, final String message)
+    {
+        connection.close();
+    }
+
+    /**
+     * The connection is closed (by the peer, the handler or the gateway); also for a connection
+     * refused before it opened, or a WebSocket whose handshake was refused, which had no
+     * {@link #onOpen}. Report the
      * connection lost to the core here if the handler connected a user.
      *
      * @param connection the connection, no longer writable.

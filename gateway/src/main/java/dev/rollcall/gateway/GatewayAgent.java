@@ -72,10 +72,10 @@ final class GatewayAgent implements Agent
     final byte[] controlScratch = new byte[WebSocketFrames.MAX_CONTROL_PAYLOAD];
     /** Checks close reasons (WebSocket connections of this thread). */
     final Utf8Validator utf8Validator = new Utf8Validator();
-    /** Decodes the JSON messages of this thread's {@code rollcall.json.v1} connections into binary frames. */
-    final JsonClientMessageDecoder jsonDecoder = new JsonClientMessageDecoder();
-    /** Encodes the binary frames sent to this thread's {@code rollcall.json.v1} connections as JSON. */
-    final JsonServerMessageEncoder jsonEncoder = new JsonServerMessageEncoder();
+    /** {@link #controlScratch} as a buffer, for sending a control frame without wrapping it anew. */
+    final ByteBuffer controlBuffer = ByteBuffer.wrap(controlScratch);
+    private JsonClientMessageDecoder jsonDecoder;
+    private JsonServerMessageEncoder jsonEncoder;
     private ByteBuffer jsonFrame;
     private ByteBuffer jsonOut;
     private final OneToOneRingBuffer inbox;
@@ -344,7 +344,7 @@ final class GatewayAgent implements Agent
         {
             if (inbox.size() == 0 && handoffs.isEmpty() && !overrun.get() && !(invokesCore && rollcall.hasPendingInputs()))
             {
-                if (connections.isEmpty() && 0 == sessions.size() && migrations.isEmpty() && !stopping)
+                if (connections.isEmpty() && draining.isEmpty() && 0 == sessions.size() && migrations.isEmpty() && !stopping)
                 {
                     // no timer can be due: only a socket, the core or a hand-off has work
                     selector.select(keepSelected);
@@ -848,6 +848,31 @@ final class GatewayAgent implements Agent
     }
 
     /**
+     * @return the decoder of this thread's {@code rollcall.json.v1} connections' messages (made on first use).
+     */
+    JsonClientMessageDecoder jsonDecoder()
+    {
+        if (null == jsonDecoder)
+        {
+            jsonDecoder = new JsonClientMessageDecoder();
+        }
+        return jsonDecoder;
+    }
+
+    /**
+     * @return the encoder of the frames sent to this thread's {@code rollcall.json.v1} connections
+     * (made on first use).
+     */
+    JsonServerMessageEncoder jsonEncoder()
+    {
+        if (null == jsonEncoder)
+        {
+            jsonEncoder = new JsonServerMessageEncoder();
+        }
+        return jsonEncoder;
+    }
+
+    /**
      * @return the buffer a JSON message's binary frame is decoded into, cleared (made on first use).
      */
     ByteBuffer jsonFrame()
@@ -1049,7 +1074,7 @@ final class GatewayAgent implements Agent
         final long deadline = System.currentTimeMillis() + ctx.lingerMs();
         try
         {
-            while (!connections.isEmpty() && System.currentTimeMillis() < deadline)
+            while ((!connections.isEmpty() || !draining.isEmpty()) && System.currentTimeMillis() < deadline)
             {
                 selector.select(selectedHandler, 10);
             }
@@ -1221,7 +1246,7 @@ final class GatewayAgent implements Agent
     {
         final GatewayConnection connection = pendingConnection.remove(correlationId);
         final long tag = pendingTag.remove(correlationId);
-        if (null != connection && connection.agent == this && !connection.isChannelClosed())
+        if (null != connection && connection.agent == this && !connection.isChannelClosed() && !connection.draining)
         {
             callResult(connection, tag, Result.fromCode(result));
         }
@@ -1292,6 +1317,18 @@ final class GatewayAgent implements Agent
         try
         {
             connection.handler.onBound(connection);
+        }
+        catch (final Throwable ex)
+        {
+            handlerError(connection, ex);
+        }
+    }
+
+    void callMalformedInput(final GatewayConnection connection, final int code, final String message)
+    {
+        try
+        {
+            connection.handler.onMalformedInput(connection, code, message);
         }
         catch (final Throwable ex)
         {

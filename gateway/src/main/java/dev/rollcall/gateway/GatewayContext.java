@@ -70,11 +70,14 @@ public final class GatewayContext
             webSocketPath.indexOf('?') < 0, "webSocketPath (starts with /, no space or ?)");
         if (0 == webSocketMaxMessageBytes)
         {
-            webSocketMaxMessageBytes = maxFrameSize;
+            webSocketMaxMessageBytes = Math.min(4 * maxFrameSize, maxWebSocketMessageBytes()); // JSON says more than binary
         }
-        require(webSocketMaxMessageBytes >= 125, "webSocketMaxMessageBytes (>= 125)");
+        require(webSocketMaxMessageBytes >= 125 && (null != handlerFactory || webSocketMaxMessageBytes <= maxWebSocketMessageBytes()),
+            "webSocketMaxMessageBytes (125.." + maxWebSocketMessageBytes() + " with the built-in protocol: a JSON message must " +
+            "fit a thread's read buffer)");
         require(webSocketMaxHeaderBytes >= 1024, "webSocketMaxHeaderBytes (>= 1024)");
         require(webSocketPingIntervalMs >= 0, "webSocketPingIntervalMs (>= 0)");
+        webPages = WebPages.forPath(webPages, webSocketPath);
         require(threads >= 0 && threads <= 64, "threads (1..64, or 0 for the core budget's choice)");
         require(heartbeatIntervalMs > 0, "heartbeatIntervalMs");
         require(heartbeatMarginMs >= 0, "heartbeatMarginMs");
@@ -91,6 +94,16 @@ public final class GatewayContext
         require(lingerMs >= 0, "lingerMs");
         require(null != authenticator || null != handlerFactory, "authenticator (the built-in protocol needs one)");
         return this;
+    }
+
+    /**
+     * @return the largest message a WebSocket client may be allowed: a whole JSON message waits in
+     * the thread's read buffer ({@code max(64 KiB, 2 x maxFrameSize + 8)}) beside a frame header
+     * and a control frame.
+     */
+    private int maxWebSocketMessageBytes()
+    {
+        return Math.max(64 * 1024, 2 * maxFrameSize + 8) - 256;
     }
 
     private static void require(final boolean ok, final String what)
@@ -174,7 +187,8 @@ public final class GatewayContext
 
     /**
      * @return the largest WebSocket message a client may send (fragments summed), beyond which
-     * it is closed with 1009; default (0 until launch) {@link #maxFrameSize()}.
+     * it is closed with 1009; default (0 until launch) four times {@link #maxFrameSize()} (JSON
+     * takes more bytes than binary to say the same), at most what a thread's read buffer holds.
      */
     public int webSocketMaxMessageBytes()
     {

@@ -4,7 +4,6 @@ import dev.rollcall.gateway.websocket.Utf8Validator;
 import dev.rollcall.gateway.websocket.WebSocketFrames;
 import dev.rollcall.gateway.websocket.WebSocketHandshake;
 
-import dev.rollcall.protocol.FrameWriter;
 import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.ProtocolException;
 
@@ -109,7 +108,7 @@ final class WebSocketTransport
             {
                 try
                 {
-                    c.agent.jsonEncoder.encode(frames, at, json);
+                    c.agent.jsonEncoder().encode(frames, at, json);
                     break;
                 }
                 catch (final BufferOverflowException ex)
@@ -290,7 +289,7 @@ final class WebSocketTransport
                     read = payloadStart + n;
                     if (opcode == OPCODE_PING)
                     {
-                        c.queueFrame(OPCODE_PONG, ByteBuffer.wrap(scratch, 0, n), false);
+                        c.queueFrame(OPCODE_PONG, c.agent.controlBuffer.clear().limit(n), false);
                     }
                     else if (opcode == OPCODE_CLOSE)
                     {
@@ -401,7 +400,7 @@ final class WebSocketTransport
         if (state == OPEN && !closeSent && interval > 0 && now - lastHeard >= interval)
         {
             lastHeard = now;
-            c.queueFrame(OPCODE_PING, ByteBuffer.wrap(c.agent.controlScratch, 0, 0), false);
+            c.queueFrame(OPCODE_PING, c.agent.controlBuffer.clear().limit(0), false);
         }
     }
 
@@ -418,19 +417,13 @@ final class WebSocketTransport
         final ByteBuffer frame = agent.jsonFrame();
         try
         {
-            agent.jsonDecoder.decode(buffer, from, to, frame);
+            agent.jsonDecoder().decode(buffer, from, to, frame);
         }
         catch (final ProtocolException ex)
         {
-            final FrameWriter writer = agent.protocolScratch.writer();
-            agent.counters().error(ex.code());
-            writer.error(0, ex.code().code(), ex.getMessage());
-            writer.close(ex.code().code(), ex.getMessage());
-            c.send(agent.protocolScratch.written());
-            applicationCloseCode(ex.code().code());
+            // answered as the protocol answers a malformed frame: after the RESULTs it owes
+            agent.callMalformedInput(c, ex.code().code(), ex.getMessage());
             buffer.position(buffer.limit());
-            c.close();
-            state = CLOSED;
             return false;
         }
         frame.flip();
@@ -596,7 +589,7 @@ final class WebSocketTransport
             length += Math.min(text.length, MAX_CONTROL_PAYLOAD - 2);
             System.arraycopy(text, 0, scratch, 2, length - 2);
         }
-        c.queueFrame(OPCODE_CLOSE, ByteBuffer.wrap(scratch, 0, length), true);
+        c.queueFrame(OPCODE_CLOSE, c.agent.controlBuffer.clear().limit(length), true);
         closeSent = true;
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,7 +93,7 @@ class ProtocolEdgesTest
                 {
                     client.send("{\"op\":\"update\",\"requestId\":" + n + ",\"reason\":\"burst\",\"changes\":{\"partyId\":" + n + "}}");
                 }
-                catch (final java.util.concurrent.ExecutionException closed)
+                catch (final ExecutionException closed)
                 {
                     break; // the server closed after the limit: the rest was never going to be read
                 }
@@ -122,9 +123,11 @@ class ProtocolEdgesTest
     void shouldRefuseAHeartbeatBeyondTheSessionsSeqAndKeepTheSessionResumable() throws Exception
     {
         start(ctx -> { });
-        for (final long lastSeq : new long[] {1, -1, Long.MAX_VALUE})
+        final long[] lastSeqs = {1, -1, Long.MAX_VALUE};
+        for (int i = 0; i < lastSeqs.length; i++)
         {
-            final long userId = 20 + (lastSeq & 7);
+            final long lastSeq = lastSeqs[i];
+            final long userId = 20 + i;
             final RawClient client = new RawClient(server.address());
             client.next(RawClient.Hello.class);
             client.writer().identify(Protocol.VERSION, TestGateway.token(userId), new Changes(), false, 0, 0);
@@ -160,5 +163,35 @@ class ProtocolEdgesTest
             assertThat(error.get("name").asText()).isEqualTo("INVALID_SEQ");
             assertThat(client.next("close").get("code").asInt()).isEqualTo(ErrorCode.INVALID_SEQ.code());
         }
+    }
+
+    @Test
+    void shouldSendTheResultsOwedBeforeRefusingAMalformedJsonMessage() throws Exception
+    {
+        start(ctx -> { });
+        try (JdkJsonWebSocketClient client = JdkJsonWebSocketClient.connect(server.gateway.webSocketAddress()))
+        {
+            client.next("hello");
+            client.send("{\"op\":\"identify\",\"version\":1,\"token\":\"" + TestGateway.token(10) + "\"}");
+            client.next("ready");
+            for (int n = 1; n <= 5; n++)
+            {
+                client.send("{\"op\":\"update\",\"requestId\":" + n + ",\"reason\":\"r\",\"changes\":{\"partyId\":" + n + "}}");
+            }
+            client.send("{\"op\":\"update\",\"requestId\":6,\"reson\":\"typo\",\"changes\":{}}");
+            for (int n = 1; n <= 5; n++)
+            {
+                final JsonNode result = client.next();
+                assertThat(result.path("op").asText()).as("message %d: %s", n, result).isEqualTo("result");
+                assertThat(result.get("requestId").asInt()).isEqualTo(n);
+            }
+            final JsonNode error = client.next();
+            assertThat(error.path("op").asText()).isEqualTo("error");
+            assertThat(error.get("code").asInt()).isEqualTo(ErrorCode.MALFORMED_FRAME.code());
+            assertThat(error.get("message").asText()).contains("\"reson\"");
+            assertThat(client.next("close").get("code").asInt()).isEqualTo(ErrorCode.MALFORMED_FRAME.code());
+        }
+        assertThat(server.gateway.rollcall().getClient(10).partyId()).isEqualTo(5);
+        assertThat(server.gateway.errorCount(ErrorCode.MALFORMED_FRAME)).isEqualTo(1);
     }
 }

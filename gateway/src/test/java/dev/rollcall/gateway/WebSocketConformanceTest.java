@@ -1295,15 +1295,15 @@ class WebSocketConformanceTest
         }
 
         @Test
-        void shouldLimitMessagesToTheFrameSizeByDefault() throws Exception
+        void shouldLimitMessagesToFourFramesByDefault() throws Exception
         {
             try (TestGateway gateway = echoGateway(ctx -> ctx.maxFrameSize(2048)))
             {
-                assertThat(gateway.gateway.context().webSocketMaxMessageBytes()).isEqualTo(2048);
+                assertThat(gateway.gateway.context().webSocketMaxMessageBytes()).isEqualTo(4 * 2048);
                 try (RawWebSocket ws = RawWebSocket.open(webSocketPort(gateway)))
                 {
-                    assertEchoes(ws, new byte[2048]);
-                    ws.sendRaw(RawWebSocket.header(true, BINARY, 2049));
+                    assertEchoes(ws, new byte[4 * 2048]);
+                    ws.sendRaw(RawWebSocket.header(true, BINARY, 4 * 2048 + 1));
                     assertClosedWith(ws, 1009);
                 }
             }

@@ -3,6 +3,8 @@ package dev.rollcall.gateway.websocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -12,8 +14,9 @@ import java.util.Map;
  */
 public final class WebPages
 {
-    private static final Map<String, byte[]> BUILT_IN = Map.of(
-        "/", load("index.html"));
+    private static final String EXAMPLE_PATH = "\"/rollcall\"";
+    private static final byte[] EXAMPLE = load("index.html");
+    private static final Map<String, byte[]> BUILT_IN = Map.of("/", EXAMPLE);
 
     private WebPages()
     {
@@ -26,6 +29,23 @@ public final class WebPages
     public static Map<String, byte[]> builtIn()
     {
         return BUILT_IN;
+    }
+
+    /**
+     * @param pages         the pages served.
+     * @param webSocketPath where the WebSocket is.
+     * @return the pages, with the built-in example connecting to that path.
+     */
+    public static Map<String, byte[]> forPath(final Map<String, byte[]> pages, final String webSocketPath)
+    {
+        if (pages.get("/") != EXAMPLE || EXAMPLE_PATH.equals("\"" + webSocketPath + "\""))
+        {
+            return pages;
+        }
+        final HashMap<String, byte[]> adjusted = new HashMap<>(pages);
+        adjusted.put("/", new String(EXAMPLE, StandardCharsets.UTF_8)
+            .replace(EXAMPLE_PATH, "\"" + webSocketPath + "\"").getBytes(StandardCharsets.UTF_8));
+        return Map.copyOf(adjusted);
     }
 
     private static byte[] load(final String name)

@@ -31,6 +31,9 @@ class InteropNodeWsTest
     /** The folder holding node_modules/ws and a copy of the script (so that require("ws") finds that ws first). */
     private static Path prefix;
 
+    /** The exact version installed (once per build directory, then reused): a run is reproducible. */
+    private static final String WS_VERSION = "8.23.1";
+
     /** Why the test cannot run here (no node, no npm, the install failed), or null. */
     private static String missing;
 
@@ -49,13 +52,17 @@ class InteropNodeWsTest
         }
         final Path folder = ExternalProgram.buildDirectory().resolve("interop-node");
         Files.createDirectories(folder);
-        final ExternalProgram.Outcome install = ExternalProgram.run(
-            List.of("npm", "install", "--prefix", folder.toString(), "ws@8", "--no-audit", "--no-fund"),
-            Map.of(), Duration.ofMinutes(3));
-        if (0 != install.exitCode() || !Files.isRegularFile(folder.resolve("node_modules/ws/package.json")))
+        final Path installed = folder.resolve("node_modules/ws/package.json");
+        if (!Files.isRegularFile(installed) || !Files.readString(installed).contains("\"version\": \"" + WS_VERSION + "\""))
         {
-            missing = "npm install ws@8 failed: " + install;
-            return;
+            final ExternalProgram.Outcome install = ExternalProgram.run(
+                List.of("npm", "install", "--prefix", folder.toString(), "ws@" + WS_VERSION, "--no-audit", "--no-fund"),
+                Map.of(), Duration.ofMinutes(3));
+            if (0 != install.exitCode() || !Files.isRegularFile(installed))
+            {
+                missing = "npm install ws@" + WS_VERSION + " failed: " + install;
+                return;
+            }
         }
         Files.copy(ExternalProgram.script(SCRIPT), folder.resolve(SCRIPT), StandardCopyOption.REPLACE_EXISTING);
         prefix = folder;

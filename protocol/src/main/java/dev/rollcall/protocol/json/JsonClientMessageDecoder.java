@@ -48,6 +48,9 @@ public final class JsonClientMessageDecoder
     private static final int LIMIT = 16;
 
     /** The client ops, in op order from {@link Protocol#IDENTIFY}: their JSON names are their names in lower case. */
+    /** The most ids one {@code clients}, {@code lobbies} or {@code userIds} array may hold. */
+    public static final int MAX_IDS = 8192;
+
     private static final int FIRST_OP = Protocol.IDENTIFY;
     private static final int LAST_OP = Protocol.LIST_CLIENT_IDS;
     private static final byte[][] OP_NAMES = new byte[LAST_OP - FIRST_OP + 1][];
@@ -85,8 +88,9 @@ public final class JsonClientMessageDecoder
     private final ByteBuffer attributes;
     private final long[] scalars = new long[FieldTable.MAX_FIELDS];
     private final long[] values = new long[KEYS.length];
-    private final long[] clientIds = new long[Protocol.MAX_GET_CLIENTS];
-    private final long[] lobbyIds = new long[Protocol.MAX_GET_CLIENTS];
+    /** Ids a message may list: more than a frame of the default size holds, so the frame's limit is the one that binds. */
+    private final long[] clientIds = new long[MAX_IDS];
+    private final long[] lobbyIds = new long[MAX_IDS];
     private int clientCount;
     private int lobbyCount;
     private int tokenOffset;

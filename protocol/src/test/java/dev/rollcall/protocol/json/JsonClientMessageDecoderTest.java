@@ -254,9 +254,12 @@ class JsonClientMessageDecoderTest
     {
         final StringBuilder ids = new StringBuilder();
         final StringBuilder attributes = new StringBuilder();
-        for (int i = 0; i <= Protocol.MAX_GET_CLIENTS; i++)
+        for (int i = 0; i <= JsonClientMessageDecoder.MAX_IDS; i++)
         {
             ids.append(i == 0 ? "" : ",").append(i);
+        }
+        for (int i = 0; i <= Protocol.MAX_GET_CLIENTS; i++)
+        {
             attributes.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":1");
         }
         final String update = "{\"op\":\"update\",\"requestId\":1,\"reason\":\"r\",\"changes\":";
@@ -409,12 +412,12 @@ class JsonClientMessageDecoderTest
             Arguments.of("an unknown group", "{\"op\":\"update\",\"requestId\":1,\"group\":\"all\",\"reason\":\"r\",\"changes\":{}}",
                 "unknown group"),
             Arguments.of("more than 255 attributes", update + "{\"attributes\":{" + attributes + "}}}", "more than 255 attributes"),
-            Arguments.of("more than 256 user ids", "{\"op\":\"get_clients\",\"requestId\":1,\"userIds\":[" + ids + "]}",
-                "more than 256 ids in \"userIds\""),
-            Arguments.of("more than 256 clients", "{\"op\":\"subscribe\",\"requestId\":1,\"clients\":[" + ids + "]}",
-                "more than 256 ids in \"clients\""),
-            Arguments.of("more than 256 lobbies", "{\"op\":\"unsubscribe\",\"requestId\":1,\"lobbies\":[" + ids + "]}",
-                "more than 256 ids in \"lobbies\""));
+            Arguments.of("more than 8192 user ids", "{\"op\":\"get_clients\",\"requestId\":1,\"userIds\":[" + ids + "]}",
+                "more than 8192 ids in \"userIds\""),
+            Arguments.of("more than 8192 clients", "{\"op\":\"subscribe\",\"requestId\":1,\"clients\":[" + ids + "]}",
+                "more than 8192 ids in \"clients\""),
+            Arguments.of("more than 8192 lobbies", "{\"op\":\"unsubscribe\",\"requestId\":1,\"lobbies\":[" + ids + "]}",
+                "more than 8192 ids in \"lobbies\""));
     }
 
     @ParameterizedTest(name = "{0}")
