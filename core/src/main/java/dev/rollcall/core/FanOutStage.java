@@ -125,11 +125,13 @@ final class FanOutStage implements EventHandler<RingEvent>
         {
             deliver(outbox.event(i));
         }
-        counters.add(Counter.INPUTS_PROCESSED, 1);
+        // commands first: a reader that sees an input counted (the clock thread deciding whether
+        // anything but ticks happened) then sees its command counted too
         if (type != InputType.TICK)
         {
             counters.add(Counter.COMMANDS_PROCESSED, 1);
         }
+        counters.add(Counter.INPUTS_PROCESSED, 1);
         complete(event, null == event.result ? Result.INTERNAL_ERROR : event.result);
     }
 

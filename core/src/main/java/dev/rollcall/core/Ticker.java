@@ -138,6 +138,8 @@ final class Ticker implements Agent
 
     private int snapshotIfDue()
     {
+        // inputs before commands (the fan-out counts them the other way round): every input counted
+        // here has its command counted below, so waiting for input inputs + 1 cannot miss one
         final long inputs = rollcall.counters().get(Counter.INPUTS_PROCESSED);
         final long commands = rollcall.counters().get(Counter.COMMANDS_PROCESSED);
         final long now = clock.time();
