@@ -59,6 +59,8 @@ public final class JsonClientMessageDecoder
     private static final int[] ALLOWED = new int[OP_NAMES.length];
     private static final byte[][] KEY_NAMES = utf8(KEYS);
     private static final byte[][] GROUP_NAMES = utf8("standard", "lobby", "full");
+    /** {@code Status.values()} once: each call of it copies the array. */
+    private static final Status[] STATUSES = Status.values();
     private static final byte[][] STATUS_NAMES = statusNames();
 
     static
@@ -418,7 +420,7 @@ public final class JsonClientMessageDecoder
     {
         key.clear();
         final int length = in.readString(key, key.capacity() - 4);
-        for (final Status status : Status.values())
+        for (final Status status : STATUSES)
         {
             if (same(STATUS_NAMES[status.ordinal()], key, length, true))
             {

@@ -478,6 +478,42 @@ class JsonClientMessageDecoderTest
         assertThat(frame.order()).isEqualTo(ByteOrder.BIG_ENDIAN);
     }
 
+    @Test
+    void shouldAllocateNothingDecodingValidMessages() throws ProtocolException
+    {
+        final byte[][] messages = {
+            utf8("{\"op\":\"update\",\"requestId\":5123,\"reason\":\"match-found\",\"changes\":{\"status\":\"IDLE\"," +
+                "\"afk\":true,\"partyId\":\"9007199254740993\",\"attributes\":{\"map\":\"harbour\",\"rank\":12,\"x\":null}}}"),
+            utf8("{\"op\":\"update\",\"requestId\":7,\"group\":\"lobby\",\"reason\":\"join\",\"changes\":{\"lobbyId\":5,\"ready\":true}}"),
+            utf8("{\"op\":\"subscribe\",\"requestId\":1,\"clients\":[2,3],\"lobbies\":[4]}"),
+            utf8(HEARTBEAT + "}")};
+        final ByteBuffer in = ByteBuffer.allocateDirect(4096);
+        final int[] lengths = new int[messages.length];
+        for (int m = 0; m < messages.length; m++)
+        {
+            lengths[m] = messages[m].length;
+        }
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        long before = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++)
+            {
+                final int m = i % messages.length;
+                in.put(0, messages[m]);
+                frame.clear();
+                sum += decoder.decode(in, 0, lengths[m], frame);
+            }
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(sum).isPositive();
+        // less than a byte per message (a few hundred bytes of JIT or bookkeeping noise may show up once)
+        assertThat(allocated).as("bytes allocated by 20,000 decodes").isLessThan(20_000);
+    }
+
     /**
      * Decode a message placed at a random offset of a buffer between bytes that would change it,
      * into a frame buffer at a random position and in a random byte order.
@@ -525,5 +561,10 @@ class JsonClientMessageDecoderTest
     private static int mask(final byte[] frame, final int at)
     {
         return (frame[at] & 0xFF) | (frame[at + 1] & 0xFF) << 8;
+    }
+
+    private static byte[] utf8(final String text)
+    {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

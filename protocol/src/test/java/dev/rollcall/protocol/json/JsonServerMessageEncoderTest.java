@@ -246,6 +246,39 @@ class JsonServerMessageEncoderTest
         }
     }
 
+    @Test
+    void shouldAllocateNothingEncodingFrames()
+    {
+        frames.clear();
+        final Changes changes = new Changes().status(Status.IDLE).afk(true).partyId(1L << 60)
+            .attribute("map", "harbour").attribute("rank", 12);
+        writer.dispatch(1042, EventType.CLIENT_UPDATED, 3, 5123, 0, 1_765_000_000_000L, "match \"found\"\n", changes);
+        writer.result(5123, Result.APPLIED);
+        writer.heartbeatAck(1042);
+        final int end = frames.position();
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        long before = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++)
+            {
+                for (int at = 0; at < end; )
+                {
+                    json.clear();
+                    at += encoder.encode(frames, at, json);
+                    sum += json.position();
+                }
+            }
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(sum).isPositive();
+        // less than a byte per frame (a few hundred bytes of JIT or bookkeeping noise may show up once)
+        assertThat(allocated).as("bytes allocated by 60,000 encodes").isLessThan(20_000);
+    }
+
     private static final String[] SERVER_OPS = {
         "hello", "ready", "heartbeat_ack", "resumed", "invalid_session", "result", "error", "dispatch", "close", "clients",
         "client_ids"};
