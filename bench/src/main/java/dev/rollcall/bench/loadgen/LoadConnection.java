@@ -10,6 +10,7 @@ import java.nio.channels.SocketChannel;
  * updates in flight (a ring of request ids and send times), command tokens, and the bytes it
  * could not write or parse yet (allocated only when needed). Against Redis a watcher's
  * subscriptions live on a connection of their own ({@link #subscriberOnly}), which sends no updates.
+ * Over WebSocket it also holds its masking PRNG and where it is in the server's frames.
  */
 final class LoadConnection
 {
@@ -19,6 +20,8 @@ final class LoadConnection
     static final int IDENTIFYING = 3;
     static final int READY = 4;
     static final int CLOSED = 5;
+    /** WebSocket: the upgrade request is sent, its answer awaited (then {@link #AWAIT_HELLO}). */
+    static final int UPGRADING = 6;
 
     private static final int MIN_BUFFER = 1024;
 
@@ -67,6 +70,25 @@ final class LoadConnection
     ByteBuffer pendingOut;
     ByteBuffer partialIn;
 
+    /** WebSocket: the {@code Sec-WebSocket-Accept} the server must answer with (null once it has). */
+    String webSocketAccept;
+    /** WebSocket: the masking keys' xorshift state (never 0). */
+    long maskState = 1;
+    /** WebSocket: payload bytes at the front of {@link #partialIn} whose frame headers are already stripped. */
+    int webSocketStripped;
+    /** WebSocket: payload bytes of the server's current data frame still to come. */
+    long webSocketFrameRemaining;
+    /** WebSocket: the current data frame is its message's last. */
+    boolean webSocketFrameFinal;
+    /** WebSocket: the opcode of the message being received, 0 between messages. */
+    int webSocketMessageOpcode;
+    /** WebSocket: the payload bytes of the message being received so far. */
+    long webSocketMessageLength;
+    /** WebSocket: the server sent a close frame. */
+    boolean webSocketCloseReceived;
+    /** WebSocket: the code of that close frame. */
+    int webSocketCloseCode;
+
     LoadConnection(final int index, final long userId, final long lobbyId, final long[] watchedUsers,
         final long[] watchedLobbies, final int window)
     {
@@ -95,6 +117,29 @@ final class LoadConnection
         ringIds = new long[ring];
         ringNanos = new long[ring];
         ringMask = ring - 1;
+    }
+
+    /** WebSocket: forget the decoding state (a new connection). */
+    void resetWebSocket()
+    {
+        webSocketStripped = 0;
+        webSocketFrameRemaining = 0;
+        webSocketFrameFinal = false;
+        webSocketMessageOpcode = 0;
+        webSocketMessageLength = 0;
+        webSocketCloseReceived = false;
+        webSocketCloseCode = 0;
+    }
+
+    /** @return a fresh masking key for the next client frame (xorshift64, high half). */
+    int nextMask()
+    {
+        long x = maskState;
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        maskState = x;
+        return (int)(x >>> 32);
     }
 
     boolean isWatcher()

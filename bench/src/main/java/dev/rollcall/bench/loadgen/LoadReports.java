@@ -19,7 +19,9 @@ import java.util.Map;
  * The reports of a {@link LoadResult}: a summary table (text), one {@code .hgrm} file per
  * histogram (HdrHistogram's percentile distribution, values in <b>microseconds</b>), one SVG
  * percentile plot with every histogram, and {@code summary.json} (machine-readable, latencies in
- * microseconds) for the benchmark docs.
+ * microseconds) for the benchmark docs. Each names the transport it measured ({@code tcp},
+ * {@code ws-binary}, {@code ws-json}; {@code resp2} against Redis): the summary's first line and table
+ * headers, the plot's title, {@code summary.json}'s {@code transport}, a last comment line of each {@code .hgrm}.
  */
 public final class LoadReports
 {
@@ -70,10 +72,10 @@ public final class LoadReports
         }
         else
         {
-            line(out, "rollcall loadgen: %s:%d, %d connections (%d watchers: %d users + %d lobbies each, lobbies of " +
-                "%d), %d thread(s), %d source address(es)", s.host(), s.port(), s.connections(),
-                result.plannedWatchers(), s.watchUsers(), s.watchLobbies(), s.lobbySize(), result.threads(),
-                s.sourceAddresses());
+            line(out, "rollcall loadgen: %s:%d over %s, %d connections (%d watchers: %d users + %d lobbies each, " +
+                "lobbies of %d), %d thread(s), %d source address(es)", s.host(), s.connectPort(),
+                LoadRun.transportName(s), s.connections(), result.plannedWatchers(), s.watchUsers(), s.watchLobbies(),
+                s.lobbySize(), result.threads(), s.sourceAddresses());
         }
         line(out, "  updates %s, window %d; warmup %s, measured %s; seed %d",
             s.rateMode() ? String.format(Locale.ROOT, "at %.1f/s", s.updateRate()) : "as fast as possible",
@@ -97,7 +99,7 @@ public final class LoadReports
             line(out, "  %8d  %s", reason.getValue(), reason.getKey());
         }
         out.append('\n');
-        line(out, "%-26s %14s %14s %14s", "", "total", "measured", "measured/s");
+        line(out, "%-26s %14s %14s %14s", "over " + transportLabel(s), "total", "measured", "measured/s");
         row(out, "updates sent", t.updatesSent, m.updatesSent, secs);
         row(out, s.redis() ? "updates acked (reply)" : "updates acked (RESULT)", t.updatesAcked, m.updatesAcked,
             secs);
@@ -131,8 +133,8 @@ public final class LoadReports
             "unexpected frames %d; undecodable frames %d", t.connectionsLost, t.connectionsClosedAtEnd, t.updatesLost,
             t.unmatchedResults, t.unexpectedFrames, t.protocolErrors);
         out.append('\n');
-        line(out, "%-22s %10s %10s %10s %10s %10s %10s %10s", "latency (\u00b5s)", "count", "p50", "p90", "p99",
-            "p99.9", "max", "mean");
+        line(out, "%-22s %10s %10s %10s %10s %10s %10s %10s", "latency (\u00b5s) " + transportLabel(s), "count",
+            "p50", "p90", "p99", "p99.9", "max", "mean");
         latency(out, s.redis() ? "handshake" : "identify", result.identifyLatencyNanos());
         latency(out, s.redis() ? "update -> reply" : "update -> result", result.updateResultLatencyNanos());
         latency(out, "update -> delivery", result.deliveryLatencyNanos());
@@ -181,12 +183,14 @@ public final class LoadReports
     {
         Files.createDirectories(dir);
         final List<Path> files = new ArrayList<>();
-        files.add(writeString(dir.resolve(IDENTIFY_HGRM), hgrm(result.identifyLatencyNanos())));
-        files.add(writeString(dir.resolve(RESULT_HGRM), hgrm(result.updateResultLatencyNanos())));
-        files.add(writeString(dir.resolve(DELIVERY_HGRM), hgrm(result.deliveryLatencyNanos())));
         final LoadSettings s = result.settings();
+        final String transport = "#[Transport = " + transportLabel(s) + " (" + LoadRun.transportName(s) + ")]\n";
+        files.add(writeString(dir.resolve(IDENTIFY_HGRM), hgrm(result.identifyLatencyNanos()) + transport));
+        files.add(writeString(dir.resolve(RESULT_HGRM), hgrm(result.updateResultLatencyNanos()) + transport));
+        files.add(writeString(dir.resolve(DELIVERY_HGRM), hgrm(result.deliveryLatencyNanos()) + transport));
         files.add(writeString(dir.resolve(PLOT_SVG), PercentilePlot.svg(
-            (s.redis() ? "Rollcall loadgen \u2192 " + LoadRun.targetName(s) : "Rollcall loadgen") + ": " +
+            (s.redis() ? "Rollcall loadgen \u2192 " + LoadRun.targetName(s) : "Rollcall loadgen") + " over " +
+            transportLabel(s) + ": " +
             s.connections() + " connections, " +
             (s.rateMode() ? s.updateRate() + " updates/s" : "window " + s.window()),
             List.of(series(s.redis() ? "handshake" : "identify", result.identifyLatencyNanos()),
@@ -258,11 +262,15 @@ public final class LoadReports
         json.field("tool", "rollcall loadgen");
         json.field("startedAt", Instant.ofEpochMilli(result.startedAtEpochMs()).toString());
         json.field("clean", result.isClean());
+        json.field("transport", transportLabel(s));
+        json.field("transportDescription", LoadRun.transportName(s));
         json.object("settings");
         json.field("target", s.target().cliName());
         json.field("redisWorkload", s.redis() ? s.redisWorkload().cliName() : "");
+        json.field("transport", s.transport().cliName());
         json.field("host", s.host());
         json.field("port", s.port());
+        json.field("webSocketPort", s.webSocketPort());
         json.field("connections", s.connections());
         json.field("sourceAddresses", s.sourceAddresses());
         json.field("threads", result.threads());
@@ -343,6 +351,12 @@ public final class LoadReports
         json.array("warnings", result.warnings());
         json.end();
         return json.toString();
+    }
+
+    /** @return the transport's short name: {@code tcp}, {@code ws-binary}, {@code ws-json}, or {@code resp2} (Redis). */
+    static String transportLabel(final LoadSettings s)
+    {
+        return s.redis() ? "resp2" : s.transport().cliName();
     }
 
     private static void counts(final Json json, final LoadStats stats)

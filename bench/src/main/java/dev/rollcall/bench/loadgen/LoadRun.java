@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  *   close     every connection is closed
  * </pre>
  * Against Redis the connect phase is each command connection's handshake ({@code SCRIPT LOAD} or {@code PING})
- * and each watcher connection's {@code SUBSCRIBE}; the other phases are the same (see {@link LoadWorker}).
+ * and each watcher connection's {@code SUBSCRIBE}; the other phases are the same (see {@link LoadWorker}). Over
+ * WebSocket ({@link LoadSettings#transport()}) each connection first upgrades, on the WebSocket port.
  * With {@code --server-pid} the server's syscalls ({@code /proc/<pid>/io}) and CPU time
  * ({@code /proc/<pid>/stat}) are read when the measured part starts and ends.
  * <p>
@@ -127,7 +128,7 @@ public final class LoadRun
             }
         }
         final InetAddress host = settings.hostAddress();
-        final InetSocketAddress remote = new InetSocketAddress(host, settings.port());
+        final InetSocketAddress remote = new InetSocketAddress(host, settings.connectPort());
         final InetSocketAddress[] sources = sources(host);
         final long tokenExpiresAtMs = startedAtMs + TOKEN_VALIDITY_MS + settings.connectTimeoutMs() +
             settings.warmupMs() + settings.durationMs();
@@ -157,8 +158,9 @@ public final class LoadRun
         {
             say("loadgen: WARNING: %s", warning);
         }
-        say("loadgen: connecting %d connections to %s %s:%d from %d source address(es) on %d thread(s), %d watchers%s...",
-            settings.connections(), targetName(settings), host.getHostAddress(), settings.port(),
+        say("loadgen: connecting %d connections to %s %s:%d over %s from %d source address(es) on %d thread(s), " +
+            "%d watchers%s...", settings.connections(), targetName(settings), host.getHostAddress(),
+            settings.connectPort(), transportName(settings),
             null == sources ? 1 : sources.length, threads, plannedWatchers,
             settings.redis() && plannedWatchers > 0 ? " (on connections of their own)" : "");
         for (int i = 0; i < threads; i++)
@@ -445,6 +447,12 @@ public final class LoadRun
             ids[j++] = id;
         }
         return ids;
+    }
+
+    /** @return how the server is spoken to, e.g. "WebSocket rollcall.json.v1" or "RESP2 over TCP". */
+    static String transportName(final LoadSettings settings)
+    {
+        return settings.redis() ? "RESP2 over TCP" : settings.transport().description();
     }
 
     /** @return "Rollcall" or "Redis (presence)". */

@@ -23,8 +23,10 @@ import java.net.UnknownHostException;
  *
  * @param target             the server driven.
  * @param redisWorkload      what one update is when the target is Redis.
+ * @param transport          how Rollcall is spoken to: TCP, or WebSocket with binary or JSON messages (Redis: TCP).
  * @param host               the server's address; must be a loopback address (the tool is loopback-only).
  * @param port               the server's TCP port.
+ * @param webSocketPort      the server's WebSocket port (used by the WebSocket transports).
  * @param connections        connections (one user each), 1..1,000,000.
  * @param sourceAddresses    local addresses 127.0.0.1..127.0.0.K the connections are spread over, 1..254
  *                           (1 with an IPv6 host; 1 means "let the kernel choose").
@@ -50,8 +52,10 @@ import java.net.UnknownHostException;
 public record LoadSettings(
     LoadTarget target,
     RedisWorkload redisWorkload,
+    LoadTransport transport,
     String host,
     int port,
+    int webSocketPort,
     int connections,
     int sourceAddresses,
     int threads,
@@ -81,6 +85,9 @@ public record LoadSettings(
     /** Rollcall's default port ({@code rollcall serve}). */
     public static final int ROLLCALL_PORT = 7450;
 
+    /** Rollcall's default WebSocket port ({@code rollcall serve --ws-port}). */
+    public static final int ROLLCALL_WS_PORT = 7451;
+
     /** Redis's default port. */
     public static final int REDIS_PORT = 6379;
 
@@ -93,8 +100,13 @@ public record LoadSettings(
     {
         require(null != target, "--target is missing");
         require(null != redisWorkload, "--redis-workload is missing");
+        require(null != transport, "--transport is missing");
+        require(LoadTarget.REDIS != target || LoadTransport.TCP == transport,
+            "--transport " + (null == transport ? "" : transport.cliName()) + " drives Rollcall only: Redis speaks " +
+            "RESP2 over TCP");
         final InetAddress address = loopback(host);
         require(port >= 1 && port <= 65535, "--port must be 1..65535");
+        require(webSocketPort >= 1 && webSocketPort <= 65535, "--ws-port must be 1..65535");
         require(connections >= 1 && connections <= MAX_CONNECTIONS, "--connections must be 1.." + MAX_CONNECTIONS);
         require(sourceAddresses >= 1 && sourceAddresses <= 254, "--source-addresses must be 1..254");
         require(sourceAddresses == 1 || address instanceof Inet4Address,
@@ -156,6 +168,12 @@ public record LoadSettings(
     public InetAddress hostAddress()
     {
         return loopback(host);
+    }
+
+    /** @return the port connections go to: {@link #webSocketPort()} over WebSocket, else {@link #port()}. */
+    public int connectPort()
+    {
+        return transport.isWebSocket() ? webSocketPort : port;
     }
 
     /** @return true when the server driven is Redis. */
@@ -223,8 +241,10 @@ public record LoadSettings(
     {
         private LoadTarget target = LoadTarget.ROLLCALL;
         private RedisWorkload redisWorkload = RedisWorkload.PRESENCE;
+        private LoadTransport transport = LoadTransport.TCP;
         private String host = "127.0.0.1";
         private int port;
+        private int webSocketPort = ROLLCALL_WS_PORT;
         private int connections = 1000;
         private int sourceAddresses;
         private int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
@@ -257,6 +277,20 @@ public record LoadSettings(
         public Builder redisWorkload(final RedisWorkload redisWorkload)
         {
             this.redisWorkload = redisWorkload;
+            return this;
+        }
+
+        /** @param transport how Rollcall is spoken to; default TCP. @return this. */
+        public Builder transport(final LoadTransport transport)
+        {
+            this.transport = transport;
+            return this;
+        }
+
+        /** @param webSocketPort the server's WebSocket port; default 7451. @return this. */
+        public Builder webSocketPort(final int webSocketPort)
+        {
+            this.webSocketPort = webSocketPort;
             return this;
         }
 
@@ -393,7 +427,7 @@ public record LoadSettings(
         public LoadSettings build()
         {
             final int targetPort = 0 != port ? port : LoadTarget.REDIS == target ? REDIS_PORT : ROLLCALL_PORT;
-            return new LoadSettings(target, redisWorkload, host, targetPort, connections,
+            return new LoadSettings(target, redisWorkload, transport, host, targetPort, webSocketPort, connections,
                 0 == sourceAddresses ? defaultSourceAddresses(connections) : sourceAddresses, threads, identifyRate,
                 updateRate, window, subscriberFraction, watchUsers, watchLobbies, lobbySize, durationMs, warmupMs,
                 connectTimeoutMs, firstUserId, seed, serverPid);

@@ -17,6 +17,8 @@ import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -24,6 +26,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -54,11 +57,20 @@ import java.util.function.Consumer;
  * channel is confirmed. Replies are decoded by one {@link RespDecoder} over the same read buffer; the value of
  * each message carries the stamp ({@link RedisPublisher}). No heartbeats, no rate limit.
  * <p>
+ * Over WebSocket ({@link LoadTransport#WS_BINARY}, {@link LoadTransport#WS_JSON}) the same loop, phases and
+ * commands: a connection first sends the upgrade request and waits for its 101 (then HELLO as over TCP); each
+ * command is one masked message ({@link WebSocketClient}): the binary frame {@link dev.rollcall.protocol.FrameWriter}
+ * writes, or the JSON message {@link JsonCommands} writes with the same fields. The server's frames are stripped of
+ * their headers in the read buffer; binary payloads go through the same frame decoding as over TCP, each JSON
+ * message through {@link JsonServerMessages}, which calls the same handler methods. Pings are answered; a close frame
+ * ends the connection as the end of the stream does over TCP. The WebSocket framing and the JSON codec allocate
+ * nothing per message (the upgrade allocates, once per connection).
+ * <p>
  * Buffers are the thread's (one read buffer, one decoder, one {@link Outbox} staging writes);
  * a connection gets its own only for bytes the socket would not take or a frame cut in two.
  * Latencies are recorded in nanoseconds.
  */
-final class LoadWorker implements Runnable, ServerFrameHandler
+final class LoadWorker implements Runnable, ServerFrameHandler, WebSocketClient.Listener
 {
     /** Largest server frame accepted (we never ask for CLIENTS). */
     static final int MAX_SERVER_FRAME_BYTES = 64 * 1024;
@@ -101,7 +113,7 @@ final class LoadWorker implements Runnable, ServerFrameHandler
     private final InetSocketAddress[] sources;
     private final Selector selector;
     private final ByteBuffer in = ByteBuffer.allocateDirect(IN_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    private final Outbox outbox = new Outbox(stats, this::writeFailed);
+    private final Outbox outbox;
     private final ServerFrameAdapter adapter = new ServerFrameAdapter(this);
     private final UnsafeBuffer inBuffer = new UnsafeBuffer(in);
     private final RespDecoder reply = new RespDecoder(MAX_SERVER_FRAME_BYTES);
@@ -116,6 +128,12 @@ final class LoadWorker implements Runnable, ServerFrameHandler
     private final int pendingCap;
     private final boolean redis;
     private final RedisWorkload redisWorkload;
+    /** Null over TCP. */
+    private final WebSocketClient webSocket;
+    /** Null unless {@link LoadTransport#WS_JSON}. */
+    private final JsonCommands jsonCommands;
+    /** Null unless {@link LoadTransport#WS_JSON}. */
+    private final JsonServerMessages jsonMessages;
 
     private long now;
     private LoadConnection current;
@@ -158,7 +176,23 @@ final class LoadWorker implements Runnable, ServerFrameHandler
         this.pendingCap = Math.max(8, PENDING_CONNECTS_TOTAL / workers);
         this.redis = settings.redis();
         this.redisWorkload = settings.redisWorkload();
+        final LoadTransport transport = settings.transport();
+        this.outbox = new Outbox(stats, this::writeFailed,
+            transport.isWebSocket() ? Outbox.MESSAGE_ROOM : Outbox.FRAME_ROOM);
+        this.webSocket = transport.isWebSocket() ?
+            new WebSocketClient(transport, hostHeader(remote), new SecureRandom().nextLong()) : null;
+        this.jsonCommands = transport.isJson() ? new JsonCommands() : null;
+        this.jsonMessages = transport.isJson() ? new JsonServerMessages() : null;
         this.selector = Selector.open();
+    }
+
+    /** @return the {@code Host} header naming the server's address and port. */
+    static String hostHeader(final InetSocketAddress remote)
+    {
+        final InetAddress address = remote.getAddress();
+        final String host = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" :
+            address.getHostAddress();
+        return host + ":" + remote.getPort();
     }
 
     /** Wake the thread from {@code select} (e.g. the update phase started). */
@@ -394,10 +428,17 @@ final class LoadWorker implements Runnable, ServerFrameHandler
     }
 
     /**
-     * The socket is connected: Rollcall speaks first (HELLO); to Redis the connection sends its handshake.
+     * The socket is connected: Rollcall speaks first (HELLO; over WebSocket after the upgrade the connection asks
+     * for); to Redis the connection sends its handshake.
      */
     private void connected(final LoadConnection c)
     {
+        if (null != webSocket)
+        {
+            c.state = LoadConnection.UPGRADING;
+            webSocket.handshake(c, outbox.bufferFor(c));
+            return;
+        }
         if (!redis)
         {
             c.state = LoadConnection.AWAIT_HELLO;
@@ -516,7 +557,17 @@ final class LoadWorker implements Runnable, ServerFrameHandler
         {
             presence.clear();
             presence.partyId(stamp).sync((int)stamp).teamColour(teamColour(stamp, c.nextParity()));
-            outbox.writerFor(c).update(id, Protocol.GROUP_FULL, REASON, presence);
+            final ByteBuffer out = outbox.bufferFor(c);
+            final int at = beginMessage(out);
+            if (null != jsonCommands)
+            {
+                jsonCommands.update(out, id, Protocol.GROUP_FULL, REASON, presence);
+            }
+            else
+            {
+                outbox.writer().update(id, Protocol.GROUP_FULL, REASON, presence);
+            }
+            endMessage(c, out, at);
         }
         stats.updatesSent++;
         return true;
@@ -570,7 +621,17 @@ final class LoadWorker implements Runnable, ServerFrameHandler
             }
             if (!redis && now - c.nextHeartbeatNanos >= 0)
             {
-                outbox.writerFor(c).heartbeat(c.lastSeq);
+                final ByteBuffer out = outbox.bufferFor(c);
+                final int at = beginMessage(out);
+                if (null != jsonCommands)
+                {
+                    jsonCommands.heartbeat(out, c.lastSeq);
+                }
+                else
+                {
+                    outbox.writer().heartbeat(c.lastSeq);
+                }
+                endMessage(c, out, at);
                 stats.heartbeatsSent++;
                 c.nextHeartbeatNanos = now + jitter(c.heartbeatIntervalNanos);
             }
@@ -578,6 +639,26 @@ final class LoadWorker implements Runnable, ServerFrameHandler
             {
                 fill(c);
             }
+        }
+    }
+
+    /**
+     * Over WebSocket, start a message for a command: room for its header.
+     *
+     * @param out the connection's staged bytes ({@link Outbox#bufferFor}).
+     * @return where the message starts, or -1 over TCP.
+     */
+    private int beginMessage(final ByteBuffer out)
+    {
+        return null == webSocket ? -1 : webSocket.begin(out);
+    }
+
+    /** Over WebSocket, end the message {@link #beginMessage} started: its header, the payload masked. */
+    private void endMessage(final LoadConnection c, final ByteBuffer out, final int at)
+    {
+        if (null != webSocket)
+        {
+            webSocket.end(c, out, at);
         }
     }
 
@@ -656,7 +737,8 @@ final class LoadWorker implements Runnable, ServerFrameHandler
             }
             if (n < 0)
             {
-                ended(c, redis ? "closed by the server" : "closed by the server without CLOSE");
+                ended(c, redis ? "closed by the server" : c.state == LoadConnection.UPGRADING ?
+                    "closed by the server during the WebSocket upgrade" : "closed by the server without CLOSE");
                 return;
             }
             stats.bytesReceived += n;
@@ -670,6 +752,13 @@ final class LoadWorker implements Runnable, ServerFrameHandler
                 if (redis)
                 {
                     if (!decodeReplies(c))
+                    {
+                        return;
+                    }
+                }
+                else if (null != webSocket)
+                {
+                    if (!decodeWebSocket(c))
                     {
                         return;
                     }
@@ -707,6 +796,81 @@ final class LoadWorker implements Runnable, ServerFrameHandler
                 return;
             }
         }
+    }
+
+    /**
+     * Over WebSocket: check the upgrade's answer, then strip the frames' headers and decode what they carry (binary:
+     * the protocol's frames; JSON: each message, as it completes, in {@link #onText}). What is left (a partial
+     * protocol frame or message, then the raw bytes of a partial WebSocket frame) stays between the position and the
+     * limit, for the caller to keep.
+     *
+     * @return false when the connection ended.
+     */
+    private boolean decodeWebSocket(final LoadConnection c) throws ProtocolException
+    {
+        if (c.state == LoadConnection.UPGRADING)
+        {
+            final int upgraded = webSocket.upgrade(c, in);
+            if (WebSocketClient.FAILED == upgraded)
+            {
+                ended(c, webSocket.failure());
+                return false;
+            }
+            if (WebSocketClient.NEED_MORE == upgraded)
+            {
+                return true;
+            }
+            c.state = LoadConnection.AWAIT_HELLO;
+        }
+        final int stripped = webSocket.deframe(c, in, this);
+        if (c.state == LoadConnection.CLOSED)
+        {
+            return false;
+        }
+        if (WebSocketClient.FAILED == stripped)
+        {
+            stats.protocolErrors++;
+            ended(c, webSocket.failure());
+            return false;
+        }
+        if (null == jsonCommands)
+        {
+            final int limit = in.limit();
+            in.limit(stripped);
+            int length;
+            while (c.state != LoadConnection.CLOSED &&
+                (length = FrameSplitter.nextFrame(in, MAX_SERVER_FRAME_BYTES)) > 0)
+            {
+                adapter.decode(in, length);
+            }
+            if (c.state == LoadConnection.CLOSED)
+            {
+                return false;
+            }
+            in.limit(limit);
+        }
+        c.webSocketStripped = stripped - in.position();
+        if (c.webSocketCloseReceived)
+        {
+            stats.close(c.webSocketCloseCode);
+            ended(c, "closed by the server: WebSocket close " + c.webSocketCloseCode + " without CLOSE");
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean onText(final LoadConnection c, final ByteBuffer buffer, final int from, final int to)
+        throws ProtocolException
+    {
+        jsonMessages.read(buffer, from, to, this);
+        return c.state != LoadConnection.CLOSED;
+    }
+
+    @Override
+    public void onPing(final LoadConnection c, final ByteBuffer buffer, final int from, final int length)
+    {
+        webSocket.control(c, outbox.bufferFor(c), WebSocketClient.OPCODE_PONG, buffer, from, length);
     }
 
     /**
@@ -997,7 +1161,17 @@ final class LoadWorker implements Runnable, ServerFrameHandler
         presence.clear();
         presence.lobbyId(c.lobbyId);
         final String token = tokens.mint(c.userId, Role.USER, tokenExpiresAtMs);
-        outbox.writerFor(c).identify(Protocol.VERSION, token, presence, false, 0, 0);
+        final ByteBuffer out = outbox.bufferFor(c);
+        final int at = beginMessage(out);
+        if (null != jsonCommands)
+        {
+            jsonCommands.identify(out, Protocol.VERSION, token, presence);
+        }
+        else
+        {
+            outbox.writer().identify(Protocol.VERSION, token, presence, false, 0, 0);
+        }
+        endMessage(c, out, at);
         c.identifySentNanos = now;
         stats.identifiesSent++;
     }
@@ -1018,8 +1192,19 @@ final class LoadWorker implements Runnable, ServerFrameHandler
         {
             c.subscribeRequestId = c.nextRequestId();
             c.forceToken();
-            outbox.writerFor(c).subscribe(c.subscribeRequestId, c.watchedUsers, c.watchedUsers.length, c.watchedLobbies,
-                c.watchedLobbies.length);
+            final ByteBuffer out = outbox.bufferFor(c);
+            final int at = beginMessage(out);
+            if (null != jsonCommands)
+            {
+                jsonCommands.subscribe(out, c.subscribeRequestId, c.watchedUsers, c.watchedUsers.length,
+                    c.watchedLobbies, c.watchedLobbies.length);
+            }
+            else
+            {
+                outbox.writer().subscribe(c.subscribeRequestId, c.watchedUsers, c.watchedUsers.length,
+                    c.watchedLobbies, c.watchedLobbies.length);
+            }
+            endMessage(c, out, at);
             stats.subscribesSent++;
         }
         if (sending && !settings.rateMode())

@@ -21,7 +21,8 @@ import java.util.function.Function;
 /**
  * {@code rollcall loadgen}: drives a running Rollcall server (or, with {@code --target redis}, a Redis
  * server, through the same connections, threads, windows and pacing) on this machine over the binary
- * protocol with many connections (NIO, a few selector threads), measures identify, update →
+ * protocol on TCP, or ({@code --transport ws-binary|ws-json}) over WebSocket with binary or JSON messages,
+ * with many connections (NIO, a few selector threads), measures identify, update →
  * RESULT and update → delivery latencies, prints a summary and writes reports ({@code .hgrm}
  * files, an SVG percentile plot, {@code summary.json}) into {@code --out}. It stops by itself:
  * connect phase (bounded), warmup, measured duration (at most 10 minutes), a short drain, then
@@ -40,6 +41,8 @@ import java.util.function.Function;
         "Drives a running Rollcall server on this machine (loopback only) with many connections and reports " +
         "throughput and latency percentiles.",
         "Users are --first-user-id .. +N-1; tokens are minted with the server's secret.",
+        "--transport ws-binary or ws-json runs the same workload over WebSocket (--ws-port, path /rollcall), so the " +
+        "three transports compare; the reports name the transport they measured.",
         "With --target redis it drives a Redis server instead, with the same connections, threads, windows, " +
         "pacing, phases and watcher share: each update is one command (--redis-workload), each watcher a " +
         "connection of its own SUBSCRIBEd to presence:<user> for the users it would watch (its --watch-users and " +
@@ -66,6 +69,16 @@ public final class LoadgenCommand implements Callable<Integer>
             "SET presence:<user> <value> EX 30 + PUBLISH presence:<user> <value> (loaded with SCRIPT LOAD), " +
             "watchers SUBSCRIBEd; set = a plain SET presence:<user> <value>, no watchers (default: ${DEFAULT-VALUE}).")
     private String redisWorkload;
+
+    @Option(names = "--transport", paramLabel = "TRANSPORT", defaultValue = "tcp",
+        description = "How Rollcall is spoken to: tcp (the binary protocol on --port), ws-binary (its frames in " +
+            "binary WebSocket messages, subprotocol rollcall.binary.v1, on --ws-port) or ws-json (one JSON text " +
+            "message per frame, rollcall.json.v1, on --ws-port) (default: ${DEFAULT-VALUE}).")
+    private String transport;
+
+    @Option(names = "--ws-port", paramLabel = "PORT",
+        description = "The server's WebSocket port, for --transport ws-binary and ws-json (default: 7451).")
+    private Integer webSocketPort;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
         description = "The server's address; must be a loopback address (default: ${DEFAULT-VALUE}).")
@@ -253,6 +266,7 @@ public final class LoadgenCommand implements Callable<Integer>
         final LoadSettings.Builder builder = LoadSettings.builder()
             .target(LoadTarget.parse(target))
             .redisWorkload(RedisWorkload.parse(redisWorkload))
+            .transport(LoadTransport.parse(transport))
             .host(host)
             .connections(connections)
             .identifyRate(identifyRate)
@@ -273,6 +287,14 @@ public final class LoadgenCommand implements Callable<Integer>
                 throw new IllegalArgumentException("--port must be 1..65535");
             }
             builder.port(port);
+        }
+        if (null != webSocketPort)
+        {
+            if (webSocketPort < 1 || webSocketPort > 65535)
+            {
+                throw new IllegalArgumentException("--ws-port must be 1..65535");
+            }
+            builder.webSocketPort(webSocketPort);
         }
         if (null != sourceAddresses)
         {

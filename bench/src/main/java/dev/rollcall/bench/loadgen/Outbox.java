@@ -18,6 +18,11 @@ final class Outbox
 {
     /** Room kept free for one frame (the server's default maxFrameSize). */
     static final int FRAME_ROOM = 4096;
+    /**
+     * Room kept free for one WebSocket message: its header and a JSON message, which may take more than its frame
+     * (a long {@code subscribe}).
+     */
+    static final int MESSAGE_ROOM = 8192;
     private static final int BUFFER_BYTES = 64 * 1024;
 
     /**
@@ -36,6 +41,7 @@ final class Outbox
     private final FrameWriter writer = new FrameWriter(out);
     private final LoadStats stats;
     private final WriteFailure failure;
+    private final int room;
     private LoadConnection staging;
     private ByteBuffer stageBuffer;
 
@@ -45,8 +51,19 @@ final class Outbox
      */
     Outbox(final LoadStats stats, final WriteFailure failure)
     {
+        this(stats, failure, FRAME_ROOM);
+    }
+
+    /**
+     * @param stats   counts the bytes written.
+     * @param failure told of failed writes.
+     * @param room    bytes kept free for what is written next ({@link #FRAME_ROOM} or {@link #MESSAGE_ROOM}).
+     */
+    Outbox(final LoadStats stats, final WriteFailure failure, final int room)
+    {
         this.stats = stats;
         this.failure = failure;
+        this.room = room;
     }
 
     /**
@@ -61,15 +78,25 @@ final class Outbox
     }
 
     /**
-     * The same staging as {@link #writerFor} for bytes encoded another way (RESP commands to Redis).
+     * The same staging as {@link #writerFor} for bytes encoded another way (RESP commands to Redis, WebSocket
+     * messages).
      *
      * @param c a connection.
-     * @return the buffer to append to at its position, with {@value #FRAME_ROOM} bytes of room.
+     * @return the buffer to append to at its position, with the room the outbox keeps.
      */
     ByteBuffer bufferFor(final LoadConnection c)
     {
         stage(c);
         return stageBuffer;
+    }
+
+    /**
+     * @return the frame writer, wrapped around the buffer the last {@link #bufferFor} or {@link #writerFor} staged
+     *         (for a frame written inside a WebSocket message begun in that buffer).
+     */
+    FrameWriter writer()
+    {
+        return writer;
     }
 
     private void stage(final LoadConnection c)
@@ -89,7 +116,7 @@ final class Outbox
             }
             writer.wrap(stageBuffer);
         }
-        if (stageBuffer.remaining() < FRAME_ROOM)
+        if (stageBuffer.remaining() < room)
         {
             if (stageBuffer == out)
             {
@@ -97,7 +124,7 @@ final class Outbox
                 stage(c);
                 return;
             }
-            c.growPendingOut(FRAME_ROOM);
+            c.growPendingOut(room);
             stageBuffer = c.pendingOut;
             writer.wrap(stageBuffer);
         }

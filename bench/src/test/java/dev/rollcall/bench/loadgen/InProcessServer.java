@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A real gateway in this process for the load generator's tests: 127.0.0.1, any free port, two
- * threads, no journal, a known secret, the rate limit raised out of the way (unless given) and a
+ * A real gateway in this process for the load generator's tests: 127.0.0.1, any free port (and any free
+ * WebSocket port), two threads, no journal, a known secret, the rate limit raised out of the way (unless given) and a
  * short heartbeat interval (so a run sees heartbeats, and would be closed as a zombie without them).
  */
 final class InProcessServer implements AutoCloseable
@@ -37,6 +37,7 @@ final class InProcessServer implements AutoCloseable
             new RollcallContext().errorHandler(errors::add),
             new GatewayContext()
                 .port(0)
+                .webSocketPort(0)
                 .threads(2)
                 .heartbeatIntervalMs(HEARTBEAT_INTERVAL_MS)
                 .heartbeatMarginMs(400)
@@ -49,6 +50,11 @@ final class InProcessServer implements AutoCloseable
     int port()
     {
         return gateway.port();
+    }
+
+    int webSocketPort()
+    {
+        return gateway.webSocketAddress().getPort();
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.rollcall.bench.loadgen;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -93,6 +95,45 @@ class LoadgenCommandTest
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ws-binary", "ws-json"})
+    @Timeout(60)
+    void shouldRunOverWebSocketAndNameTheTransportInTheReports(final String transport, @TempDir final Path dir)
+        throws Exception
+    {
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(data.resolve("secret"), new String(InProcessServer.SECRET, StandardCharsets.US_ASCII) + "\n");
+        final Path reports = dir.resolve("reports");
+        try (InProcessServer server = new InProcessServer())
+        {
+            final int status = execute("--transport", transport, "--ws-port", Integer.toString(server.webSocketPort()),
+                "--data", data.toString(), "--connections", "10", "--threads", "1", "--warmup", "0",
+                "--duration", "500ms", "--seed", "42", "--out", reports.toString());
+
+            assertThat(status).as(out + "\n" + err).isEqualTo(LoadgenCommand.EXIT_OK);
+            assertThat(out.toString()).contains(":" + server.webSocketPort() + " over " +
+                LoadTransport.parse(transport).description()).contains("over " + transport)
+                .contains("connect: 10 ok, 0 failed").contains("clean run: yes");
+            assertThat(err.toString()).contains("over " + LoadTransport.parse(transport).description());
+            assertThat(Files.readString(reports.resolve(LoadReports.SUMMARY_JSON)))
+                .contains("\"transport\": \"" + transport + "\"");
+        }
+    }
+
+    @Test
+    void shouldRefuseAnUnknownTransportOrWebSocketAgainstRedis()
+    {
+        assertThat(execute("--transport", "quic")).isEqualTo(LoadgenCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--transport must be tcp, ws-binary or ws-json, not 'quic'");
+        assertThat(execute("--target", "redis", "--transport", "ws-json")).isEqualTo(LoadgenCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--transport ws-json drives Rollcall only");
+        assertThat(execute("--transport", "ws-binary", "--ws-port", "0")).isEqualTo(LoadgenCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--ws-port must be 1..65535");
+        assertThat(LoadSettings.builder().build().transport()).isEqualTo(LoadTransport.TCP);
+        assertThat(LoadSettings.builder().build().connectPort()).isEqualTo(7450);
+        assertThat(LoadSettings.builder().transport(LoadTransport.WS_JSON).build().connectPort()).isEqualTo(7451);
+    }
+
     @Test
     void shouldPutTheReportsUnderTheProjectRootByDefault()
     {
@@ -107,11 +148,12 @@ class LoadgenCommandTest
         assertThat(out.toString()).contains("Usage: loadgen", "--host", "--port", "--secret-file", "--data",
             "--connections", "--source-addresses", "--threads", "--identify-rate", "--update-rate", "--window",
             "--subscribers", "--duration", "--warmup", "--first-user-id", "--out", "--server-pid", "--target",
-            "--redis-workload");
+            "--redis-workload", "--transport", "--ws-port");
         assertThat(out.toString().replaceAll("\\s+", " "))
             .contains("rollcall (the binary protocol) or redis (RESP2) (default: rollcall)")
             .contains("EVALSHA").contains("(default: presence)").contains("6379 with --target redis")
-            .contains("/proc/PID/stat");
+            .contains("/proc/PID/stat").contains("ws-binary").contains("rollcall.json.v1").contains("(default: tcp)")
+            .contains("(default: 7451)");
     }
 
     @Test
