@@ -63,6 +63,9 @@ public class JsonCodecBenchmark
     private final ByteBuffer updateJson = ByteBuffer.allocateDirect(64 * 1024);
     private final ByteBuffer frame = ByteBuffer.allocate(Protocol.MAX_SERVER_FRAME_SIZE);
     private int dispatchJsonLength;
+    /** Where a second event's DISPATCH starts: {@link #encodeDispatch()} alternates the two, so each is encoded afresh. */
+    private int secondDispatch;
+    private boolean second;
     private int updateJsonLength;
 
     /**
@@ -72,9 +75,11 @@ public class JsonCodecBenchmark
     public void setUp() throws ProtocolException
     {
         final Changes changes = new Changes().status(Status.IDLE).attribute("map", "harbour");
-        new FrameWriter(dispatch).dispatch(1042, EventType.CLIENT_UPDATED, 3, REQUEST_ID, 0, 1_765_000_000_000L,
+        final FrameWriter writer = new FrameWriter(dispatch);
+        secondDispatch = writer.dispatch(1042, EventType.CLIENT_UPDATED, 3, REQUEST_ID, 0, 1_765_000_000_000L,
             REASON, changes);
-        encodeDispatch();
+        writer.dispatch(1043, EventType.CLIENT_UPDATED, 4, REQUEST_ID + 1, 0, 1_765_000_000_001L, REASON, changes);
+        encodeDispatchForAnotherSession();
         final String encoded = new String(json.array(), 0, json.position(), StandardCharsets.UTF_8);
         if (!encoded.equals(DISPATCH_JSON))
         {
@@ -97,12 +102,28 @@ public class JsonCodecBenchmark
     }
 
     /**
-     * {@code JsonServerMessageEncoder.encode} of the DISPATCH frame.
+     * {@code JsonServerMessageEncoder.encode} of a DISPATCH frame, alternating two events so that each is encoded afresh.
      *
      * @return the JSON's length.
      */
     @Benchmark
     public int encodeDispatch()
+    {
+        json.clear();
+        second = !second;
+        encoder.encode(dispatch, second ? secondDispatch : 0, json);
+        return json.position();
+    }
+
+    /**
+     * {@code JsonServerMessageEncoder.encode} of the same event for another session (another seq
+     * would change nothing but the seq's digits): what a thread pays per watcher after the first,
+     * the JSON after the seq being copied.
+     *
+     * @return the JSON's length.
+     */
+    @Benchmark
+    public int encodeDispatchForAnotherSession()
     {
         json.clear();
         encoder.encode(dispatch, 0, json);

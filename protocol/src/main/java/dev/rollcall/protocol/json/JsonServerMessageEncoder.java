@@ -53,6 +53,11 @@ public final class JsonServerMessageEncoder
     private final FieldTable table;
     private final byte[][] fieldNames;
     private final byte[] digits = new byte[20];
+    private byte[] lastDispatchBody = new byte[256];
+    private int lastDispatchBodyLength = -1;
+    private int pendingBodyLength;
+    private byte[] lastDispatchJson = new byte[1024];
+    private int lastDispatchJsonLength;
     private ByteBuffer in;
     private int at;
     private ByteBuffer out;
@@ -140,6 +145,15 @@ public final class JsonServerMessageEncoder
             case Protocol.DISPATCH ->
             {
                 member("seq").id(i64());
+                final int bodyLength = length - Protocol.BODY_OFFSET - Long.BYTES;
+                if (isLastDispatch(at, bodyLength))
+                {
+                    out.put(lastDispatchJson, 0, lastDispatchJsonLength); // the same event for another session
+                    at += bodyLength;
+                    break;
+                }
+                final int jsonStart = out.position();
+                rememberDispatchBody(at, bodyLength);
                 member("type");
                 name(EVENT_NAMES, u8());
                 member("userId").id(i64());
@@ -148,6 +162,7 @@ public final class JsonServerMessageEncoder
                 member("time").id(i64());
                 member("reason").string(true);
                 member("changes").changes();
+                rememberDispatchJson(jsonStart);
             }
             case Protocol.CLIENTS ->
             {
@@ -189,6 +204,49 @@ public final class JsonServerMessageEncoder
         }
         ascii("}");
         return length;
+    }
+
+    /**
+     * A thread sends each event to every session it holds that watches it: the DISPATCH frames
+     * differ only in their seq, so the JSON after the seq is made once and copied for the others.
+     */
+    private boolean isLastDispatch(final int bodyAt, final int bodyLength)
+    {
+        if (bodyLength != lastDispatchBodyLength)
+        {
+            return false;
+        }
+        for (int i = 0; i < bodyLength; i++)
+        {
+            if (in.get(bodyAt + i) != lastDispatchBody[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void rememberDispatchBody(final int bodyAt, final int bodyLength)
+    {
+        if (lastDispatchBody.length < bodyLength)
+        {
+            lastDispatchBody = new byte[Math.max(bodyLength, 2 * lastDispatchBody.length)]; // grows to the largest event, once
+        }
+        in.get(bodyAt, lastDispatchBody, 0, bodyLength);
+        lastDispatchBodyLength = -1; // valid once its JSON is remembered too
+        pendingBodyLength = bodyLength;
+    }
+
+    private void rememberDispatchJson(final int jsonStart)
+    {
+        final int jsonLength = out.position() - jsonStart;
+        if (lastDispatchJson.length < jsonLength)
+        {
+            lastDispatchJson = new byte[Math.max(jsonLength, 2 * lastDispatchJson.length)];
+        }
+        out.get(jsonStart, lastDispatchJson, 0, jsonLength);
+        lastDispatchJsonLength = jsonLength;
+        lastDispatchBodyLength = pendingBodyLength;
     }
 
     private void errorCode()

@@ -85,6 +85,40 @@ class JsonServerMessageEncoderTest
     }
 
     @Test
+    void shouldEncodeTheSameEventForManySessionsAsAFreshEncoderWould()
+    {
+        // a thread sends one event to each watching session, seq after seq; events interleave with
+        // other frames and with the replay of older events
+        final ByteBuffer frames = ByteBuffer.allocate(1 << 16);
+        final FrameWriter writer = new FrameWriter(frames);
+        final Changes a = new Changes().status(Status.IDLE).attribute("map", "dune");
+        final Changes b = new Changes().partyId(7);
+        writer.dispatch(1, EventType.CLIENT_UPDATED, 42, 3, 0, 1_000, "afk", a);
+        writer.dispatch(2, EventType.CLIENT_UPDATED, 42, 3, 0, 1_000, "afk", a);
+        writer.dispatch(9, EventType.CLIENT_UPDATED, 42, 3, 0, 1_000, "afk", a);
+        writer.result(5, Result.APPLIED);
+        writer.dispatch(3, EventType.CLIENT_UPDATED, 42, 3, 0, 1_000, "afk", a);
+        writer.dispatch(3, EventType.CLIENT_UPDATED, 43, 4, 0, 1_001, "party", b);
+        writer.dispatch(4, EventType.CLIENT_UPDATED, 42, 3, 0, 1_000, "afk ", a); // one byte longer
+        writer.dispatch(5, EventType.CLIENT_UPDATED, 42, 3, 0, 1_000, "afk", a);
+        writer.dispatch(6, EventType.CLIENT_UPDATED, 44, 3, 0, 1_000, "afk", a); // same length, another user
+        final JsonServerMessageEncoder reused = new JsonServerMessageEncoder();
+        final List<String> seqs = new ArrayList<>();
+        for (int at = 0; at < frames.position(); )
+        {
+            final ByteBuffer cached = ByteBuffer.allocate(4096);
+            final ByteBuffer fresh = ByteBuffer.allocate(4096);
+            final int length = reused.encode(frames, at, cached);
+            new JsonServerMessageEncoder().encode(frames, at, fresh);
+            final String json = new String(cached.array(), 0, cached.position(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(json).isEqualTo(new String(fresh.array(), 0, fresh.position(), java.nio.charset.StandardCharsets.UTF_8));
+            seqs.add(json.contains("\"seq\":") ? json.replaceAll(".*\"seq\":(\\d+).*", "$1") : "-");
+            at += length;
+        }
+        assertThat(seqs).containsExactly("1", "2", "9", "-", "3", "3", "4", "5", "6");
+    }
+
+    @Test
     void shouldEncodeFramesBackToBackReturningEachOnesLength()
     {
         for (int round = 0; round < 20; round++)
