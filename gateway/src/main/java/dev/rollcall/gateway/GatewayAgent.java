@@ -920,7 +920,12 @@ final class GatewayAgent implements Agent
 
     // ---------------------------------------------------------------- timers and closing
 
-    private int scanTimers()
+    /**
+     * Close the half-closed sockets whose linger ended, and forget those the peer closed.
+     *
+     * @return true while some are still open.
+     */
+    private boolean pruneDraining(final long now)
     {
         for (int i = draining.size() - 1; i >= 0; i--)
         {
@@ -932,6 +937,12 @@ final class GatewayAgent implements Agent
                 draining.remove(draining.size() - 1);
             }
         }
+        return !draining.isEmpty();
+    }
+
+    private int scanTimers()
+    {
+        pruneDraining(now);
         scan.clear();
         for (final GatewayConnection connection : connections.values())
         {
@@ -1074,7 +1085,7 @@ final class GatewayAgent implements Agent
         final long deadline = System.currentTimeMillis() + ctx.lingerMs();
         try
         {
-            while ((!connections.isEmpty() || !draining.isEmpty()) && System.currentTimeMillis() < deadline)
+            while ((!connections.isEmpty() || pruneDraining(System.currentTimeMillis())) && System.currentTimeMillis() < deadline)
             {
                 selector.select(selectedHandler, 10);
             }
