@@ -86,7 +86,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
         {
             final GatewayAgent agent = agents[a];
             final LongArrayList bucket = buckets[a];
-            if (firehose && (agent.hasFirehose() || a == destroyedHome))
+            if (firehose && (agent.registry().hasFirehose() || a == destroyedHome))
             {
                 bucket.addLong(FIREHOSE);
             }
@@ -134,7 +134,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
     @Override
     public void onResult(final long correlationId, final Result result)
     {
-        final GatewayAgent agent = agents[GatewayAgent.agentOf(correlationId)];
+        final GatewayAgent agent = agents[InboxAdapter.agentOf(correlationId)];
         final OneToOneRingBuffer inbox = agent.inbox();
         final int index = inbox.tryClaim(InboxDescriptor.RESULT, InboxDescriptor.RESULT_LENGTH);
         if (index <= 0)
@@ -145,7 +145,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
         inbox.buffer().putLong(index + InboxDescriptor.CORRELATION_OFFSET, correlationId);
         inbox.buffer().putInt(index + InboxDescriptor.RESULT_OFFSET, result.code());
         inbox.commit(index);
-        wakeLater(GatewayAgent.agentOf(correlationId));
+        wakeLater(InboxAdapter.agentOf(correlationId));
     }
 
     @Override

@@ -5,16 +5,9 @@ import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.json.JsonClientMessageDecoder;
 import dev.rollcall.protocol.json.JsonServerMessageEncoder;
 import dev.rollcall.gateway.websocket.WebSocketFrames;
-import dev.rollcall.core.EventSink;
-import dev.rollcall.core.PresenceEvent;
 import dev.rollcall.core.Rollcall;
-import dev.rollcall.model.EventType;
-import dev.rollcall.model.Result;
-import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -22,13 +15,10 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.VarHandle;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,30 +34,26 @@ import java.util.function.Consumer;
  * results, close directives), fire timeouts, and write every connection's queued bytes once
  * per cycle (so frames that queued up go out in one system call).
  * <p>
- * Owns its selector, its connections, the sessions of the users whose home it is, and the
- * routing of their events; nothing here is shared with other threads except the inbox
- * (written by the core's fan-out thread) and the hand-off queue (connections moving in).
+ * Owns its selector, its connections, and the sessions of the users whose home it is; nothing
+ * here is shared with other threads except the inbox (written by the core's fan-out thread)
+ * and the hand-off queue (connections moving in). The jobs beside the cycle are its pieces,
+ * each used by this thread only: the {@link GatewayAcceptor} brings connections in, the
+ * {@link InboxAdapter} reads the inbox, the {@link EndpointRegistry} knows who receives a
+ * user's events, and the {@link HandlerInvoker} calls the handlers.
  */
 final class GatewayAgent implements Agent
 {
     private static final int POOLED_BUFFER = 16 * 1024;
     private static final int MAX_POOLED = 256;
     private static final int READ_BUFFER = 64 * 1024;
-    private static final int ACCEPTS_PER_CYCLE = 256;
-    private static final int INBOX_READS_PER_CYCLE = 4096;
-    /** The attachment of the WebSocket listener's key (the binary listener's is null). */
-    private static final Object WEBSOCKET_LISTENER = new Object();
 
     private final int index;
     private final GatewayContext ctx;
     private final Rollcall rollcall;
     private final CoreRouter router;
     private final ConnectionLimits limits;
-    private final AtomicLong connectionIds;
     private final GatewayCounters counters = new GatewayCounters();
     private final Selector selector;
-    private final ServerSocketChannel server;
-    private final ServerSocketChannel webSocketServer;
     /** A control frame's unmasked payload (WebSocket connections of this thread). */
     final byte[] controlScratch = new byte[WebSocketFrames.MAX_CONTROL_PAYLOAD];
     /** Checks close reasons (WebSocket connections of this thread). */
@@ -82,8 +68,7 @@ final class GatewayAgent implements Agent
     private final ConcurrentLinkedQueue<GatewayConnection> handoffs = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean overrun = new AtomicBoolean();
     private volatile boolean sleeping;
-    private volatile int firehoseEndpoints;
-    private final ConnectionHandlerFactory handlerFactory;
+    private final GatewayAcceptor acceptor;
     final SessionTable sessions;
     final ProtocolScratch protocolScratch = new ProtocolScratch();
 
@@ -94,23 +79,17 @@ final class GatewayAgent implements Agent
     private final List<GatewayConnection> migrations = new ArrayList<>();
     /** Closed connections whose socket is half-closed, read until the peer closes or the linger ends. */
     private final List<GatewayConnection> draining = new ArrayList<>();
-    private final Long2ObjectHashMap<Object> endpoints = new Long2ObjectHashMap<>();
-    private final List<EventEndpoint> firehose = new ArrayList<>();
-    private final Long2ObjectHashMap<GatewayConnection> pendingConnection = new Long2ObjectHashMap<>();
-    private final Long2LongHashMap pendingTag = new Long2LongHashMap(0);
+    private final EndpointRegistry registry = new EndpointRegistry();
+    private final HandlerInvoker handlers;
+    private final InboxAdapter inboxAdapter;
     private final ArrayDeque<ByteBuffer> bufferPool = new ArrayDeque<>();
     private final ByteBuffer readBuffer;
-    private final PresenceEvent event = new PresenceEvent().cacheStrings();
-    private final MessageHandler inboxHandler = this::onInboxMessage;
     private final Consumer<SelectionKey> selectedHandler = this::onSelected;
     private final Consumer<SelectionKey> keepSelected = this::keepSelected;
     private SelectionKey[] keptKeys = new SelectionKey[64];
     private int keptCount;
     private int selectedWork;
     private GatewayAgent[] agents;
-    private int nextAgent;
-    private long nextCorrelation = 1;
-    private long eventGeneration;
     private long now;
     private long nextTick;
     private volatile boolean shuttingDown;
@@ -132,29 +111,22 @@ final class GatewayAgent implements Agent
         this.rollcall = rollcall;
         this.router = router;
         this.limits = limits;
-        this.connectionIds = connectionIds;
-        this.server = server;
-        this.webSocketServer = webSocketServer;
         this.selector = Selector.open();
         this.inbox = new OneToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(ctx.inboxBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
-        this.handlerFactory = null == ctx.handlerFactory() ? BinaryProtocolHandler::new : ctx.handlerFactory();
+        this.handlers = new HandlerInvoker(this, ctx, counters);
         this.sessions = new SessionTable(this);
+        this.inboxAdapter = new InboxAdapter(this, inbox, registry, sessions, handlers, ctx, counters);
         this.readBuffer = ByteBuffer.allocateDirect(Math.max(READ_BUFFER, ctx.maxFrameSize() * 2 + 8));
-        if (null != server)
-        {
-            server.register(selector, SelectionKey.OP_ACCEPT);
-        }
-        if (null != webSocketServer)
-        {
-            webSocketServer.register(selector, SelectionKey.OP_ACCEPT, WEBSOCKET_LISTENER);
-        }
+        this.acceptor = new GatewayAcceptor(
+            this, ctx, limits, connectionIds, counters, handlers, selector, server, webSocketServer);
         now = System.currentTimeMillis();
     }
 
     void agents(final GatewayAgent[] agents)
     {
         this.agents = agents;
+        acceptor.agents(agents);
     }
 
     @Override
@@ -205,11 +177,6 @@ final class GatewayAgent implements Agent
         return inbox;
     }
 
-    boolean hasFirehose()
-    {
-        return firehoseEndpoints > 0;
-    }
-
     boolean isShuttingDown()
     {
         return shuttingDown;
@@ -220,23 +187,22 @@ final class GatewayAgent implements Agent
         return agents.length;
     }
 
-    /** @return changes whenever the event flyweight is pointed at another event. */
-    long eventGeneration()
+    /** @return the event endpoints of this thread's users and firehose shards. */
+    EndpointRegistry registry()
     {
-        return eventGeneration;
+        return registry;
     }
 
-    static int agentOf(final long correlationId)
+    /** @return the calls into this thread's connections' handlers. */
+    HandlerInvoker handlers()
     {
-        return (int)(correlationId >>> 56);
+        return handlers;
     }
 
-    long correlate(final GatewayConnection connection, final long tag)
+    /** @return the reader of this thread's inbox, which also numbers its commands. */
+    InboxAdapter inboxAdapter()
     {
-        final long correlationId = ((long)index << 56) | (nextCorrelation++ & 0x00FF_FFFF_FFFF_FFFFL);
-        pendingConnection.put(correlationId, connection);
-        pendingTag.put(correlationId, tag);
-        return correlationId;
+        return inboxAdapter;
     }
 
     /** Called by the core's fan-out thread after writing to the inbox. */
@@ -295,7 +261,7 @@ final class GatewayAgent implements Agent
         {
             work += rollcall.invoke();
         }
-        work += inbox.read(inboxHandler, INBOX_READS_PER_CYCLE);
+        work += inboxAdapter.receive();
         work += processSelected();
         if (overrun.get())
         {
@@ -309,7 +275,7 @@ final class GatewayAgent implements Agent
             final int invoked = rollcall.invoke();
             if (invoked > 0)
             {
-                work += invoked + inbox.read(inboxHandler, INBOX_READS_PER_CYCLE);
+                work += invoked + inboxAdapter.receive();
             }
         }
         if (now >= nextTick)
@@ -410,17 +376,11 @@ final class GatewayAgent implements Agent
             return;
         }
         final Object attachment = key.attachment();
-        if (null == attachment)
+        if (!(attachment instanceof GatewayConnection connection))
         {
-            accept(server, false);
+            acceptor.accept(attachment);
             return;
         }
-        if (attachment == WEBSOCKET_LISTENER)
-        {
-            accept(webSocketServer, true);
-            return;
-        }
-        final GatewayConnection connection = (GatewayConnection)attachment;
         if (connection.agent != this || connection.isChannelClosed() || connection.migrating)
         {
             return;
@@ -441,113 +401,26 @@ final class GatewayAgent implements Agent
         }
     }
 
-    // ---------------------------------------------------------------- accepting
-
-    private void accept(final ServerSocketChannel server, final boolean webSocket)
-    {
-        for (int i = 0; i < ACCEPTS_PER_CYCLE; i++)
-        {
-            final SocketChannel channel;
-            try
-            {
-                channel = server.accept();
-            }
-            catch (final IOException ex)
-            {
-                if (server.isOpen())
-                {
-                    ctx.errorHandler().onError(ex);
-                }
-                return;
-            }
-            if (null == channel)
-            {
-                return;
-            }
-            final InetSocketAddress remote;
-            try
-            {
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                remote = (InetSocketAddress)channel.getRemoteAddress();
-            }
-            catch (final IOException ex)
-            {
-                closeQuietly(channel);
-                continue;
-            }
-            final GatewayConnection connection = new GatewayConnection(
-                connectionIds.incrementAndGet(), channel, remote, this);
-            if (webSocket)
-            {
-                connection.transport = new WebSocketTransport();
-            }
-            counters.increment(GatewayCounter.CONNECTIONS_ACCEPTED);
-            final Refusal refusal = limits.tryAcquire(remote.getAddress());
-            if (null != refusal)
-            {
-                counters.increment(GatewayCounter.CONNECTIONS_REFUSED);
-                if (open(connection, false))
-                {
-                    connection.refuse(refusal);
-                }
-                continue;
-            }
-            connection.admitted(true);
-            final GatewayAgent target = agents[nextAgent];
-            nextAgent = (nextAgent + 1) % agents.length;
-            if (target == this)
-            {
-                open(connection, true);
-            }
-            else
-            {
-                target.handoff(connection);
-            }
-        }
-    }
+    // ---------------------------------------------------------------- connections coming in
 
     /**
-     * Register a new connection and make its handler; {@code onOpen} only for an admitted one
-     * (a refused one hears only its refusal).
+     * Register a connection with this thread's selector and count it open.
      *
-     * @return false if the connection could not be opened (it is closed).
+     * @return false if its channel could not be registered (nothing changed).
      */
-    private boolean open(final GatewayConnection connection, final boolean admitted)
+    boolean attach(final GatewayConnection connection, final int ops)
     {
-        connection.agent = this;
         try
         {
-            connection.key = connection.channel().register(selector, SelectionKey.OP_READ, connection);
+            connection.key = connection.channel().register(selector, ops, connection);
         }
         catch (final IOException ex)
         {
-            connection.closeChannel();
             return false;
         }
         connections.put(connection.id(), connection);
         counters.increment(GatewayCounter.CONNECTIONS_OPEN);
-        try
-        {
-            connection.handler = handlerFactory.newHandler(connection);
-        }
-        catch (final Throwable ex)
-        {
-            handlerError(connection, ex);
-            return false;
-        }
-        if (admitted)
-        {
-            if (null != connection.transport)
-            {
-                connection.timeout(ctx.identifyTimeoutMs()); // the handler opens once the handshake is answered
-            }
-            else
-            {
-                callOpen(connection);
-            }
-        }
-        return !connection.isClosed();
+        return true;
     }
 
     private int drainHandoffs()
@@ -559,7 +432,7 @@ final class GatewayAgent implements Agent
             work++;
             if (null == connection.handler)
             {
-                open(connection, true);
+                acceptor.open(connection, true);
                 continue;
             }
             connection.agent = this;
@@ -568,17 +441,11 @@ final class GatewayAgent implements Agent
             {
                 continue;
             }
-            try
-            {
-                connection.key = connection.channel().register(selector, interestOf(connection), connection);
-            }
-            catch (final IOException ex)
+            if (!attach(connection, interestOf(connection)))
             {
                 closeNow(connection);
                 continue;
             }
-            connections.put(connection.id(), connection);
-            counters.increment(GatewayCounter.CONNECTIONS_OPEN);
             counters.increment(GatewayCounter.MIGRATIONS);
             bound(connection);
         }
@@ -589,9 +456,9 @@ final class GatewayAgent implements Agent
     {
         if (connection.events())
         {
-            register(connection.userId(), connection);
+            registry.register(connection.userId(), connection);
         }
-        callBound(connection);
+        handlers.callBound(connection);
         if (connection.isChannelClosed())
         {
             return;
@@ -665,7 +532,7 @@ final class GatewayAgent implements Agent
         }
         else if (buffer.hasRemaining())
         {
-            callData(connection, buffer);
+            handlers.callData(connection, buffer);
         }
         if (connection.isClosed())
         {
@@ -675,7 +542,7 @@ final class GatewayAgent implements Agent
         {
             if (buffer.position() == 0 && buffer.limit() == buffer.capacity())
             {
-                handlerError(connection, new IllegalStateException(
+                handlers.handlerError(connection, new IllegalStateException(
                     "handler consumed nothing of a full input buffer (" + buffer.capacity() + " bytes)"));
                 return;
             }
@@ -966,7 +833,7 @@ final class GatewayAgent implements Agent
             else if (connection.timeoutDeadline != 0 && now >= connection.timeoutDeadline)
             {
                 connection.timeoutDeadline = 0;
-                callTimeout(connection);
+                handlers.callTimeout(connection);
             }
         }
         final int work = scan.size();
@@ -1050,9 +917,9 @@ final class GatewayAgent implements Agent
         counters.increment(GatewayCounter.CONNECTIONS_CLOSED);
         if (connection.events() && !connection.bindPending && !connection.migrating)
         {
-            unregister(connection.userId(), connection);
+            registry.unregister(connection.userId(), connection);
         }
-        callClose(connection);
+        handlers.callClose(connection);
     }
 
     private void onOverrun()
@@ -1077,7 +944,7 @@ final class GatewayAgent implements Agent
         scan.addAll(connections.values());
         for (final GatewayConnection connection : scan)
         {
-            callShutdown(connection);
+            handlers.callShutdown(connection);
             connection.close();
         }
         scan.clear();
@@ -1128,324 +995,6 @@ final class GatewayAgent implements Agent
         }
     }
 
-    // ---------------------------------------------------------------- events from the core
-
-    void register(final long userId, final EventEndpoint endpoint)
-    {
-        final Object existing = endpoints.get(userId);
-        if (null == existing)
-        {
-            endpoints.put(userId, endpoint);
-        }
-        else if (existing instanceof EndpointList list)
-        {
-            list.add(endpoint);
-        }
-        else
-        {
-            final EndpointList list = new EndpointList();
-            list.add((EventEndpoint)existing);
-            list.add(endpoint);
-            endpoints.put(userId, list);
-        }
-    }
-
-    void unregister(final long userId, final EventEndpoint endpoint)
-    {
-        final Object existing = endpoints.get(userId);
-        if (existing == endpoint)
-        {
-            endpoints.remove(userId);
-        }
-        else if (existing instanceof EndpointList list)
-        {
-            list.remove(endpoint);
-            if (list.size() == 1)
-            {
-                endpoints.put(userId, list.get(0));
-            }
-        }
-    }
-
-    /**
-     * @return the user's endpoint (an {@link EventEndpoint} or an {@link EndpointList}), or null.
-     */
-    Object endpointsOf(final long userId)
-    {
-        return endpoints.get(userId);
-    }
-
-    void registerFirehose(final EventEndpoint endpoint)
-    {
-        firehose.add(endpoint);
-        firehoseEndpoints = firehose.size();
-    }
-
-    void unregisterFirehose(final EventEndpoint endpoint)
-    {
-        firehose.remove(endpoint);
-        firehoseEndpoints = firehose.size();
-    }
-
-    private void onInboxMessage(final int type, final MutableDirectBuffer buffer, final int offset, final int length)
-    {
-        switch (type)
-        {
-            case InboxDescriptor.EVENT -> onEventMessage(buffer, offset, length);
-            case InboxDescriptor.RESULT -> onResultMessage(
-                buffer.getLong(offset + InboxDescriptor.CORRELATION_OFFSET),
-                buffer.getInt(offset + InboxDescriptor.RESULT_OFFSET));
-            case InboxDescriptor.DIRECTIVE -> onDirective(
-                buffer.getLong(offset + InboxDescriptor.USER_OFFSET),
-                buffer.getLong(offset + InboxDescriptor.CONNECTION_OFFSET));
-            default -> ctx.errorHandler().onError(new IllegalStateException("unknown inbox message " + type));
-        }
-    }
-
-    private void onEventMessage(final MutableDirectBuffer buffer, final int offset, final int length)
-    {
-        final EventType type = EventType.fromCode(buffer.getInt(offset + InboxDescriptor.EVENT_TYPE_OFFSET));
-        final int count = buffer.getInt(offset + InboxDescriptor.RECIPIENT_COUNT_OFFSET);
-        final int eventOffset = InboxDescriptor.RECIPIENTS_OFFSET + count * Long.BYTES;
-        event.wrap(type, buffer, offset + eventOffset, length - eventOffset);
-        eventGeneration++;
-        counters.increment(GatewayCounter.EVENTS_ROUTED);
-        for (int i = 0; i < count; i++)
-        {
-            final long recipient = buffer.getLong(offset + InboxDescriptor.RECIPIENTS_OFFSET + i * Long.BYTES);
-            if (recipient == EventSink.FIREHOSE)
-            {
-                if (type == EventType.CLIENT_DESTROYED)
-                {
-                    sessions.onClientDestroyed(event.userId());
-                }
-                for (int f = 0, n = firehose.size(); f < n; f++)
-                {
-                    deliver(firehose.get(f));
-                }
-                continue;
-            }
-            final Object target = endpoints.get(recipient);
-            if (target instanceof EndpointList list)
-            {
-                for (int e = 0, n = list.size(); e < n; e++)
-                {
-                    deliver(list.get(e));
-                }
-            }
-            else if (null != target)
-            {
-                deliver((EventEndpoint)target);
-            }
-        }
-    }
-
-    private void deliver(final EventEndpoint endpoint)
-    {
-        try
-        {
-            endpoint.onEvent(event);
-        }
-        catch (final Throwable ex)
-        {
-            counters.increment(GatewayCounter.HANDLER_ERRORS);
-            ctx.errorHandler().onError(ex);
-        }
-    }
-
-    private void onResultMessage(final long correlationId, final int result)
-    {
-        final GatewayConnection connection = pendingConnection.remove(correlationId);
-        final long tag = pendingTag.remove(correlationId);
-        if (null != connection && connection.agent == this && !connection.isChannelClosed() && !connection.draining)
-        {
-            callResult(connection, tag, Result.fromCode(result));
-        }
-    }
-
-    private void onDirective(final long userId, final long connectionId)
-    {
-        sessions.onDisconnectedByServer(userId, connectionId);
-        scan.clear();
-        final Object target = endpoints.get(userId);
-        if (target instanceof EndpointList list)
-        {
-            for (int e = 0, n = list.size(); e < n; e++)
-            {
-                if (list.get(e) instanceof GatewayConnection connection && connection.id() == connectionId)
-                {
-                    scan.add(connection);
-                }
-            }
-        }
-        else if (target instanceof GatewayConnection connection && connection.id() == connectionId)
-        {
-            scan.add(connection);
-        }
-        for (int i = 0, n = scan.size(); i < n; i++)
-        {
-            final GatewayConnection connection = scan.get(i);
-            try
-            {
-                connection.handler.onDisconnectedByServer(connection);
-            }
-            catch (final Throwable ex)
-            {
-                handlerError(connection, ex);
-            }
-        }
-        scan.clear();
-    }
-
-    // ---------------------------------------------------------------- handler calls
-
-    void callOpen(final GatewayConnection connection)
-    {
-        try
-        {
-            connection.handler.onOpen(connection);
-        }
-        catch (final Throwable ex)
-        {
-            handlerError(connection, ex);
-        }
-    }
-
-    void callData(final GatewayConnection connection, final ByteBuffer buffer)
-    {
-        try
-        {
-            connection.handler.onData(connection, buffer);
-        }
-        catch (final Throwable ex)
-        {
-            handlerError(connection, ex);
-        }
-    }
-
-    private void callBound(final GatewayConnection connection)
-    {
-        try
-        {
-            connection.handler.onBound(connection);
-        }
-        catch (final Throwable ex)
-        {
-            handlerError(connection, ex);
-        }
-    }
-
-    void callMalformedInput(final GatewayConnection connection, final int code, final String message)
-    {
-        try
-        {
-            connection.handler.onMalformedInput(connection, code, message);
-        }
-        catch (final Throwable ex)
-        {
-            handlerError(connection, ex);
-        }
-    }
-
-    private void callTimeout(final GatewayConnection connection)
-    {
-        if (null != connection.transport && connection.transport.isHandshaking())
-        {
-            connection.close(); // no upgrade request within the identify timeout
-            return;
-        }
-        try
-        {
-            connection.handler.onTimeout(connection);
-        }
-        catch (final Throwable ex)
-        {
-            handlerError(connection, ex);
-        }
-    }
-
-    private void callResult(final GatewayConnection connection, final long tag, final Result result)
-    {
-        try
-        {
-            connection.handler.onResult(connection, tag, result);
-        }
-        catch (final Throwable ex)
-        {
-            handlerError(connection, ex);
-        }
-    }
-
-    void callEvent(final GatewayConnection connection, final PresenceEvent presenceEvent)
-    {
-        try
-        {
-            connection.handler.onEvent(connection, presenceEvent);
-        }
-        catch (final Throwable ex)
-        {
-            handlerError(connection, ex);
-        }
-    }
-
-    void callRefused(final GatewayConnection connection, final Refusal refusal)
-    {
-        try
-        {
-            connection.handler.onRefused(connection, refusal);
-        }
-        catch (final Throwable ex)
-        {
-            counters.increment(GatewayCounter.HANDLER_ERRORS);
-            ctx.errorHandler().onError(ex);
-        }
-    }
-
-    private void callShutdown(final GatewayConnection connection)
-    {
-        if (null != connection.transport)
-        {
-            if (connection.transport.isHandshaking())
-            {
-                return; // the handler never opened
-            }
-            connection.transport.closeCode(WebSocketFrames.CLOSE_GOING_AWAY);
-        }
-        try
-        {
-            connection.handler.onShutdown(connection);
-        }
-        catch (final Throwable ex)
-        {
-            counters.increment(GatewayCounter.HANDLER_ERRORS);
-            ctx.errorHandler().onError(ex);
-        }
-    }
-
-    private void callClose(final GatewayConnection connection)
-    {
-        if (null == connection.handler)
-        {
-            return;
-        }
-        try
-        {
-            connection.handler.onClose(connection);
-        }
-        catch (final Throwable ex)
-        {
-            counters.increment(GatewayCounter.HANDLER_ERRORS);
-            ctx.errorHandler().onError(ex);
-        }
-    }
-
-    void handlerError(final GatewayConnection connection, final Throwable ex)
-    {
-        counters.increment(GatewayCounter.HANDLER_ERRORS);
-        ctx.errorHandler().onError(ex);
-        closeNow(connection);
-    }
-
     /**
      * Remove the first {@code count} entries, keeping those added meanwhile; a view (which
      * allocates) only when there are such entries.
@@ -1462,21 +1011,4 @@ final class GatewayAgent implements Agent
         }
     }
 
-    private static void closeQuietly(final SocketChannel channel)
-    {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException ignore)
-        {
-            // nothing to do
-        }
-    }
-
-    /** Several endpoints of one user on this thread. */
-    static final class EndpointList extends ArrayList<EventEndpoint>
-    {
-        private static final long serialVersionUID = 1L;
-    }
 }

@@ -226,7 +226,7 @@ final class GatewayConnection implements Connection, EventEndpoint
             {
                 transport.closeCode(WebSocketTransport.closeCodeOf(refusal));
             }
-            agent.callRefused(this, refusal);
+            agent.handlers().callRefused(this, refusal);
         }
         close();
         refusing = false;
@@ -345,14 +345,14 @@ final class GatewayConnection implements Connection, EventEndpoint
     public void connectUser(final long connectionId, final long tag)
     {
         requireBound();
-        agent.rollcall().connectUser(userId, connectionId, agent.router(), agent.correlate(this, tag));
+        agent.rollcall().connectUser(userId, connectionId, agent.router(), agent.inboxAdapter().correlate(this, tag));
     }
 
     @Override
     public void connectUser(final long connectionId, final Changes presence, final String reason, final long tag)
     {
         requireBound();
-        agent.rollcall().connectUser(userId, connectionId, presence, reason, agent.router(), agent.correlate(this, tag));
+        agent.rollcall().connectUser(userId, connectionId, presence, reason, agent.router(), agent.inboxAdapter().correlate(this, tag));
     }
 
     @Override
@@ -366,7 +366,7 @@ final class GatewayConnection implements Connection, EventEndpoint
     public void update(final FieldGroup group, final Changes changes, final String reason, final long tag)
     {
         requireBound();
-        agent.rollcall().update(group, userId, changes, reason, agent.router(), agent.correlate(this, tag));
+        agent.rollcall().update(group, userId, changes, reason, agent.router(), agent.inboxAdapter().correlate(this, tag));
     }
 
     @Override
@@ -379,7 +379,7 @@ final class GatewayConnection implements Connection, EventEndpoint
             throw new IllegalArgumentException("not a subscription type: " + type);
         }
         agent.rollcall().subscription(type, userId, lobby ? 0 : targetId, lobby ? targetId : 0,
-            agent.router(), agent.correlate(this, tag));
+            agent.router(), agent.inboxAdapter().correlate(this, tag));
     }
 
     private void requireBound()
@@ -395,7 +395,7 @@ final class GatewayConnection implements Connection, EventEndpoint
     {
         if (!closing && !closed)
         {
-            agent.callEvent(this, event);
+            agent.handlers().callEvent(this, event);
         }
     }
 

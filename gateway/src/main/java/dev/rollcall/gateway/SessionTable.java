@@ -54,10 +54,10 @@ final class SessionTable
         while (sessionId == 0 || byId.containsKey(sessionId));
         final Session session = new Session(this, sessionId, userId, connectionId, shardId, shardCount);
         byId.put(sessionId, session);
-        agent.register(userId, session);
+        agent.registry().register(userId, session);
         if (null != session.firehoseEndpoint())
         {
-            agent.registerFirehose(session.firehoseEndpoint());
+            agent.registry().registerFirehose(session.firehoseEndpoint());
         }
         return session;
     }
@@ -75,10 +75,10 @@ final class SessionTable
         }
         session.invalidate();
         byId.remove(session.sessionId);
-        agent.unregister(session.userId, session);
+        agent.registry().unregister(session.userId, session);
         if (null != session.firehoseEndpoint())
         {
-            agent.unregisterFirehose(session.firehoseEndpoint());
+            agent.registry().unregisterFirehose(session.firehoseEndpoint());
         }
     }
 
@@ -144,8 +144,8 @@ final class SessionTable
 
     private Session sessionOf(final long userId, final long connectionId)
     {
-        final Object target = agent.endpointsOf(userId);
-        if (target instanceof GatewayAgent.EndpointList list)
+        final Object target = agent.registry().endpointsOf(userId);
+        if (target instanceof EndpointRegistry.EndpointList list)
         {
             for (int i = 0, n = list.size(); i < n; i++)
             {
@@ -168,8 +168,8 @@ final class SessionTable
     void onClientDestroyed(final long userId)
     {
         scratch.clear();
-        final Object target = agent.endpointsOf(userId);
-        if (target instanceof GatewayAgent.EndpointList list)
+        final Object target = agent.registry().endpointsOf(userId);
+        if (target instanceof EndpointRegistry.EndpointList list)
         {
             for (int i = 0, n = list.size(); i < n; i++)
             {
@@ -211,7 +211,7 @@ final class SessionTable
      */
     ByteBuffer encodeDispatch(final long seq, final PresenceEvent event)
     {
-        final long generation = agent.eventGeneration();
+        final long generation = agent.inboxAdapter().eventGeneration();
         if (event != encodedEvent || generation != encodedGeneration)
         {
             final int length = event.length();

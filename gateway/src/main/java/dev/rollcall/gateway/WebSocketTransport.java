@@ -368,7 +368,7 @@ final class WebSocketTransport
         if (write > start && !c.isClosed() && null == utf8)
         {
             buffer.limit(write);
-            c.agent.callData(c, buffer);
+            c.agent.handlers().callData(c, buffer);
             decoded = write - buffer.position();
             buffer.limit(write + raw);
         }
@@ -422,15 +422,15 @@ final class WebSocketTransport
         catch (final ProtocolException ex)
         {
             // answered as the protocol answers a malformed frame: after the RESULTs it owes
-            agent.callMalformedInput(c, ex.code().code(), ex.getMessage());
+            agent.handlers().callMalformedInput(c, ex.code().code(), ex.getMessage());
             buffer.position(buffer.limit());
             return false;
         }
         frame.flip();
-        agent.callData(c, frame);
+        agent.handlers().callData(c, frame);
         if (frame.hasRemaining() && !c.isClosed() && !c.isSuspended())
         {
-            agent.handlerError(c, new IllegalStateException("the handler left part of a frame decoded from JSON"));
+            agent.handlers().handlerError(c, new IllegalStateException("the handler left part of a frame decoded from JSON"));
             return false;
         }
         // a frame left by a handler that suspended its input instead (the built-in protocol
@@ -495,7 +495,7 @@ final class WebSocketTransport
         state = OPEN;
         lastHeard = c.nowMs();
         c.timeout(0);
-        c.agent.callOpen(c);
+        c.agent.handlers().callOpen(c);
         return !c.isClosed();
     }
 
