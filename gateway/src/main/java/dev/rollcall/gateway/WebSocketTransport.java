@@ -54,6 +54,8 @@ final class WebSocketTransport
     private int messageOpcode;
     private long messageLength;
     private boolean closeSent;
+    /** Bytes of the opening handshake searched for its end so far. */
+    private int scanned;
     private int closeCode = CLOSE_NORMAL;
     /** Set for {@link #JSON_SUBPROTOCOL}: checks the text message being received. */
     private Utf8Validator utf8;
@@ -454,7 +456,10 @@ final class WebSocketTransport
     {
         final GatewayContext ctx = c.context();
         final int start = buffer.position();
-        final int end = WebSocketHandshake.findEnd(buffer, start, buffer.limit());
+        // resume the search where the last read left it (a request trickled in byte by byte is
+        // scanned once, not once per byte)
+        final int end = WebSocketHandshake.findEnd(buffer, start + Math.max(0, scanned - 3), buffer.limit());
+        scanned = buffer.limit() - start;
         if (end < 0)
         {
             if (buffer.remaining() > ctx.webSocketMaxHeaderBytes())

@@ -375,7 +375,7 @@ class WebSocketConformanceTest
                     ws.expectEof();
                 }
                 awaitCounter(gateway, GatewayCounter.WEBSOCKET_HANDSHAKES_REFUSED, 2);
-                for (final String allowed : List.of("https://app.example", "HTTPS://APP.EXAMPLE"))
+                for (final String allowed : List.of("https://app.example", "HTTPS://APP.EXAMPLE", "https://app.example/"))
                 {
                     try (RawWebSocket ws = RawWebSocket.connect(wsPort))
                     {
@@ -387,7 +387,7 @@ class WebSocketConformanceTest
                 {
                     assertThat(ws.handshake(new Request()).status()).as("no Origin: not a browser").isEqualTo(101);
                 }
-                awaitCounter(gateway, GatewayCounter.WEBSOCKET_UPGRADES, 3);
+                awaitCounter(gateway, GatewayCounter.WEBSOCKET_UPGRADES, 4);
                 assertThat(gateway.errors).isEmpty();
             }
         }

@@ -273,11 +273,16 @@ public final class WebSocketHandshake
         return false;
     }
 
+    /**
+     * @return true if one of the values is the origin, ignoring case and a trailing slash
+     * ({@code https://Game.example/} is {@code https://game.example}).
+     */
     private static boolean containsIgnoreCase(final Set<String> values, final String value)
     {
+        final String origin = withoutTrailingSlash(value);
         for (final String candidate : values)
         {
-            if (candidate.equalsIgnoreCase(value))
+            if (withoutTrailingSlash(candidate).equalsIgnoreCase(origin))
             {
                 return true;
             }
@@ -300,6 +305,11 @@ public final class WebSocketHandshake
         System.arraycopy(head, 0, response, 0, head.length);
         System.arraycopy(body, 0, response, head.length, body.length);
         return new WebSocketHandshake(200, null, response, null);
+    }
+
+    private static String withoutTrailingSlash(final String origin)
+    {
+        return origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
     }
 
     private static WebSocketHandshake badRequest(final String reason)
