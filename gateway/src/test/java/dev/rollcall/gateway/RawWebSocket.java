@@ -236,7 +236,22 @@ final class RawWebSocket implements AutoCloseable
      */
     static RawWebSocket connect(final int port) throws IOException
     {
+        return connect(port, 0);
+    }
+
+    /**
+     * Open a TCP connection with a receive buffer set before connecting, nothing more.
+     *
+     * @param port               the gateway's WebSocket port on 127.0.0.1.
+     * @param receiveBufferBytes SO_RCVBUF, or 0 for the default.
+     */
+    static RawWebSocket connect(final int port, final int receiveBufferBytes) throws IOException
+    {
         final Socket socket = new Socket();
+        if (receiveBufferBytes > 0)
+        {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(READ_TIMEOUT_MS);
         socket.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MS);
@@ -704,6 +719,12 @@ final class RawWebSocket implements AutoCloseable
             return; // reset
         }
         check(b < 0, "a byte after the close frame: " + b);
+    }
+
+    /** Half-close: send the server an end of stream (FIN), keep reading. */
+    void shutdownOutput() throws IOException
+    {
+        socket.shutdownOutput();
     }
 
     /** @return true once the server's close frame was read. */
