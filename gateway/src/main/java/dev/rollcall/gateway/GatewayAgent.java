@@ -1,11 +1,11 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.core.Rollcall;
 import dev.rollcall.gateway.websocket.Utf8Validator;
+import dev.rollcall.gateway.websocket.WebSocketFrames;
 import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.json.JsonClientMessageDecoder;
 import dev.rollcall.protocol.json.JsonServerMessageEncoder;
-import dev.rollcall.gateway.websocket.WebSocketFrames;
-import dev.rollcall.core.Rollcall;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,11 +1,10 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.gateway.auth.Authenticator;
+import dev.rollcall.gateway.websocket.WebPages;
 import dev.rollcall.protocol.Protocol;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
-
-import dev.rollcall.gateway.websocket.WebPages;
 
 import java.util.HashMap;
 import java.util.Map;

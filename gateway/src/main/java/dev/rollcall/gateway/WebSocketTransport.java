@@ -1,7 +1,6 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.gateway.websocket.Utf8Validator;
-import dev.rollcall.gateway.websocket.WebSocketFrames;
 import dev.rollcall.gateway.websocket.WebSocketHandshake;
 
 import dev.rollcall.protocol.Protocol;
@@ -12,7 +11,23 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import static dev.rollcall.gateway.websocket.WebSocketFrames.*;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.CLOSE_INVALID_PAYLOAD;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.CLOSE_MESSAGE_TOO_BIG;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.CLOSE_NORMAL;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.CLOSE_POLICY_VIOLATION;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.CLOSE_PROTOCOL_ERROR;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.CLOSE_TRY_AGAIN_LATER;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.CLOSE_UNSUPPORTED_DATA;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.MAX_CONTROL_PAYLOAD;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.OPCODE_BINARY;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.OPCODE_CLOSE;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.OPCODE_CONTINUATION;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.OPCODE_PING;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.OPCODE_PONG;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.OPCODE_TEXT;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.isControl;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.isKnown;
+import static dev.rollcall.gateway.websocket.WebSocketFrames.isValidCloseCode;
 
 /**
  * RFC 6455 between a connection's socket and its {@link ConnectionHandler}: the opening

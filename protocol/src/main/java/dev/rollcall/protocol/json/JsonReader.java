@@ -4,6 +4,7 @@ import dev.rollcall.protocol.ErrorCode;
 import dev.rollcall.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A strict pull reader of one JSON text (RFC 8259) held in a buffer, for the few shapes the JSON
@@ -271,7 +272,7 @@ final class JsonReader
             }
         }
         position = at;
-        throw error("unknown member \"" + new String(key.array(), 0, length, java.nio.charset.StandardCharsets.UTF_8) + "\"");
+        throw error("unknown member \"" + new String(key.array(), 0, length, StandardCharsets.UTF_8) + "\"");
     }
 
     /**
