@@ -639,11 +639,7 @@ class GatewayLimitsTest
             // the slow watcher reads nothing from here on: 1.5 KB events, one at a time (no bursts), until the
             // server gives up on it
             final Publisher load = new Publisher(publisher);
-            while (server.gateway.counter(GatewayCounter.SLOW_CONSUMERS) == 0)
-            {
-                assertThat(load.published).as("events published with no slow consumer detected").isLessThan(20_000);
-                load.publish(1, 1_500);
-            }
+            load.untilSlowConsumer(server.gateway);
             // small events now: the goodbye's reserve has room for several of them after the CLOSE
             load.publish(20, 10);
             final int firstRound = load.published;
@@ -818,53 +814,6 @@ class GatewayLimitsTest
         assertThat(server.errors).as("server-side exceptions").isEmpty();
         assertThat(server.gateway.counter(GatewayCounter.HANDLER_ERRORS)).isZero();
         assertServesAFreshClient();
-    }
-
-    /** Publishes updates of its user's attribute "blob" = "n:padding" and waits for their results. */
-    private static final class Publisher
-    {
-        private final RawClient client;
-        volatile int published;
-
-        Publisher(final RawClient client)
-        {
-            this.client = client;
-        }
-
-        /** One update at a time: each is sent when the previous one has its result. */
-        void publish(final int count, final int padding) throws Exception
-        {
-            final String pad = "x".repeat(padding);
-            for (int i = 0; i < count; i++)
-            {
-                final int n = published + 1;
-                client.writer().update(n, Protocol.GROUP_STANDARD, "load", new Changes().attribute("blob", n + ":" + pad));
-                client.flush();
-                assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(n, Result.APPLIED));
-                published = n;
-            }
-        }
-
-        /** All the updates in one write, then their results. */
-        void burst(final int count, final int padding) throws Exception
-        {
-            final String pad = "x".repeat(padding);
-            final int first = published + 1;
-            for (int n = first; n < first + count; n++)
-            {
-                client.writer().update(n, Protocol.GROUP_STANDARD, "load", new Changes().attribute("blob", n + ":" + pad));
-                if ((n - first) % 200 == 199)
-                {
-                    client.flush();
-                }
-            }
-            client.flush();
-            for (int n = first; n < first + count; n++)
-            {
-                assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(n, Result.APPLIED));
-            }
-            published = first + count - 1;
-        }
     }
 
     private static void assertAllReceivedInOrder(final RawClient watcher, final int from, final int to) throws Exception

@@ -89,11 +89,7 @@ class WebSocketSlowConsumerTest
             // the slow watcher reads nothing from here on: 1.5 KB events, one at a time (no bursts), until the
             // server gives up on it
             final Publisher load = new Publisher(publisher);
-            while (server.gateway.counter(GatewayCounter.SLOW_CONSUMERS) == 0)
-            {
-                assertThat(load.published).as("events published with no slow consumer detected").isLessThan(20_000);
-                load.publish(1, 1_500);
-            }
+            load.untilSlowConsumer(server.gateway);
             // small events now: the goodbye's reserve has room for several of them after the CLOSE
             load.publish(20, 10);
             final int firstRound = load.published;
@@ -202,30 +198,5 @@ class WebSocketSlowConsumerTest
     private static byte[] utf8(final String text)
     {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Publishes the busy user's updates, one at a time: each is sent when the previous one has its result. */
-    private static final class Publisher
-    {
-        private final RawClient client;
-        volatile int published;
-
-        Publisher(final RawClient client)
-        {
-            this.client = client;
-        }
-
-        void publish(final int count, final int padding) throws Exception
-        {
-            final String pad = "x".repeat(padding);
-            for (int i = 0; i < count; i++)
-            {
-                final int n = published + 1;
-                client.writer().update(n, Protocol.GROUP_STANDARD, "load", new Changes().attribute("blob", n + ":" + pad));
-                client.flush();
-                assertThat(client.next()).isEqualTo(new RawClient.ResultFrame(n, Result.APPLIED));
-                published = n;
-            }
-        }
     }
 }
