@@ -63,6 +63,7 @@ final class GatewayAgent implements Agent
     private JsonClientMessageDecoder jsonDecoder;
     private JsonServerMessageEncoder jsonEncoder;
     private ByteBuffer jsonFrame;
+    private ByteBuffer jsonErrorFrame;
     private ByteBuffer jsonOut;
     private final OneToOneRingBuffer inbox;
     private final ConcurrentLinkedQueue<GatewayConnection> handoffs = new ConcurrentLinkedQueue<>();
@@ -737,6 +738,19 @@ final class GatewayAgent implements Agent
             jsonEncoder = new JsonServerMessageEncoder();
         }
         return jsonEncoder;
+    }
+
+    /**
+     * @return a small buffer for an error frame the WebSocket transport makes itself, cleared
+     * (made on first use; the protocol's own scratch may hold the frame being sent).
+     */
+    ByteBuffer jsonErrorFrame()
+    {
+        if (null == jsonErrorFrame)
+        {
+            jsonErrorFrame = ByteBuffer.allocate(2048);
+        }
+        return jsonErrorFrame.clear();
     }
 
     /**

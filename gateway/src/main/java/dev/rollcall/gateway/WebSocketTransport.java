@@ -3,6 +3,8 @@ package dev.rollcall.gateway;
 import dev.rollcall.gateway.websocket.Utf8Validator;
 import dev.rollcall.gateway.websocket.WebSocketHandshake;
 
+import dev.rollcall.protocol.ErrorCode;
+import dev.rollcall.protocol.FrameWriter;
 import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.ProtocolException;
 
@@ -134,6 +136,10 @@ final class WebSocketTransport
                 }
             }
             json.flip();
+            if (json.remaining() > c.context().maxOutboundBytes() && isClients(frames, at))
+            {
+                json = answerTooLarge(c, frames, at, json.remaining()); // JSON says more than binary
+            }
             if (!c.queueFrame(OPCODE_TEXT, json, false))
             {
                 return false;
@@ -142,6 +148,34 @@ final class WebSocketTransport
         }
         frames.position(end);
         return true;
+    }
+
+    private static boolean isClients(final ByteBuffer frames, final int at)
+    {
+        return (frames.get(at + Protocol.HEADER_LENGTH) & 0xFF) == Protocol.CLIENTS;
+    }
+
+    /**
+     * A {@code CLIENTS} answer whose JSON could never be queued (more than {@code maxOutboundBytes})
+     * is refused as the binary protocol refuses an answer beyond its largest frame: {@code ERROR
+     * ANSWER_TOO_LARGE} with the request's id, the connection staying open.
+     *
+     * @return the JSON of that error, in the thread's JSON buffer.
+     */
+    private static ByteBuffer answerTooLarge(final GatewayConnection c, final ByteBuffer frames, final int at, final int jsonLength)
+    {
+        final GatewayAgent agent = c.agent;
+        final long requestId = (frames.get(at + Protocol.BODY_OFFSET) & 0xFFL) |
+            (frames.get(at + Protocol.BODY_OFFSET + 1) & 0xFFL) << 8 |
+            (frames.get(at + Protocol.BODY_OFFSET + 2) & 0xFFL) << 16 |
+            (frames.get(at + Protocol.BODY_OFFSET + 3) & 0xFFL) << 24;
+        agent.counters().error(ErrorCode.ANSWER_TOO_LARGE);
+        final ByteBuffer error = agent.jsonErrorFrame();
+        new FrameWriter(error).error(requestId, ErrorCode.ANSWER_TOO_LARGE.code(), "the answer in JSON would be " +
+            jsonLength + " bytes, more than maxOutboundBytes (" + c.context().maxOutboundBytes() + "); ask for fewer clients");
+        final ByteBuffer json = agent.jsonOut(error.position());
+        agent.jsonEncoder().encode(error, 0, json);
+        return json.flip();
     }
 
     /**

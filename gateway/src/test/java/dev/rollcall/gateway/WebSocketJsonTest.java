@@ -232,4 +232,34 @@ class WebSocketJsonTest
             assertThat(ws.readClose().closeCode()).isEqualTo(1007);
         }
     }
+
+    @Test
+    void shouldRefuseAClientsAnswerWhoseJsonWouldNotFitTheOutboundLimitAndStayOpen() throws Exception
+    {
+        server.close();
+        server = new TestGateway(ctx -> ctx.webSocketPort(0).maxOutboundBytes(64 * 1024), core -> core.gracePeriodMs(60_000));
+        // 256 clients whose attribute is 30 control characters: 30 bytes each in binary, 180 escaped in JSON
+        final String controls = "\u0001".repeat(30);
+        final StringBuilder ids = new StringBuilder();
+        for (long u = 1; u <= 256; u++)
+        {
+            assertThat(server.gateway.rollcall().connectUser(u, 1).get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo(dev.rollcall.model.Result.APPLIED);
+            assertThat(server.gateway.rollcall().updateClient(u, new Changes().attribute("k", controls), "fill")
+                .get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(dev.rollcall.model.Result.APPLIED);
+            ids.append(u == 1 ? "" : ",").append(u);
+        }
+        try (JdkJsonWebSocketClient client = identified(1_000, null))
+        {
+            client.send("{\"op\":\"get_clients\",\"requestId\":7,\"userIds\":[" + ids + "]}");
+            final JsonNode error = client.next();
+            assertThat(error.path("op").asText()).as("%s", error).isEqualTo("error");
+            assertThat(error.get("requestId").asInt()).isEqualTo(7);
+            assertThat(error.get("name").asText()).isEqualTo("ANSWER_TOO_LARGE");
+            client.send("{\"op\":\"get_clients\",\"requestId\":8,\"userIds\":[1,2]}");
+            assertThat(client.next("clients").get("clients").size()).as("still open, and a smaller ask is answered").isEqualTo(2);
+        }
+        assertThat(server.gateway.counter(GatewayCounter.SLOW_CONSUMERS)).isZero();
+        assertThat(server.gateway.errorCount(dev.rollcall.protocol.ErrorCode.ANSWER_TOO_LARGE)).isEqualTo(1);
+    }
 }
