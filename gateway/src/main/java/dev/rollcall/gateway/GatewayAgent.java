@@ -183,11 +183,6 @@ final class GatewayAgent implements Agent
         return shuttingDown;
     }
 
-    int agentCount()
-    {
-        return agents.length;
-    }
-
     /** @return the event endpoints of this thread's users and firehose shards. */
     EndpointRegistry registry()
     {

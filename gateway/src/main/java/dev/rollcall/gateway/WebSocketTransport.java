@@ -94,12 +94,6 @@ final class WebSocketTransport
         return state == OPEN && !closeSent ? (null == utf8 ? OPCODE_BINARY : OPCODE_TEXT) : -1;
     }
 
-    /** @return true for {@link #JSON_SUBPROTOCOL}. */
-    boolean isJson()
-    {
-        return null != utf8;
-    }
-
     /**
      * The handler sends: one binary message, or, with JSON, each of the built-in protocol's
      * frames as its JSON message.
@@ -509,18 +503,14 @@ final class WebSocketTransport
         // scanned once, not once per byte)
         final int end = WebSocketHandshake.findEnd(buffer, start + Math.max(0, scanned - 3), buffer.limit());
         scanned = buffer.limit() - start;
-        if (end < 0)
+        // the limit holds whether the headers are still coming or came whole in one read
+        if ((end < 0 ? buffer.remaining() : end - start) > ctx.webSocketMaxHeaderBytes())
         {
-            if (buffer.remaining() > ctx.webSocketMaxHeaderBytes())
-            {
-                refuseHandshake(c, buffer, WebSocketHandshake.tooLarge(ctx.webSocketMaxHeaderBytes()));
-            }
+            refuseHandshake(c, buffer, WebSocketHandshake.tooLarge(ctx.webSocketMaxHeaderBytes()));
             return false;
         }
-        if (end - start > ctx.webSocketMaxHeaderBytes())
+        if (end < 0)
         {
-            // the whole request came at once: the limit holds all the same
-            refuseHandshake(c, buffer, WebSocketHandshake.tooLarge(ctx.webSocketMaxHeaderBytes()));
             return false;
         }
         final byte[] request = new byte[end - start];
@@ -529,10 +519,7 @@ final class WebSocketTransport
             request, ctx.webSocketPath(), ctx.webSocketOrigins(), subprotocols(ctx), ctx.webPages());
         if (outcome.status() == 200)
         {
-            c.queueFrame(-1, ByteBuffer.wrap(outcome.response()), true); // a page: sent, then closed
-            state = CLOSED;
-            buffer.position(buffer.limit());
-            c.close();
+            answerAndClose(c, buffer, outcome); // a page
             return false;
         }
         if (!outcome.accepted())
@@ -556,6 +543,14 @@ final class WebSocketTransport
     private void refuseHandshake(final GatewayConnection c, final ByteBuffer buffer, final WebSocketHandshake outcome)
     {
         c.agent.counters().increment(GatewayCounter.WEBSOCKET_HANDSHAKES_REFUSED);
+        answerAndClose(c, buffer, outcome);
+    }
+
+    /**
+     * Send an HTTP answer instead of upgrading, read nothing more, and close.
+     */
+    private void answerAndClose(final GatewayConnection c, final ByteBuffer buffer, final WebSocketHandshake outcome)
+    {
         c.queueFrame(-1, ByteBuffer.wrap(outcome.response()), true);
         state = CLOSED;
         buffer.position(buffer.limit());
@@ -567,11 +562,7 @@ final class WebSocketTransport
      */
     void refuseBeforeHandshake(final GatewayConnection c, final Refusal refusal)
     {
-        final byte[] body = ("refused: " + refusal + "\n").getBytes(StandardCharsets.UTF_8);
-        final byte[] head = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n" +
-            "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        c.queueFrame(-1, ByteBuffer.wrap(head), true);
-        c.queueFrame(-1, ByteBuffer.wrap(body), true);
+        c.queueFrame(-1, ByteBuffer.wrap(WebSocketHandshake.unavailable("refused: " + refusal).response()), true);
         state = CLOSED;
     }
 
@@ -590,9 +581,9 @@ final class WebSocketTransport
                 fail(c, buffer, CLOSE_PROTOCOL_ERROR, "invalid close code " + code);
                 return false;
             }
-            final Utf8Validator utf8 = c.agent.utf8Validator;
-            utf8.reset();
-            if (!utf8.update(payload, 2, length) || !utf8.isComplete())
+            final Utf8Validator reasonCheck = c.agent.utf8Validator; // the thread's: a close reason is whole
+            reasonCheck.reset();
+            if (!reasonCheck.update(payload, 2, length) || !reasonCheck.isComplete())
             {
                 fail(c, buffer, CLOSE_INVALID_PAYLOAD, "a close reason that is not UTF-8");
                 return false;

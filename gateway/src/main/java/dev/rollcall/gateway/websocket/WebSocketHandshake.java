@@ -107,6 +107,17 @@ public final class WebSocketHandshake
     }
 
     /**
+     * The answer to a connection the gateway refuses before reading its request (a limit).
+     *
+     * @param reason what was refused, for the body.
+     * @return a 503 refusal.
+     */
+    public static WebSocketHandshake unavailable(final String reason)
+    {
+        return refuse(503, "Service Unavailable", reason, "");
+    }
+
+    /**
      * Check an upgrade request and make the answer.
      *
      * @param request      the request's bytes, up to and including the blank line.
