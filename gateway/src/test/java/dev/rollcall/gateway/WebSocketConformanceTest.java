@@ -358,6 +358,25 @@ class WebSocketConformanceTest
         }
 
         @Test
+        void shouldAnswer503WhenTheGatewayHoldsItsConnectionLimit() throws Exception
+        {
+            try (TestGateway gateway = echoGateway(ctx -> ctx.maxConnections(1)))
+            {
+                final int wsPort = webSocketPort(gateway);
+                try (RawWebSocket first = RawWebSocket.open(wsPort);
+                     RawWebSocket second = RawWebSocket.connect(wsPort))
+                {
+                    final HttpResponse refused = second.handshake(new Request());
+                    assertThat(refused.status()).isEqualTo(503);
+                    assertThat(refused.body()).contains("TOO_MANY_CONNECTIONS");
+                    second.expectEof();
+                    assertEchoes(first, ascii("the first still works"));
+                }
+                assertThat(gateway.errors).isEmpty();
+            }
+        }
+
+        @Test
         void shouldRefuse403ForAnOriginOutsideTheAllowedOnes() throws Exception
         {
             try (TestGateway gateway = echoGateway(ctx -> ctx.webSocketOrigins(Set.of("https://app.example"))))
