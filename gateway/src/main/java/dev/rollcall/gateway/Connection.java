@@ -4,6 +4,7 @@ import dev.rollcall.model.FieldGroup;
 import dev.rollcall.model.Changes;
 import dev.rollcall.model.Field;
 import dev.rollcall.core.Rollcall;
+import dev.rollcall.protocol.ErrorCode;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -34,6 +35,41 @@ public interface Connection
 
     /** @return true once closed or closing. */
     boolean isClosed();
+
+    /** @return true while input is suspended ({@link #suspendInput}) or the connection is closing. */
+    boolean isInputSuspended();
+
+    /** @return true once the gateway is shutting down ({@link ConnectionHandler#onShutdown} follows). */
+    boolean isShuttingDown();
+
+    /**
+     * @param resource which resource.
+     * @param <T>      its type.
+     * @return the instance of the thread this connection is on now (it changes after {@link #bind}),
+     * made on first use; fetch it in each callback rather than keeping it.
+     */
+    <T> T perThread(PerThread<T> resource);
+
+    /**
+     * @return the sessions of this connection's thread (its user's home thread once bound), for a
+     * protocol with resumable event streams.
+     */
+    SessionService sessions();
+
+    /**
+     * Count something the protocol did, on this thread's counters ({@link Gateway#counter}).
+     *
+     * @param counter what.
+     */
+    void count(GatewayCounter counter);
+
+    /**
+     * Count an error code the protocol sent ({@link Gateway#errorCount}; also counts
+     * {@link GatewayCounter#PROTOCOL_ERRORS}).
+     *
+     * @param code the code.
+     */
+    void countError(ErrorCode code);
 
     /**
      * Queue bytes to send (written in batches, several frames per system call). When more

@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * Ace's replies map onto the {@link Connection}: <em>send</em> is {@link Connection#send},
  * <em>no-send</em> is returning without sending, <em>close</em> is {@link Connection#close},
  * and a timeout is {@link Connection#timeout(long)} (then {@link #onTimeout}).
- * The built-in binary protocol is one of these ({@code BinaryProtocolHandler}); a test runs a
+ * The built-in protocol is one of these ({@code builtin.BuiltInProtocol}, using only this SPI); a test runs a
  * line-based text protocol on the same interface.
  */
 public interface ConnectionHandler

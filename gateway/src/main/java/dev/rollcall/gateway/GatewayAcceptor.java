@@ -1,5 +1,6 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.gateway.builtin.BuiltInProtocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -52,7 +53,7 @@ final class GatewayAcceptor
         this.connectionIds = connectionIds;
         this.counters = counters;
         this.handlers = handlers;
-        this.handlerFactory = null == ctx.handlerFactory() ? BinaryProtocolHandler::new : ctx.handlerFactory();
+        this.handlerFactory = null == ctx.handlerFactory() ? BuiltInProtocol.FACTORY : ctx.handlerFactory();
         this.server = server;
         this.webSocketServer = webSocketServer;
         if (null != server)

@@ -3,9 +3,6 @@ package dev.rollcall.gateway;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.gateway.websocket.Utf8Validator;
 import dev.rollcall.gateway.websocket.WebSocketFrames;
-import dev.rollcall.protocol.Protocol;
-import dev.rollcall.protocol.json.JsonClientMessageDecoder;
-import dev.rollcall.protocol.json.JsonServerMessageEncoder;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -60,18 +57,14 @@ final class GatewayAgent implements Agent
     final Utf8Validator utf8Validator = new Utf8Validator();
     /** {@link #controlScratch} as a buffer, for sending a control frame without wrapping it anew. */
     final ByteBuffer controlBuffer = ByteBuffer.wrap(controlScratch);
-    private JsonClientMessageDecoder jsonDecoder;
-    private JsonServerMessageEncoder jsonEncoder;
-    private ByteBuffer jsonFrame;
-    private ByteBuffer jsonErrorFrame;
-    private ByteBuffer jsonOut;
     private final OneToOneRingBuffer inbox;
     private final ConcurrentLinkedQueue<GatewayConnection> handoffs = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean overrun = new AtomicBoolean();
     private volatile boolean sleeping;
     private final GatewayAcceptor acceptor;
     final SessionTable sessions;
-    final ProtocolScratch protocolScratch = new ProtocolScratch();
+    /** Each protocol's per-thread resources ({@link PerThread}), by index, made on first use. */
+    private Object[] perThread = new Object[4];
 
     private final Long2ObjectHashMap<GatewayConnection> connections = new Long2ObjectHashMap<>();
     private final List<GatewayConnection> dirty = new ArrayList<>();
@@ -166,6 +159,23 @@ final class GatewayAgent implements Agent
     CoreRouter router()
     {
         return router;
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> T perThread(final PerThread<T> resource)
+    {
+        final int index = resource.index();
+        if (index >= perThread.length)
+        {
+            perThread = Arrays.copyOf(perThread, Math.max(index + 1, perThread.length * 2));
+        }
+        Object instance = perThread[index];
+        if (null == instance)
+        {
+            instance = resource.make();
+            perThread[index] = instance;
+        }
+        return (T)instance;
     }
 
     GatewayCounters counters()
@@ -708,71 +718,6 @@ final class GatewayAgent implements Agent
         {
             output.compact();
         }
-    }
-
-    /**
-     * @return the decoder of this thread's {@code rollcall.json.v1} connections' messages (made on first use).
-     */
-    JsonClientMessageDecoder jsonDecoder()
-    {
-        if (null == jsonDecoder)
-        {
-            jsonDecoder = new JsonClientMessageDecoder();
-        }
-        return jsonDecoder;
-    }
-
-    /**
-     * @return the encoder of the frames sent to this thread's {@code rollcall.json.v1} connections
-     * (made on first use).
-     */
-    JsonServerMessageEncoder jsonEncoder()
-    {
-        if (null == jsonEncoder)
-        {
-            jsonEncoder = new JsonServerMessageEncoder();
-        }
-        return jsonEncoder;
-    }
-
-    /**
-     * @return a small buffer for an error frame the WebSocket transport makes itself, cleared
-     * (made on first use; the protocol's own scratch may hold the frame being sent).
-     */
-    ByteBuffer jsonErrorFrame()
-    {
-        if (null == jsonErrorFrame)
-        {
-            jsonErrorFrame = ByteBuffer.allocate(2048);
-        }
-        return jsonErrorFrame.clear();
-    }
-
-    /**
-     * @return the buffer a JSON message's binary frame is decoded into, cleared (made on first use).
-     */
-    ByteBuffer jsonFrame()
-    {
-        if (null == jsonFrame)
-        {
-            jsonFrame = ByteBuffer.allocate(Protocol.MAX_SERVER_FRAME_SIZE);
-        }
-        return jsonFrame.clear();
-    }
-
-    /**
-     * @param frameLength a binary server frame's length.
-     * @return a buffer, cleared, with room for its JSON (at most six bytes a frame byte, for
-     * escaped control characters, plus the names); grown when needed, made on first use.
-     */
-    ByteBuffer jsonOut(final int frameLength)
-    {
-        final int required = (int)Math.min(Integer.MAX_VALUE - 8, 6L * frameLength + 4096);
-        if (null == jsonOut || jsonOut.capacity() < required)
-        {
-            jsonOut = ByteBuffer.allocate(Math.max(required, 64 * 1024));
-        }
-        return jsonOut.clear();
     }
 
     ByteBuffer acquireBuffer(final int required)

@@ -7,6 +7,7 @@ import dev.rollcall.model.Field;
 import dev.rollcall.core.InputType;
 import dev.rollcall.core.PresenceEvent;
 import dev.rollcall.core.Rollcall;
+import dev.rollcall.protocol.ErrorCode;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -133,6 +134,42 @@ final class GatewayConnection implements Connection, EventEndpoint
     public boolean isClosed()
     {
         return closing || closed;
+    }
+
+    @Override
+    public boolean isInputSuspended()
+    {
+        return suspended || closing || closed;
+    }
+
+    @Override
+    public boolean isShuttingDown()
+    {
+        return agent.isShuttingDown();
+    }
+
+    @Override
+    public <T> T perThread(final PerThread<T> resource)
+    {
+        return agent.perThread(resource);
+    }
+
+    @Override
+    public SessionService sessions()
+    {
+        return agent.sessions;
+    }
+
+    @Override
+    public void count(final GatewayCounter counter)
+    {
+        agent.counters().increment(counter);
+    }
+
+    @Override
+    public void countError(final ErrorCode code)
+    {
+        agent.counters().error(code);
     }
 
     @Override

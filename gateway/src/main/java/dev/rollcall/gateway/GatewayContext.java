@@ -1,12 +1,14 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.gateway.auth.Authenticator;
+import dev.rollcall.gateway.builtin.BuiltInProtocol;
 import dev.rollcall.gateway.websocket.WebPages;
 import dev.rollcall.protocol.Protocol;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -517,6 +519,40 @@ public final class GatewayContext
     public ConnectionHandlerFactory handlerFactory()
     {
         return handlerFactory;
+    }
+
+    /** @return the protocol connections speak: {@link #handlerFactory()}, or the built-in one when that is null. */
+    public ConnectionHandlerFactory protocol()
+    {
+        return null == handlerFactory ? BuiltInProtocol.FACTORY : handlerFactory;
+    }
+
+    /** @return the names of the WebSocket subprotocols {@link #protocol()} speaks, in its order. */
+    List<String> subprotocolNames()
+    {
+        final List<WebSocketSubprotocol> subprotocols = protocol().webSocketSubprotocols();
+        final String[] names = new String[subprotocols.size()];
+        for (int i = 0; i < names.length; i++)
+        {
+            names[i] = subprotocols.get(i).name();
+        }
+        return List.of(names);
+    }
+
+    /**
+     * @param name a subprotocol's name, as agreed in a handshake.
+     * @return the subprotocol of {@link #protocol()} with that name.
+     */
+    WebSocketSubprotocol subprotocol(final String name)
+    {
+        for (final WebSocketSubprotocol subprotocol : protocol().webSocketSubprotocols())
+        {
+            if (subprotocol.name().equals(name))
+            {
+                return subprotocol;
+            }
+        }
+        throw new IllegalArgumentException("not a subprotocol of " + protocol() + ": " + name);
     }
 
     /** @param handlerFactory makes connection handlers; null = the built-in binary protocol. @return this. */

@@ -1,21 +1,26 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.core.PresenceEvent;
+import dev.rollcall.model.EventType;
 import dev.rollcall.model.wire.EventDescriptor;
-import dev.rollcall.protocol.Protocol;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A session's most recent DISPATCH frames, kept for resume: at most {@code maxEvents} frames
- * and {@code maxBytes} bytes, oldest dropped first, frames the client acknowledged (heartbeat
- * {@code lastSeq}) released. The frames are stored back to back as they go on the wire, so
- * a resume copies a contiguous run. Holds no array while empty beyond a small one.
+ * A session's most recent events, kept for resume: at most {@code maxEvents} events and
+ * {@code maxBytes} bytes, oldest dropped first, events the peer acknowledged (heartbeat
+ * {@code lastSeq}) released. Each is stored as {@code i32 length} then the core's bytes of the
+ * event with the session's seq written in ({@link EventDescriptor}), back to back; a replay hands
+ * them to the session's listener one by one, which encodes them as its protocol does. Holds no
+ * array while empty beyond a small one.
  */
 final class ResumeBuffer
 {
-    /** Offset of the seq in a DISPATCH frame: length (4) + op (1), then the event body's seq. */
-    static final int SEQ_OFFSET = Protocol.BODY_OFFSET + EventDescriptor.SEQ_OFFSET;
+    /** Offset of the seq in a record: its length (4), then the event, whose seq comes first. */
+    static final int SEQ_OFFSET = Integer.BYTES + EventDescriptor.SEQ_OFFSET;
+    private static final int RECORD_HEADER = Integer.BYTES;
     /** What a session without a buffer reports: nothing held, nothing dropped (never appended to). */
     static final ResumeBuffer EMPTY = new ResumeBuffer(0, 0);
     private static final int KEEP_WHEN_EMPTY = 1024;
@@ -25,6 +30,8 @@ final class ResumeBuffer
     private final int maxBytes;
     private byte[] data;
     private ByteBuffer view;
+    private UnsafeBuffer replayBuffer;
+    private PresenceEvent replayEvent;
     private int head;
     private int tail;
     private int count;
@@ -56,19 +63,23 @@ final class ResumeBuffer
     }
 
     /**
-     * Append one DISPATCH frame (from position to limit).
+     * Append one event, whose bytes already carry its seq.
+     *
+     * @param seq   the event's seq in the session.
+     * @param event the event.
      */
-    void append(final ByteBuffer frame)
+    void append(final long seq, final PresenceEvent event)
     {
         if (this == EMPTY)
         {
             throw new IllegalStateException("the shared empty resume buffer is never appended to");
         }
-        final int length = frame.remaining();
+        final int eventLength = event.length();
+        final int length = RECORD_HEADER + eventLength;
         if (length > maxBytes)
         {
             release(Long.MAX_VALUE, true);
-            lastDropped = seqOf(frame, frame.position());
+            lastDropped = seq;
             return;
         }
         while (count >= maxEvents || (tail - head) + length > maxBytes)
@@ -76,7 +87,8 @@ final class ResumeBuffer
             dropOldest();
         }
         ensureRoom(length);
-        frame.get(data, tail, length);
+        view.putInt(tail, eventLength);
+        event.buffer().getBytes(event.offset(), data, tail + RECORD_HEADER, eventLength);
         tail += length;
         count++;
     }
@@ -108,6 +120,7 @@ final class ResumeBuffer
             System.arraycopy(data, head, bigger, 0, used);
             data = bigger;
             view = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+            replayBuffer = null;
         }
         tail = used;
         head = 0;
@@ -122,7 +135,7 @@ final class ResumeBuffer
     }
 
     /**
-     * Forget frames up to and including {@code seq} (the client has them).
+     * Forget events up to and including {@code seq} (the client has them).
      */
     void acknowledge(final long seq)
     {
@@ -137,7 +150,7 @@ final class ResumeBuffer
             {
                 lastDropped = view.getLong(head + SEQ_OFFSET);
             }
-            head += frameLength(head);
+            head += recordLength(head);
             count--;
         }
         if (count == 0)
@@ -148,6 +161,7 @@ final class ResumeBuffer
             {
                 data = null;
                 view = null;
+                replayBuffer = null;
             }
         }
     }
@@ -161,7 +175,7 @@ final class ResumeBuffer
     }
 
     /**
-     * @return the bytes of the frames with seq greater than {@code lastSeq}.
+     * @return the bytes of the events with seq greater than {@code lastSeq} (with their lengths).
      */
     int bytesAfter(final long lastSeq)
     {
@@ -173,34 +187,44 @@ final class ResumeBuffer
         int position = head;
         while (position < tail && view.getLong(position + SEQ_OFFSET) <= lastSeq)
         {
-            position += frameLength(position);
+            position += recordLength(position);
         }
         return position;
     }
 
     /**
-     * Send every frame with seq greater than {@code lastSeq}, in order.
+     * Hand every event with seq greater than {@code lastSeq} to the session's listener, in order.
      *
-     * @return false if the connection refused the bytes (closed as slow).
+     * @return false if the listener refused one (its connection closed).
      */
-    boolean replayAfter(final long lastSeq, final Connection connection)
+    boolean replayAfter(final long lastSeq, final EventSession session, final SessionListener listener)
     {
-        final int position = firstAfter(lastSeq);
+        int position = firstAfter(lastSeq);
         if (position == tail)
         {
             return true;
         }
-        final ByteBuffer run = ByteBuffer.wrap(data, position, tail - position);
-        return connection.send(run);
+        if (null == replayBuffer)
+        {
+            replayBuffer = new UnsafeBuffer(data);
+            replayEvent = null == replayEvent ? new PresenceEvent() : replayEvent;
+        }
+        while (position < tail)
+        {
+            final int length = view.getInt(position);
+            final int at = position + RECORD_HEADER;
+            replayEvent.wrap(EventType.fromCode(data[at + EventDescriptor.TYPE_OFFSET] & 0xFF), replayBuffer, at, length);
+            if (!listener.onSessionEvent(session, view.getLong(position + SEQ_OFFSET), replayEvent))
+            {
+                return false;
+            }
+            position = at + length;
+        }
+        return true;
     }
 
-    private int frameLength(final int position)
+    private int recordLength(final int position)
     {
-        return 4 + view.getInt(position);
-    }
-
-    private static long seqOf(final ByteBuffer frame, final int position)
-    {
-        return frame.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(position + SEQ_OFFSET);
+        return RECORD_HEADER + view.getInt(position);
     }
 }

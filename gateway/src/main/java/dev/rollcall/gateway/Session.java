@@ -2,23 +2,21 @@ package dev.rollcall.gateway;
 
 import dev.rollcall.core.PresenceEvent;
 
-import java.nio.ByteBuffer;
-
 /**
- * A session of the built-in protocol: a user's numbered event stream, which outlives its
+ * One session of the {@link SessionTable}: a user's numbered event stream, which outlives its
  * connection for the resume window. Lives on the user's home thread; registered there for
  * the user's events (and the firehose, for a shard) whether attached or not.
  */
-final class Session implements EventEndpoint
+final class Session implements EventSession, EventEndpoint
 {
-    final long sessionId;
-    final long userId;
-    final long connectionId;
+    private final long sessionId;
+    private final long userId;
+    private final long connectionId;
     private final SessionTable table;
     /** Made at the first event: an idle session that never had one holds none. */
     private ResumeBuffer buffer;
     private final EventEndpoint firehose;
-    private BinaryProtocolHandler attached;
+    private SessionListener listener;
     private boolean live;
     private long seq;
     private long detachedAt;
@@ -44,12 +42,32 @@ final class Session implements EventEndpoint
         return firehose;
     }
 
-    long seq()
+    @Override
+    public long id()
+    {
+        return sessionId;
+    }
+
+    @Override
+    public long userId()
+    {
+        return userId;
+    }
+
+    @Override
+    public long connectionId()
+    {
+        return connectionId;
+    }
+
+    @Override
+    public long seq()
     {
         return seq;
     }
 
-    boolean isValid()
+    @Override
+    public boolean isValid()
     {
         return valid;
     }
@@ -57,11 +75,19 @@ final class Session implements EventEndpoint
     void invalidate()
     {
         valid = false;
+        listener = null;
+        live = false;
     }
 
-    BinaryProtocolHandler attached()
+    SessionListener listener()
     {
-        return attached;
+        return listener;
+    }
+
+    @Override
+    public boolean isAttached()
+    {
+        return null != listener;
     }
 
     long detachedAt()
@@ -69,36 +95,63 @@ final class Session implements EventEndpoint
         return detachedAt;
     }
 
-    /**
-     * @return the events kept for resume ({@link ResumeBuffer#EMPTY} before the first).
-     */
-    ResumeBuffer buffer()
+    private ResumeBuffer buffer()
     {
         return null == buffer ? ResumeBuffer.EMPTY : buffer;
     }
 
-    /**
-     * The handler owns the session now; events are buffered until {@link #goLive()}.
-     */
-    void attach(final BinaryProtocolHandler handler)
+    @Override
+    public void attach(final SessionListener listener)
     {
-        attached = handler;
+        this.listener = listener;
         live = false;
     }
 
-    /**
-     * Events go to the attached connection as they come from now on.
-     */
-    void goLive()
+    @Override
+    public void goLive()
     {
         live = true;
     }
 
-    void detach(final long now)
+    @Override
+    public void detach(final long nowMs)
     {
-        attached = null;
+        listener = null;
         live = false;
-        detachedAt = now;
+        detachedAt = nowMs;
+    }
+
+    @Override
+    public void acknowledge(final long lastSeq)
+    {
+        if (null != buffer)
+        {
+            buffer.acknowledge(Math.min(lastSeq, seq));
+        }
+    }
+
+    @Override
+    public boolean canReplayAfter(final long lastSeq)
+    {
+        return buffer().canReplayAfter(lastSeq);
+    }
+
+    @Override
+    public int bytesAfter(final long lastSeq)
+    {
+        return buffer().bytesAfter(lastSeq);
+    }
+
+    @Override
+    public boolean replayAfter(final long lastSeq)
+    {
+        return null == buffer || null == listener || buffer.replayAfter(lastSeq, this, listener);
+    }
+
+    @Override
+    public void destroy()
+    {
+        table.destroy(this);
     }
 
     @Override
@@ -118,28 +171,22 @@ final class Session implements EventEndpoint
 
     private void dispatch(final PresenceEvent event)
     {
-        final ByteBuffer frame = table.encodeDispatch(++seq, event);
-        final int start = frame.position();
+        final long seq = ++this.seq;
+        final PresenceEvent numbered = table.number(seq, event);
         if (null == buffer)
         {
             buffer = table.newResumeBuffer();
         }
-        buffer.append(frame);
-        if (live && null != attached)
+        buffer.append(seq, numbered);
+        if (live && null != listener)
         {
-            frame.position(start);
-            attached.sendDispatch(frame);
+            listener.onSessionEvent(this, seq, numbered);
         }
     }
 
-    /**
-     * Acknowledge events up to {@code lastSeq}.
-     */
-    void acknowledge(final long lastSeq)
+    @Override
+    public String toString()
     {
-        if (null != buffer)
-        {
-            buffer.acknowledge(Math.min(lastSeq, seq));
-        }
+        return "session " + sessionId + " of user " + userId;
     }
 }

@@ -1,11 +1,11 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.core.PresenceEvent;
-import dev.rollcall.protocol.ErrorCode;
+import dev.rollcall.model.wire.EventDescriptor;
 import dev.rollcall.protocol.Protocol;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -13,13 +13,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The built-in protocol's sessions on one gateway thread (the home thread of their users):
+ * The {@link SessionService} of one gateway thread (the home thread of its sessions' users):
  * creation with unguessable ids, lookup for resume, expiry after the resume window, and the
- * DISPATCH frame shared by every session that receives the same event: the core's bytes of the
- * event are its body as they are, so making the frame is a header and a copy, and each session
- * then patches only its seq.
+ * copy of an event shared by every session of this thread that receives it: the core's bytes
+ * copied once per event, each session then writing only its seq.
  */
-final class SessionTable
+final class SessionTable implements SessionService
 {
     private static final long EXPIRY_SCAN_MS = 250;
 
@@ -27,11 +26,10 @@ final class SessionTable
     private final Long2ObjectHashMap<Session> byId = new Long2ObjectHashMap<>();
     private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
     private final List<Session> scratch = new ArrayList<>();
-    private final ByteBuffer frame =
-        ByteBuffer.allocate(Protocol.HEADER_LENGTH + Protocol.MAX_SERVER_FRAME_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    private PresenceEvent encodedEvent;
-    private long encodedGeneration = -1;
-    private int encodedLength;
+    private final UnsafeBuffer copy = new UnsafeBuffer(new byte[Protocol.MAX_SERVER_FRAME_SIZE]);
+    private final PresenceEvent numbered = new PresenceEvent().cacheStrings();
+    private PresenceEvent copiedEvent;
+    private long copiedGeneration = -1;
     private long nextExpiryScan;
 
     SessionTable(final GatewayAgent agent)
@@ -44,7 +42,31 @@ final class SessionTable
         return byId.size();
     }
 
-    Session create(final long userId, final long connectionId, final int shardId, final int shardCount)
+    @Override
+    public EventSession open(
+        final Connection connection, final SessionListener listener, final int shardId, final int shardCount)
+    {
+        if (connection.userId() <= 0)
+        {
+            throw new IllegalStateException("bind the connection before opening a session");
+        }
+        if (shardCount < 0 || (shardCount > 0 && (shardId < 0 || shardId >= shardCount)))
+        {
+            throw new IllegalArgumentException("shard [" + shardId + ", " + shardCount + "] is out of range");
+        }
+        final Session session = create(connection.userId(), connection.id(), shardId, shardCount);
+        session.attach(listener);
+        return session;
+    }
+
+    @Override
+    public EventSession find(final Connection connection, final long sessionId)
+    {
+        final Session session = byId.get(sessionId);
+        return null == session || !session.isValid() || session.userId() != connection.userId() ? null : session;
+    }
+
+    private Session create(final long userId, final long connectionId, final int shardId, final int shardCount)
     {
         long sessionId;
         do
@@ -62,11 +84,6 @@ final class SessionTable
         return session;
     }
 
-    Session get(final long sessionId)
-    {
-        return byId.get(sessionId);
-    }
-
     void destroy(final Session session)
     {
         if (!session.isValid())
@@ -74,8 +91,8 @@ final class SessionTable
             return;
         }
         session.invalidate();
-        byId.remove(session.sessionId);
-        agent.registry().unregister(session.userId, session);
+        byId.remove(session.id());
+        agent.registry().unregister(session.userId(), session);
         if (null != session.firehoseEndpoint())
         {
             agent.registry().unregisterFirehose(session.firehoseEndpoint());
@@ -111,7 +128,7 @@ final class SessionTable
         scratch.clear();
         for (final Session session : byId.values())
         {
-            if (null == session.attached() && now - session.detachedAt() >= window)
+            if (!session.isAttached() && now - session.detachedAt() >= window)
             {
                 scratch.add(session);
             }
@@ -124,8 +141,8 @@ final class SessionTable
     }
 
     /**
-     * The core destroyed the user on purpose: its session for that connection ends, and the
-     * connection attached to it is closed with DISCONNECTED_BY_SERVER.
+     * The core destroyed the user on purpose: its session for that connection ends, and its
+     * listener is told.
      */
     void onDisconnectedByServer(final long userId, final long connectionId)
     {
@@ -134,11 +151,11 @@ final class SessionTable
         {
             return;
         }
-        final BinaryProtocolHandler handler = session.attached();
+        final SessionListener listener = session.listener();
         destroy(session);
-        if (null != handler)
+        if (null != listener)
         {
-            handler.fail(0, ErrorCode.DISCONNECTED_BY_SERVER, "disconnected by the server");
+            listener.onSessionDisconnectedByServer(session);
         }
     }
 
@@ -149,13 +166,13 @@ final class SessionTable
         {
             for (int i = 0, n = list.size(); i < n; i++)
             {
-                if (list.get(i) instanceof Session session && session.connectionId == connectionId)
+                if (list.get(i) instanceof Session session && session.connectionId() == connectionId)
                 {
                     return session;
                 }
             }
         }
-        else if (target instanceof Session session && session.connectionId == connectionId)
+        else if (target instanceof Session session && session.connectionId() == connectionId)
         {
             return session;
         }
@@ -202,17 +219,16 @@ final class SessionTable
     }
 
     /**
-     * The DISPATCH frame for an event, made once per event and per thread: the frame header, then
-     * the event's bytes as the core encoded them (the DISPATCH body, seq 0); only the seq differs
-     * between the sessions that receive it.
+     * The event as one session numbers it: the core's bytes, copied once per event and per
+     * thread, with the session's seq written in ({@link EventDescriptor#SEQ_OFFSET}).
      *
-     * @return a buffer holding the frame between position and limit.
+     * @return a flyweight over this thread's copy, valid until the next call.
      * @throws IllegalStateException when the event is longer than the largest server frame.
      */
-    ByteBuffer encodeDispatch(final long seq, final PresenceEvent event)
+    PresenceEvent number(final long seq, final PresenceEvent event)
     {
         final long generation = agent.inboxAdapter().eventGeneration();
-        if (event != encodedEvent || generation != encodedGeneration)
+        if (event != copiedEvent || generation != copiedGeneration)
         {
             final int length = event.length();
             if (length >= Protocol.MAX_SERVER_FRAME_SIZE)
@@ -220,17 +236,13 @@ final class SessionTable
                 throw new IllegalStateException(
                     "an event of " + length + " bytes does not fit a DISPATCH frame; not dispatched");
             }
-            frame.clear();
-            frame.putInt(0, 1 + length);
-            frame.put(Protocol.HEADER_LENGTH, (byte)Protocol.DISPATCH);
-            event.buffer().getBytes(event.offset(), frame, Protocol.BODY_OFFSET, length);
-            encodedLength = Protocol.BODY_OFFSET + length;
-            encodedEvent = event;
-            encodedGeneration = generation;
+            event.buffer().getBytes(event.offset(), copy, 0, length);
+            numbered.wrap(event.type(), copy, 0, length);
+            copiedEvent = event;
+            copiedGeneration = generation;
         }
-        frame.putLong(ResumeBuffer.SEQ_OFFSET, seq);
+        copy.putLong(EventDescriptor.SEQ_OFFSET, seq, ByteOrder.LITTLE_ENDIAN);
         agent.counters().increment(GatewayCounter.EVENTS_DISPATCHED);
-        frame.limit(encodedLength).position(0);
-        return frame;
+        return numbered;
     }
 }

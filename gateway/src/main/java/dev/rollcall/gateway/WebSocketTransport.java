@@ -3,12 +3,8 @@ package dev.rollcall.gateway;
 import dev.rollcall.gateway.websocket.Utf8Validator;
 import dev.rollcall.gateway.websocket.WebSocketHandshake;
 
-import dev.rollcall.protocol.ErrorCode;
-import dev.rollcall.protocol.FrameWriter;
-import dev.rollcall.protocol.Protocol;
 import dev.rollcall.protocol.ProtocolException;
 
-import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -50,13 +46,9 @@ import static dev.rollcall.gateway.websocket.WebSocketFrames.isValidCloseCode;
  */
 final class WebSocketTransport
 {
-    /** The subprotocol carrying the built-in binary protocol's frames, unchanged, in binary messages. */
-    static final String BINARY_SUBPROTOCOL = "rollcall.binary.v1";
-    /** The subprotocol carrying the built-in protocol as JSON, one text message a frame. */
-    static final String JSON_SUBPROTOCOL = "rollcall.json.v1";
-    /** What the gateway offers. */
-    static final List<String> SUBPROTOCOLS = List.of(BINARY_SUBPROTOCOL, JSON_SUBPROTOCOL);
-    private static final List<String> BINARY_ONLY = List.of(BINARY_SUBPROTOCOL);
+    /** Hands the text messages a {@link WebSocketTextCodec} makes to the connection. */
+    private static final WebSocketTextCodec.MessageSink TEXT_SINK =
+        (connection, text) -> ((GatewayConnection)connection).queueFrame(OPCODE_TEXT, text, false);
 
     private static final int HANDSHAKE = 0;
     private static final int OPEN = 1;
@@ -74,7 +66,9 @@ final class WebSocketTransport
     /** Bytes of the opening handshake searched for its end so far. */
     private int scanned;
     private int closeCode = CLOSE_NORMAL;
-    /** Set for {@link #JSON_SUBPROTOCOL}: checks the text message being received. */
+    /** The subprotocol agreed in the handshake. */
+    private WebSocketSubprotocol subprotocol;
+    /** Set for a text subprotocol: checks the text message being received. */
     private Utf8Validator utf8;
     /** When the peer last sent anything, or a ping went out (the gateway's clock). */
     private long lastHeard;
@@ -95,12 +89,12 @@ final class WebSocketTransport
     }
 
     /**
-     * The handler sends: one binary message, or, with JSON, each of the built-in protocol's
-     * frames as its JSON message.
+     * The handler sends: one binary message, or, with a text subprotocol, the messages its
+     * codec makes of the bytes.
      *
      * @return false if the connection is closed or was just closed as a slow consumer.
      */
-    boolean send(final GatewayConnection c, final ByteBuffer frames)
+    boolean send(final GatewayConnection c, final ByteBuffer bytes)
     {
         final int opcode = dataOpcode();
         if (opcode < 0)
@@ -109,76 +103,18 @@ final class WebSocketTransport
         }
         if (null == utf8)
         {
-            return c.queueFrame(opcode, frames, false);
+            return c.queueFrame(opcode, bytes, false);
         }
-        final int end = frames.limit();
-        for (int at = frames.position(); at + Protocol.BODY_OFFSET <= end; )
-        {
-            final int length = Protocol.HEADER_LENGTH + ((frames.get(at) & 0xFF) | (frames.get(at + 1) & 0xFF) << 8 |
-                (frames.get(at + 2) & 0xFF) << 16 | (frames.get(at + 3) & 0xFF) << 24);
-            ByteBuffer json = c.agent.jsonOut(length);
-            while (true)
-            {
-                try
-                {
-                    c.agent.jsonEncoder().encode(frames, at, json);
-                    break;
-                }
-                catch (final BufferOverflowException ex)
-                {
-                    json = c.agent.jsonOut(json.capacity() / 3); // beyond the sizing: twice the room, and retry
-                }
-            }
-            json.flip();
-            if (json.remaining() > c.context().maxOutboundBytes() && isClients(frames, at))
-            {
-                json = answerTooLarge(c, frames, at, json.remaining()); // JSON says more than binary
-            }
-            if (!c.queueFrame(OPCODE_TEXT, json, false))
-            {
-                return false;
-            }
-            at += length;
-        }
-        frames.position(end);
-        return true;
-    }
-
-    private static boolean isClients(final ByteBuffer frames, final int at)
-    {
-        return (frames.get(at + Protocol.HEADER_LENGTH) & 0xFF) == Protocol.CLIENTS;
-    }
-
-    /**
-     * A {@code CLIENTS} answer whose JSON could never be queued (more than {@code maxOutboundBytes})
-     * is refused as the binary protocol refuses an answer beyond its largest frame: {@code ERROR
-     * ANSWER_TOO_LARGE} with the request's id, the connection staying open.
-     *
-     * @return the JSON of that error, in the thread's JSON buffer.
-     */
-    private static ByteBuffer answerTooLarge(final GatewayConnection c, final ByteBuffer frames, final int at, final int jsonLength)
-    {
-        final GatewayAgent agent = c.agent;
-        final long requestId = (frames.get(at + Protocol.BODY_OFFSET) & 0xFFL) |
-            (frames.get(at + Protocol.BODY_OFFSET + 1) & 0xFFL) << 8 |
-            (frames.get(at + Protocol.BODY_OFFSET + 2) & 0xFFL) << 16 |
-            (frames.get(at + Protocol.BODY_OFFSET + 3) & 0xFFL) << 24;
-        agent.counters().error(ErrorCode.ANSWER_TOO_LARGE);
-        final ByteBuffer error = agent.jsonErrorFrame();
-        new FrameWriter(error).error(requestId, ErrorCode.ANSWER_TOO_LARGE.code(), "the answer in JSON would be " +
-            jsonLength + " bytes, more than maxOutboundBytes (" + c.context().maxOutboundBytes() + "); ask for fewer clients");
-        final ByteBuffer json = agent.jsonOut(error.position());
-        agent.jsonEncoder().encode(error, 0, json);
-        return json.flip();
+        return c.perThread(subprotocol.textCodec()).encode(c, bytes, TEXT_SINK);
     }
 
     /**
      * @param ctx the gateway's settings.
-     * @return the subprotocols offered: JSON only with the built-in protocol, whose frames it encodes.
+     * @return the names of the subprotocols offered: those the protocol speaks.
      */
     static List<String> subprotocols(final GatewayContext ctx)
     {
-        return null == ctx.handlerFactory() ? SUBPROTOCOLS : BINARY_ONLY;
+        return ctx.subprotocolNames();
     }
 
     /**
@@ -358,7 +294,7 @@ final class WebSocketTransport
                     if (opcode != dataOpcode())
                     {
                         fail(c, buffer, CLOSE_UNSUPPORTED_DATA, null == utf8 ?
-                            BINARY_SUBPROTOCOL + " carries binary messages only" : JSON_SUBPROTOCOL + " carries text messages only");
+                            subprotocol.name() + " carries binary messages only" : subprotocol.name() + " carries text messages only");
                         return;
                     }
                     messageOpcode = opcode;
@@ -393,7 +329,7 @@ final class WebSocketTransport
                     fail(c, buffer, CLOSE_INVALID_PAYLOAD, "a text message that ends inside a UTF-8 character");
                     return;
                 }
-                if (!onJsonMessage(c, buffer, start, write))
+                if (!onTextMessage(c, buffer, start, write))
                 {
                     return;
                 }
@@ -450,35 +386,34 @@ final class WebSocketTransport
     }
 
     /**
-     * A whole JSON message: decode it into the binary frame it stands for and hand that to the
-     * handler; a message that is not one is answered ERROR + CLOSE {@code MALFORMED_FRAME} (in
-     * JSON) as a malformed binary frame would be.
+     * A whole text message: the subprotocol's codec turns it into the handler's input; a message
+     * that is not one goes to the handler's {@link ConnectionHandler#onMalformedInput} (the
+     * built-in protocol answers ERROR + CLOSE {@code MALFORMED_FRAME} as for a malformed frame).
      *
      * @return false if the connection is closed.
      */
-    private boolean onJsonMessage(final GatewayConnection c, final ByteBuffer buffer, final int from, final int to)
+    private boolean onTextMessage(final GatewayConnection c, final ByteBuffer buffer, final int from, final int to)
     {
         final GatewayAgent agent = c.agent;
-        final ByteBuffer frame = agent.jsonFrame();
+        final ByteBuffer input;
         try
         {
-            agent.jsonDecoder().decode(buffer, from, to, frame);
+            input = c.perThread(subprotocol.textCodec()).decode(c, buffer, from, to);
         }
         catch (final ProtocolException ex)
         {
-            // answered as the protocol answers a malformed frame: after the RESULTs it owes
+            // answered as the protocol answers malformed input: after the RESULTs it owes
             agent.handlers().callMalformedInput(c, ex.code().code(), ex.getMessage());
             buffer.position(buffer.limit());
             return false;
         }
-        frame.flip();
-        agent.handlers().callData(c, frame);
-        if (frame.hasRemaining() && !c.isClosed() && !c.isSuspended())
+        agent.handlers().callData(c, input);
+        if (input.hasRemaining() && !c.isClosed() && !c.isSuspended())
         {
-            agent.handlers().handlerError(c, new IllegalStateException("the handler left part of a frame decoded from JSON"));
+            agent.handlers().handlerError(c, new IllegalStateException("the handler left part of the input a text message became"));
             return false;
         }
-        // a frame left by a handler that suspended its input instead (the built-in protocol
+        // input left by a handler that suspended its input instead (the built-in protocol
         // refusing it while it drains what it owes before closing) is dropped: it was not read
         return !c.isClosed();
     }
@@ -527,7 +462,8 @@ final class WebSocketTransport
             refuseHandshake(c, buffer, outcome);
             return false;
         }
-        if (JSON_SUBPROTOCOL.equals(outcome.subprotocol()))
+        subprotocol = ctx.subprotocol(outcome.subprotocol());
+        if (subprotocol.isText())
         {
             utf8 = new Utf8Validator();
         }

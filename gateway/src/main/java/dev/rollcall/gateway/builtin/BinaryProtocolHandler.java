@@ -1,8 +1,16 @@
-package dev.rollcall.gateway;
+package dev.rollcall.gateway.builtin;
 
 import dev.rollcall.core.ClientInfo;
 import dev.rollcall.core.InputType;
+import dev.rollcall.core.PresenceEvent;
 import dev.rollcall.core.Rollcall;
+import dev.rollcall.gateway.Connection;
+import dev.rollcall.gateway.ConnectionHandler;
+import dev.rollcall.gateway.EventSession;
+import dev.rollcall.gateway.GatewayContext;
+import dev.rollcall.gateway.GatewayCounter;
+import dev.rollcall.gateway.Refusal;
+import dev.rollcall.gateway.SessionListener;
 import dev.rollcall.gateway.auth.AuthOutcome;
 import dev.rollcall.gateway.auth.Identity;
 import dev.rollcall.gateway.auth.Role;
@@ -22,12 +30,13 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * The built-in binary protocol (docs/protocol.md) on one connection: HELLO, identify or
- * resume, heartbeats and zombie detection, the rate limit, commands and queries, and the
- * session's dispatch. Every refusal is an ERROR then a CLOSE with its code, counted, and
- * closes this connection only.
+ * The built-in protocol (docs/protocol.md) on one connection: HELLO, identify or resume,
+ * heartbeats and zombie detection, the rate limit, commands and queries, and the session's
+ * dispatch. Every refusal is an ERROR then a CLOSE with its code, counted, and closes this
+ * connection only. Uses only the gateway's SPI: {@link Connection}, its per-thread resources
+ * and its {@link dev.rollcall.gateway.SessionService sessions}.
  */
-final class BinaryProtocolHandler implements ConnectionHandler
+final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
 {
     private static final int AWAIT_IDENTIFY = 0;
     private static final int BINDING_IDENTIFY = 1;
@@ -46,13 +55,13 @@ final class BinaryProtocolHandler implements ConnectionHandler
     private static final long TAG_SUBSCRIPTION = 5L << 32;
     private static final long REQUEST_MASK = 0xFFFF_FFFFL;
 
-    private final GatewayConnection connection;
+    private final Connection connection;
     private int state = AWAIT_IDENTIFY;
     private long windowStart;
     private int framesInWindow;
     /** What an identify or resume asked for, held only until the connection is live. */
     private Handshake handshake;
-    private Session session;
+    private EventSession session;
     private boolean connectIssued;
     private ErrorCode closeCode;
     private ArrayDeque<SubscriptionBatch> batches;
@@ -65,17 +74,12 @@ final class BinaryProtocolHandler implements ConnectionHandler
 
     BinaryProtocolHandler(final Connection connection)
     {
-        this.connection = (GatewayConnection)connection;
+        this.connection = connection;
     }
 
     private ProtocolScratch scratch()
     {
-        return connection.agent.protocolScratch;
-    }
-
-    private GatewayCounters counters()
-    {
-        return connection.agent.counters();
+        return connection.perThread(ProtocolScratch.PER_THREAD);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -135,19 +139,19 @@ final class BinaryProtocolHandler implements ConnectionHandler
     {
         final int previous = state;
         state = CLOSED;
-        final Session s = session;
-        if (null != s && s.attached() == this)
+        final EventSession s = session;
+        if (null != s && s.isValid() && s.isAttached())
         {
             s.detach(c.nowMs());
             if (null != closeCode && !closeCode.resumable())
             {
-                connection.agent.sessions.destroy(s);
+                s.destroy();
             }
         }
-        if (connectIssued && previous != CLOSED && !connection.agent.isShuttingDown() &&
+        if (connectIssued && previous != CLOSED && !c.isShuttingDown() &&
             (null == s || s.isValid() || closeCode != ErrorCode.DISCONNECTED_BY_SERVER))
         {
-            c.connectionLost(null != s ? s.connectionId : c.id());
+            c.connectionLost(null != s ? s.connectionId() : c.id());
         }
     }
 
@@ -158,7 +162,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
     {
         final ProtocolScratch scratch = scratch();
         final int maxFrameSize = c.context().maxFrameSize();
-        while (state != CLOSED && !c.isClosed() && !connection.isSuspended())
+        while (state != CLOSED && !c.isClosed() && !c.isInputSuspended())
         {
             final int length;
             try
@@ -174,7 +178,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
             {
                 return;
             }
-            counters().increment(GatewayCounter.FRAMES_RECEIVED);
+            connection.count(GatewayCounter.FRAMES_RECEIVED);
             if (!withinRateLimit(c, input.get(input.position() + Protocol.HEADER_LENGTH) & 0xFF))
             {
                 fail(0, ErrorCode.RATE_LIMITED, "more than " + c.context().rateLimitCommands() + " frames in " +
@@ -325,8 +329,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         if (state == BINDING_IDENTIFY)
         {
             final Handshake h = handshake;
-            session = connection.agent.sessions.create(c.userId(), c.id(), h.shardId, h.shardCount);
-            session.attach(this);
+            session = c.sessions().open(c, this, h.shardId, h.shardCount);
             state = CONNECTING;
             connectIssued = true;
             final Changes initialPresence = h.initialPresence;
@@ -349,14 +352,14 @@ final class BinaryProtocolHandler implements ConnectionHandler
     private void resume(final Connection c)
     {
         final long resumeLastSeq = handshake.resumeLastSeq;
-        final Session s = connection.agent.sessions.get(handshake.resumeSessionId);
+        final EventSession s = c.sessions().find(c, handshake.resumeSessionId);
         final String refusal;
         boolean resumable = false;
-        if (null == s || !s.isValid() || s.userId != c.userId())
+        if (null == s)
         {
             refusal = "unknown session";
         }
-        else if (null != s.attached())
+        else if (s.isAttached())
         {
             refusal = "the session is attached to another connection";
             resumable = true;
@@ -365,13 +368,13 @@ final class BinaryProtocolHandler implements ConnectionHandler
         {
             refusal = "lastSeq " + resumeLastSeq + " is ahead of the session (" + s.seq() + ")";
         }
-        else if (!s.buffer().canReplayAfter(resumeLastSeq))
+        else if (!s.canReplayAfter(resumeLastSeq))
         {
             refusal = "events after " + resumeLastSeq + " are no longer buffered";
         }
-        else if (s.buffer().bytesAfter(resumeLastSeq) > c.context().maxOutboundBytes() / 2)
+        else if (s.bytesAfter(resumeLastSeq) > c.context().maxOutboundBytes() / 2)
         {
-            connection.agent.sessions.destroy(s);
+            s.destroy();
             refusal = "the events after " + resumeLastSeq + " exceed what may be queued for a connection";
         }
         else
@@ -380,7 +383,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         }
         if (null != refusal)
         {
-            counters().increment(GatewayCounter.INVALID_SESSIONS);
+            connection.count(GatewayCounter.INVALID_SESSIONS);
             send(scratch().writer().invalidSession(resumable));
             handshake = null;
             state = AWAIT_IDENTIFY;
@@ -391,7 +394,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         s.attach(this);
         state = RESUMING;
         connectIssued = true;
-        c.connectUser(s.connectionId, TAG_RESUME);
+        c.connectUser(s.connectionId(), TAG_RESUME);
     }
 
     // ---------------------------------------------------------------- results
@@ -429,7 +432,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
             else
             {
                 send(scratch().writer().error(0, ErrorCode.PRESENCE_REFUSED.code(), result.name()));
-                counters().error(ErrorCode.PRESENCE_REFUSED);
+                connection.countError(ErrorCode.PRESENCE_REFUSED);
                 c.connectUser(c.id(), TAG_CONNECT);
             }
         }
@@ -445,8 +448,8 @@ final class BinaryProtocolHandler implements ConnectionHandler
                 refuseResumeAfterDestroy(c);
                 return;
             }
-            counters().increment(GatewayCounter.RESUMES);
-            if (!session.buffer().replayAfter(handshake.resumeLastSeq, c))
+            connection.count(GatewayCounter.RESUMES);
+            if (!session.replayAfter(handshake.resumeLastSeq))
             {
                 return;
             }
@@ -471,10 +474,10 @@ final class BinaryProtocolHandler implements ConnectionHandler
      */
     private void refuseResumeAfterDestroy(final Connection c)
     {
-        c.connectionLost(session.connectionId);
+        c.connectionLost(session.connectionId());
         session = null;
         connectIssued = false;
-        counters().increment(GatewayCounter.INVALID_SESSIONS);
+        connection.count(GatewayCounter.INVALID_SESSIONS);
         send(scratch().writer().invalidSession(false));
         handshake = null;
         state = AWAIT_IDENTIFY;
@@ -483,9 +486,9 @@ final class BinaryProtocolHandler implements ConnectionHandler
 
     private void ready()
     {
-        counters().increment(GatewayCounter.IDENTIFIES);
-        send(scratch().writer().ready(session.sessionId, session.userId, 0));
-        if (!session.buffer().replayAfter(0, connection))
+        connection.count(GatewayCounter.IDENTIFIES);
+        send(scratch().writer().ready(session.id(), session.userId(), 0));
+        if (!session.replayAfter(0))
         {
             return;
         }
@@ -614,7 +617,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         {
             final long userId = userIds[i];
             final ClientInfo info = userId > 0 ? rollcall.getClient(userId) : null;
-            view(userId, info, session.userId, scratch.views[i]);
+            view(userId, info, session.userId(), scratch.views[i]);
         }
         final int length;
         try
@@ -623,7 +626,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         }
         catch (final BufferOverflowException | IllegalArgumentException ex)
         {
-            counters().error(ErrorCode.ANSWER_TOO_LARGE);
+            connection.countError(ErrorCode.ANSWER_TOO_LARGE);
             send(scratch.writer().error(requestId, ErrorCode.ANSWER_TOO_LARGE.code(),
                 "the answer would exceed " + Protocol.MAX_SERVER_FRAME_SIZE + " bytes; ask for fewer clients"));
             return;
@@ -661,7 +664,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
         for (; i < all.length && count < limit; i++)
         {
             final long userId = all[i];
-            if (userId != session.userId)
+            if (userId != session.userId())
             {
                 final ClientInfo info = rollcall.getClient(userId);
                 if (null == info || info.status() == Status.INVISIBLE)
@@ -684,12 +687,16 @@ final class BinaryProtocolHandler implements ConnectionHandler
 
     // ---------------------------------------------------------------- output
 
-    void sendDispatch(final ByteBuffer frame)
+    @Override
+    public boolean onSessionEvent(final EventSession s, final long seq, final PresenceEvent event)
     {
-        if (!connection.isClosed())
-        {
-            connection.send(frame);
-        }
+        return !connection.isClosed() && connection.send(scratch().dispatch(event));
+    }
+
+    @Override
+    public void onSessionDisconnectedByServer(final EventSession s)
+    {
+        fail(0, ErrorCode.DISCONNECTED_BY_SERVER, "disconnected by the server");
     }
 
     private void send(final int ignoredLength)
@@ -700,7 +707,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
     /**
      * Send ERROR and CLOSE with the code, count it, and close this connection.
      */
-    void fail(final long requestId, final ErrorCode code, final String message)
+    private void fail(final long requestId, final ErrorCode code, final String message)
     {
         if (state == CLOSED || state == DRAINING || null != closeCode || connection.isClosed())
         {
@@ -743,7 +750,7 @@ final class BinaryProtocolHandler implements ConnectionHandler
             return; // one goodbye per connection: the first reason is the one the client hears
         }
         closeCode = code;
-        counters().error(code);
+        connection.countError(code);
         final String text = null == message ? code.name() : message;
         send(scratch().writer().error(requestId, code.code(), text));
         send(scratch().writer().close(code.code(), text));

@@ -1,5 +1,7 @@
-package dev.rollcall.gateway;
+package dev.rollcall.gateway.builtin;
 
+import dev.rollcall.core.PresenceEvent;
+import dev.rollcall.gateway.PerThread;
 import dev.rollcall.model.Changes;
 import dev.rollcall.protocol.ClientFrameAdapter;
 import dev.rollcall.protocol.ClientFrameHandler;
@@ -8,6 +10,7 @@ import dev.rollcall.protocol.FrameWriter;
 import dev.rollcall.protocol.Protocol;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * What every built-in protocol handler on one thread shares, so a connection holds only its
@@ -16,8 +19,11 @@ import java.nio.ByteBuffer;
  */
 final class ProtocolScratch implements ClientFrameHandler
 {
+    /** One per gateway thread. */
+    static final PerThread<ProtocolScratch> PER_THREAD = new PerThread<>(ProtocolScratch::new);
+
     final ClientFrameAdapter adapter = new ClientFrameAdapter(this);
-    final ByteBuffer out = ByteBuffer.allocate(Protocol.MAX_SERVER_FRAME_SIZE);
+    final ByteBuffer out = ByteBuffer.allocate(Protocol.HEADER_LENGTH + Protocol.MAX_SERVER_FRAME_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     final FrameWriter writer = new FrameWriter(out);
     final ClientView[] views = new ClientView[Protocol.MAX_GET_CLIENTS];
     final long[] ids = new long[Protocol.MAX_LIST_LIMIT];
@@ -36,6 +42,21 @@ final class ProtocolScratch implements ClientFrameHandler
     {
         out.clear();
         return writer;
+    }
+
+    /**
+     * Frame an event as {@code DISPATCH}: its bytes are the body as they are.
+     *
+     * @return the frame, between position and limit.
+     */
+    ByteBuffer dispatch(final PresenceEvent event)
+    {
+        final int length = event.length();
+        out.clear();
+        out.putInt(0, 1 + length);
+        out.put(Protocol.HEADER_LENGTH, (byte)Protocol.DISPATCH);
+        event.buffer().getBytes(event.offset(), out, Protocol.BODY_OFFSET, length);
+        return out.limit(Protocol.BODY_OFFSET + length).position(0);
     }
 
     /** @return the bytes written since {@link #writer()}. */

@@ -1,0 +1,73 @@
+package dev.rollcall.gateway;
+
+/**
+ * One session of the {@link SessionService}: the events it numbered and keeps for a resume,
+ * and the listener they go to. Use only on the thread of the connection that holds it.
+ */
+public interface EventSession
+{
+    /** @return the session's id: unguessable, {@code > 0}. */
+    long id();
+
+    /** @return the session's user. */
+    long userId();
+
+    /** @return the core connection id the session stands for (the id of the connection that opened it). */
+    long connectionId();
+
+    /** @return the seq of the latest event numbered (0 before the first). */
+    long seq();
+
+    /** @return false once destroyed (expired, client destroyed, or {@link #destroy()}). */
+    boolean isValid();
+
+    /** @return true while a listener is attached. */
+    boolean isAttached();
+
+    /**
+     * Attach a listener (a resumed connection's handler); events are kept until {@link #goLive()}.
+     *
+     * @param listener the new owner.
+     */
+    void attach(SessionListener listener);
+
+    /** Events go to the attached listener as they come from now on. */
+    void goLive();
+
+    /**
+     * The listener's connection is gone: the session waits for a resume (or expiry).
+     *
+     * @param nowMs the gateway's clock.
+     */
+    void detach(long nowMs);
+
+    /**
+     * The peer has the events up to {@code lastSeq}: they need not be kept.
+     *
+     * @param lastSeq the highest seq received, {@code 0 <= lastSeq <= seq()}.
+     */
+    void acknowledge(long lastSeq);
+
+    /**
+     * @param lastSeq the highest seq the peer received.
+     * @return true if every event after it is still kept (a resume from it can be served).
+     */
+    boolean canReplayAfter(long lastSeq);
+
+    /**
+     * @param lastSeq the highest seq the peer received.
+     * @return the encoded size of the events kept after it (the core's bytes, as a resume would replay them).
+     */
+    int bytesAfter(long lastSeq);
+
+    /**
+     * Hand every kept event after {@code lastSeq} to the attached listener, in order.
+     *
+     * @param lastSeq the highest seq the peer received.
+     * @return false if the listener refused one (its connection closed).
+     */
+    boolean replayAfter(long lastSeq);
+
+    /** End the session now: it is no longer found, receives nothing, and cannot be resumed. Idempotent. */
+    void destroy();
+}
