@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,8 +39,6 @@ import java.util.function.Consumer;
  */
 final class GatewayAgent implements Agent
 {
-    private static final int POOLED_BUFFER = 16 * 1024;
-    private static final int MAX_POOLED = 256;
     private static final int READ_BUFFER = 64 * 1024;
 
     private final int index;
@@ -67,7 +64,8 @@ final class GatewayAgent implements Agent
     private Object[] perThread = new Object[4];
 
     private final Long2ObjectHashMap<GatewayConnection> connections = new Long2ObjectHashMap<>();
-    private final List<GatewayConnection> dirty = new ArrayList<>();
+    /** Writes what connections queued, and pools their output buffers. */
+    final SocketWriter writer;
     private final List<GatewayConnection> pendingInput = new ArrayList<>();
     private final List<GatewayConnection> scan = new ArrayList<>();
     private final List<GatewayConnection> migrations = new ArrayList<>();
@@ -76,7 +74,6 @@ final class GatewayAgent implements Agent
     private final EndpointRegistry registry = new EndpointRegistry();
     private final HandlerInvoker handlers;
     private final InboxAdapter inboxAdapter;
-    private final ArrayDeque<ByteBuffer> bufferPool = new ArrayDeque<>();
     private final ByteBuffer readBuffer;
     private final Consumer<SelectionKey> selectedHandler = this::onSelected;
     private final Consumer<SelectionKey> keepSelected = this::keepSelected;
@@ -109,6 +106,7 @@ final class GatewayAgent implements Agent
         this.inbox = new OneToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(ctx.inboxBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
         this.handlers = new HandlerInvoker(this, ctx, counters);
+        this.writer = new SocketWriter(this, counters);
         this.sessions = new SessionTable(this);
         this.inboxAdapter = new InboxAdapter(this, inbox, registry, sessions, handlers, ctx, counters);
         this.readBuffer = ByteBuffer.allocateDirect(Math.max(READ_BUFFER, ctx.maxFrameSize() * 2 + 8));
@@ -290,7 +288,7 @@ final class GatewayAgent implements Agent
             work += scanTimers();
             sessions.expire(now);
         }
-        work += flushDirty();
+        work += writer.flushDirty();
         if (!migrations.isEmpty())
         {
             work += migrate();
@@ -399,7 +397,7 @@ final class GatewayAgent implements Agent
         final int ready = key.readyOps();
         if ((ready & SelectionKey.OP_WRITE) != 0)
         {
-            flush(connection);
+            writer.flush(connection);
         }
         if ((ready & SelectionKey.OP_READ) != 0 && key.isValid() && !connection.isSuspended())
         {
@@ -471,8 +469,7 @@ final class GatewayAgent implements Agent
         }
         if (null != connection.output && connection.output.position() > 0 && !connection.dirty)
         {
-            connection.dirty = true;
-            dirty.add(connection);
+            writer.markDirty(connection);
         }
         if (null != connection.input && !connection.isSuspended())
         {
@@ -614,7 +611,7 @@ final class GatewayAgent implements Agent
         }
     }
 
-    private static int interestOf(final GatewayConnection connection)
+    static int interestOf(final GatewayConnection connection)
     {
         int ops = connection.isSuspended() ? 0 : SelectionKey.OP_READ;
         if (null != connection.output && connection.output.position() > 0)
@@ -622,121 +619,6 @@ final class GatewayAgent implements Agent
             ops |= SelectionKey.OP_WRITE;
         }
         return ops;
-    }
-
-    // ---------------------------------------------------------------- output
-
-    void markDirty(final GatewayConnection connection)
-    {
-        connection.dirty = true;
-        dirty.add(connection);
-    }
-
-    private int flushDirty()
-    {
-        final int count = dirty.size();
-        for (int i = 0; i < count; i++)
-        {
-            final GatewayConnection connection = dirty.get(i);
-            connection.dirty = false;
-            if (connection.agent == this && !connection.isChannelClosed() && !connection.migrating)
-            {
-                flush(connection);
-            }
-        }
-        dropFirst(dirty, count);
-        return count;
-    }
-
-    private void flush(final GatewayConnection connection)
-    {
-        if (connection.isChannelClosed())
-        {
-            return;
-        }
-        final ByteBuffer output = connection.output;
-        if (null != output)
-        {
-            if (output.position() > 0 && !write(connection, output))
-            {
-                output.clear();
-                closeNow(connection);
-                return;
-            }
-            if (output.position() == 0)
-            {
-                connection.output = null;
-                releaseBuffer(output);
-            }
-        }
-        if (null == connection.output && connection.isClosing())
-        {
-            halfClose(connection);
-            return;
-        }
-        if (!connection.migrating && null != connection.key && connection.key.isValid())
-        {
-            connection.key.interestOps(interestOf(connection));
-        }
-    }
-
-    /**
-     * Write what is queued for the connection now, before its queue is judged full: one
-     * cycle can deliver many events to a connection whose socket has room. Never closes
-     * (a failed write is found again by the next flush).
-     */
-    void writeThrough(final GatewayConnection connection)
-    {
-        final ByteBuffer output = connection.output;
-        if (null == output || output.position() == 0 || connection.isChannelClosed())
-        {
-            return;
-        }
-        write(connection, output);
-    }
-
-    /**
-     * One write call of the queued bytes; what is left stays queued.
-     *
-     * @return false if the socket failed.
-     */
-    private boolean write(final GatewayConnection connection, final ByteBuffer output)
-    {
-        output.flip();
-        try
-        {
-            final int written = connection.channel().write(output);
-            counters.add(GatewayCounter.BYTES_WRITTEN, written);
-            counters.increment(GatewayCounter.WRITE_CALLS);
-            return true;
-        }
-        catch (final IOException ex)
-        {
-            return false;
-        }
-        finally
-        {
-            output.compact();
-        }
-    }
-
-    ByteBuffer acquireBuffer(final int required)
-    {
-        if (required <= POOLED_BUFFER)
-        {
-            final ByteBuffer pooled = bufferPool.poll();
-            return null != pooled ? pooled : ByteBuffer.allocateDirect(POOLED_BUFFER);
-        }
-        return ByteBuffer.allocateDirect(required);
-    }
-
-    void releaseBuffer(final ByteBuffer buffer)
-    {
-        if (buffer.capacity() == POOLED_BUFFER && bufferPool.size() < MAX_POOLED)
-        {
-            buffer.clear();
-            bufferPool.push(buffer);
-        }
     }
 
     // ---------------------------------------------------------------- timers and closing
@@ -782,7 +664,7 @@ final class GatewayAgent implements Agent
             final GatewayConnection connection = scan.get(i);
             if (connection.isClosing())
             {
-                closeNow(connection);
+                lingerEnded(connection);
             }
             else if (connection.timeoutDeadline != 0 && now >= connection.timeoutDeadline)
             {
@@ -793,6 +675,24 @@ final class GatewayAgent implements Agent
         final int work = scan.size();
         scan.clear();
         return work;
+    }
+
+    /**
+     * A closing connection's linger ended with output still queued: one more write first (the
+     * socket may have room though it did not say so: the selector reports a full socket writable
+     * only once a third of its buffer is free). If the peer took bytes, the linger starts again.
+     */
+    private void lingerEnded(final GatewayConnection connection)
+    {
+        if (!connection.draining && null != connection.output && connection.output.position() > 0)
+        {
+            writer.flush(connection);
+            if (connection.isChannelClosed() || connection.draining || now < connection.lingerDeadline())
+            {
+                return;
+            }
+        }
+        closeNow(connection);
     }
 
     void closeNow(final GatewayConnection connection)
@@ -814,7 +714,7 @@ final class GatewayAgent implements Agent
      * socket with unread input sends a reset, which can destroy the goodbye at the peer before
      * it reads it (a client that bursts past a limit has unread input by definition).
      */
-    private void halfClose(final GatewayConnection connection)
+    void halfClose(final GatewayConnection connection)
     {
         try
         {
@@ -902,7 +802,7 @@ final class GatewayAgent implements Agent
             connection.close();
         }
         scan.clear();
-        flushDirty();
+        writer.flushDirty();
         final long deadline = System.currentTimeMillis() + ctx.lingerMs();
         try
         {
@@ -953,7 +853,7 @@ final class GatewayAgent implements Agent
      * Remove the first {@code count} entries, keeping those added meanwhile; a view (which
      * allocates) only when there are such entries.
      */
-    private static void dropFirst(final List<GatewayConnection> list, final int count)
+    static void dropFirst(final List<GatewayConnection> list, final int count)
     {
         if (list.size() == count)
         {

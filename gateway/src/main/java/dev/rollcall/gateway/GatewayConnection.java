@@ -23,6 +23,8 @@ import java.nio.channels.SocketChannel;
 final class GatewayConnection implements Connection, EventEndpoint
 {
     private static final int RESERVE_FOR_GOODBYE = 1024;
+    /** A closing connection whose peer keeps reading lingers at most this many {@code lingerMs} in all. */
+    static final int MAX_LINGERS = 30;
 
     private final long id;
     private final SocketChannel channel;
@@ -46,6 +48,7 @@ final class GatewayConnection implements Connection, EventEndpoint
     private boolean refusing;
     private boolean refused;
     private long lingerDeadline;
+    private long closingSince;
     long timeoutDeadline;
     ByteBuffer input;
     ByteBuffer output;
@@ -92,6 +95,22 @@ final class GatewayConnection implements Connection, EventEndpoint
     long lingerDeadline()
     {
         return lingerDeadline;
+    }
+
+    /**
+     * A closing connection's peer took more bytes: its linger starts again, so a peer that reads
+     * slowly but steadily receives what was queued and the goodbye after it, up to
+     * {@link #MAX_LINGERS} lingers in all; one that stops reading is closed a linger later.
+     *
+     * @param now the gateway's clock.
+     */
+    void madeProgress(final long now)
+    {
+        if (closing && !closed)
+        {
+            final long lingerMs = agent.context().lingerMs();
+            lingerDeadline = Math.max(lingerDeadline, Math.min(now + lingerMs, closingSince + MAX_LINGERS * lingerMs));
+        }
     }
 
     @Override
@@ -198,7 +217,7 @@ final class GatewayConnection implements Connection, EventEndpoint
         int queued = null == output ? 0 : output.position();
         if ((long)queued + length > limit && queued > 0 && !migrating)
         {
-            agent.writeThrough(this);
+            agent.writer.writeThrough(this);
             queued = null == output ? 0 : output.position();
         }
         if ((long)queued + length > limit)
@@ -219,7 +238,7 @@ final class GatewayConnection implements Connection, EventEndpoint
         if (!dirty)
         {
             dirty = true;
-            agent.markDirty(this);
+            agent.writer.markDirty(this);
         }
         return true;
     }
@@ -228,7 +247,7 @@ final class GatewayConnection implements Connection, EventEndpoint
     {
         if (null == output)
         {
-            output = agent.acquireBuffer(required);
+            output = agent.writer.acquireBuffer(required);
         }
         else if (output.capacity() < required)
         {
@@ -237,7 +256,7 @@ final class GatewayConnection implements Connection, EventEndpoint
             final ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(capacity, required));
             output.flip();
             bigger.put(output);
-            agent.releaseBuffer(output);
+            agent.writer.releaseBuffer(output);
             output = bigger;
         }
     }
@@ -282,14 +301,15 @@ final class GatewayConnection implements Connection, EventEndpoint
         }
         closing = true;
         suspended = true;
-        lingerDeadline = agent.nowMs() + agent.context().lingerMs();
+        closingSince = agent.nowMs();
+        lingerDeadline = closingSince + agent.context().lingerMs();
         if (!migrating && !bindPending)
         {
             agent.interestChanged(this);
         }
         if (!dirty)
         {
-            agent.markDirty(this);
+            agent.writer.markDirty(this);
         }
     }
 
@@ -322,7 +342,7 @@ final class GatewayConnection implements Connection, EventEndpoint
         }
         if (null != output)
         {
-            agent.releaseBuffer(output);
+            agent.writer.releaseBuffer(output);
             output = null;
         }
         input = null;

@@ -614,6 +614,73 @@ class GatewayLimitsTest
     // ---------------------------------------------------------------- slow consumer
 
     @Test
+    void shouldDeliverTheSlowConsumersGoodbyeToAPeerThatReadsSlowerThanTheLinger() throws Exception
+    {
+        // a linger far shorter than the slow watcher takes to read its backlog (what the kernel's
+        // socket buffers hold, then what the gateway queued): each write it takes restarts it
+        start(ctx -> ctx.maxOutboundBytes(64 * 1024).lingerMs(200).rateLimitCommands(1_000_000),
+            core -> core.limits(new Limits(16, 32, 2_000, 128)));
+        final long busy = 20;
+        final long slow = 10;
+        try (WireClient slowWatcher = WireClient.connect(server.address(), null, 4096);
+             RawClient publisher = server.identify(busy, new Changes()))
+        {
+            slowWatcher.next(RawClient.Hello.class);
+            slowWatcher.writer().identify(Protocol.VERSION, TestGateway.token(slow), new Changes(), false, 0, 0);
+            slowWatcher.writer().subscribe(1, new long[] {busy}, 1, null, 0);
+            slowWatcher.flush();
+            slowWatcher.next(RawClient.Ready.class);
+            assertThat(slowWatcher.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
+
+            new Publisher(publisher).untilSlowConsumer(server.gateway);
+            final List<RawClient.Frame> frames = new ArrayList<>();
+            while (true)
+            {
+                // a few KB at a time, pausing well within the linger between reads
+                final RawClient.Frame frame = slowWatcher.poll(WireClient.DEFAULT_WAIT_MS);
+                assertThat(frame).as("a frame or the end within 10 s, after %d frames", frames.size()).isNotNull();
+                if (frame instanceof RawClient.Eof)
+                {
+                    break;
+                }
+                frames.add(frame);
+                if (frames.size() % 4 == 0)
+                {
+                    Thread.sleep(2);
+                }
+            }
+            assertThat(ServerFrames.brief(frames.subList(Math.max(0, frames.size() - 2), frames.size())))
+                .as("the slow consumer hears why it was closed, after %d frames", frames.size())
+                .isEqualTo(ServerFrames.refusal(ErrorCode.SLOW_CONSUMER));
+        }
+    }
+
+    @Test
+    void shouldStillCloseASlowConsumerThatStopsReadingAfterOneLinger() throws Exception
+    {
+        start(ctx -> ctx.maxOutboundBytes(64 * 1024).lingerMs(200).rateLimitCommands(1_000_000),
+            core -> core.limits(new Limits(16, 32, 2_000, 128)));
+        final long busy = 20;
+        final long slow = 10;
+        try (WireClient slowWatcher = WireClient.connect(server.address(), null, 4096);
+             RawClient publisher = server.identify(busy, new Changes()))
+        {
+            slowWatcher.next(RawClient.Hello.class);
+            slowWatcher.writer().identify(Protocol.VERSION, TestGateway.token(slow), new Changes(), false, 0, 0);
+            slowWatcher.writer().subscribe(1, new long[] {busy}, 1, null, 0);
+            slowWatcher.flush();
+            slowWatcher.next(RawClient.Ready.class);
+            assertThat(slowWatcher.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
+
+            new Publisher(publisher).untilSlowConsumer(server.gateway);
+            // it reads nothing more: no write makes progress, so the linger is not renewed
+            Await.until("the core sees the slow consumer disconnected",
+                () -> !server.gateway.rollcall().getClient(slow).connected());
+            assertThat(server.gateway.counter(GatewayCounter.CONNECTIONS_OPEN)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldCloseASlowConsumerWhileOthersReceiveEveryEventInOrder() throws Exception
     {
         start(ctx -> ctx.maxOutboundBytes(64 * 1024).lingerMs(30_000).rateLimitCommands(1_000_000),
