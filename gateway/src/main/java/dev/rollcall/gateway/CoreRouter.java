@@ -134,7 +134,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
     @Override
     public void onResult(final long correlationId, final Result result)
     {
-        final GatewayAgent agent = agents[InboxAdapter.agentOf(correlationId)];
+        final GatewayAgent agent = agents[CoreProxy.agentOf(correlationId)];
         final OneToOneRingBuffer inbox = agent.inbox();
         final int index = inbox.tryClaim(InboxDescriptor.RESULT, InboxDescriptor.RESULT_LENGTH);
         if (index <= 0)
@@ -145,7 +145,7 @@ final class CoreRouter implements EventSink, ConnectionDirectiveHandler, Command
         inbox.buffer().putLong(index + InboxDescriptor.CORRELATION_OFFSET, correlationId);
         inbox.buffer().putInt(index + InboxDescriptor.RESULT_OFFSET, result.code());
         inbox.commit(index);
-        wakeLater(InboxAdapter.agentOf(correlationId));
+        wakeLater(CoreProxy.agentOf(correlationId));
     }
 
     @Override

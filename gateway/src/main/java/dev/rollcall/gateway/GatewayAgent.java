@@ -34,8 +34,11 @@ import java.util.function.Consumer;
  * here is shared with other threads except the inbox (written by the core's fan-out thread)
  * and the hand-off queue (connections moving in). The jobs beside the cycle are its pieces,
  * each used by this thread only: the {@link GatewayAcceptor} brings connections in, the
- * {@link InboxAdapter} reads the inbox, the {@link EndpointRegistry} knows who receives a
- * user's events, and the {@link HandlerInvoker} calls the handlers.
+ * {@link SocketReader} reads sockets into the handlers, the {@link SocketWriter} writes what they
+ * queued, the {@link CoreProxy} publishes their commands to the core, the {@link InboxAdapter}
+ * reads the inbox, the {@link EndpointRegistry} knows who
+ * receives a user's events, the {@link SessionTable} keeps the sessions, and the
+ * {@link HandlerInvoker} calls the handlers.
  */
 final class GatewayAgent implements Agent
 {
@@ -66,7 +69,6 @@ final class GatewayAgent implements Agent
     private final Long2ObjectHashMap<GatewayConnection> connections = new Long2ObjectHashMap<>();
     /** Writes what connections queued, and pools their output buffers. */
     final SocketWriter writer;
-    private final List<GatewayConnection> pendingInput = new ArrayList<>();
     private final List<GatewayConnection> scan = new ArrayList<>();
     private final List<GatewayConnection> migrations = new ArrayList<>();
     /** Closed connections whose socket is half-closed, read until the peer closes or the linger ends. */
@@ -74,7 +76,9 @@ final class GatewayAgent implements Agent
     private final EndpointRegistry registry = new EndpointRegistry();
     private final HandlerInvoker handlers;
     private final InboxAdapter inboxAdapter;
-    private final ByteBuffer readBuffer;
+    private final CoreProxy coreProxy;
+    /** Reads sockets and hands their input to the handlers. */
+    final SocketReader reader;
     private final Consumer<SelectionKey> selectedHandler = this::onSelected;
     private final Consumer<SelectionKey> keepSelected = this::keepSelected;
     private SelectionKey[] keptKeys = new SelectionKey[64];
@@ -105,11 +109,13 @@ final class GatewayAgent implements Agent
         this.selector = Selector.open();
         this.inbox = new OneToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(ctx.inboxBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
+        this.coreProxy = new CoreProxy(index, rollcall, router);
         this.handlers = new HandlerInvoker(this, ctx, counters);
         this.writer = new SocketWriter(this, counters);
         this.sessions = new SessionTable(this);
         this.inboxAdapter = new InboxAdapter(this, inbox, registry, sessions, handlers, ctx, counters);
-        this.readBuffer = ByteBuffer.allocateDirect(Math.max(READ_BUFFER, ctx.maxFrameSize() * 2 + 8));
+        this.reader = new SocketReader(this, handlers, counters,
+            ByteBuffer.allocateDirect(Math.max(READ_BUFFER, ctx.maxFrameSize() * 2 + 8)));
         this.acceptor = new GatewayAcceptor(
             this, ctx, limits, connectionIds, counters, handlers, selector, server, webSocketServer);
         now = System.currentTimeMillis();
@@ -204,6 +210,11 @@ final class GatewayAgent implements Agent
     }
 
     /** @return the reader of this thread's inbox, which also numbers its commands. */
+    CoreProxy coreProxy()
+    {
+        return coreProxy;
+    }
+
     InboxAdapter inboxAdapter()
     {
         return inboxAdapter;
@@ -272,7 +283,7 @@ final class GatewayAgent implements Agent
             onOverrun();
             work++;
         }
-        work += processPendingInput();
+        work += reader.processPendingInput();
         if (invokesCore)
         {
             // what this cycle's sockets published: journaled, applied and answered before the flush
@@ -391,7 +402,7 @@ final class GatewayAgent implements Agent
         }
         if (connection.draining)
         {
-            discardInput(connection);
+            reader.discardInput(connection);
             return;
         }
         final int ready = key.readyOps();
@@ -401,7 +412,7 @@ final class GatewayAgent implements Agent
         }
         if ((ready & SelectionKey.OP_READ) != 0 && key.isValid() && !connection.isSuspended())
         {
-            onReadable(connection);
+            reader.onReadable(connection);
         }
     }
 
@@ -473,93 +484,15 @@ final class GatewayAgent implements Agent
         }
         if (null != connection.input && !connection.isSuspended())
         {
-            pendingInput.add(connection);
+            reader.offerLater(connection);
         }
     }
 
-    // ---------------------------------------------------------------- input
-
-    private void onReadable(final GatewayConnection connection)
-    {
-        final ByteBuffer buffer = readBuffer;
-        buffer.clear();
-        if (null != connection.input)
-        {
-            connection.input.flip();
-            buffer.put(connection.input);
-            connection.input = null;
-        }
-        final int read = read(connection, buffer);
-        if (read < 0)
-        {
-            closeNow(connection);
-            return;
-        }
-        counters.add(GatewayCounter.BYTES_READ, read);
-        buffer.flip();
-        deliverInput(connection, buffer);
-    }
-
-    private int processPendingInput()
-    {
-        final int count = pendingInput.size();
-        if (count == 0)
-        {
-            return 0;
-        }
-        for (int i = 0; i < count; i++)
-        {
-            final GatewayConnection connection = pendingInput.get(i);
-            if (connection.agent != this || connection.isClosed() || connection.isSuspended() ||
-                connection.migrating || null == connection.input)
-            {
-                continue;
-            }
-            final ByteBuffer buffer = readBuffer;
-            buffer.clear();
-            connection.input.flip();
-            buffer.put(connection.input);
-            connection.input = null;
-            buffer.flip();
-            deliverInput(connection, buffer);
-        }
-        dropFirst(pendingInput, count);
-        return count;
-    }
-
-    private void deliverInput(final GatewayConnection connection, final ByteBuffer buffer)
-    {
-        if (null != connection.transport)
-        {
-            connection.transport.onInput(connection, buffer);
-        }
-        else if (buffer.hasRemaining())
-        {
-            handlers.callData(connection, buffer);
-        }
-        if (connection.isClosed())
-        {
-            return;
-        }
-        if (buffer.hasRemaining())
-        {
-            if (buffer.position() == 0 && buffer.limit() == buffer.capacity())
-            {
-                handlers.handlerError(connection, new IllegalStateException(
-                    "handler consumed nothing of a full input buffer (" + buffer.capacity() + " bytes)"));
-                return;
-            }
-            final ByteBuffer keep = ByteBuffer.allocate(Math.max(256, buffer.remaining()));
-            keep.put(buffer);
-            connection.input = keep;
-        }
-        if (connection.bindPending)
-        {
-            afterBind(connection);
-        }
-    }
-
-    private void afterBind(final GatewayConnection connection)
+    /**
+     * The handler bound the connection: go on here if this is the user's home thread, else
+     * hand it over at the end of the cycle.
+     */
+    void afterBind(final GatewayConnection connection)
     {
         connection.bindPending = false;
         final int home = CoreRouter.home(connection.userId(), agents.length);
@@ -582,7 +515,7 @@ final class GatewayAgent implements Agent
         for (int i = 0; i < count; i++)
         {
             final GatewayConnection connection = migrations.get(i);
-            pendingInput.remove(connection);
+            reader.forget(connection);
             if (connection.isChannelClosed())
             {
                 continue;
@@ -607,7 +540,7 @@ final class GatewayAgent implements Agent
         connection.key.interestOps(interestOf(connection));
         if (!connection.isSuspended() && null != connection.input)
         {
-            pendingInput.add(connection);
+            reader.offerLater(connection);
         }
     }
 
@@ -735,30 +668,6 @@ final class GatewayAgent implements Agent
         else
         {
             connection.closeChannel();
-        }
-    }
-
-    private void discardInput(final GatewayConnection connection)
-    {
-        readBuffer.clear();
-        if (read(connection, readBuffer) < 0)
-        {
-            connection.closeChannel();
-        }
-    }
-
-    /**
-     * @return the bytes read into the buffer, or -1 at the end of the stream or on an error.
-     */
-    private static int read(final GatewayConnection connection, final ByteBuffer buffer)
-    {
-        try
-        {
-            return connection.channel().read(buffer);
-        }
-        catch (final IOException ex)
-        {
-            return -1;
         }
     }
 

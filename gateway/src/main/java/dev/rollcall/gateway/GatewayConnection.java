@@ -4,7 +4,6 @@ import dev.rollcall.gateway.websocket.WebSocketFrames;
 import dev.rollcall.model.FieldGroup;
 import dev.rollcall.model.Changes;
 import dev.rollcall.model.Field;
-import dev.rollcall.core.InputType;
 import dev.rollcall.core.PresenceEvent;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.protocol.ErrorCode;
@@ -402,41 +401,35 @@ final class GatewayConnection implements Connection, EventEndpoint
     public void connectUser(final long connectionId, final long tag)
     {
         requireBound();
-        agent.rollcall().connectUser(userId, connectionId, agent.router(), agent.inboxAdapter().correlate(this, tag));
+        agent.coreProxy().connectUser(this, connectionId, tag);
     }
 
     @Override
     public void connectUser(final long connectionId, final Changes presence, final String reason, final long tag)
     {
         requireBound();
-        agent.rollcall().connectUser(userId, connectionId, presence, reason, agent.router(), agent.inboxAdapter().correlate(this, tag));
+        agent.coreProxy().connectUser(this, connectionId, presence, reason, tag);
     }
 
     @Override
     public void connectionLost(final long connectionId)
     {
         requireBound();
-        agent.rollcall().connectionLost(userId, connectionId, null, 0);
+        agent.coreProxy().connectionLost(userId, connectionId);
     }
 
     @Override
     public void update(final FieldGroup group, final Changes changes, final String reason, final long tag)
     {
         requireBound();
-        agent.rollcall().update(group, userId, changes, reason, agent.router(), agent.inboxAdapter().correlate(this, tag));
+        agent.coreProxy().update(this, group, changes, reason, tag);
     }
 
     @Override
     public void subscription(final int type, final long targetId, final long tag)
     {
         requireBound();
-        final boolean lobby = type == InputType.SUBSCRIBE_LOBBY || type == InputType.UNSUBSCRIBE_LOBBY;
-        if (!lobby && type != InputType.SUBSCRIBE_CLIENT && type != InputType.UNSUBSCRIBE_CLIENT)
-        {
-            throw new IllegalArgumentException("not a subscription type: " + type);
-        }
-        agent.rollcall().subscription(type, userId, lobby ? 0 : targetId, lobby ? targetId : 0,
-            agent.router(), agent.inboxAdapter().correlate(this, tag));
+        agent.coreProxy().subscription(this, type, targetId, tag);
     }
 
     private void requireBound()

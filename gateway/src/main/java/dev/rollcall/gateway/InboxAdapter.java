@@ -5,8 +5,6 @@ import dev.rollcall.core.PresenceEvent;
 import dev.rollcall.model.EventType;
 import dev.rollcall.model.Result;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Long2LongHashMap;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
@@ -16,8 +14,8 @@ import java.util.List;
 /**
  * Reads one gateway thread's inbox: the events, command results and close directives the
  * core's fan-out thread wrote to it, decoded and handed to the endpoints, handlers and sessions
- * of this thread. Also numbers this thread's commands, so a result finds the connection and
- * tag that issued it.
+ * of this thread; a command's result goes to the connection and tag that the {@link CoreProxy}
+ * remembered for it.
  * <p>
  * Used only by its gateway thread (the core's fan-out thread writes the inbox, never this).
  */
@@ -32,12 +30,8 @@ final class InboxAdapter implements MessageHandler
     private final HandlerInvoker handlers;
     private final GatewayContext ctx;
     private final GatewayCounters counters;
-    private final long correlationPrefix;
     private final PresenceEvent event = new PresenceEvent().cacheStrings();
-    private final Long2ObjectHashMap<GatewayConnection> pendingConnection = new Long2ObjectHashMap<>();
-    private final Long2LongHashMap pendingTag = new Long2LongHashMap(0);
     private final List<GatewayConnection> disconnected = new ArrayList<>();
-    private long nextCorrelation = 1;
     private long eventGeneration;
 
     InboxAdapter(
@@ -56,7 +50,6 @@ final class InboxAdapter implements MessageHandler
         this.handlers = handlers;
         this.ctx = ctx;
         this.counters = counters;
-        this.correlationPrefix = (long)agent.index() << 56;
     }
 
     /**
@@ -73,27 +66,6 @@ final class InboxAdapter implements MessageHandler
     long eventGeneration()
     {
         return eventGeneration;
-    }
-
-    /**
-     * @return the thread that issued the command of this correlation id.
-     */
-    static int agentOf(final long correlationId)
-    {
-        return (int)(correlationId >>> 56);
-    }
-
-    /**
-     * Remember who issued a command; its result comes back through the inbox with the id.
-     *
-     * @return the command's correlation id, naming this thread in its top byte.
-     */
-    long correlate(final GatewayConnection connection, final long tag)
-    {
-        final long correlationId = correlationPrefix | (nextCorrelation++ & 0x00FF_FFFF_FFFF_FFFFL);
-        pendingConnection.put(correlationId, connection);
-        pendingTag.put(correlationId, tag);
-        return correlationId;
     }
 
     @Override
@@ -164,8 +136,8 @@ final class InboxAdapter implements MessageHandler
 
     private void onResultMessage(final long correlationId, final int result)
     {
-        final GatewayConnection connection = pendingConnection.remove(correlationId);
-        final long tag = pendingTag.remove(correlationId);
+        final GatewayConnection connection = agent.coreProxy().takeConnection(correlationId);
+        final long tag = agent.coreProxy().takeTag(correlationId);
         if (null != connection && connection.agent == agent && !connection.isChannelClosed() && !connection.draining)
         {
             handlers.callResult(connection, tag, Result.fromCode(result));
