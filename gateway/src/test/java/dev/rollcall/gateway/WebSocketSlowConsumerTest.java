@@ -160,6 +160,50 @@ class WebSocketSlowConsumerTest
         assertThat(server.gateway.counter(GatewayCounter.SLOW_CONSUMERS)).isEqualTo(1);
     }
 
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void shouldDeliverTheGoodbyeToASlowJsonConsumerThatReadsSlowerThanTheLinger() throws Exception
+    {
+        // the twin of GatewayLimitsTest's: a linger far shorter than the backlog takes to read
+        server.close();
+        server = new TestGateway(ctx -> ctx
+            .webSocketPort(0)
+            .maxOutboundBytes(MAX_OUTBOUND_BYTES)
+            .lingerMs(200)
+            .rateLimitCommands(1_000_000), core -> core.limits(new Limits(16, 32, 2_000, 128)));
+        final int port = server.gateway.webSocketAddress().getPort();
+        try (RawWebSocket slowSocket = RawWebSocket.connect(port, 4096);
+             RawClient publisher = server.identify(BUSY, new Changes()))
+        {
+            assertThat(slowSocket.handshake(new RawWebSocket.Request().protocols(JdkJsonWebSocketClient.SUBPROTOCOL))
+                .status()).isEqualTo(101);
+            final WebSocketStream slow = new WebSocketStream(slowSocket, true);
+            assertThat(slow.next()).isInstanceOf(RawClient.Hello.class);
+            slowSocket.send(RawWebSocket.TEXT, utf8("{\"op\":\"identify\",\"version\":1,\"token\":\"" +
+                TestGateway.token(SLOW) + "\"}"));
+            slowSocket.send(RawWebSocket.TEXT, utf8("{\"op\":\"subscribe\",\"requestId\":1,\"clients\":[" + BUSY + "]}"));
+            assertThat(slow.next()).isInstanceOf(RawClient.Ready.class);
+            assertThat(slow.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
+
+            new Publisher(publisher).untilSlowConsumer(server.gateway);
+            final List<RawClient.Frame> frames = new ArrayList<>();
+            RawClient.Frame frame;
+            while (!((frame = slow.next()) instanceof RawClient.Eof))
+            {
+                frames.add(frame);
+                if (frames.size() % 4 == 0)
+                {
+                    Thread.sleep(2); // a few KB at a time, pausing well within the linger
+                }
+            }
+            final List<String> briefs = ServerFrames.brief(frames);
+            assertThat(briefs.subList(Math.max(0, briefs.size() - 2), briefs.size()))
+                .as("the slow consumer hears why it was closed, after %d messages", frames.size())
+                .isEqualTo(ServerFrames.refusal(ErrorCode.SLOW_CONSUMER));
+            assertThat(slow.closeCode()).isEqualTo(ErrorCode.SLOW_CONSUMER.code());
+        }
+    }
+
     private JdkJsonWebSocketClient identified(final long userId) throws Exception
     {
         final JdkJsonWebSocketClient client = JdkJsonWebSocketClient.connect(server.gateway.webSocketAddress());
