@@ -613,6 +613,22 @@ class GatewayLimitsTest
 
     // ---------------------------------------------------------------- slow consumer
 
+    /**
+     * A watcher of {@code busy} with a 4 KB receive buffer, identified and subscribed, that reads
+     * only when the test asks.
+     */
+    private WireClient slowWatcherOf(final long slow, final long busy) throws Exception
+    {
+        final WireClient slowWatcher = WireClient.connect(server.address(), null, 4096);
+        slowWatcher.next(RawClient.Hello.class);
+        slowWatcher.writer().identify(Protocol.VERSION, TestGateway.token(slow), new Changes(), false, 0, 0);
+        slowWatcher.writer().subscribe(1, new long[] {busy}, 1, null, 0);
+        slowWatcher.flush();
+        slowWatcher.next(RawClient.Ready.class);
+        assertThat(slowWatcher.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
+        return slowWatcher;
+    }
+
     @Test
     void shouldDeliverTheSlowConsumersGoodbyeToAPeerThatReadsSlowerThanTheLinger() throws Exception
     {
@@ -622,16 +638,9 @@ class GatewayLimitsTest
             core -> core.limits(new Limits(16, 32, 2_000, 128)));
         final long busy = 20;
         final long slow = 10;
-        try (WireClient slowWatcher = WireClient.connect(server.address(), null, 4096);
+        try (WireClient slowWatcher = slowWatcherOf(slow, busy);
              RawClient publisher = server.identify(busy, new Changes()))
         {
-            slowWatcher.next(RawClient.Hello.class);
-            slowWatcher.writer().identify(Protocol.VERSION, TestGateway.token(slow), new Changes(), false, 0, 0);
-            slowWatcher.writer().subscribe(1, new long[] {busy}, 1, null, 0);
-            slowWatcher.flush();
-            slowWatcher.next(RawClient.Ready.class);
-            assertThat(slowWatcher.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
-
             new Publisher(publisher).untilSlowConsumer(server.gateway);
             final List<RawClient.Frame> frames = new ArrayList<>();
             while (true)
@@ -662,21 +671,18 @@ class GatewayLimitsTest
             core -> core.limits(new Limits(16, 32, 2_000, 128)));
         final long busy = 20;
         final long slow = 10;
-        try (WireClient slowWatcher = WireClient.connect(server.address(), null, 4096);
-             RawClient publisher = server.identify(busy, new Changes()))
+        final WireClient slowWatcher = slowWatcherOf(slow, busy);
+        try (RawClient publisher = server.identify(busy, new Changes()))
         {
-            slowWatcher.next(RawClient.Hello.class);
-            slowWatcher.writer().identify(Protocol.VERSION, TestGateway.token(slow), new Changes(), false, 0, 0);
-            slowWatcher.writer().subscribe(1, new long[] {busy}, 1, null, 0);
-            slowWatcher.flush();
-            slowWatcher.next(RawClient.Ready.class);
-            assertThat(slowWatcher.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
-
             new Publisher(publisher).untilSlowConsumer(server.gateway);
             // it reads nothing more: no write makes progress, so the linger is not renewed
             Await.until("the core sees the slow consumer disconnected",
                 () -> !server.gateway.rollcall().getClient(slow).connected());
             assertThat(server.gateway.counter(GatewayCounter.CONNECTIONS_OPEN)).isEqualTo(1);
+        }
+        finally
+        {
+            slowWatcher.close();
         }
     }
 

@@ -10,10 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -131,38 +127,15 @@ class LineProtocolTest
         assertThat(server.errors).isEmpty();
     }
 
-    private record Peer(Socket socket, BufferedReader in, OutputStream out) implements AutoCloseable
+    private LinePeer connect() throws Exception
     {
-        void say(final String line) throws Exception
-        {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        String hear() throws Exception
-        {
-            return in.readLine();
-        }
-
-        @Override
-        public void close() throws java.io.IOException
-        {
-            socket.close();
-        }
-    }
-
-    private Peer connect() throws Exception
-    {
-        final Socket socket = new Socket("127.0.0.1", server.gateway.port());
-        socket.setSoTimeout(10_000);
-        return new Peer(socket, new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)),
-            socket.getOutputStream());
+        return LinePeer.connect(server.gateway.port());
     }
 
     @Test
     void shouldServeACustomTextProtocolOnTheHandlerSpi() throws Exception
     {
-        try (Peer alice = connect(); Peer bob = connect())
+        try (LinePeer alice = connect(); LinePeer bob = connect())
         {
             assertThat(alice.hear()).isEqualTo("HELLO");
             assertThat(bob.hear()).isEqualTo("HELLO");

@@ -70,15 +70,8 @@ class WebSocketSlowConsumerTest
              RawClient tcpWatcher = server.identify(TCP_WATCHER, new Changes());
              RawClient publisher = server.identify(BUSY, new Changes()))
         {
-            assertThat(slowSocket.handshake(new RawWebSocket.Request().protocols(JdkJsonWebSocketClient.SUBPROTOCOL))
-                .status()).isEqualTo(101);
             final WebSocketStream slow = new WebSocketStream(slowSocket, true);
-            assertThat(slow.next()).isInstanceOf(RawClient.Hello.class);
-            slowSocket.send(RawWebSocket.TEXT, utf8("{\"op\":\"identify\",\"version\":1,\"token\":\"" +
-                TestGateway.token(SLOW) + "\"}"));
-            slowSocket.send(RawWebSocket.TEXT, utf8("{\"op\":\"subscribe\",\"requestId\":1,\"clients\":[" + BUSY + "]}"));
-            final long slowSession = ((RawClient.Ready)slow.next()).sessionId();
-            assertThat(slow.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
+            final long slowSession = identifyAndWatchBusy(slowSocket, slow);
 
             jsonWatcher.send("{\"op\":\"subscribe\",\"requestId\":1,\"clients\":[" + BUSY + "]}");
             assertThat(jsonWatcher.next().toString()).isEqualTo("{\"op\":\"result\",\"requestId\":1,\"result\":\"APPLIED\"}");
@@ -175,15 +168,8 @@ class WebSocketSlowConsumerTest
         try (RawWebSocket slowSocket = RawWebSocket.connect(port, 4096);
              RawClient publisher = server.identify(BUSY, new Changes()))
         {
-            assertThat(slowSocket.handshake(new RawWebSocket.Request().protocols(JdkJsonWebSocketClient.SUBPROTOCOL))
-                .status()).isEqualTo(101);
             final WebSocketStream slow = new WebSocketStream(slowSocket, true);
-            assertThat(slow.next()).isInstanceOf(RawClient.Hello.class);
-            slowSocket.send(RawWebSocket.TEXT, utf8("{\"op\":\"identify\",\"version\":1,\"token\":\"" +
-                TestGateway.token(SLOW) + "\"}"));
-            slowSocket.send(RawWebSocket.TEXT, utf8("{\"op\":\"subscribe\",\"requestId\":1,\"clients\":[" + BUSY + "]}"));
-            assertThat(slow.next()).isInstanceOf(RawClient.Ready.class);
-            assertThat(slow.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
+            identifyAndWatchBusy(slowSocket, slow);
 
             new Publisher(publisher).untilSlowConsumer(server.gateway);
             final List<RawClient.Frame> frames = new ArrayList<>();
@@ -202,6 +188,24 @@ class WebSocketSlowConsumerTest
                 .isEqualTo(ServerFrames.refusal(ErrorCode.SLOW_CONSUMER));
             assertThat(slow.closeCode()).isEqualTo(ErrorCode.SLOW_CONSUMER.code());
         }
+    }
+
+    /**
+     * Handshake for JSON, identify as the slow user and subscribe to the busy one.
+     *
+     * @return the session id.
+     */
+    private static long identifyAndWatchBusy(final RawWebSocket slowSocket, final WebSocketStream slow) throws Exception
+    {
+        assertThat(slowSocket.handshake(new RawWebSocket.Request().protocols(JdkJsonWebSocketClient.SUBPROTOCOL))
+            .status()).isEqualTo(101);
+        assertThat(slow.next()).isInstanceOf(RawClient.Hello.class);
+        slowSocket.send(RawWebSocket.TEXT, utf8("{\"op\":\"identify\",\"version\":1,\"token\":\"" +
+            TestGateway.token(SLOW) + "\"}"));
+        slowSocket.send(RawWebSocket.TEXT, utf8("{\"op\":\"subscribe\",\"requestId\":1,\"clients\":[" + BUSY + "]}"));
+        final long sessionId = ((RawClient.Ready)slow.next()).sessionId();
+        assertThat(slow.next()).isEqualTo(new RawClient.ResultFrame(1, Result.APPLIED));
+        return sessionId;
     }
 
     private JdkJsonWebSocketClient identified(final long userId) throws Exception

@@ -8,6 +8,7 @@ import dev.rollcall.gateway.ConnectionHandler;
 import dev.rollcall.gateway.EventSession;
 import dev.rollcall.gateway.Gateway;
 import dev.rollcall.gateway.GatewayContext;
+import dev.rollcall.gateway.LinePeer;
 import dev.rollcall.gateway.PerThread;
 import dev.rollcall.gateway.SessionListener;
 import dev.rollcall.model.Changes;
@@ -17,10 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -202,32 +199,9 @@ class SessionServiceTest
         assertThat(errors).isEmpty();
     }
 
-    private record Peer(Socket socket, BufferedReader in, OutputStream out) implements AutoCloseable
+    private LinePeer connect() throws Exception
     {
-        void say(final String line) throws Exception
-        {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        String hear() throws Exception
-        {
-            return in.readLine();
-        }
-
-        @Override
-        public void close() throws java.io.IOException
-        {
-            socket.close();
-        }
-    }
-
-    private Peer connect() throws Exception
-    {
-        final Socket socket = new Socket("127.0.0.1", gateway.port());
-        socket.setSoTimeout(10_000);
-        final Peer peer = new Peer(socket,
-            new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)), socket.getOutputStream());
+        final LinePeer peer = LinePeer.connect(gateway.port());
         assertThat(peer.hear()).isEqualTo("HELLO");
         return peer;
     }
@@ -236,7 +210,8 @@ class SessionServiceTest
     void shouldNumberKeepAndReplayEventsForACustomProtocol() throws Exception
     {
         final String sessionId;
-        try (Peer alice = connect(); Peer bob = connect())
+        final LinePeer alice = connect();
+        try (LinePeer bob = connect())
         {
             alice.say("LOGIN 21");
             final String opened = alice.hear();
@@ -250,13 +225,13 @@ class SessionServiceTest
             assertThat(alice.hear()).isEqualTo("EVENT 1 CLIENT_CONNECTED 22");
             alice.say("ACK 1");
 
-            alice.socket().close(); // alice drops; her session keeps numbering bob's events
+            alice.close(); // alice drops; her session keeps numbering bob's events
             bob.say("AWAY true");
             assertThat(bob.hear()).isEqualTo("OK APPLIED");
             bob.say("AWAY false");
             assertThat(bob.hear()).isEqualTo("OK APPLIED");
 
-            try (Peer again = connect())
+            try (LinePeer again = connect())
             {
                 again.say("RESUME 21 " + sessionId + " 1");
                 assertThat(again.hear()).isEqualTo("RESUMED 3");
@@ -268,12 +243,16 @@ class SessionServiceTest
                 assertThat(again.hear()).isEqualTo("EVENT 4 CLIENT_UPDATED 22");
             }
         }
+        finally
+        {
+            alice.close();
+        }
     }
 
     @Test
     void shouldNotFindAnotherUsersSession() throws Exception
     {
-        try (Peer alice = connect(); Peer mallory = connect())
+        try (LinePeer alice = connect(); LinePeer mallory = connect())
         {
             alice.say("LOGIN 31");
             final String sessionId = alice.hear().substring("SESSION ".length());
