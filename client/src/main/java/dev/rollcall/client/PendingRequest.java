@@ -5,7 +5,10 @@ import dev.rollcall.protocol.ClientView;
 import dev.rollcall.protocol.Protocol;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,6 +40,11 @@ abstract class PendingRequest<T>
     void onClientIds(final long nextCursor, final long[] ids, final int count)
     {
         unexpected(Protocol.CLIENT_IDS);
+    }
+
+    void onStats(final long nowMs, final long gracePeriodMs, final String[] names, final long[] values, final int count)
+    {
+        unexpected(Protocol.STATS);
     }
 
     void fail(final Throwable cause)
@@ -120,6 +128,32 @@ abstract class PendingRequest<T>
         String what()
         {
             return "LIST_CLIENT_IDS";
+        }
+    }
+
+    /** GET_STATS: answered by STATS (an observer's request; others get ERROR NOT_AN_OBSERVER). */
+    static final class Stats extends PendingRequest<ServerStats>
+    {
+        Stats(final long requestId)
+        {
+            super(requestId);
+        }
+
+        @Override
+        void onStats(final long nowMs, final long gracePeriodMs, final String[] names, final long[] values, final int count)
+        {
+            final Map<String, Long> counters = new LinkedHashMap<>();
+            for (int i = 0; i < count; i++)
+            {
+                counters.put(names[i], values[i]);
+            }
+            future.complete(new ServerStats(nowMs, gracePeriodMs, Collections.unmodifiableMap(counters)));
+        }
+
+        @Override
+        String what()
+        {
+            return "GET_STATS";
         }
     }
 }

@@ -453,6 +453,19 @@ public final class RollcallClient implements AutoCloseable
         });
     }
 
+    /**
+     * {@code GET_STATS}: the server's counters. Only an observer's session may ask (a token minted with
+     * {@code rollcall token --observer}); for others the future fails with a {@link RollcallException} of code
+     * {@code NOT_AN_OBSERVER} (4025).
+     *
+     * @return the counters, with the server's clock and grace period
+     */
+    public CompletableFuture<ServerStats> stats()
+    {
+        final long requestId = session.nextRequestId();
+        return session.send(new PendingRequest.Stats(requestId), writer -> writer.getStats(requestId));
+    }
+
     private static void checkRange(final int value, final int min, final int max, final String what)
     {
         if (value < min || value > max)

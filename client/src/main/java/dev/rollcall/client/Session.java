@@ -842,6 +842,22 @@ final class Session implements ServerFrameHandler
     }
 
     @Override
+    public void onStats(
+        final long requestId,
+        final long nowMs,
+        final long gracePeriodMs,
+        final String[] names,
+        final long[] values,
+        final int count)
+    {
+        final PendingRequest<?> request = pending.remove(requestId);
+        if (request != null)
+        {
+            request.onStats(nowMs, gracePeriodMs, names, values, count);
+        }
+    }
+
+    @Override
     public void onError(final long requestId, final int code, final String message)
     {
         final RollcallException error = new RollcallException(code, message);

@@ -9,7 +9,8 @@
  * <li>{@link dev.rollcall.client.ShardedClient}: one connection per firehose shard, events merged; the shard subset
  * is parsed by {@link dev.rollcall.client.ShardSpec}.</li>
  * <li>Values: {@link dev.rollcall.client.PresenceDispatch} (an event), {@link dev.rollcall.client.ClientSnapshot},
- * {@link dev.rollcall.client.ClientIdPage}, {@link dev.rollcall.client.ServerHello}; presences and their changes
+ * {@link dev.rollcall.client.ClientIdPage}, {@link dev.rollcall.client.ServerHello}, {@link dev.rollcall.client.ServerStats}
+ * (an observer's {@code stats()}); presences and their changes
  * are the model module's {@link dev.rollcall.model.Changes} (statuses {@link dev.rollcall.model.Status}), results
  * its {@link dev.rollcall.model.Result}, event types its {@link dev.rollcall.model.EventType}: the one vocabulary
  * the server uses too.</li>

@@ -183,6 +183,10 @@ final class FakeServer implements AutoCloseable
     {
     }
 
+    record GetStats(long requestId) implements Frame
+    {
+    }
+
     /** One accepted connection: non-blocking, read and written by the test thread with deadlines. */
     static final class Connection implements AutoCloseable, ClientFrameHandler
     {
@@ -484,6 +488,12 @@ final class FakeServer implements AutoCloseable
         public void onListClientIds(final long requestId, final long afterUserId, final int limit)
         {
             frames.add(new ListClientIds(requestId, afterUserId, limit));
+        }
+
+        @Override
+        public void onGetStats(final long requestId)
+        {
+            frames.add(new GetStats(requestId));
         }
     }
 }

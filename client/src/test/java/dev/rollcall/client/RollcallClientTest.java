@@ -167,6 +167,52 @@ class RollcallClientTest
     }
 
     @Test
+    void shouldAskForStatsAndTolerateAnAnswerNobodyWaitsFor()
+    {
+        client = server.clientBuilder().build();
+        client.start();
+        final FakeServer.Connection connection = server.acceptAndIdentify(1, 5);
+        client.start().join();
+
+        // a STATS nobody asked for (an unknown request id) is dropped like any stray answer: the connection stays
+        connection.send(w -> w.stats(99_999, 1, 2, new String[] {"x"}, new long[] {3}, 1));
+        final CompletableFuture<ServerStats> stats = client.stats();
+        final long requestId = connection.expect(FakeServer.GetStats.class).requestId();
+        assertThat(requestId).isBetween(1L, 0xFFFF_FFFFL);
+        connection.send(w -> w.stats(requestId, 1_765_000_000_000L, 3_000,
+            new String[] {"gateway_protocol_errors", "core_commands_refused", "core_inputs_processed"},
+            new long[] {2, 5, Long.MAX_VALUE}, 3));
+
+        final ServerStats answer = stats.join();
+        assertThat(answer.nowMs()).isEqualTo(1_765_000_000_000L);
+        assertThat(answer.gracePeriodMs()).isEqualTo(3_000);
+        assertThat(answer.counters().keySet())
+            .as("in the server's order").containsExactly("gateway_protocol_errors", "core_commands_refused", "core_inputs_processed");
+        assertThat(answer.counter("core_inputs_processed", -1)).isEqualTo(Long.MAX_VALUE);
+        assertThat(answer.counter("core_no_such_counter", -1)).isEqualTo(-1);
+        assertThatThrownBy(() -> answer.counters().put("x", 1L)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(client.state()).isEqualTo(ConnectionState.READY);
+    }
+
+    @Test
+    void shouldFailStatsForASessionThatIsNotAnObserver()
+    {
+        client = server.clientBuilder().build();
+        client.start();
+        final FakeServer.Connection connection = server.acceptAndIdentify(1, 5);
+        client.start().join();
+
+        final CompletableFuture<ServerStats> stats = client.stats();
+        final long requestId = connection.expect(FakeServer.GetStats.class).requestId();
+        connection.send(w -> w.error(requestId, ErrorCode.NOT_AN_OBSERVER.code(), "only observers may ask for stats"));
+
+        assertThatThrownBy(stats::join).cause()
+            .isInstanceOf(RollcallException.class)
+            .satisfies(ex -> assertThat(((RollcallException)ex).errorCode()).isEqualTo(ErrorCode.NOT_AN_OBSERVER));
+        assertThat(client.state()).isEqualTo(ConnectionState.READY);
+    }
+
+    @Test
     void shouldListEveryClientIdAcrossPages()
     {
         client = server.clientBuilder().build();

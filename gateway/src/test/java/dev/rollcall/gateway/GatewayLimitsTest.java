@@ -133,7 +133,7 @@ class GatewayLimitsTest
     // ---------------------------------------------------------------- ops
 
     @ParameterizedTest(name = "op {0}, identified {1}")
-    @CsvSource({"0x00, true", "0x00, false", "0x0C, true", "0x1F, true", "0x28, true", "0x28, false", "0x2F, true",
+    @CsvSource({"0x00, true", "0x00, false", "0x0D, true", "0x1F, true", "0x29, true", "0x29, false", "0x2F, true",
         "0x30, true", "0x7F, true", "0x80, false", "0xFF, true"})
     void shouldRefuseAnUnknownOp(final String op, final boolean identified) throws Exception
     {
@@ -159,6 +159,7 @@ class GatewayLimitsTest
         addBothWays(cases, "CLOSE", frame(w -> w.close(ErrorCode.UNKNOWN_ERROR.code(), "bye")));
         addBothWays(cases, "CLIENTS", frame(w -> w.clients(1, new ClientView[] {view}, 1)));
         addBothWays(cases, "CLIENT_IDS", frame(w -> w.clientIds(1, 0, new long[] {5}, 1)));
+        addBothWays(cases, "STATS", frame(w -> w.stats(1, 2, 3, new String[] {"core_inputs_processed"}, new long[] {4}, 1)));
         return cases.stream();
     }
 

@@ -11,7 +11,7 @@ import java.util.Set;
  * Checks what the server sends on one connection (after HELLO) against the protocol, whatever
  * the client sent: every ERROR and CLOSE has a code from the table and one of the expected
  * ones; a closing ERROR is followed by the CLOSE of its code and nothing follows a CLOSE; a
- * non-closing ERROR (PRESENCE_REFUSED) only before READY; at most one READY or RESUMED;
+ * non-closing ERROR (PRESENCE_REFUSED) only before READY, except NOT_AN_OBSERVER, which answers a GET_STATS; at most one READY or RESUMED;
  * answers only once a session exists, INVALID_SESSION only before; DISPATCH seqs numbered
  * 1, 2, 3, ... (from READY's seq 0, or continuing the replay up to RESUMED's seq) and every
  * HEARTBEAT_ACK carrying the seq of the last DISPATCH.
@@ -205,6 +205,11 @@ final class StreamCheck
         if (null == code)
         {
             violation("ERROR with unknown code " + error.code());
+            return;
+        }
+        if (code == ErrorCode.NOT_AN_OBSERVER)
+        {
+            requireSession("ERROR NOT_AN_OBSERVER"); // the answer to a GET_STATS (a fuzzer's op 0x28 may be one)
             return;
         }
         if (!code.closes())

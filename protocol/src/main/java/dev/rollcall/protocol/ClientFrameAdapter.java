@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
  *  0x25 UNSUBSCRIBE     same layout as SUBSCRIBE
  *  0x26 GET_CLIENTS     u32 requestId, u16 count (1..256), count x i64 userId
  *  0x27 LIST_CLIENT_IDS u32 requestId, i64 afterUserId, u16 limit (1..1024)
+ *  0x28 GET_STATS       u32 requestId
  * </pre>
  *
  * Reuses its holders (one {@link Changes}, two {@code long[]} grown only as far as a frame's counts, which are
@@ -115,6 +116,9 @@ public final class ClientFrameAdapter
                     break;
                 case Protocol.LIST_CLIENT_IDS:
                     listClientIds(in, end);
+                    break;
+                case Protocol.GET_STATS:
+                    getStats(in, end);
                     break;
                 default:
                     throw new ProtocolException(ErrorCode.UNKNOWN_OP, "unknown op " + Protocol.opName(op));
@@ -218,6 +222,13 @@ public final class ClientFrameAdapter
         }
         complete(in, end);
         handler.onListClientIds(requestId, afterUserId, limit);
+    }
+
+    private void getStats(final ByteBuffer in, final int end) throws ProtocolException
+    {
+        final long requestId = reader.u32();
+        complete(in, end);
+        handler.onGetStats(requestId);
     }
 
     static long[] ensure(final long[] array, final int count, final int max)

@@ -76,4 +76,15 @@ public interface ClientFrameHandler
      * @param limit       at most this many ids (1..1024)
      */
     void onListClientIds(long requestId, long afterUserId, int limit);
+
+    /**
+     * {@code GET_STATS}: an observer asks for the server's counters (docs/protocol.md, "Observers"). Ignored unless
+     * overridden: a handler that serves observers answers it with {@code STATS}, and other sessions with
+     * {@code ERROR NOT_AN_OBSERVER}.
+     *
+     * @param requestId the request id (u32)
+     */
+    default void onGetStats(final long requestId)
+    {
+    }
 }

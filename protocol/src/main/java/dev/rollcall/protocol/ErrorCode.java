@@ -32,7 +32,7 @@ public enum ErrorCode
     UNSUPPORTED_VERSION(4012, true, false),
     /** 4013: shard id/count out of range. */
     INVALID_SHARD(4013, true, false),
-    /** 4014: a user token asked for a shard. */
+    /** 4014: a token without the service role (a user or an observer) asked for a shard. */
     SHARD_NOT_ALLOWED(4014, true, false),
     /** 4015: the server holds {@code maxConnections}. */
     TOO_MANY_CONNECTIONS(4015, true, false),
@@ -51,7 +51,11 @@ public enum ErrorCode
     /** 4022: the answer to a query would exceed the largest server frame; ask for less (not closing). */
     ANSWER_TOO_LARGE(4022, false, false),
     /** 4023: a {@code HEARTBEAT}'s {@code lastSeq} is negative or beyond the last seq dispatched to the session. */
-    INVALID_SEQ(4023, true, true);
+    INVALID_SEQ(4023, true, true),
+    /** 4024: an observer sent {@code UPDATE}, {@code SUBSCRIBE} or {@code UNSUBSCRIBE} (not closing). */
+    OBSERVER_READ_ONLY(4024, false, false),
+    /** 4025: a {@code GET_STATS} from a session that is not an observer's (not closing). */
+    NOT_AN_OBSERVER(4025, false, false);
 
     private static final int FIRST_CODE = 4000;
     private static final ErrorCode[] BY_CODE = new ErrorCode[32];

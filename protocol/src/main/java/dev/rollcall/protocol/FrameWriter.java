@@ -316,6 +316,42 @@ public final class FrameWriter
     }
 
     /**
+     * {@code STATS}: {@code u32 requestId, i64 nowMs, i64 gracePeriodMs, u16 count, count x (string name, i64 value)},
+     * the answer to an observer's {@code GET_STATS}.
+     *
+     * @param requestId     0..0xFFFFFFFF
+     * @param nowMs         the server's clock when it answered (epoch ms)
+     * @param gracePeriodMs how long a disconnected client is kept before it is destroyed
+     * @param names         the counters' names (not null; at most 65535 UTF-8 bytes each; distinct, since the JSON
+     *                      encoding makes them the names of one object)
+     * @param values        the counters' values, in the order of {@code names}
+     * @param count         how many of {@code names} and {@code values} to write, 0..65535
+     * @return the frame's total length
+     */
+    public int stats(
+        final long requestId,
+        final long nowMs,
+        final long gracePeriodMs,
+        final String[] names,
+        final long[] values,
+        final int count)
+    {
+        checkCount(Math.min(names == null ? 0 : names.length, values == null ? 0 : values.length), count, 0, 0xFFFF,
+            "counter count");
+        final int start = begin(Protocol.STATS);
+        putU32(requestId, "requestId");
+        putLong(nowMs);
+        putLong(gracePeriodMs);
+        putShort(count);
+        for (int i = 0; i < count; i++)
+        {
+            putString(names[i], Protocol.MAX_STRING_BYTES, false, "counter name");
+            putLong(values[i]);
+        }
+        return end(start);
+    }
+
+    /**
      * {@code IDENTIFY}: {@code u16 protocolVersion, string token, changes presence, bool sharded}, then if sharded
      * {@code u32 shardId, u32 shardCount} (written from the ints' bits; the range is the server's business).
      *
@@ -467,6 +503,19 @@ public final class FrameWriter
         putU32(requestId, "requestId");
         putLong(afterUserId);
         putShort(limit);
+        return end(start);
+    }
+
+    /**
+     * {@code GET_STATS}: {@code u32 requestId} (observers only: docs/protocol.md, "Observers").
+     *
+     * @param requestId 0..0xFFFFFFFF
+     * @return the frame's total length
+     */
+    public int getStats(final long requestId)
+    {
+        final int start = begin(Protocol.GET_STATS);
+        putU32(requestId, "requestId");
         return end(start);
     }
 

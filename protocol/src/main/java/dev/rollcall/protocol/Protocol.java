@@ -72,6 +72,8 @@ public final class Protocol
     public static final int CLIENTS = 0x0A;
     /** Server → client: {@code CLIENT_IDS}. */
     public static final int CLIENT_IDS = 0x0B;
+    /** Server → client: {@code STATS} (to an observer). */
+    public static final int STATS = 0x0C;
 
     /** Client → server: {@code IDENTIFY}. */
     public static final int IDENTIFY = 0x20;
@@ -89,6 +91,8 @@ public final class Protocol
     public static final int GET_CLIENTS = 0x26;
     /** Client → server: {@code LIST_CLIENT_IDS}. */
     public static final int LIST_CLIENT_IDS = 0x27;
+    /** Client → server: {@code GET_STATS} (observers only). */
+    public static final int GET_STATS = 0x28;
 
     /** {@code UPDATE.group}: {@code update_client} (standard fields). */
     public static final int GROUP_STANDARD = 1;
@@ -122,6 +126,7 @@ public final class Protocol
             case CLOSE: return "CLOSE";
             case CLIENTS: return "CLIENTS";
             case CLIENT_IDS: return "CLIENT_IDS";
+            case STATS: return "STATS";
             case IDENTIFY: return "IDENTIFY";
             case RESUME: return "RESUME";
             case HEARTBEAT: return "HEARTBEAT";
@@ -130,6 +135,7 @@ public final class Protocol
             case UNSUBSCRIBE: return "UNSUBSCRIBE";
             case GET_CLIENTS: return "GET_CLIENTS";
             case LIST_CLIENT_IDS: return "LIST_CLIENT_IDS";
+            case GET_STATS: return "GET_STATS";
             default: return "UNKNOWN(0x" + Integer.toHexString(op) + ")";
         }
     }

@@ -26,16 +26,22 @@ import java.nio.ByteBuffer;
  *  0x0A CLIENTS         u32 requestId, u16 count (0..256), count x (i64 userId, bool present
  *                       [, bool connected, i64 lastDisconnected, i64 updateId, changes with mask 0x1FFF or 0x1FEF])
  *  0x0B CLIENT_IDS      u32 requestId, i64 nextCursor, u16 count (0..1024), count x i64 userId
+ *  0x0C STATS           u32 requestId, i64 nowMs, i64 gracePeriodMs, u16 count, count x (string name, i64 value)
  * </pre>
  *
  * Reuses its holders (one {@link Changes}, a {@link ClientView} array of at most 256, a {@code long[]} of at most
- * 1024); strings are allocated. The {@code changes} hold the fields of a {@link FieldTable}
+ * 1024, the {@code String[]} and {@code long[]} of the counters, grown only as far as a frame's count, which is
+ * checked against the frame's bytes first); strings are allocated, except counter names of up to 64 UTF-8 bytes,
+ * which come from a bounded cache keyed by their bytes, so a {@code STATS} naming the counters of the last one
+ * allocates nothing. The {@code changes} hold the fields of a {@link FieldTable}
  * ({@link FieldTable#PRESENCE} unless one is given). One instance per thread.
  */
 public final class ServerFrameAdapter
 {
     private static final int INITIAL_IDS = 16;
     private static final int MIN_CLIENT_BYTES = Long.BYTES + 1;
+    private static final int MIN_COUNTER_BYTES = 2 + Long.BYTES;
+    private static final int MAX_COUNTERS = 0xFFFF;
 
     private final ServerFrameHandler handler;
     private final WireReader reader;
@@ -45,6 +51,8 @@ public final class ServerFrameAdapter
     private final Changes changes = new Changes();
     private ClientView[] clients = new ClientView[0];
     private long[] ids = new long[INITIAL_IDS];
+    private String[] counterNames = new String[0];
+    private long[] counterValues = new long[0];
 
     /**
      * An adapter calling {@code handler}.
@@ -84,7 +92,7 @@ public final class ServerFrameAdapter
      *                           enum (status &gt; 3, attribute kind not 1..3, result &gt; 10, event type &gt; 6),
      *                           invalid UTF-8, mask bits of no field set (13..15 for the presence table), attribute count 0, a CLIENTS count &gt; 256 or a
      *                           present client whose state does not hold every field, a CLIENT_IDS count &gt; 1024,
-     *                           or a header length that does not match {@code frameLength}
+     *                           a STATS count the body cannot hold, or a header length that does not match {@code frameLength}
      * @throws IllegalArgumentException when {@code frameLength} is below 5 or beyond the buffer's limit (a caller
      *                                  bug: the position is not moved)
      */
@@ -135,6 +143,9 @@ public final class ServerFrameAdapter
                     break;
                 case Protocol.CLIENT_IDS:
                     clientIds(in, end);
+                    break;
+                case Protocol.STATS:
+                    stats(in, end);
                     break;
                 default:
                     throw new ProtocolException(ErrorCode.UNKNOWN_OP, "unknown op " + Protocol.opName(op));
@@ -280,6 +291,27 @@ public final class ServerFrameAdapter
         reader.longs(ids, count);
         complete(in, end);
         handler.onClientIds(requestId, nextCursor, ids, count);
+    }
+
+    private void stats(final ByteBuffer in, final int end) throws ProtocolException
+    {
+        final long requestId = reader.u32();
+        final long nowMs = reader.i64();
+        final long gracePeriodMs = reader.i64();
+        final int count = reader.count(0, MAX_COUNTERS, MIN_COUNTER_BYTES, "counter count");
+        if (count > counterNames.length)
+        {
+            final int newLength = Math.max(count, Math.min(Math.max(counterNames.length * 2, INITIAL_IDS), MAX_COUNTERS));
+            counterNames = new String[newLength];
+            counterValues = new long[newLength];
+        }
+        for (int i = 0; i < count; i++)
+        {
+            counterNames[i] = reader.name();
+            counterValues[i] = reader.i64();
+        }
+        complete(in, end);
+        handler.onStats(requestId, nowMs, gracePeriodMs, counterNames, counterValues, count);
     }
 
     private void ensureClients(final int count)

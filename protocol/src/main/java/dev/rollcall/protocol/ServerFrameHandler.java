@@ -118,4 +118,27 @@ public interface ServerFrameHandler
      * @param count      the number of ids
      */
     void onClientIds(long requestId, long nextCursor, long[] ids, int count);
+
+    /**
+     * {@code STATS}: the server's counters, answering an observer's {@code GET_STATS} (docs/protocol.md,
+     * "Observers"). Ignored unless overridden.
+     *
+     * @param requestId     the request id (u32)
+     * @param nowMs         the server's clock when it answered (epoch ms: with a client's {@code lastDisconnected}
+     *                      and {@code gracePeriodMs}, when its grace ends)
+     * @param gracePeriodMs how long a disconnected client is kept before it is destroyed
+     * @param names         the counters' names; reused (a name of up to 64 UTF-8 bytes seen before is the same
+     *                      {@code String} again)
+     * @param values        the counters' values; reused
+     * @param count         the number of counters
+     */
+    default void onStats(
+        final long requestId,
+        final long nowMs,
+        final long gracePeriodMs,
+        final String[] names,
+        final long[] values,
+        final int count)
+    {
+    }
 }

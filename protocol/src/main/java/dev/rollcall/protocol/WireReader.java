@@ -24,6 +24,9 @@ final class WireReader
 
     private final NioWireBuffer wire = new NioWireBuffer();
     private final WireDecoder decoder;
+    private final FieldTable table;
+    /** Decodes {@link #name()}s: the decoder when it caches strings, else a caching one made on first use. */
+    private WireDecoder names;
     private ByteBuffer buffer;
     private boolean swap;
     private int position;
@@ -42,6 +45,8 @@ final class WireReader
     WireReader(final FieldTable table, final boolean cacheStrings)
     {
         this.decoder = new WireDecoder(table, cacheStrings);
+        this.table = table;
+        this.names = cacheStrings ? decoder : null;
     }
 
     /**
@@ -185,6 +190,28 @@ final class WireReader
         {
             final String value = decoder.wrap(wire, position, end).string();
             position = decoder.position();
+            return value;
+        }
+        catch (final WireFormatException ex)
+        {
+            throw malformed(ex.getMessage());
+        }
+    }
+
+    /**
+     * A string looked up in and kept by a bounded cache even when this reader does not cache strings: for names a
+     * stream repeats (the counter names of {@code STATS}), so the names of the last answer allocate nothing.
+     */
+    String name() throws ProtocolException
+    {
+        if (null == names)
+        {
+            names = new WireDecoder(table, true);
+        }
+        try
+        {
+            final String value = names.wrap(wire, position, end).string();
+            position = names.position();
             return value;
         }
         catch (final WireFormatException ex)

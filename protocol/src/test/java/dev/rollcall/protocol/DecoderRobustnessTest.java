@@ -29,8 +29,8 @@ class DecoderRobustnessTest
     private static final int[] OPS = {
         Protocol.HELLO, Protocol.READY, Protocol.HEARTBEAT_ACK, Protocol.RESUMED, Protocol.INVALID_SESSION,
         Protocol.RESULT, Protocol.ERROR, Protocol.DISPATCH, Protocol.CLOSE, Protocol.CLIENTS, Protocol.CLIENT_IDS,
-        Protocol.IDENTIFY, Protocol.RESUME, Protocol.HEARTBEAT, Protocol.UPDATE, Protocol.SUBSCRIBE,
-        Protocol.UNSUBSCRIBE, Protocol.GET_CLIENTS, Protocol.LIST_CLIENT_IDS,
+        Protocol.STATS, Protocol.IDENTIFY, Protocol.RESUME, Protocol.HEARTBEAT, Protocol.UPDATE, Protocol.SUBSCRIBE,
+        Protocol.UNSUBSCRIBE, Protocol.GET_CLIENTS, Protocol.LIST_CLIENT_IDS, Protocol.GET_STATS,
     };
 
     @Test
@@ -430,6 +430,26 @@ class DecoderRobustnessTest
         public void onClientIds(final long requestId, final long nextCursor, final long[] ids, final int count)
         {
             assertThat(ids.length).isLessThanOrEqualTo(Protocol.MAX_LIST_LIMIT).isGreaterThanOrEqualTo(count);
+            calls++;
+        }
+
+        @Override
+        public void onGetStats(final long requestId)
+        {
+            calls++;
+        }
+
+        @Override
+        public void onStats(
+            final long requestId,
+            final long nowMs,
+            final long gracePeriodMs,
+            final String[] names,
+            final long[] values,
+            final int count)
+        {
+            assertThat(names.length).isLessThanOrEqualTo(0xFFFF).isGreaterThanOrEqualTo(count);
+            assertThat(values.length).isEqualTo(names.length);
             calls++;
         }
     }

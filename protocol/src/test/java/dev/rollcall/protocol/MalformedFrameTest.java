@@ -275,6 +275,30 @@ class MalformedFrameTest
     }
 
     @Test
+    void shouldRefuseStatsFramesThatDoNotMatchTheirLayout()
+    {
+        assertThat(decodeClient(Protocol.GET_STATS, new Body().i32(1).build())).isNull();
+        assertThat(decodeClient(Protocol.GET_STATS, new Body().u16(1).build())).isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(decodeClient(Protocol.GET_STATS, new Body().i64(1).build())).isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(decodeClient(Protocol.GET_STATS, new byte[0])).isEqualTo(ErrorCode.MALFORMED_FRAME);
+
+        final byte[] head = new Body().i32(1).i64(2).i64(3).build();
+        assertThat(decodeServer(Protocol.STATS, join(head, new Body().u16(0).build()))).isNull();
+        assertThat(decodeServer(Protocol.STATS, join(head, new Body().u16(1).string("a").i64(5).build()))).isNull();
+        assertThat(decodeServer(Protocol.STATS, head)).isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(decodeServer(Protocol.STATS, join(head, new Body().u16(1).string("a").i32(5).build())))
+            .isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(decodeServer(Protocol.STATS, join(head, new Body().u16(1).string("a").i64(5).u8(0).build())))
+            .isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(decodeServer(Protocol.STATS, join(head, new Body().u16(2).string("a").i64(5).build())))
+            .as("a count the body cannot hold").isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(decodeServer(Protocol.STATS, join(head, new Body().u16(0xFFFF).string("a").i64(5).build())))
+            .as("a lying count, refused before anything is allocated for it").isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(decodeServer(Protocol.STATS, join(head, new Body().u16(1).u16(1).bytes(0xFF).i64(5).build())))
+            .as("a name that is not UTF-8").isEqualTo(ErrorCode.MALFORMED_FRAME);
+    }
+
+    @Test
     void shouldRefuseAPresentClientWhoseStateDoesNotHoldEveryField()
     {
         final byte[] head = new Body().i32(1).u16(1).i64(5).u8(1).u8(1).i64(0).i64(0).build();
@@ -312,8 +336,8 @@ class MalformedFrameTest
     {
         for (int op = 0; op < 256; op++)
         {
-            final boolean clientOp = op >= Protocol.IDENTIFY && op <= Protocol.LIST_CLIENT_IDS;
-            final boolean serverOp = op >= Protocol.HELLO && op <= Protocol.CLIENT_IDS;
+            final boolean clientOp = op >= Protocol.IDENTIFY && op <= Protocol.GET_STATS;
+            final boolean serverOp = op >= Protocol.HELLO && op <= Protocol.STATS;
             if (!clientOp)
             {
                 assertThat(decodeClient(op, new byte[8])).as("op 0x%x", op).isEqualTo(ErrorCode.UNKNOWN_OP);

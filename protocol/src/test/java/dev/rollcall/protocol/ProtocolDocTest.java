@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/protocol.md's tables of fields, statuses, event types and results say what the model defines
- * ({@link FieldTable#PRESENCE}, {@link Status}, {@link EventType}, {@link Result}), and it names where.
+ * ({@link FieldTable#PRESENCE}, {@link Status}, {@link EventType}, {@link Result}), and it names where; its
+ * table of error and close codes says what {@link ErrorCode} defines (code, name, closes, resume).
  */
 class ProtocolDocTest
 {
@@ -31,6 +32,8 @@ class ProtocolDocTest
         Pattern.compile("^\\| (\\d+) \\| `(\\w+)` \\| `(\\w+)` \\| (\\w+) \\|$", Pattern.MULTILINE);
     private static final Pattern CODE_ROW = Pattern.compile("^\\| (\\d+) \\| `(\\w+)` \\|$", Pattern.MULTILINE);
     private static final Pattern CODE_PAIR = Pattern.compile("\\| (\\d+) \\| (\\w+) ");
+    private static final Pattern ERROR_ROW =
+        Pattern.compile("^\\| (\\d{4}) \\| `(\\w+)` \\| (yes|no) \\| (yes\\*?|no|—) \\|", Pattern.MULTILINE);
 
     private final String doc = read();
 
@@ -75,6 +78,24 @@ class ProtocolDocTest
             names(EventType.count(), code -> EventType.fromCode(code).name()));
         assertThat(codes(CODE_PAIR, section("## Results", "## Error and close codes"))).containsExactlyInAnyOrderElementsOf(
             names(Result.count(), code -> Result.fromCode(code).name()));
+    }
+
+    @Test
+    void shouldListEveryErrorCodeAsTheEnumDefinesIt()
+    {
+        final Matcher rows = ERROR_ROW.matcher(section("## Error and close codes", "Rate limiting"));
+        final List<String> documented = new ArrayList<>();
+        while (rows.find())
+        {
+            final boolean resumable = rows.group(4).startsWith("yes");
+            documented.add(rows.group(1) + " " + rows.group(2) + " closes=" + rows.group(3).equals("yes") + " resume=" + resumable);
+        }
+        final List<String> defined = new ArrayList<>();
+        for (final ErrorCode code : ErrorCode.values())
+        {
+            defined.add(code.code() + " " + code.name() + " closes=" + code.closes() + " resume=" + code.resumable());
+        }
+        assertThat(documented).containsExactlyElementsOf(defined);
     }
 
     private static String group(final FieldGroup group)

@@ -145,8 +145,10 @@ final class RandomFrames
     /** Writes one random valid client → server frame into {@code out}; returns its length. */
     int clientFrame(final FrameWriter writer, final Changes scratch)
     {
-        switch (random.nextInt(8))
+        switch (random.nextInt(9))
         {
+            case 8:
+                return writer.getStats(requestId());
             case 0:
                 final boolean sharded = random.nextBoolean();
                 return writer.identify(random.nextInt(0, 3), string(20), presence(scratch), sharded, anyInt(), anyInt());
@@ -176,8 +178,18 @@ final class RandomFrames
     /** Writes one random valid server → client frame; returns its length. */
     int serverFrame(final FrameWriter writer, final Changes scratch)
     {
-        switch (random.nextInt(11))
+        switch (random.nextInt(12))
         {
+            case 11:
+                final int counters = smallCount(0, 300);
+                final String[] names = new String[counters];
+                final long[] values = new long[counters];
+                for (int i = 0; i < counters; i++)
+                {
+                    names[i] = string(12);
+                    values[i] = anyLong();
+                }
+                return writer.stats(requestId(), anyLong(), anyLong(), names, values, counters);
             case 0:
                 return writer.hello(random.nextInt(0, 0x10000), anyInt(), anyInt(), anyInt(), anyInt(), anyInt());
             case 1:

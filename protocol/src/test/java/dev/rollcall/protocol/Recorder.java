@@ -179,4 +179,23 @@ class Recorder implements ClientFrameHandler, ServerFrameHandler
     {
         calls.add(call("onClientIds", requestId, nextCursor, longs(ids, count)));
     }
+
+    @Override
+    public void onGetStats(final long requestId)
+    {
+        calls.add(call("onGetStats", requestId));
+    }
+
+    @Override
+    public void onStats(
+        final long requestId,
+        final long nowMs,
+        final long gracePeriodMs,
+        final String[] names,
+        final long[] values,
+        final int count)
+    {
+        calls.add(call("onStats", requestId, nowMs, gracePeriodMs, List.of(Arrays.copyOf(names, count)),
+            longs(values, count)));
+    }
 }

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -131,6 +132,16 @@ class RoundTripTest
         assertThat(roundTrip(kind, w -> w.clientIds(3, 77, new long[] {5, 6, 77}, 3)))
             .isEqualTo(call("onClientIds", 3L, 77L, List.of(5L, 6L, 77L)));
         assertThat(roundTrip(kind, w -> w.clientIds(3, 0, null, 0))).isEqualTo(call("onClientIds", 3L, 0L, List.of()));
+        final String[] names = {"core_commands_refused", "gateway_errors_observer_read_only", "\u00e9t\u00e9 \uD83D\uDE00", ""};
+        final long[] values = {0, Long.MAX_VALUE, Long.MIN_VALUE, -1};
+        assertThat(roundTrip(kind, w -> w.stats(0xFFFF_FFFFL, 1_765_000_000_000L, 300_000, names, values, 4)))
+            .isEqualTo(call("onStats", 0xFFFF_FFFFL, 1_765_000_000_000L, 300_000L, List.of(names), List.of(0L, Long.MAX_VALUE,
+                Long.MIN_VALUE, -1L)));
+        assertThat(roundTrip(kind, w -> w.stats(0, -1, 0, null, null, 0)))
+            .isEqualTo(call("onStats", 0L, -1L, 0L, List.of(), List.of()));
+        // a later, shorter answer reuses the arrays: only the count's prefix is the answer
+        assertThat(roundTrip(kind, w -> w.stats(1, 2, 3, names, values, 1)))
+            .isEqualTo(call("onStats", 1L, 2L, 3L, List.of(names[0]), List.of(0L)));
     }
 
     @ParameterizedTest
@@ -177,6 +188,71 @@ class RoundTripTest
         assertThat(roundTrip(kind, w -> w.getClients(3, new long[] {42}, 1)))
             .isEqualTo(call("onGetClients", 3L, List.of(42L)));
         assertThat(roundTrip(kind, w -> w.listClientIds(4, 0, 1))).isEqualTo(call("onListClientIds", 4L, 0L, 1));
+        assertThat(roundTrip(kind, w -> w.getStats(0))).isEqualTo(call("onGetStats", 0L));
+        assertThat(roundTrip(kind, w -> w.getStats(0xFFFF_FFFFL))).isEqualTo(call("onGetStats", 0xFFFF_FFFFL));
+    }
+
+    @Test
+    void shouldRoundTripTheMostCountersAFrameHolds() throws ProtocolException
+    {
+        final int count = 0xFFFF;
+        final String[] names = new String[count];
+        final long[] values = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            names[i] = "c" + i;
+            values[i] = i * 31L - 7;
+        }
+        final List<Object> call = roundTrip(BufferKind.DIRECT_BIG_ENDIAN, w -> w.stats(1, 2, 3, names, values, count));
+        assertThat(call).isEqualTo(call("onStats", 1L, 2L, 3L, List.of(names), Recorder.longs(values, count)));
+    }
+
+    @Test
+    void shouldDecodeTheCountersOfARepeatedStatsAnswerWithoutAllocating() throws ProtocolException
+    {
+        final String[] names = {"core_inputs_processed", "core_commands_refused", "gateway_events_dispatched",
+            "gateway_protocol_errors", "gateway_errors_" + "x".repeat(40)};
+        final long[] values = {1, 2, 3, 4, 5};
+        final ByteBuffer frames = ByteBuffer.allocate(1024);
+        final FrameWriter writer = new FrameWriter(frames);
+        final int length = writer.stats(9, 1_765_000_000_000L, 300_000, names, values, names.length);
+        final String[][] seen = new String[2][];
+        final long[] sum = new long[1];
+        final ServerFrameAdapter adapter = new ServerFrameAdapter(new Recorder()
+        {
+            @Override
+            public void onStats(
+                final long requestId,
+                final long nowMs,
+                final long gracePeriodMs,
+                final String[] counterNames,
+                final long[] counterValues,
+                final int count)
+            {
+                sum[0] += counterValues[count - 1] + nowMs;
+                seen[seen[0] == null ? 0 : 1] = seen[0] == null ? Arrays.copyOf(counterNames, count) : counterNames;
+            }
+        });
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++)
+            {
+                frames.limit(length).position(0);
+                adapter.decode(frames, length);
+            }
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(sum[0]).isPositive();
+        for (int i = 0; i < names.length; i++)
+        {
+            assertThat(seen[1][i]).isEqualTo(names[i]).as("the same String for the same bytes").isSameAs(seen[0][i]);
+        }
+        // less than a byte per frame (a few hundred bytes of JIT or bookkeeping noise may show up once)
+        assertThat(allocated).as("bytes allocated by 20,000 decodes").isLessThan(20_000);
     }
 
     @ParameterizedTest
@@ -334,7 +410,17 @@ class RoundTripTest
             () -> writer.unsubscribe(1, null, 0, ids, -1),
             () -> writer.clients(1, new ClientView[] {partial}, 1),
             () -> writer.clients(1, new ClientView[1], 1),
-            () -> writer.clients(1, new ClientView[300], Protocol.MAX_GET_CLIENTS + 1));
+            () -> writer.clients(1, new ClientView[300], Protocol.MAX_GET_CLIENTS + 1),
+            () -> writer.stats(-1, 0, 0, null, null, 0),
+            () -> writer.stats(0x1_0000_0000L, 0, 0, null, null, 0),
+            () -> writer.stats(1, 0, 0, new String[] {null}, new long[1], 1),
+            () -> writer.stats(1, 0, 0, new String[] {"a"}, new long[0], 1),
+            () -> writer.stats(1, 0, 0, new String[0], new long[1], 1),
+            () -> writer.stats(1, 0, 0, new String[1], new long[1], -1),
+            () -> writer.stats(1, 0, 0, new String[0x10000], new long[0x10000], 0x10000),
+            () -> writer.stats(1, 0, 0, new String[] {"x".repeat(Protocol.MAX_STRING_BYTES + 1)}, new long[1], 1),
+            () -> writer.getStats(-1),
+            () -> writer.getStats(0x1_0000_0000L));
         for (final Runnable write : refused)
         {
             assertThatThrownBy(write::run).isInstanceOf(IllegalArgumentException.class);
@@ -374,6 +460,24 @@ class RoundTripTest
         final byte[] expectedUpdate = {14, 0, 0, 0, 0x23, 1, 0, 0, 0, 1, 2, 0, (byte)0xC3, (byte)0xA9, 3, 0, 1, 1};
         assertThat(RandomFrames.bytes(buffer, 0, 10)).containsExactly(expectedResult);
         assertThat(RandomFrames.bytes(buffer, 10, 18)).containsExactly(expectedUpdate);
+    }
+
+    @Test
+    void shouldWriteTheDocumentedStatsBytes()
+    {
+        final ByteBuffer buffer = ByteBuffer.allocate(64);
+        final FrameWriter writer = new FrameWriter(buffer);
+        assertThat(writer.getStats(0x01020304L)).isEqualTo(9);
+        assertThat(writer.stats(7, 0x0102, 3, new String[] {"\u00e9"}, new long[] {-2}, 1)).isEqualTo(4 + 1 + 4 + 8 + 8 + 2 + 2 + 2 + 8);
+        assertThat(RandomFrames.bytes(buffer, 0, 9)).containsExactly(5, 0, 0, 0, 0x28, 4, 3, 2, 1);
+        assertThat(RandomFrames.bytes(buffer, 9, 39)).containsExactly(
+            35, 0, 0, 0, 0x0C,
+            7, 0, 0, 0,
+            2, 1, 0, 0, 0, 0, 0, 0,
+            3, 0, 0, 0, 0, 0, 0, 0,
+            1, 0,
+            2, 0, 0xC3, 0xA9,
+            0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF);
     }
 
     @Test

@@ -24,8 +24,8 @@ import java.util.Locale;
  * of {@code hello}, {@code ready}, {@code heartbeat_ack}, {@code resumed}, {@code invalid_session}, {@code result},
  * the codes of {@code error} and {@code close}, and of {@code dispatch} the ids, seq, type and the scalar fields of
  * {@code changes}; members may come in any order. What it does not use is skipped (checked as JSON, not kept):
- * messages, a dispatch's reason (passed on as null) and attributes, and the lists of {@code clients} and
- * {@code client_ids} (passed on empty).
+ * messages, a dispatch's reason (passed on as null) and attributes, the lists of {@code clients} and
+ * {@code client_ids} and the counters of {@code stats} (passed on empty).
  * <p>
  * Allocates nothing: member and enum names are compared as bytes with arrays made once, numbers (or the decimal
  * strings of 64-bit values) are parsed in place, and one {@link Changes} is reused. Not thread-safe.
@@ -52,28 +52,32 @@ final class JsonServerMessages
     private static final int CHANGES = 17;
     private static final int RESUMABLE = 18;
     private static final int NEXT_CURSOR = 19;
+    private static final int NOW_MS = 20;
+    private static final int GRACE_PERIOD_MS = 21;
     /** Members read and not kept. */
-    private static final int NAME = 20;
-    private static final int MESSAGE = 21;
-    private static final int REASON = 22;
-    private static final int CLIENTS = 23;
-    private static final int IDS = 24;
+    private static final int NAME = 22;
+    private static final int MESSAGE = 23;
+    private static final int REASON = 24;
+    private static final int CLIENTS = 25;
+    private static final int IDS = 26;
+    private static final int COUNTERS = 27;
     private static final String[] KEYS = {"op", "version", "heartbeatIntervalMs", "maxFrameSize", "rateLimitCommands",
         "rateLimitWindowMs", "identifyTimeoutMs", "sessionId", "userId", "seq", "requestId", "result", "code", "type",
-        "updateId", "lobbyId", "time", "changes", "resumable", "nextCursor", "name", "message", "reason", "clients",
-        "ids"};
+        "updateId", "lobbyId", "time", "changes", "resumable", "nextCursor", "nowMs", "gracePeriodMs", "name", "message",
+        "reason", "clients", "ids", "counters"};
     private static final byte[][] KEY_BYTES = utf8(KEYS);
-    private static final byte[][] OP_NAMES = new byte[Protocol.CLIENT_IDS + 1][];
+    private static final byte[][] OP_NAMES = new byte[Protocol.STATS + 1][];
     private static final byte[][] EVENT_NAMES = new byte[EventType.count()][];
     private static final byte[][] RESULT_NAMES = new byte[Result.count()][];
     private static final byte[][] STATUS_NAMES = new byte[Status.count()][];
     private static final ClientView[] NO_CLIENTS = new ClientView[0];
     private static final long[] NO_IDS = new long[0];
+    private static final String[] NO_NAMES = new String[0];
     private static final int MAX_DEPTH = 16;
 
     static
     {
-        for (int op = Protocol.HELLO; op <= Protocol.CLIENT_IDS; op++)
+        for (int op = Protocol.HELLO; op <= Protocol.STATS; op++)
         {
             OP_NAMES[op] = Protocol.opName(op).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         }
@@ -192,6 +196,7 @@ final class JsonServerMessages
             case Protocol.CLOSE -> handler.onClose((int)need(CODE), "");
             case Protocol.CLIENTS -> handler.onClients(need(REQUEST_ID), NO_CLIENTS, 0);
             case Protocol.CLIENT_IDS -> handler.onClientIds(need(REQUEST_ID), need(NEXT_CURSOR), NO_IDS, 0);
+            case Protocol.STATS -> handler.onStats(need(REQUEST_ID), need(NOW_MS), need(GRACE_PERIOD_MS), NO_NAMES, NO_IDS, 0);
             default -> throw new ProtocolException(ErrorCode.UNKNOWN_OP, "JSON: not a server op: " +
                 Protocol.opName(op));
         }
@@ -223,7 +228,7 @@ final class JsonServerMessages
             case RESULT -> values[key] = peek() == '"' ? name(RESULT_NAMES, "result") : readLong();
             case RESUMABLE -> values[key] = readBoolean() ? 1 : 0;
             case CHANGES -> readChanges();
-            case NAME, MESSAGE, REASON, CLIENTS, IDS -> skipValue(0);
+            case NAME, MESSAGE, REASON, CLIENTS, IDS, COUNTERS -> skipValue(0);
             default -> values[key] = readLong();
         }
     }

@@ -115,6 +115,8 @@ class JsonMessagesTest
         final ClientView[] clients = {new ClientView().userId(42).present(false)};
         sameMessage(() -> writer.clients(3, clients, 1));
         sameMessage(() -> writer.clientIds(4, 0, new long[]{1, 42}, 2));
+        sameMessage(() -> writer.stats(5, 1_765_000_000_000L, 300_000, new String[]{"core_commands_refused", "x"},
+            new long[]{3, Long.MIN_VALUE}, 2));
         final SplittableRandom random = new SplittableRandom(3);
         for (int i = 0; i < 2_000; i++)
         {
@@ -136,7 +138,7 @@ class JsonMessagesTest
         final String[] examples = doc.substring(from + "```json".length(), doc.indexOf("```", from + 7)).strip()
             .split("\n");
 
-        assertThat(examples).hasSize(11);
+        assertThat(examples).hasSize(12);
         for (final String example : examples)
         {
             read(example);
@@ -152,7 +154,8 @@ class JsonMessagesTest
             "dispatch 18 CLIENT_UPDATED 42 7 0 1765000000000 {status=1, afk=1}",
             "close 4019",
             "clients 3",
-            "client_ids 4 0");
+            "client_ids 4 0",
+            "stats 5 1765000000000 300000");
     }
 
     @Test
@@ -346,6 +349,18 @@ class JsonMessagesTest
         public void onClientIds(final long requestId, final long nextCursor, final long[] ids, final int count)
         {
             calls.add("client_ids " + requestId + " " + nextCursor);
+        }
+
+        @Override
+        public void onStats(
+            final long requestId,
+            final long nowMs,
+            final long gracePeriodMs,
+            final String[] names,
+            final long[] values,
+            final int count)
+        {
+            calls.add("stats " + requestId + " " + nowMs + " " + gracePeriodMs);
         }
     }
 }

@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>
  * Checks, in order: shape ({@link AuthFailure#MALFORMED}: not exactly
  * {@code base64url(18 bytes) "." base64url(32 bytes)} in canonical unpadded form, version not 1,
- * role byte not 0 or 1, longer than 256 characters); signature, compared in constant time
+ * role byte not the {@link Role#code()} of a role, longer than 256 characters); signature, compared in constant time
  * ({@link AuthFailure#BAD_SIGNATURE}); user id {@code > 0} ({@link AuthFailure#INVALID_USER});
  * expiry after now ({@link AuthFailure#EXPIRED}). So a forged token is a bad signature even if
  * it is also expired.
@@ -89,7 +89,7 @@ public final class HmacTokenAuthenticator implements Authenticator
         {
             return BAD_VERSION;
         }
-        final Role role = TokenDescriptor.role(TokenDescriptor.roleCode(payload));
+        final Role role = Role.fromCode(TokenDescriptor.roleCode(payload));
         if (role == null)
         {
             return BAD_ROLE;

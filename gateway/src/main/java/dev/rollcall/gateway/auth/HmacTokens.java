@@ -43,7 +43,7 @@ public final class HmacTokens
             throw new IllegalArgumentException("userId must be > 0: " + userId);
         }
         Objects.requireNonNull(role, "role");
-        return mintRaw(TokenDescriptor.VERSION, userId, expiresAtEpochMs, TokenDescriptor.roleCode(role));
+        return mintRaw(TokenDescriptor.VERSION, userId, expiresAtEpochMs, role.code());
     }
 
     /**

@@ -17,7 +17,7 @@ package dev.rollcall.gateway.auth;
  *  | ... expiry    | Role (u8)     |
  *  +---------------+---------------+
  * </pre>
- * Role: {@code 0} user, {@code 1} service.
+ * Role: a {@link Role#code()} ({@code 0} user, {@code 1} service, {@code 2} observer).
  */
 final class TokenDescriptor
 {
@@ -31,9 +31,6 @@ final class TokenDescriptor
 
     static final int SIGNATURE_LENGTH = 32;
 
-    static final int ROLE_USER = 0;
-    static final int ROLE_SERVICE = 1;
-
     static final char SEPARATOR = '.';
     static final int ENCODED_PAYLOAD_LENGTH = Base64Url.encodedLength(PAYLOAD_LENGTH);
     static final int ENCODED_SIGNATURE_LENGTH = Base64Url.encodedLength(SIGNATURE_LENGTH);
@@ -46,27 +43,6 @@ final class TokenDescriptor
 
     private TokenDescriptor()
     {
-    }
-
-    static int roleCode(final Role role)
-    {
-        return role == Role.SERVICE ? ROLE_SERVICE : ROLE_USER;
-    }
-
-    /**
-     * @return the role for a code, or null if the code is unknown.
-     */
-    static Role role(final int code)
-    {
-        switch (code)
-        {
-            case ROLE_USER:
-                return Role.USER;
-            case ROLE_SERVICE:
-                return Role.SERVICE;
-            default:
-                return null;
-        }
     }
 
     static void encode(

@@ -17,13 +17,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rollcall token}: mints an HMAC token for a user (or a service) with the server's secret
- * ({@code --secret-file}, else {@code ROLLCALL_SECRET}, else the {@code data/secret} that
- * {@code serve} created), or generates a new secret.
+ * {@code rollcall token}: mints an HMAC token for a user (or a service, or an observer) with the
+ * server's secret ({@code --secret-file}, else {@code ROLLCALL_SECRET}, else the {@code data/secret}
+ * that {@code serve} created), or generates a new secret.
  * <pre>
  *   rollcall token --user ID [--ttl 24h] [--service] [--secret-file PATH]
+ *   rollcall token --observer [--user ID] [--ttl 24h] [--secret-file PATH]
  *   rollcall token --new-secret
  * </pre>
+ * An observer token still names a user id, since sessions are keyed by user id; it creates no
+ * client, so any id will do: {@value #OBSERVER_USER_ID} unless {@code --user} gives one.
  * Prints one line on stdout and exits 0; on an error prints a message on stderr and exits 2.
  */
 @Command(
@@ -37,6 +40,9 @@ public final class TokenCommand implements Callable<Integer>
     static final int EXIT_OK = 0;
     static final int EXIT_USAGE = 2;
 
+    /** The user id of an observer token minted without {@code --user}. */
+    static final long OBSERVER_USER_ID = 1;
+
     private static final long MS_PER_SECOND = 1000L;
 
     private final Function<String, String> env;
@@ -45,7 +51,8 @@ public final class TokenCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--user", paramLabel = "ID", description = "The user id (> 0) the token names.")
+    @Option(names = "--user", paramLabel = "ID",
+        description = "The user id (> 0) the token names (with --observer: optional, default " + OBSERVER_USER_ID + ").")
     private String user;
 
     @Option(
@@ -57,6 +64,10 @@ public final class TokenCommand implements Callable<Integer>
 
     @Option(names = "--service", description = "Mint a service token (may open firehose shards).")
     private boolean service;
+
+    @Option(names = "--observer",
+        description = "Mint an observer token (sees every client and the server's counters, changes nothing: the dashboard's).")
+    private boolean observer;
 
     @Option(names = "--secret-file", paramLabel = "PATH", description = "Read the secret from this file instead of ROLLCALL_SECRET.")
     private Path secretFile;
@@ -110,11 +121,15 @@ public final class TokenCommand implements Callable<Integer>
             out.println(Secrets.generate());
             return EXIT_OK;
         }
-        if (user == null)
+        if (service && observer)
+        {
+            return fail(err, "--service and --observer cannot go together: a token has one role");
+        }
+        if (user == null && !observer)
         {
             return fail(err, "missing --user ID (a user id > 0)");
         }
-        final long userId = parseUserId(user);
+        final long userId = user == null ? OBSERVER_USER_ID : parseUserId(user);
         if (userId <= 0)
         {
             return fail(err, "bad --user '" + user + "': expected a user id > 0");
@@ -141,7 +156,8 @@ public final class TokenCommand implements Callable<Integer>
         {
             return fail(err, ex.getMessage());
         }
-        final String token = new HmacTokens(secret).mint(userId, service ? Role.SERVICE : Role.USER, now + ttlMs);
+        final Role role = observer ? Role.OBSERVER : service ? Role.SERVICE : Role.USER;
+        final String token = new HmacTokens(secret).mint(userId, role, now + ttlMs);
         out.println(token);
         return EXIT_OK;
     }

@@ -42,7 +42,7 @@ class HmacTokenConcurrencyTest
                     for (int i = 0; i < TOKENS_PER_THREAD; i++)
                     {
                         final long userId = base + i;
-                        final Role role = (i & 1) == 0 ? Role.USER : Role.SERVICE;
+                        final Role role = Role.values()[(i / 3) % Role.values().length]; // every role, genuine and forged
                         final boolean genuine = i % 3 != 0;
                         final AuthOutcome outcome = authenticator.authenticate(
                             (genuine ? tokens : forger).mint(userId, role, LATER + i), NOW);

@@ -34,7 +34,7 @@ class HmacTokenMutationTest
         for (int i = 0; i < MUTATIONS; i++)
         {
             final long userId = 1 + random.nextLong(Long.MAX_VALUE - 1);
-            final Role role = random.nextBoolean() ? Role.USER : Role.SERVICE;
+            final Role role = Role.values()[random.nextInt(Role.values().length)];
             final String valid = tokens.mint(userId, role, LATER + random.nextLong(1_000_000));
             final String mutated = mutate(valid, random);
 

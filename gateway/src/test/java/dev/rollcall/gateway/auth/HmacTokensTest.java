@@ -71,6 +71,36 @@ class HmacTokensTest
     }
 
     @Test
+    void shouldRoundTripObserverToken()
+    {
+        final String token = tokens.mint(1, Role.OBSERVER, LATER);
+
+        final AuthOutcome outcome = authenticator.authenticate(token, NOW);
+
+        assertThat(outcome.identity()).isEqualTo(new Identity(1, Role.OBSERVER, LATER));
+    }
+
+    @Test
+    void shouldEncodeEachRoleAsItsDocumentedCode()
+    {
+        // protocol.md, "Auth": 0 user, 1 service, 2 observer; Role is the one place these codes are written
+        final int[] documented = {0, 1, 2};
+        final Role[] roles = {Role.USER, Role.SERVICE, Role.OBSERVER};
+        assertThat(Role.values()).containsExactly(roles);
+        for (int i = 0; i < roles.length; i++)
+        {
+            final String token = tokens.mint(7, roles[i], LATER);
+            final byte[] payload = Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.')));
+            assertThat(payload[17]).as("%s", roles[i]).isEqualTo((byte)documented[i]);
+            assertThat(roles[i].code()).isEqualTo(documented[i]);
+            assertThat(Role.fromCode(documented[i])).isSameAs(roles[i]);
+        }
+        assertThat(Role.fromCode(-1)).isNull();
+        assertThat(Role.fromCode(3)).isNull();
+        assertThat(Role.fromCode(255)).isNull();
+    }
+
+    @Test
     void shouldEncodeUserRoleAsZero()
     {
         final String token = tokens.mint(1, Role.USER, LATER);

@@ -53,6 +53,40 @@ class TokenCommandTest
         assertThat(verify(SECRET).identity().role()).isEqualTo(Role.SERVICE);
     }
 
+    @Test
+    void shouldMintAnObserverTokenForUserOneWithoutUser()
+    {
+        assertThat(run(ENV, "--observer")).isZero();
+
+        assertThat(err.toString()).isEmpty();
+        assertThat(verify(SECRET).identity()).isEqualTo(new Identity(1, Role.OBSERVER, NOW + 24 * 3_600_000L));
+    }
+
+    @Test
+    void shouldMintAnObserverTokenForTheUserGiven()
+    {
+        assertThat(run(ENV, "--observer", "--user", "900", "--ttl", "1h")).isZero();
+
+        assertThat(verify(SECRET).identity()).isEqualTo(new Identity(900, Role.OBSERVER, NOW + 3_600_000L));
+    }
+
+    @Test
+    void shouldRejectAnObserverTokenForABadUserId()
+    {
+        assertThat(run(ENV, "--observer", "--user", "0")).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).contains("--user");
+    }
+
+    @Test
+    void shouldRefuseServiceAndObserverTogether()
+    {
+        assertThat(run(ENV, "--user", "7", "--service", "--observer")).isEqualTo(2);
+
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).contains("--service").contains("--observer").contains("one role");
+    }
+
     @ParameterizedTest
     @CsvSource({"30m, 1800000", "3600s, 3600000", "24h, 86400000", "7d, 604800000", "1s, 1000"})
     void shouldParseTtl(final String ttl, final long expectedMs)
@@ -151,7 +185,7 @@ class TokenCommandTest
     {
         assertThat(run(NO_ENV, "--help")).isZero();
 
-        assertThat(out.toString()).contains("--user", "--ttl", "--service", "--secret-file", "--new-secret");
+        assertThat(out.toString()).contains("--user", "--ttl", "--service", "--observer", "--secret-file", "--new-secret");
     }
 
     @Test

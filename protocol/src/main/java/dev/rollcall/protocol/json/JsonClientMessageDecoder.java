@@ -47,12 +47,12 @@ public final class JsonClientMessageDecoder
     private static final int AFTER = 15;
     private static final int LIMIT = 16;
 
-    /** The client ops, in op order from {@link Protocol#IDENTIFY}: their JSON names are their names in lower case. */
     /** The most ids one {@code clients}, {@code lobbies} or {@code userIds} array may hold. */
     public static final int MAX_IDS = 8192;
 
     private static final int FIRST_OP = Protocol.IDENTIFY;
-    private static final int LAST_OP = Protocol.LIST_CLIENT_IDS;
+    private static final int LAST_OP = Protocol.GET_STATS;
+    /** The client ops, in op order from {@link Protocol#IDENTIFY}: their JSON names are their names in lower case. */
     private static final byte[][] OP_NAMES = new byte[LAST_OP - FIRST_OP + 1][];
     /** Per op: the members it requires (op included) and those it allows, as bit sets of {@link #KEYS}. */
     private static final int[] REQUIRED = new int[OP_NAMES.length];
@@ -77,6 +77,7 @@ public final class JsonClientMessageDecoder
         rule(Protocol.UNSUBSCRIBE, bits(OP, REQUEST_ID), bits(CLIENTS, LOBBIES));
         rule(Protocol.GET_CLIENTS, bits(OP, REQUEST_ID, USER_IDS), 0);
         rule(Protocol.LIST_CLIENT_IDS, bits(OP, REQUEST_ID, LIMIT), bits(AFTER));
+        rule(Protocol.GET_STATS, bits(OP, REQUEST_ID), 0);
     }
 
     private final FieldTable table;
@@ -259,12 +260,13 @@ public final class JsonClientMessageDecoder
                 putRequestId(in, frame);
                 putIds(frame, clientIds, clientCount);
             }
-            default ->
+            case Protocol.LIST_CLIENT_IDS ->
             {
                 putRequestId(in, frame);
                 putLong(frame, (seen & (1 << AFTER)) != 0 ? values[AFTER] : 0);
                 putShort(frame, range(in, values[LIMIT], 0, 0xFFFF, "limit"));
             }
+            default -> putRequestId(in, frame); // GET_STATS
         }
         final int length = frame.position() - start;
         frame.put(start, (byte)(length - Protocol.HEADER_LENGTH));

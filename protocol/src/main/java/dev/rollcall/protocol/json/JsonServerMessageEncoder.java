@@ -20,11 +20,14 @@ import java.util.Locale;
  * Field names come from the field table, statuses, event types, results and error names from
  * their enums; the JSON op names are the binary ops' names in lower case. 64-bit values are
  * JSON numbers when a JavaScript number holds them exactly and decimal strings otherwise; a
- * {@code sessionId} (random 63 bits) is always a string.
+ * {@code sessionId} (random 63 bits) is always a string. A {@code STATS} frame's counters become one object of
+ * name → value ({@code "counters"}).
  */
 public final class JsonServerMessageEncoder
 {
-    private static final byte[][] OP_NAMES = new byte[Protocol.CLIENT_IDS + 1][];
+    /** The last server op this encoder knows. */
+    private static final int LAST_OP = Protocol.STATS;
+    private static final byte[][] OP_NAMES = new byte[LAST_OP + 1][];
     private static final byte[][] STATUS_NAMES = new byte[Status.count()][];
     private static final byte[][] EVENT_NAMES = new byte[EventType.count()][];
     private static final byte[][] RESULT_NAMES = new byte[Result.count()][];
@@ -32,7 +35,7 @@ public final class JsonServerMessageEncoder
 
     static
     {
-        for (int op = Protocol.HELLO; op <= Protocol.CLIENT_IDS; op++)
+        for (int op = Protocol.HELLO; op <= LAST_OP; op++)
         {
             OP_NAMES[op] = utf8(Protocol.opName(op).toLowerCase(Locale.ROOT));
         }
@@ -101,7 +104,7 @@ public final class JsonServerMessageEncoder
         final int length = Protocol.HEADER_LENGTH + getInt(offset);
         final int op = frames.get(offset + Protocol.HEADER_LENGTH) & 0xFF;
         at = offset + Protocol.BODY_OFFSET;
-        if (op < Protocol.HELLO || op > Protocol.CLIENT_IDS)
+        if (op < Protocol.HELLO || op > LAST_OP)
         {
             throw new IllegalArgumentException("not a server op: " + op);
         }
@@ -185,7 +188,7 @@ public final class JsonServerMessageEncoder
                 }
                 ascii("]");
             }
-            default ->
+            case Protocol.CLIENT_IDS ->
             {
                 member("requestId").number(u32());
                 member("nextCursor").id(i64());
@@ -200,6 +203,25 @@ public final class JsonServerMessageEncoder
                     id(i64());
                 }
                 ascii("]");
+            }
+            default -> // STATS
+            {
+                member("requestId").number(u32());
+                member("nowMs").id(i64());
+                member("gracePeriodMs").id(i64());
+                member("counters").ascii("{");
+                final int count = u16();
+                for (int i = 0; i < count; i++)
+                {
+                    if (i > 0)
+                    {
+                        ascii(",");
+                    }
+                    string(false);
+                    ascii(":");
+                    id(i64());
+                }
+                ascii("}");
             }
         }
         ascii("}");

@@ -79,6 +79,7 @@ final class JacksonClientFrames
                     .putShort((short)number(message.get("limit")));
                 yield FrameWriter.raw(buffer, Protocol.LIST_CLIENT_IDS, body.array());
             }
+            case "get_stats" -> writer.getStats(number(message.get("requestId")));
             default -> throw new IllegalArgumentException("not a client op: " + message.get("op"));
         };
         return Arrays.copyOf(buffer.array(), length);

@@ -45,7 +45,7 @@ class JsonClientMessageDecoderTest
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "identify", "resume", "heartbeat", "update", "subscribe", "unsubscribe", "get_clients", "list_client_ids"})
+        "identify", "resume", "heartbeat", "update", "subscribe", "unsubscribe", "get_clients", "list_client_ids", "get_stats"})
     void shouldDecodeRandomMessagesToTheFramesFrameWriterWrites(final String op) throws ProtocolException
     {
         final RandomClientMessages messages = new RandomClientMessages(new JsonTestValues(random), FieldTable.PRESENCE);
@@ -141,6 +141,17 @@ class JsonClientMessageDecoderTest
         expected.clear();
         final int list = writer.listClientIds(5, 0, 10);
         assertThat(decode("{\"op\":\"list_client_ids\",\"requestId\":5,\"limit\":10}")).isEqualTo(written(list));
+    }
+
+    @Test
+    void shouldDecodeTheDocumentedGetStats() throws ProtocolException
+    {
+        expected.clear();
+        final int length = writer.getStats(1);
+        assertThat(decode("{\"op\":\"get_stats\",\"requestId\":1}")).isEqualTo(written(length));
+        expected.clear();
+        final int max = writer.getStats(0xFFFF_FFFFL);
+        assertThat(decode("{\"requestId\":\"4294967295\", \"op\":\"get_stats\"}")).isEqualTo(written(max));
     }
 
     @Test
@@ -312,6 +323,12 @@ class JsonClientMessageDecoderTest
             Arguments.of("a missing token", "{\"op\":\"identify\",\"version\":1}", "op identify needs \"token\""),
             Arguments.of("missing changes", "{\"op\":\"update\",\"requestId\":1,\"reason\":\"r\"}", "op update needs \"changes\""),
             Arguments.of("missing ids", "{\"op\":\"get_clients\",\"requestId\":1}", "op get_clients needs \"userIds\""),
+            Arguments.of("get_stats without a requestId", "{\"op\":\"get_stats\"}", "op get_stats needs \"requestId\""),
+            Arguments.of("get_stats with a member of another op", "{\"op\":\"get_stats\",\"requestId\":1,\"limit\":5}",
+                "op get_stats takes no \"limit\""),
+            Arguments.of("get_stats with a requestId beyond u32", "{\"op\":\"get_stats\",\"requestId\":4294967296}",
+                "\"requestId\" must be in 0..4294967295"),
+            Arguments.of("the server's stats op", "{\"op\":\"stats\",\"requestId\":1}", "unknown op"),
             Arguments.of("a member of another op", HEARTBEAT + ",\"requestId\":1}", "op heartbeat takes no \"requestId\""),
             Arguments.of("presence in an update", update + "{},\"presence\":{}}", "op update takes no \"presence\""),
             Arguments.of("clients in get_clients", "{\"op\":\"get_clients\",\"requestId\":1,\"userIds\":[1],\"clients\":[2]}",

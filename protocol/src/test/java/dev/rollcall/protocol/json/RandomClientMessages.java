@@ -37,7 +37,7 @@ final class RandomClientMessages
 {
     /** The JSON names of the client ops. */
     static final String[] OPS = {
-        "identify", "resume", "heartbeat", "update", "subscribe", "unsubscribe", "get_clients", "list_client_ids"};
+        "identify", "resume", "heartbeat", "update", "subscribe", "unsubscribe", "get_clients", "list_client_ids", "get_stats"};
 
     private static final String[] GROUPS = {"standard", "lobby", "full"};
     private static final String WHITE_SPACE = " \t\n\r";
@@ -135,6 +135,12 @@ final class RandomClientMessages
                 }
                 add(members, "limit", limit);
                 yield writer.listClientIds(requestId, after, limit);
+            }
+            case "get_stats" ->
+            {
+                final long requestId = values.u32();
+                add(members, "requestId", requestId);
+                yield writer.getStats(requestId);
             }
             default -> throw new IllegalArgumentException(op);
         };
