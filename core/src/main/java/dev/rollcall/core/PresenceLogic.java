@@ -38,7 +38,8 @@ final class PresenceLogic
     private final Changes diff = new Changes();
     /** A client with every field at its default, to check and diff a new client's presence against. */
     private final ClientState defaults;
-    private long gracePeriodMs;
+    /** Volatile for {@link Rollcall#gracePeriodMs()} on other threads; written only here, and rarely. */
+    private volatile long gracePeriodMs;
     private long now;
     private long position;
     private long appliedInputs;

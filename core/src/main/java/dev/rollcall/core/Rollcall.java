@@ -547,6 +547,15 @@ public final class Rollcall implements AutoCloseable
     }
 
     /**
+     * @return the grace period the logic applies now (the last {@link #setGracePeriod} applied), in
+     * millis; safe from any thread.
+     */
+    public long gracePeriodMs()
+    {
+        return logic.gracePeriodMs();
+    }
+
+    /**
      * @return the user ids of every client, ascending.
      */
     public long[] listClientIds()

@@ -64,6 +64,18 @@ public interface Connection
     void count(GatewayCounter counter);
 
     /**
+     * @param counter what.
+     * @return the gateway's count, summed over its threads ({@link Gateway#counter}).
+     */
+    long gatewayCounter(GatewayCounter counter);
+
+    /**
+     * @param code an error or close code.
+     * @return how many times the gateway's threads counted it sent ({@link Gateway#errorCount}).
+     */
+    long gatewayErrorCount(ErrorCode code);
+
+    /**
      * Count an error code the protocol sent ({@link Gateway#errorCount}; also counts
      * {@link GatewayCounter#PROTOCOL_ERRORS}).
      *

@@ -15,6 +15,12 @@ public interface EventSession
     /** @return the core connection id the session stands for (the id of the connection that opened it). */
     long connectionId();
 
+    /**
+     * @return true if the session stands for its user's presence client (it ends when the core
+     * destroys that client); false for a watcher's ({@link SessionService#openWatcher}).
+     */
+    boolean hasPresence();
+
     /** @return the seq of the latest event numbered (0 before the first). */
     long seq();
 

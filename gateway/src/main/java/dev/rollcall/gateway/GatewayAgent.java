@@ -1,6 +1,7 @@
 package dev.rollcall.gateway;
 
 import dev.rollcall.core.Rollcall;
+import dev.rollcall.protocol.ErrorCode;
 import dev.rollcall.gateway.websocket.Utf8Validator;
 import dev.rollcall.gateway.websocket.WebSocketFrames;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -180,6 +181,28 @@ final class GatewayAgent implements Agent
             perThread[index] = instance;
         }
         return (T)instance;
+    }
+
+    /** @return the counter summed over every thread of the gateway. */
+    long gatewayCounter(final GatewayCounter counter)
+    {
+        long sum = 0;
+        for (final GatewayAgent agent : agents)
+        {
+            sum += agent.counters.get(counter);
+        }
+        return sum;
+    }
+
+    /** @return the error code's count summed over every thread of the gateway. */
+    long gatewayErrorCount(final ErrorCode code)
+    {
+        long sum = 0;
+        for (final GatewayAgent agent : agents)
+        {
+            sum += agent.counters.errors(code);
+        }
+        return sum;
     }
 
     GatewayCounters counters()

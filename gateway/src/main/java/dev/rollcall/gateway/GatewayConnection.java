@@ -185,6 +185,18 @@ final class GatewayConnection implements Connection, EventEndpoint
     }
 
     @Override
+    public long gatewayCounter(final GatewayCounter counter)
+    {
+        return agent.gatewayCounter(counter);
+    }
+
+    @Override
+    public long gatewayErrorCount(final ErrorCode code)
+    {
+        return agent.gatewayErrorCount(code);
+    }
+
+    @Override
     public void countError(final ErrorCode code)
     {
         agent.counters().error(code);

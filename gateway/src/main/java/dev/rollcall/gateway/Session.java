@@ -16,6 +16,7 @@ final class Session implements EventSession, EventEndpoint
     /** Made at the first event: an idle session that never had one holds none. */
     private ResumeBuffer buffer;
     private final EventEndpoint firehose;
+    private final boolean presence;
     private SessionListener listener;
     private boolean live;
     private long seq;
@@ -28,9 +29,11 @@ final class Session implements EventSession, EventEndpoint
         final long userId,
         final long connectionId,
         final int shardId,
-        final int shardCount)
+        final int shardCount,
+        final boolean presence)
     {
         this.table = table;
+        this.presence = presence;
         this.sessionId = sessionId;
         this.userId = userId;
         this.connectionId = connectionId;
@@ -58,6 +61,12 @@ final class Session implements EventSession, EventEndpoint
     public long connectionId()
     {
         return connectionId;
+    }
+
+    @Override
+    public boolean hasPresence()
+    {
+        return presence;
     }
 
     @Override

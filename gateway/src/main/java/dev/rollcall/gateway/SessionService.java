@@ -33,6 +33,19 @@ public interface SessionService
     EventSession open(Connection connection, SessionListener listener, int shardId, int shardCount);
 
     /**
+     * Open a watcher's session for the connection's bound user, attached to {@code listener} (not
+     * live): it receives every client-topic event of every user, as a firehose shard
+     * {@code [0, 1]} does, and nothing addressed to its user as a subscriber; it stands for no
+     * presence client ({@link EventSession#hasPresence()} is false), so the destruction of a client
+     * of the same user id does not end it. The built-in protocol's observers use it.
+     *
+     * @param connection the bound connection.
+     * @param listener   receives the session's events once live.
+     * @return the new session, with an unguessable id.
+     */
+    EventSession openWatcher(Connection connection, SessionListener listener);
+
+    /**
      * Find a session to resume.
      *
      * @param connection the bound connection asking.

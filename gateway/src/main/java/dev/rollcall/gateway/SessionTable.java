@@ -54,7 +54,19 @@ final class SessionTable implements SessionService
         {
             throw new IllegalArgumentException("shard [" + shardId + ", " + shardCount + "] is out of range");
         }
-        final Session session = create(connection.userId(), connection.id(), shardId, shardCount);
+        final Session session = create(connection.userId(), connection.id(), shardId, shardCount, true);
+        session.attach(listener);
+        return session;
+    }
+
+    @Override
+    public EventSession openWatcher(final Connection connection, final SessionListener listener)
+    {
+        if (connection.userId() <= 0)
+        {
+            throw new IllegalStateException("bind the connection before opening a session");
+        }
+        final Session session = create(connection.userId(), connection.id(), 0, 1, false);
         session.attach(listener);
         return session;
     }
@@ -66,7 +78,8 @@ final class SessionTable implements SessionService
         return null == session || !session.isValid() || session.userId() != connection.userId() ? null : session;
     }
 
-    private Session create(final long userId, final long connectionId, final int shardId, final int shardCount)
+    private Session create(
+        final long userId, final long connectionId, final int shardId, final int shardCount, final boolean presence)
     {
         long sessionId;
         do
@@ -74,9 +87,12 @@ final class SessionTable implements SessionService
             sessionId = random.nextLong() & Long.MAX_VALUE;
         }
         while (sessionId == 0 || byId.containsKey(sessionId));
-        final Session session = new Session(this, sessionId, userId, connectionId, shardId, shardCount);
+        final Session session = new Session(this, sessionId, userId, connectionId, shardId, shardCount, presence);
         byId.put(sessionId, session);
-        agent.registry().register(userId, session);
+        if (presence)
+        {
+            agent.registry().register(userId, session); // a watcher's user receives nothing as a subscriber
+        }
         if (null != session.firehoseEndpoint())
         {
             agent.registry().registerFirehose(session.firehoseEndpoint());
@@ -92,7 +108,10 @@ final class SessionTable implements SessionService
         }
         session.invalidate();
         byId.remove(session.id());
-        agent.registry().unregister(session.userId(), session);
+        if (session.hasPresence())
+        {
+            agent.registry().unregister(session.userId(), session);
+        }
         if (null != session.firehoseEndpoint())
         {
             agent.registry().unregisterFirehose(session.firehoseEndpoint());

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class RawClient implements AutoCloseable
 {
     sealed interface Frame permits Hello, Ready, HeartbeatAck, Resumed, InvalidSession, ResultFrame, ErrorFrame,
-        Dispatch, CloseFrame, Clients, ClientIds, Eof
+        Dispatch, CloseFrame, Clients, ClientIds, Stats, Eof
     {
     }
 
@@ -73,6 +73,11 @@ final class RawClient implements AutoCloseable
     }
 
     record ClientIds(long requestId, long nextCursor, long[] ids) implements Frame
+    {
+    }
+
+    /** {@code STATS}: the counters by name, in the server's order. */
+    record Stats(long requestId, long nowMs, long gracePeriodMs, java.util.Map<String, Long> counters) implements Frame
     {
     }
 

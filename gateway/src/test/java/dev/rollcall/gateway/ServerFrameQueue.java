@@ -183,5 +183,18 @@ final class ServerFrameQueue
         {
             queue.add(new ClientIds(requestId, nextCursor, java.util.Arrays.copyOf(ids, count)));
         }
+
+        @Override
+        public void onStats(
+            final long requestId, final long nowMs, final long gracePeriodMs, final String[] names, final long[] values,
+            final int count)
+        {
+            final java.util.Map<String, Long> counters = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < count; i++)
+            {
+                counters.put(names[i], values[i]);
+            }
+            queue.add(new RawClient.Stats(requestId, nowMs, gracePeriodMs, counters));
+        }
     }
 }

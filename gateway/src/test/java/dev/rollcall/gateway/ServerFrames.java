@@ -48,6 +48,7 @@ final class ServerFrames
             case "Resumed" -> "RESUMED";
             case "Clients" -> "CLIENTS";
             case "ClientIds" -> "CLIENT_IDS";
+            case "Stats" -> "STATS";
             default -> "EOF";
         };
     }

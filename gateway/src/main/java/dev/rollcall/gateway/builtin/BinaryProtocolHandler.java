@@ -62,6 +62,8 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
     /** What an identify or resume asked for, held only until the connection is live. */
     private Handshake handshake;
     private EventSession session;
+    /** Identified or resumed with an observer token: watches every client, changes nothing. */
+    private boolean observer;
     private boolean connectIssued;
     private ErrorCode closeCode;
     private ArrayDeque<SubscriptionBatch> batches;
@@ -253,9 +255,10 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
             }
         }
         final Handshake h = new Handshake();
+        h.observer = id.role() == Role.OBSERVER;
         h.shardId = sharded ? shardId : -1;
         h.shardCount = sharded ? shardCount : 0;
-        h.initialPresence = presence.isEmpty() ? null : new Changes().copyFrom(presence);
+        h.initialPresence = presence.isEmpty() || h.observer ? null : new Changes().copyFrom(presence);
         handshake = h;
         state = BINDING_IDENTIFY;
         bind(id.userId());
@@ -273,6 +276,7 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
             return;
         }
         final Handshake h = new Handshake();
+        h.observer = id.role() == Role.OBSERVER;
         h.resumeSessionId = sessionId;
         h.resumeLastSeq = lastSeq;
         handshake = h;
@@ -326,7 +330,13 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
     @Override
     public void onBound(final Connection c)
     {
-        if (state == BINDING_IDENTIFY)
+        if (state == BINDING_IDENTIFY && handshake.observer)
+        {
+            observer = true;
+            session = c.sessions().openWatcher(c, this);
+            ready(); // no presence: nothing for the core to apply
+        }
+        else if (state == BINDING_IDENTIFY)
         {
             final Handshake h = handshake;
             session = c.sessions().open(c, this, h.shardId, h.shardCount);
@@ -355,9 +365,9 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
         final EventSession s = c.sessions().find(c, handshake.resumeSessionId);
         final String refusal;
         boolean resumable = false;
-        if (null == s)
+        if (null == s || s.hasPresence() == handshake.observer)
         {
-            refusal = "unknown session";
+            refusal = "unknown session"; // nor may an observer take over a user's session, or a user an observer's
         }
         else if (s.isAttached())
         {
@@ -393,8 +403,25 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
         session = s;
         s.attach(this);
         state = RESUMING;
+        if (handshake.observer)
+        {
+            observer = true;
+            resumed(c); // no presence to reconnect
+            return;
+        }
         connectIssued = true;
         c.connectUser(s.connectionId(), TAG_RESUME);
+    }
+
+    private void resumed(final Connection c)
+    {
+        c.count(GatewayCounter.RESUMES);
+        if (!session.replayAfter(handshake.resumeLastSeq))
+        {
+            return;
+        }
+        send(scratch().writer().resumed(session.seq()));
+        live(c);
     }
 
     // ---------------------------------------------------------------- results
@@ -448,13 +475,7 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
                 refuseResumeAfterDestroy(c);
                 return;
             }
-            connection.count(GatewayCounter.RESUMES);
-            if (!session.replayAfter(handshake.resumeLastSeq))
-            {
-                return;
-            }
-            send(scratch().writer().resumed(session.seq()));
-            live(c);
+            resumed(c);
         }
         else if (kind == TAG_UPDATE)
         {
@@ -534,7 +555,7 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
 
     void onUpdate(final long requestId, final int group, final String reason, final Changes changes)
     {
-        if (!expectReady())
+        if (!expectReady() || refuseObserver(requestId))
         {
             return;
         }
@@ -552,7 +573,7 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
         final long requestId, final boolean subscribe, final long[] clientIds, final int clientCount,
         final long[] lobbyIds, final int lobbyCount)
     {
-        if (!expectReady())
+        if (!expectReady() || refuseObserver(requestId))
         {
             return;
         }
@@ -617,7 +638,7 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
         {
             final long userId = userIds[i];
             final ClientInfo info = userId > 0 ? rollcall.getClient(userId) : null;
-            view(userId, info, session.userId(), scratch.views[i]);
+            view(userId, info, observer || userId == session.userId(), scratch.views[i]);
         }
         final int length;
         try
@@ -635,11 +656,12 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
     }
 
     /**
-     * Fill a client view from the read model, hiding an invisible client from everybody but itself.
+     * Fill a client view from the read model, hiding an invisible client from everybody but itself
+     * (and observers).
      */
-    private static void view(final long userId, final ClientInfo info, final long viewerId, final ClientView view)
+    private static void view(final long userId, final ClientInfo info, final boolean seesInvisible, final ClientView view)
     {
-        if (null == info || (info.status() == Status.INVISIBLE && userId != viewerId))
+        if (null == info || (info.status() == Status.INVISIBLE && !seesInvisible))
         {
             view.absent(userId);
             return;
@@ -664,7 +686,7 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
         for (; i < all.length && count < limit; i++)
         {
             final long userId = all[i];
-            if (userId != session.userId())
+            if (userId != session.userId() && !observer)
             {
                 final ClientInfo info = rollcall.getClient(userId);
                 if (null == info || info.status() == Status.INVISIBLE)
@@ -676,6 +698,40 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
         }
         final long nextCursor = i < all.length && count > 0 ? scratch.ids[count - 1] : 0;
         send(scratch.writer().clientIds(requestId, nextCursor, scratch.ids, count));
+    }
+
+    void onGetStats(final long requestId)
+    {
+        if (!expectReady())
+        {
+            return;
+        }
+        if (!observer)
+        {
+            connection.countError(ErrorCode.NOT_AN_OBSERVER);
+            send(scratch().writer().error(requestId, ErrorCode.NOT_AN_OBSERVER.code(), "only observers may ask for stats"));
+            return;
+        }
+        final ProtocolScratch scratch = scratch();
+        final int count = scratch.stats.fill(connection);
+        send(scratch.writer().stats(requestId, connection.nowMs(), connection.rollcall().gracePeriodMs(),
+            ServerStats.NAMES, scratch.stats.values(), count));
+    }
+
+    /**
+     * An observer changes nothing: its command is answered with an ERROR for that request.
+     *
+     * @return true if refused.
+     */
+    private boolean refuseObserver(final long requestId)
+    {
+        if (!observer)
+        {
+            return false;
+        }
+        connection.countError(ErrorCode.OBSERVER_READ_ONLY);
+        send(scratch().writer().error(requestId, ErrorCode.OBSERVER_READ_ONLY.code(), "an observer changes nothing"));
+        return true;
     }
 
     @Override
@@ -776,6 +832,7 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
     private static final class Handshake
     {
         Changes initialPresence;
+        boolean observer;
         int shardId = -1;
         int shardCount;
         long resumeSessionId;

@@ -27,6 +27,7 @@ final class ProtocolScratch implements ClientFrameHandler
     final FrameWriter writer = new FrameWriter(out);
     final ClientView[] views = new ClientView[Protocol.MAX_GET_CLIENTS];
     final long[] ids = new long[Protocol.MAX_LIST_LIMIT];
+    final ServerStats stats = new ServerStats();
     BinaryProtocolHandler current;
 
     ProtocolScratch()
@@ -104,6 +105,12 @@ final class ProtocolScratch implements ClientFrameHandler
     public void onGetClients(final long requestId, final long[] userIds, final int count)
     {
         current.onGetClients(requestId, userIds, count);
+    }
+
+    @Override
+    public void onGetStats(final long requestId)
+    {
+        current.onGetStats(requestId);
     }
 
     @Override
