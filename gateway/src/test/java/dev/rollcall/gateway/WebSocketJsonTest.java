@@ -104,6 +104,39 @@ class WebSocketJsonTest
     }
 
     @Test
+    void shouldServeAnObserverInJson() throws Exception
+    {
+        try (JdkJsonWebSocketClient observer = JdkJsonWebSocketClient.connect(server.gateway.webSocketAddress()))
+        {
+            observer.next("hello");
+            observer.send("{\"op\":\"identify\",\"version\":1,\"token\":\"" + TestGateway.TOKENS.mint(
+                1, dev.rollcall.gateway.auth.Role.OBSERVER, System.currentTimeMillis() + 60_000) + "\"}");
+            observer.next("ready");
+            try (JdkJsonWebSocketClient player = identified(2, "{\"status\":\"idle\"}"))
+            {
+                final JsonNode connected = observer.next("dispatch");
+                assertThat(connected.get("type").asText()).isEqualTo("CLIENT_CONNECTED");
+                assertThat(connected.get("userId").asLong()).isEqualTo(2);
+
+                observer.send("{\"op\":\"update\",\"requestId\":3,\"reason\":\"no\",\"changes\":{\"afk\":true}}");
+                final JsonNode refused = observer.next("error");
+                assertThat(refused.get("requestId").asLong()).as(refused.toString()).isEqualTo(3);
+                assertThat(refused.get("code").asInt()).isEqualTo(ErrorCode.OBSERVER_READ_ONLY.code());
+
+                observer.send("{\"op\":\"get_stats\",\"requestId\":4}");
+                final JsonNode stats = observer.next("stats");
+                assertThat(stats.get("requestId").asLong()).isEqualTo(4);
+                assertThat(stats.get("gracePeriodMs").asLong()).isEqualTo(60_000);
+                assertThat(stats.get("counters").get("gateway_websocket_upgrades").asLong()).isEqualTo(2);
+                assertThat(stats.get("counters").get("gateway_errors_observer_read_only").asLong()).isEqualTo(1);
+
+                player.send("{\"op\":\"get_stats\",\"requestId\":5}");
+                assertThat(player.next("error").get("code").asInt()).isEqualTo(ErrorCode.NOT_AN_OBSERVER.code());
+            }
+        }
+    }
+
+    @Test
     void shouldAnswerMalformedJsonWithErrorAndCloseCarryingTheCode() throws Exception
     {
         try (JdkJsonWebSocketClient client = identified(4, null);
