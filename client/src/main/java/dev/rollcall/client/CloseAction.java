@@ -30,8 +30,9 @@ enum CloseAction
      *     for the other codes whose session cannot be resumed ({@code SERVER_OVERLOADED}); {@link #RESUME} for the
      *     resumable codes, for the codes that refuse a connection or a frame without a session
      *     ({@code NOT_IDENTIFIED}, {@code IDENTIFY_TIMEOUT}, {@code TOO_MANY_CONNECTIONS},
-     *     {@code TOO_MANY_CONNECTIONS_FROM_ADDRESS}), for {@code PRESENCE_REFUSED} (never a close code) and for codes
-     *     this client does not know
+     *     {@code TOO_MANY_CONNECTIONS_FROM_ADDRESS}), for the codes that answer one request and are never close
+     *     codes ({@code PRESENCE_REFUSED}, {@code ANSWER_TOO_LARGE}, {@code OBSERVER_READ_ONLY},
+     *     {@code NOT_AN_OBSERVER}) and for codes this client does not know
      */
     static CloseAction of(final int code)
     {
@@ -45,7 +46,7 @@ enum CloseAction
             case AUTHENTICATION_FAILED, TOKEN_EXPIRED, UNSUPPORTED_VERSION, INVALID_SHARD, SHARD_NOT_ALLOWED,
                 DISCONNECTED_BY_SERVER -> FATAL;
             case NOT_IDENTIFIED, IDENTIFY_TIMEOUT, TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS_FROM_ADDRESS,
-                PRESENCE_REFUSED, ANSWER_TOO_LARGE -> RESUME;
+                PRESENCE_REFUSED, ANSWER_TOO_LARGE, OBSERVER_READ_ONLY, NOT_AN_OBSERVER -> RESUME;
             default -> errorCode.resumable() ? RESUME : IDENTIFY;
         };
     }

@@ -205,7 +205,7 @@ public final class GatewayContext
 
     /**
      * @return the pages a plain HTTP GET on the WebSocket port fetches, by path; by default the
-     * built-in ones ({@link WebPages#builtIn()}: {@code /}, the browser example).
+     * built-in ones ({@link WebPages#builtIn()}: {@code /}, the browser example, and {@code /dashboard}).
      */
     public Map<String, byte[]> webPages()
     {

@@ -82,6 +82,8 @@ class GatewayAuthTest
             () -> ForgedTokens.withExpiry(TestGateway.TOKENS.mint(USER, Role.USER, 1000), inOneHour()));
         addCase(cases, "payload role raised to service", ErrorCode.AUTHENTICATION_FAILED,
             () -> ForgedTokens.withRole(validToken(), 1));
+        addCase(cases, "payload role raised to observer", ErrorCode.AUTHENTICATION_FAILED,
+            () -> ForgedTokens.withRole(validToken(), Role.OBSERVER.code()));
         addCase(cases, "signature first bit flipped", ErrorCode.AUTHENTICATION_FAILED,
             () -> ForgedTokens.withFlippedSignatureBit(validToken(), 0));
         addCase(cases, "signature last bit flipped", ErrorCode.AUTHENTICATION_FAILED,
@@ -90,6 +92,8 @@ class GatewayAuthTest
             () -> TestGateway.TOKENS.mint(USER, Role.USER, System.currentTimeMillis() - 1));
         addCase(cases, "expired service token", ErrorCode.TOKEN_EXPIRED,
             () -> TestGateway.TOKENS.mint(USER, Role.SERVICE, System.currentTimeMillis() - 60_000));
+        addCase(cases, "expired observer token", ErrorCode.TOKEN_EXPIRED,
+            () -> TestGateway.TOKENS.mint(USER, Role.OBSERVER, System.currentTimeMillis() - 60_000));
         addCase(cases, "expired at Long.MIN_VALUE", ErrorCode.TOKEN_EXPIRED,
             () -> TestGateway.TOKENS.mint(USER, Role.USER, Long.MIN_VALUE));
         addCase(cases, "signed, user id 0", ErrorCode.AUTHENTICATION_FAILED,
@@ -102,8 +106,8 @@ class GatewayAuthTest
             () -> ForgedTokens.sign(TestGateway.SECRET, 2, USER, inOneHour(), 0));
         addCase(cases, "signed, token version 0", ErrorCode.AUTHENTICATION_FAILED,
             () -> ForgedTokens.sign(TestGateway.SECRET, 0, USER, inOneHour(), 0));
-        addCase(cases, "signed, role 2", ErrorCode.AUTHENTICATION_FAILED,
-            () -> ForgedTokens.sign(TestGateway.SECRET, 1, USER, inOneHour(), 2));
+        addCase(cases, "signed, role 3 (after observer, no role)", ErrorCode.AUTHENTICATION_FAILED,
+            () -> ForgedTokens.sign(TestGateway.SECRET, 1, USER, inOneHour(), 3));
         addCase(cases, "signed, role 255", ErrorCode.AUTHENTICATION_FAILED,
             () -> ForgedTokens.sign(TestGateway.SECRET, 1, USER, inOneHour(), 255));
         addCase(cases, "garbage", ErrorCode.AUTHENTICATION_FAILED, () -> "garbage");

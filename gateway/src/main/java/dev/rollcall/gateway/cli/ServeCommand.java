@@ -240,6 +240,8 @@ public final class ServeCommand implements Callable<Integer>
                 gateway.webSocketAddress().getPort() + webSocketPath + " (rollcall.json.v1, rollcall.binary.v1); " +
                 "example page at http://" + gateway.webSocketAddress().getHostString() + ":" +
                 gateway.webSocketAddress().getPort() + "/");
+            out.println("rollcall: dashboard at http://" + gateway.webSocketAddress().getHostString() + ":" +
+                gateway.webSocketAddress().getPort() + "/dashboard#token=TOKEN (TOKEN from ./rollcall token --observer)");
         }
         final int cores = Runtime.getRuntime().availableProcessors();
         final PipelineLayout running = gateway.rollcall().context().layout();

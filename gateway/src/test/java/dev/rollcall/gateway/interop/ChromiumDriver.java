@@ -232,12 +232,26 @@ final class ChromiumDriver implements AutoCloseable
         }
     }
 
-    /** Take a PNG screenshot of the page and write it to a file (folders created). */
+    /** Take a PNG screenshot of the page (what the window shows) and write it to a file (folders created). */
     void screenshot(final Path file) throws IOException
     {
-        final JsonNode result = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
+        write(file, call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png")));
+    }
+
+    /** Take a PNG screenshot of the whole page, beyond the window, and write it to a file (folders created). */
+    void screenshotWholePage(final Path file) throws IOException
+    {
+        final JsonNode size = call("Page.getLayoutMetrics", JSON.createObjectNode()).path("cssContentSize");
+        final ObjectNode params = JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true);
+        params.putObject("clip").put("x", 0).put("y", 0).put("width", size.path("width").asDouble())
+            .put("height", size.path("height").asDouble()).put("scale", 1);
+        write(file, call("Page.captureScreenshot", params));
+    }
+
+    private static void write(final Path file, final JsonNode screenshot) throws IOException
+    {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.write(file, Base64.getDecoder().decode(result.get("data").asText()));
+        Files.write(file, Base64.getDecoder().decode(screenshot.get("data").asText()));
     }
 
     /** @return the last lines Chromium printed on stderr. */

@@ -33,6 +33,15 @@ final class InteropGateway implements AutoCloseable
     /** @param settings more gateway settings (pages, limits), applied after the defaults above. */
     InteropGateway(final Consumer<GatewayContext> settings) throws IOException
     {
+        this(settings, core -> { });
+    }
+
+    /**
+     * @param settings     more gateway settings (pages, limits), applied after the defaults above.
+     * @param coreSettings core settings (the grace period), applied after the error handler.
+     */
+    InteropGateway(final Consumer<GatewayContext> settings, final Consumer<RollcallContext> coreSettings) throws IOException
+    {
         final GatewayContext ctx = new GatewayContext()
             .bindAddress("127.0.0.1")
             .port(0)
@@ -41,7 +50,9 @@ final class InteropGateway implements AutoCloseable
             .authenticator(new HmacTokenAuthenticator(SECRET))
             .errorHandler(errors::add);
         settings.accept(ctx);
-        gateway = Gateway.launch(new RollcallContext().errorHandler(errors::add), ctx);
+        final RollcallContext core = new RollcallContext().errorHandler(errors::add);
+        coreSettings.accept(core);
+        gateway = Gateway.launch(core, ctx);
     }
 
     /** @return {@code ws://127.0.0.1:PORT/rollcall}. */
@@ -60,6 +71,12 @@ final class InteropGateway implements AutoCloseable
     static String token(final long userId)
     {
         return TOKENS.mint(userId, Role.USER, System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1));
+    }
+
+    /** @return an observer token (the dashboard's) naming {@code userId}, valid for an hour. */
+    static String observerToken(final long userId)
+    {
+        return TOKENS.mint(userId, Role.OBSERVER, System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1));
     }
 
     @Override
