@@ -57,7 +57,9 @@ public interface Connection
     SessionService sessions();
 
     /**
-     * Count something the protocol did, on this thread's counters ({@link Gateway#counter}).
+     * Count something the protocol did, on this thread's counters ({@link Gateway#counter}): the
+     * protocol's own ({@code FRAMES_RECEIVED}, {@code IDENTIFIES}, {@code RESUMES},
+     * {@code INVALID_SESSIONS}, {@code EVENTS_DISPATCHED}); the gateway counts its connections itself.
      *
      * @param counter what.
      */
@@ -94,7 +96,11 @@ public interface Connection
      */
     boolean send(ByteBuffer bytes);
 
-    /** Close after writing what is queued (bounded by a short linger). Idempotent. */
+    /**
+     * Close after writing what is queued: the connection lingers {@link GatewayContext#lingerMs()}
+     * for it, again after each write the peer takes (up to 30 lingers), then closes whatever is
+     * left. Idempotent.
+     */
     void close();
 
     /**

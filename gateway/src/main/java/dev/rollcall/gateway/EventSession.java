@@ -12,7 +12,10 @@ public interface EventSession
     /** @return the session's user. */
     long userId();
 
-    /** @return the core connection id the session stands for (the id of the connection that opened it). */
+    /**
+     * @return the core connection id the session stands for (the id of the connection that opened
+     * it; for a watcher's session, which stands for no client, only that id).
+     */
     long connectionId();
 
     /**
@@ -34,6 +37,8 @@ public interface EventSession
      * Attach a listener (a resumed connection's handler); events are kept until {@link #goLive()}.
      *
      * @param listener the new owner.
+     * @throws IllegalStateException if another listener is attached ({@link #isAttached()}) or the
+     *                               session is no longer valid.
      */
     void attach(SessionListener listener);
 
@@ -41,11 +46,13 @@ public interface EventSession
     void goLive();
 
     /**
-     * The listener's connection is gone: the session waits for a resume (or expiry).
+     * The listener's connection is gone: the session waits for a resume (or expiry). Does
+     * nothing unless {@code listener} is the one attached.
      *
-     * @param nowMs the gateway's clock.
+     * @param listener the listener leaving.
+     * @param nowMs    the gateway's clock ({@link Connection#nowMs()}).
      */
-    void detach(long nowMs);
+    void detach(SessionListener listener, long nowMs);
 
     /**
      * The peer has the events up to {@code lastSeq}: they need not be kept.
@@ -62,12 +69,16 @@ public interface EventSession
 
     /**
      * @param lastSeq the highest seq the peer received.
-     * @return the encoded size of the events kept after it (the core's bytes, as a resume would replay them).
+     * @return the size of the events kept after it, in the core's encoding (the binary protocol's
+     * {@code DISPATCH} bodies, about 5 bytes less per event than its frames; a text encoding such
+     * as JSON is several times larger): what a resume would replay.
      */
     int bytesAfter(long lastSeq);
 
     /**
-     * Hand every kept event after {@code lastSeq} to the attached listener, in order.
+     * Hand every kept event after {@code lastSeq} to the attached listener, in order. Check
+     * {@link #canReplayAfter} first, and again if events may have come since (between
+     * {@link #attach} and now): events pushed out of the buffer are not replayed.
      *
      * @param lastSeq the highest seq the peer received.
      * @return false if the listener refused one (its connection closed).

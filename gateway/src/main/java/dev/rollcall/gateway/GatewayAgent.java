@@ -232,12 +232,13 @@ final class GatewayAgent implements Agent
         return handlers;
     }
 
-    /** @return the reader of this thread's inbox, which also numbers its commands. */
+    /** @return the publisher of this thread's commands to the core, which numbers them. */
     CoreProxy coreProxy()
     {
         return coreProxy;
     }
 
+    /** @return the reader of this thread's inbox. */
     InboxAdapter inboxAdapter()
     {
         return inboxAdapter;
@@ -682,6 +683,7 @@ final class GatewayAgent implements Agent
             return;
         }
         connection.draining = true;
+        connection.draining(now);
         closeLogically(connection);
         if (null != connection.key && connection.key.isValid())
         {

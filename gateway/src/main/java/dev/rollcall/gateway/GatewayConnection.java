@@ -97,6 +97,16 @@ final class GatewayConnection implements Connection, EventEndpoint
     }
 
     /**
+     * All written and half-closed: the peer gets at least a linger from now to close its side.
+     *
+     * @param now the gateway's clock.
+     */
+    void draining(final long now)
+    {
+        lingerDeadline = Math.max(lingerDeadline, now + agent.context().lingerMs());
+    }
+
+    /**
      * A closing connection's peer took more bytes: its linger starts again, so a peer that reads
      * slowly but steadily receives what was queued and the goodbye after it, up to
      * {@link #MAX_LINGERS} lingers in all; one that stops reading is closed a linger later.

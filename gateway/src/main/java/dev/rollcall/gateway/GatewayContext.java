@@ -482,7 +482,13 @@ public final class GatewayContext
         return lingerMs;
     }
 
-    /** @param lingerMs how long a closing connection may take to flush. @return this. */
+    /**
+     * @param lingerMs how long a closing connection may go without the peer taking any of its
+     *                 queued bytes before it is closed regardless (up to 30 lingers in all while
+     *                 the peer keeps reading), and how long a half-closed one waits for the peer
+     *                 to close; default 1 s.
+     * @return this.
+     */
     public GatewayContext lingerMs(final int lingerMs)
     {
         this.lingerMs = lingerMs;

@@ -92,33 +92,50 @@ final class InboxAdapter implements MessageHandler
         event.wrap(type, buffer, offset + eventOffset, length - eventOffset);
         eventGeneration++;
         counters.increment(GatewayCounter.EVENTS_ROUTED);
-        for (int i = 0; i < count; i++)
+        sessions.beginDelivery();
+        try
         {
-            final long recipient = buffer.getLong(offset + InboxDescriptor.RECIPIENTS_OFFSET + i * Long.BYTES);
-            if (recipient == EventSink.FIREHOSE)
+            for (int i = 0; i < count; i++)
             {
-                if (type == EventType.CLIENT_DESTROYED)
-                {
-                    sessions.onClientDestroyed(event.userId());
-                }
-                for (int f = 0, n = registry.firehoseCount(); f < n; f++)
-                {
-                    deliver(registry.firehose(f));
-                }
-                continue;
+                deliverTo(buffer.getLong(offset + InboxDescriptor.RECIPIENTS_OFFSET + i * Long.BYTES), type);
             }
-            final Object target = registry.endpointsOf(recipient);
-            if (target instanceof EndpointRegistry.EndpointList list)
+        }
+        finally
+        {
+            sessions.endDelivery();
+        }
+    }
+
+    /*
+     * The lists' sizes are read at each step: an endpoint that leaves during delivery (a
+     * connection a handler's throw closed) must not make the walk fail; sessions leave only after
+     * the event (SessionTable.beginDelivery).
+     */
+    private void deliverTo(final long recipient, final EventType type)
+    {
+        if (recipient == EventSink.FIREHOSE)
+        {
+            if (type == EventType.CLIENT_DESTROYED)
             {
-                for (int e = 0, n = list.size(); e < n; e++)
-                {
-                    deliver(list.get(e));
-                }
+                sessions.onClientDestroyed(event.userId());
             }
-            else if (null != target)
+            for (int f = 0; f < registry.firehoseCount(); f++)
             {
-                deliver((EventEndpoint)target);
+                deliver(registry.firehose(f));
             }
+            return;
+        }
+        final Object target = registry.endpointsOf(recipient);
+        if (target instanceof EndpointRegistry.EndpointList list)
+        {
+            for (int e = 0; e < list.size(); e++)
+            {
+                deliver(list.get(e));
+            }
+        }
+        else if (null != target)
+        {
+            deliver((EventEndpoint)target);
         }
     }
 

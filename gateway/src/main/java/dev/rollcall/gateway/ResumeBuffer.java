@@ -207,7 +207,7 @@ final class ResumeBuffer
         if (null == replayBuffer)
         {
             replayBuffer = new UnsafeBuffer(data);
-            replayEvent = null == replayEvent ? new PresenceEvent() : replayEvent;
+            replayEvent = null == replayEvent ? new PresenceEvent().cacheStrings() : replayEvent;
         }
         while (position < tail)
         {

@@ -112,6 +112,10 @@ final class Session implements EventSession, EventEndpoint
     @Override
     public void attach(final SessionListener listener)
     {
+        if (!valid || (null != this.listener && this.listener != listener))
+        {
+            throw new IllegalStateException(valid ? this + " is attached to another listener" : this + " was destroyed");
+        }
         this.listener = listener;
         live = false;
     }
@@ -123,9 +127,13 @@ final class Session implements EventSession, EventEndpoint
     }
 
     @Override
-    public void detach(final long nowMs)
+    public void detach(final SessionListener listener, final long nowMs)
     {
-        listener = null;
+        if (this.listener != listener)
+        {
+            return;
+        }
+        this.listener = null;
         live = false;
         detachedAt = nowMs;
     }
@@ -180,6 +188,10 @@ final class Session implements EventSession, EventEndpoint
 
     private void dispatch(final PresenceEvent event)
     {
+        if (!valid)
+        {
+            return; // destroyed while an event was being delivered: its endpoints go after the event
+        }
         final long seq = ++this.seq;
         final PresenceEvent numbered = table.number(seq, event);
         if (null == buffer)

@@ -26,6 +26,9 @@ final class SessionTable implements SessionService
     private final Long2ObjectHashMap<Session> byId = new Long2ObjectHashMap<>();
     private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
     private final List<Session> scratch = new ArrayList<>();
+    /** Destroyed while an event was being delivered: taken out of the registry once it has gone. */
+    private final List<Session> deferred = new ArrayList<>();
+    private boolean delivering;
     private final UnsafeBuffer copy = new UnsafeBuffer(new byte[Protocol.MAX_SERVER_FRAME_SIZE]);
     private final PresenceEvent numbered = new PresenceEvent().cacheStrings();
     private PresenceEvent copiedEvent;
@@ -46,10 +49,7 @@ final class SessionTable implements SessionService
     public EventSession open(
         final Connection connection, final SessionListener listener, final int shardId, final int shardCount)
     {
-        if (connection.userId() <= 0)
-        {
-            throw new IllegalStateException("bind the connection before opening a session");
-        }
+        requireBoundHere(connection);
         if (shardCount < 0 || (shardCount > 0 && (shardId < 0 || shardId >= shardCount)))
         {
             throw new IllegalArgumentException("shard [" + shardId + ", " + shardCount + "] is out of range");
@@ -62,13 +62,22 @@ final class SessionTable implements SessionService
     @Override
     public EventSession openWatcher(final Connection connection, final SessionListener listener)
     {
-        if (connection.userId() <= 0)
-        {
-            throw new IllegalStateException("bind the connection before opening a session");
-        }
+        requireBoundHere(connection);
         final Session session = create(connection.userId(), connection.id(), 0, 1, false);
         session.attach(listener);
         return session;
+    }
+
+    /**
+     * A session lives on its user's home thread: open it once the connection is bound and there.
+     */
+    private void requireBoundHere(final Connection connection)
+    {
+        final GatewayConnection c = (GatewayConnection)connection;
+        if (c.userId() <= 0 || c.bindPending || c.migrating || c.agent != agent)
+        {
+            throw new IllegalStateException("open a session from onBound or later, on the connection's own thread");
+        }
     }
 
     @Override
@@ -108,6 +117,38 @@ final class SessionTable implements SessionService
         }
         session.invalidate();
         byId.remove(session.id());
+        if (delivering)
+        {
+            deferred.add(session); // the registry's lists are being walked: they change after the event
+            return;
+        }
+        unregister(session);
+    }
+
+    /**
+     * An event is being handed to this thread's endpoints: a session destroyed meanwhile (by a
+     * listener, or by the event itself) receives nothing more, and leaves the registry after.
+     */
+    void beginDelivery()
+    {
+        delivering = true;
+    }
+
+    /**
+     * The event has gone to every endpoint: the sessions destroyed meanwhile leave the registry.
+     */
+    void endDelivery()
+    {
+        delivering = false;
+        for (int i = 0, n = deferred.size(); i < n; i++)
+        {
+            unregister(deferred.get(i));
+        }
+        deferred.clear();
+    }
+
+    private void unregister(final Session session)
+    {
         if (session.hasPresence())
         {
             agent.registry().unregister(session.userId(), session);
@@ -174,7 +215,14 @@ final class SessionTable implements SessionService
         destroy(session);
         if (null != listener)
         {
-            listener.onSessionDisconnectedByServer(session);
+            try
+            {
+                listener.onSessionDisconnectedByServer(session);
+            }
+            catch (final Throwable ex)
+            {
+                agent.handlers().countError(ex);
+            }
         }
     }
 

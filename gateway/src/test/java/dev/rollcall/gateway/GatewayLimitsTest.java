@@ -668,7 +668,8 @@ class GatewayLimitsTest
     @Test
     void shouldStillCloseASlowConsumerThatStopsReadingAfterOneLinger() throws Exception
     {
-        start(ctx -> ctx.maxOutboundBytes(64 * 1024).lingerMs(200).rateLimitCommands(1_000_000),
+        // 30 lingers of 400 ms would outlast Await's 10 s: the close must come from the first
+        start(ctx -> ctx.maxOutboundBytes(64 * 1024).lingerMs(400).rateLimitCommands(1_000_000),
             core -> core.limits(new Limits(16, 32, 2_000, 128)));
         final long busy = 20;
         final long slow = 10;

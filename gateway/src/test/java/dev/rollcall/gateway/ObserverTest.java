@@ -159,6 +159,32 @@ class ObserverTest
     }
 
     @Test
+    void shouldNotLetAnObserverTokenResumeAUsersSession() throws Exception
+    {
+        final RawClient alice = new RawClient(server.address());
+        alice.next(RawClient.Hello.class);
+        alice.writer().identify(Protocol.VERSION, TestGateway.token(7), new Changes(), false, 0, 0);
+        alice.flush();
+        final long sessionId = alice.next(RawClient.Ready.class).sessionId();
+        alice.close();
+        server.awaitConnected(7, false);
+        try (RawClient spy = new RawClient(server.address()))
+        {
+            spy.next(RawClient.Hello.class);
+            spy.writer().resume(observerToken(7), sessionId, 0);
+            spy.flush();
+            assertThat(spy.next()).isEqualTo(new RawClient.InvalidSession(false));
+        }
+        try (RawClient again = new RawClient(server.address()))
+        {
+            again.next(RawClient.Hello.class);
+            again.writer().resume(TestGateway.token(7), sessionId, 0);
+            again.flush();
+            assertThat(again.next()).as("the user's own token still resumes it").isEqualTo(new RawClient.Resumed(0));
+        }
+    }
+
+    @Test
     void shouldResumeAnObserversSessionWithAnObserverTokenOnly() throws Exception
     {
         final long sessionId;
@@ -183,6 +209,7 @@ class ObserverTest
                 assertThat(user.next()).as("a user token cannot take an observer's session")
                     .isEqualTo(new RawClient.InvalidSession(false));
             }
+            Await.until("the observer's connection closed", () -> server.gateway.openConnections() == 1);
             try (RawClient again = new RawClient(server.address()))
             {
                 again.next(RawClient.Hello.class);

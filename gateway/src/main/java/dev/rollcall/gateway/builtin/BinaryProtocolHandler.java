@@ -144,7 +144,7 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
         final EventSession s = session;
         if (null != s && s.isValid() && s.isAttached())
         {
-            s.detach(c.nowMs());
+            s.detach(this, c.nowMs());
             if (null != closeCode && !closeCode.resumable())
             {
                 s.destroy();
@@ -415,6 +415,15 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
 
     private void resumed(final Connection c)
     {
+        if (!session.canReplayAfter(handshake.resumeLastSeq))
+        {
+            // events came while the resume waited for the core, and pushed out some it needs
+            final EventSession s = session;
+            s.detach(this, c.nowMs());
+            s.destroy();
+            refuseResume(c);
+            return;
+        }
         c.count(GatewayCounter.RESUMES);
         if (!session.replayAfter(handshake.resumeLastSeq))
         {
@@ -472,7 +481,7 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
             }
             if (!session.isValid())
             {
-                refuseResumeAfterDestroy(c);
+                refuseResume(c);
                 return;
             }
             resumed(c);
@@ -489,15 +498,19 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
     }
 
     /**
-     * The client was destroyed (end of grace) just before the resume reached the core, so
-     * the resume's connect created a new client: release that connection and let the client
-     * identify afresh.
+     * The session cannot be resumed after all: its client was destroyed (end of grace) just
+     * before the resume reached the core, so the resume's connect created a new client, or events
+     * it needs were pushed out while it waited. Release that connection (if connected) and let
+     * the client identify afresh.
      */
-    private void refuseResumeAfterDestroy(final Connection c)
+    private void refuseResume(final Connection c)
     {
-        c.connectionLost(session.connectionId());
+        if (connectIssued)
+        {
+            c.connectionLost(session.connectionId()); // the resume's connect made a client: release it
+            connectIssued = false;
+        }
         session = null;
-        connectIssued = false;
         connection.count(GatewayCounter.INVALID_SESSIONS);
         send(scratch().writer().invalidSession(false));
         handshake = null;
@@ -507,6 +520,14 @@ final class BinaryProtocolHandler implements ConnectionHandler, SessionListener
 
     private void ready()
     {
+        if (!session.isValid())
+        {
+            // the user's previous client was destroyed (its grace ended) after this session was
+            // opened and before the connect: the session went with it; the client now is new
+            final Handshake h = handshake;
+            session = observer ? connection.sessions().openWatcher(connection, this) :
+                connection.sessions().open(connection, this, h.shardId, h.shardCount);
+        }
         connection.count(GatewayCounter.IDENTIFIES);
         send(scratch().writer().ready(session.id(), session.userId(), 0));
         if (!session.replayAfter(0))

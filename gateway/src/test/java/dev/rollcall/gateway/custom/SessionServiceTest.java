@@ -14,11 +14,13 @@ import dev.rollcall.gateway.SessionListener;
 import dev.rollcall.model.Changes;
 import dev.rollcall.model.FieldGroup;
 import dev.rollcall.model.Result;
+import dev.rollcall.model.wire.EventDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -148,7 +150,10 @@ class SessionServiceTest
         @Override
         public boolean onSessionEvent(final EventSession s, final long seq, final PresenceEvent event)
         {
-            return say(connection, "EVENT " + seq + " " + event.type() + " " + event.userId());
+            // the seq is also written in the event's bytes (where DISPATCH carries it)
+            final long written = event.buffer().getLong(event.offset() + EventDescriptor.SEQ_OFFSET, ByteOrder.LITTLE_ENDIAN);
+            return say(connection, "EVENT " + seq + " " + event.type() + " " + event.userId() +
+                (written == seq ? "" : " but the bytes say " + written));
         }
 
         @Override
@@ -162,7 +167,7 @@ class SessionServiceTest
         {
             if (null != session && session.isValid() && session.isAttached())
             {
-                session.detach(c.nowMs());
+                session.detach(this, c.nowMs());
                 c.connectionLost(session.connectionId());
             }
         }
@@ -246,6 +251,36 @@ class SessionServiceTest
         finally
         {
             alice.close();
+        }
+    }
+
+    @Test
+    void shouldNumberOneEventForEachSessionOfAThread() throws Exception
+    {
+        gateway.close();
+        gateway = Gateway.launch(
+            new RollcallContext().errorHandler(errors::add),
+            new GatewayContext().port(0).threads(1).errorHandler(errors::add).handlerFactory(ResumableLineHandler::new));
+        try (LinePeer early = connect(); LinePeer late = connect(); LinePeer bob = connect())
+        {
+            early.say("LOGIN 41");
+            assertThat(early.hear()).startsWith("SESSION ");
+            early.say("WATCH 43");
+            assertThat(early.hear()).isEqualTo("OK APPLIED");
+            bob.say("LOGIN 43");
+            assertThat(bob.hear()).startsWith("SESSION ");
+            assertThat(early.hear()).isEqualTo("EVENT 1 CLIENT_CONNECTED 43");
+
+            late.say("LOGIN 42");
+            assertThat(late.hear()).startsWith("SESSION ");
+            late.say("WATCH 43");
+            assertThat(late.hear()).isEqualTo("OK APPLIED");
+
+            // one event, two sessions on the one thread, each with its own seq in the same copy
+            bob.say("AWAY true");
+            assertThat(bob.hear()).isEqualTo("OK APPLIED");
+            assertThat(early.hear()).isEqualTo("EVENT 2 CLIENT_UPDATED 43");
+            assertThat(late.hear()).isEqualTo("EVENT 1 CLIENT_UPDATED 43");
         }
     }
 
