@@ -16,6 +16,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.status.CountersManager;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,8 @@ public final class Rollcall implements AutoCloseable
     private final Disruptor<RingEvent> disruptor;
     private final RingBuffer<RingEvent> ringBuffer;
     private final ClientTable clients;
-    private final RollcallCounters counters = new RollcallCounters();
+    private final CountersFile countersFile;
+    private final RollcallCounters counters;
     private final ConcurrentHashMap<Long, Mailbox> openMailboxes = new ConcurrentHashMap<>();
     private final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes = new ManyToOneConcurrentArrayQueue<>(65536);
     private final ClockSignal clockSignal = new ClockSignal();
@@ -68,6 +70,9 @@ public final class Rollcall implements AutoCloseable
         this.ctx = ctx.conclude();
         this.clock = ctx.clock();
         final ErrorHandler errorHandler = ctx.errorHandler();
+        countersFile = null == ctx.countersFile() ?
+            CountersFile.inMemory(ctx.countersCapacity()) : CountersFile.create(ctx.countersFile(), ctx.countersCapacity());
+        counters = new RollcallCounters(countersFile.manager());
 
         invoked = ctx.layout() == PipelineLayout.INVOKED;
         invokerWaitStrategy = invoked ? new InvokerWaitStrategy() : null;
@@ -580,6 +585,18 @@ public final class Rollcall implements AutoCloseable
         return counters;
     }
 
+    /**
+     * The manager of this instance's counters ({@link RollcallContext#countersFile}): allocate
+     * counters of your own beside the core's (at start-up; allocation takes a lock, counting does
+     * not), and they show in {@code ./rollcall stat} too.
+     *
+     * @return the counters manager.
+     */
+    public CountersManager countersManager()
+    {
+        return countersFile.manager();
+    }
+
     // ---------------------------------------------------------------- mailboxes
 
     /**
@@ -757,6 +774,7 @@ public final class Rollcall implements AutoCloseable
         // the snapshot thread serves what the drain handed it (the final snapshot) before the journal closes
         CloseHelper.quietClose(snapshotWriter);
         CloseHelper.quietClose(ctx.journal());
+        countersFile.close();
     }
 
     /**

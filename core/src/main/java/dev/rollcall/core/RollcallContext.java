@@ -6,6 +6,8 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
+import java.nio.file.Path;
+
 /**
  * Configuration of an embedded {@link Rollcall}: fluent setters with defaults, checked by
  * {@link #conclude()} when launched. Not thread safe; do not change after launch.
@@ -31,6 +33,12 @@ public final class RollcallContext
     /** Default snapshot period in inputs: every 1,000,000 inputs. */
     public static final long DEFAULT_SNAPSHOT_EVERY_INPUTS = 1_000_000;
 
+    /**
+     * Default counters capacity: 256 counters (160 KiB), room for the core's own and more;
+     * {@code Gateway.launch} raises it to fit its threads' counters.
+     */
+    public static final int DEFAULT_COUNTERS_CAPACITY = 256;
+
     private int ringSize = DEFAULT_RING_SIZE;
     private long snapshotIntervalMs = DEFAULT_SNAPSHOT_INTERVAL_MS;
     private long snapshotEveryInputs = DEFAULT_SNAPSHOT_EVERY_INPUTS;
@@ -46,6 +54,8 @@ public final class RollcallContext
     private EventSink eventSink = EventSink.NONE;
     private boolean firehose;
     private ErrorHandler errorHandler;
+    private Path countersFile;
+    private int countersCapacity = DEFAULT_COUNTERS_CAPACITY;
 
     /**
      * Check the settings and fill defaults.
@@ -76,6 +86,11 @@ public final class RollcallContext
         {
             throw new IllegalArgumentException("snapshot periods must be >= 0: " + snapshotIntervalMs + " ms, " +
                 snapshotEveryInputs + " inputs");
+        }
+        if (countersCapacity < RollcallCounters.COUNTERS_ALLOCATED || countersCapacity > CountersFileDescriptor.MAX_CAPACITY)
+        {
+            throw new IllegalArgumentException("countersCapacity must be between " + RollcallCounters.COUNTERS_ALLOCATED +
+                " (the core's own counters) and " + CountersFileDescriptor.MAX_CAPACITY + ": " + countersCapacity);
         }
         if (null == layout)
         {
@@ -335,6 +350,43 @@ public final class RollcallContext
     public RollcallContext errorHandler(final ErrorHandler errorHandler)
     {
         this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /** @return where the counters live; null (the default) for direct memory. */
+    public Path countersFile()
+    {
+        return countersFile;
+    }
+
+    /**
+     * @param countersFile the counters file ({@link CountersFileDescriptor}; a server's is
+     *                     {@code <data>/counters.dat}), created at launch (replacing a previous
+     *                     run's) so that other processes read the counters ({@code ./rollcall stat});
+     *                     null (the default) keeps them in direct memory.
+     * @return this.
+     */
+    public RollcallContext countersFile(final Path countersFile)
+    {
+        this.countersFile = countersFile;
+        return this;
+    }
+
+    /** @return counters the counters file (or memory) holds at most. */
+    public int countersCapacity()
+    {
+        return countersCapacity;
+    }
+
+    /**
+     * @param countersCapacity counters the counters file (or memory) holds at most, at least the
+     *                         core's own ({@link RollcallCounters#COUNTERS_ALLOCATED}); each takes 640
+     *                         bytes. Default {@value #DEFAULT_COUNTERS_CAPACITY}.
+     * @return this.
+     */
+    public RollcallContext countersCapacity(final int countersCapacity)
+    {
+        this.countersCapacity = countersCapacity;
         return this;
     }
 }

@@ -1,16 +1,73 @@
 package dev.rollcall.core;
 
 import dev.rollcall.model.Result;
-import java.util.concurrent.atomic.AtomicLongArray;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
+import java.util.Locale;
 
 /**
- * Counters of the pipeline, readable from any thread. Refusals are also counted per
- * {@link Result}.
+ * Counters of the pipeline, readable from any thread, and from other processes when they live
+ * in a counters file ({@link CountersFile}): one Agrona counter per {@link Counter} (type id
+ * {@link #COUNTER_TYPE_ID}, key: the counter's ordinal as an int, label {@code core: <name>}) and
+ * one per {@link Result} (type id {@link #RESULT_TYPE_ID}, key: the result's code, label
+ * {@code core: results <name>}); refusals are also counted in {@link Counter#COMMANDS_REFUSED}.
+ * <p>
+ * Writers: the rare counts, some of them made by several threads (handler errors, journal
+ * failures, mailbox overflows, snapshots stored and failed), take an atomic add; the fan-out
+ * thread's counters (inputs and commands processed, commands refused, results, events delivered
+ * and undeliverable, directives) are single-writer: a plain load and a release store, as Aeron
+ * counts.
  */
 public final class RollcallCounters
 {
-    private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
-    private final AtomicLongArray results = new AtomicLongArray(Result.values().length);
+    /** Type id of a {@link Counter} in a counters file. */
+    public static final int COUNTER_TYPE_ID = 1;
+    /** Type id of a per-{@link Result} count in a counters file. */
+    public static final int RESULT_TYPE_ID = 2;
+
+    private static final Counter[] COUNTERS = Counter.values();
+    private static final Result[] RESULTS = Result.values();
+
+    /** How many counters a {@code RollcallCounters} allocates. */
+    public static final int COUNTERS_ALLOCATED = COUNTERS.length + RESULTS.length;
+
+    private final AtomicCounter[] counters = new AtomicCounter[COUNTERS.length];
+    private final AtomicCounter[] results = new AtomicCounter[RESULTS.length];
+
+    /**
+     * Counters of their own in memory (tests, benchmarks).
+     */
+    RollcallCounters()
+    {
+        this(CountersFile.inMemory(COUNTERS_ALLOCATED).manager());
+    }
+
+    /**
+     * @param manager where to allocate the counters (from one thread, at start-up).
+     */
+    RollcallCounters(final CountersManager manager)
+    {
+        for (final Counter counter : COUNTERS)
+        {
+            counters[counter.ordinal()] = manager.newCounter(
+                "core: " + words(counter.name()), COUNTER_TYPE_ID, key -> key.putInt(0, counter.ordinal()));
+        }
+        for (final Result result : RESULTS)
+        {
+            results[result.ordinal()] = manager.newCounter(
+                "core: results " + words(result.name()), RESULT_TYPE_ID, key -> key.putInt(0, result.code()));
+        }
+    }
+
+    /**
+     * @param name an enum constant's name.
+     * @return it in lower case with spaces for underscores.
+     */
+    static String words(final String name)
+    {
+        return name.toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
 
     /**
      * @param counter which.
@@ -18,7 +75,7 @@ public final class RollcallCounters
      */
     public long get(final Counter counter)
     {
-        return counters.get(counter.ordinal());
+        return counters[counter.ordinal()].get();
     }
 
     /**
@@ -27,27 +84,31 @@ public final class RollcallCounters
      */
     public long results(final Result result)
     {
-        return results.get(result.ordinal());
-    }
-
-    void increment(final Counter counter)
-    {
-        counters.incrementAndGet(counter.ordinal());
+        return results[result.ordinal()].get();
     }
 
     /**
-     * Single-writer increment (the fan-out thread): no atomic read-modify-write needed.
+     * Increment a counter several threads count (an atomic add).
+     */
+    void increment(final Counter counter)
+    {
+        counters[counter.ordinal()].increment();
+    }
+
+    /**
+     * Single-writer add (the fan-out thread): a plain load and a release store.
      */
     void add(final Counter counter, final long delta)
     {
-        final int index = counter.ordinal();
-        counters.lazySet(index, counters.get(index) + delta);
+        counters[counter.ordinal()].getAndAddRelease(delta);
     }
 
+    /**
+     * Single-writer (the fan-out thread).
+     */
     void recordResult(final Result result)
     {
-        final int index = result.ordinal();
-        results.lazySet(index, results.get(index) + 1);
+        results[result.ordinal()].incrementRelease();
         if (!result.isAccepted())
         {
             add(Counter.COMMANDS_REFUSED, 1);
@@ -58,7 +119,7 @@ public final class RollcallCounters
     public String toString()
     {
         final StringBuilder sb = new StringBuilder("RollcallCounters{");
-        for (final Counter counter : Counter.values())
+        for (final Counter counter : COUNTERS)
         {
             sb.append(counter).append('=').append(get(counter)).append(", ");
         }

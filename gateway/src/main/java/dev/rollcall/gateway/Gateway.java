@@ -3,6 +3,7 @@ package dev.rollcall.gateway;
 import dev.rollcall.core.PipelineLayout;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
+import dev.rollcall.core.RollcallCounters;
 import dev.rollcall.protocol.ErrorCode;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
@@ -58,6 +59,12 @@ public final class Gateway implements AutoCloseable
         if (0 == ctx.threads())
         {
             ctx.threads(rollcallCtx.layout().coresLeft(cores));
+        }
+        // room for every thread's counters beside the core's, in the same counters file
+        final int countersNeeded = RollcallCounters.COUNTERS_ALLOCATED + ctx.threads() * GatewayCounters.COUNTERS_PER_THREAD;
+        if (rollcallCtx.countersCapacity() < countersNeeded)
+        {
+            rollcallCtx.countersCapacity(countersNeeded);
         }
         final CoreRouter router = new CoreRouter();
         rollcallCtx.eventSink(router).connectionDirectiveHandler(router).firehose(true);

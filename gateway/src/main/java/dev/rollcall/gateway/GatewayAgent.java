@@ -50,7 +50,7 @@ final class GatewayAgent implements Agent
     private final Rollcall rollcall;
     private final CoreRouter router;
     private final ConnectionLimits limits;
-    private final GatewayCounters counters = new GatewayCounters();
+    private final GatewayCounters counters;
     private final Selector selector;
     /** A control frame's unmasked payload (WebSocket connections of this thread). */
     final byte[] controlScratch = new byte[WebSocketFrames.MAX_CONTROL_PAYLOAD];
@@ -107,6 +107,7 @@ final class GatewayAgent implements Agent
         this.rollcall = rollcall;
         this.router = router;
         this.limits = limits;
+        this.counters = new GatewayCounters(rollcall.countersManager(), index, roleName());
         this.selector = Selector.open();
         this.inbox = new OneToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(ctx.inboxBytes() + RingBufferDescriptor.TRAILER_LENGTH)));

@@ -9,14 +9,15 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /**
- * {@code rollcall}: the command line — {@code serve}, {@code token}, {@code journal}.
+ * {@code rollcall}: the command line — {@code serve}, {@code stat}, {@code token}, {@code journal}.
  */
 @Command(
     name = "rollcall",
     mixinStandardHelpOptions = true,
     version = "rollcall 0.1.0",
     description = "Rollcall: event-sourced client presence.",
-    subcommands = {ServeCommand.class, TokenCommand.class, JournalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, StatCommand.class, TokenCommand.class, JournalCommand.class,
+        CommandLine.HelpCommand.class})
 public final class RollcallCommand implements Callable<Integer>
 {
     @Spec

@@ -1,6 +1,7 @@
 package dev.rollcall.gateway.cli;
 
 import com.lmax.disruptor.WaitStrategy;
+import dev.rollcall.core.CountersFileDescriptor;
 import dev.rollcall.core.Limits;
 import dev.rollcall.core.PipelineLayout;
 import dev.rollcall.core.RollcallContext;
@@ -215,7 +216,8 @@ public final class ServeCommand implements Callable<Integer>
         try
         {
             ctx.conclude();
-            gateway = Gateway.launch(coreContext(graceMs, strategy, pipelineLayout).journal(ChronicleJournal.open(journal)), ctx);
+            gateway = Gateway.launch(coreContext(graceMs, strategy, pipelineLayout).journal(ChronicleJournal.open(journal))
+                .countersFile(data.resolve(CountersFileDescriptor.FILE_NAME)), ctx);
         }
         catch (final IOException | RuntimeException ex)
         {
