@@ -8,6 +8,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -380,7 +381,7 @@ final class ServeConfiguration
     private static String masked(final String name, final String value, final boolean env)
     {
         final Setting near = nearest(name, env);
-        return name.toLowerCase(java.util.Locale.ROOT).contains("secret") || (null != near && near.isSecret()) ? MASK : value;
+        return name.toLowerCase(Locale.ROOT).contains("secret") || (null != near && near.isSecret()) ? MASK : value;
     }
 
     private static String keys()

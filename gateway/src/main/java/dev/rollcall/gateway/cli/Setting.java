@@ -1,5 +1,6 @@
 package dev.rollcall.gateway.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -334,7 +335,7 @@ final class Setting
             case LIST:
                 return parseList(value);
             case SECRET:
-                if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < min)
+                if (value.getBytes(StandardCharsets.UTF_8).length < min)
                 {
                     throw new IllegalArgumentException(value.isEmpty() ? "empty" : "too short");
                 }

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -157,7 +158,7 @@ class ServeConfigurationIT
      */
     private Run run(final Map<String, String> environment, final String... args) throws Exception
     {
-        final List<String> command = new java.util.ArrayList<>();
+        final List<String> command = new ArrayList<>();
         command.add(ROOT.resolve("rollcall").toString());
         command.addAll(List.of(args));
         final Path out = dir.resolve("out.txt");

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -227,10 +228,10 @@ class ServeConfigurationTest
 
         final String text = printed.toString();
         assertThat(text).doesNotContain(SECRET);
-        assertThat(text).containsPattern("(?m)^# config file: " + java.util.regex.Pattern.quote(file.toString()) + " \\(flag --config\\)$");
+        assertThat(text).containsPattern("(?m)^# config file: " + Pattern.quote(file.toString()) + " \\(flag --config\\)$");
         assertThat(text).containsPattern("(?m)^port +0 +flag --port$");
         assertThat(text).containsPattern("(?m)^log-level +debug +env ROLLCALL_LOG_LEVEL$");
-        assertThat(text).containsPattern("(?m)^grace +1\\.5s +file " + java.util.regex.Pattern.quote(file.toString()) + ":1$");
+        assertThat(text).containsPattern("(?m)^grace +1\\.5s +file " + Pattern.quote(file.toString()) + ":1$");
         assertThat(text).containsPattern("(?m)^secret +\\*{8} +file .*:2$");
         assertThat(text).containsPattern("(?m)^ws-origin +\\(none\\) +default$");
         assertThat(text).containsPattern("(?m)^# token secret: secret \\(file .*:2\\)$");

@@ -1,5 +1,6 @@
 package dev.rollcall.gateway.cli;
 
+import dev.rollcall.gateway.auth.Secrets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -8,8 +9,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -36,11 +39,11 @@ class ServeSettingsTest
             assertThat(names.add(setting.name())).as(setting.name()).isTrue();
             assertThat(envNames.add(setting.envName())).as(setting.envName()).isTrue();
             assertThat(setting.name()).matches("[a-z][a-z-]*[a-z]");
-            assertThat(setting.envName()).isEqualTo("ROLLCALL_" + setting.name().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            assertThat(setting.envName()).isEqualTo("ROLLCALL_" + setting.name().toUpperCase(Locale.ROOT).replace('-', '_'));
             assertThat(ServeSettings.byName(setting.name())).isSameAs(setting);
             assertThat(ServeSettings.byEnvName(setting.envName())).isSameAs(setting);
         }
-        assertThat(ServeSettings.SECRET.envName()).isEqualTo(dev.rollcall.gateway.auth.Secrets.ENV_VAR);
+        assertThat(ServeSettings.SECRET.envName()).isEqualTo(Secrets.ENV_VAR);
         assertThat(envNames).doesNotContainAnyElementsOf(ServeConfiguration.OTHER_VARIABLES);
     }
 
@@ -105,7 +108,7 @@ class ServeSettingsTest
         final ServeConfiguration configuration = ServeConfiguration.resolve(Map.of(), example, Map.of());
 
         assertThat(configuration.configFile()).isEqualTo(example);
-        final Map<String, Integer> seen = new java.util.HashMap<>();
+        final Map<String, Integer> seen = new HashMap<>();
         final List<String> uncommented = new ArrayList<>();
         for (final String line : lines)
         {

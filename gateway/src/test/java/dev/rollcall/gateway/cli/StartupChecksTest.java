@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -95,7 +96,7 @@ class StartupChecksTest
         StartupChecks.dataDirectory(configuration);
 
         assertThat(data).isDirectory();
-        try (var files = Files.list(data))
+        try (Stream<Path> files = Files.list(data))
         {
             assertThat(files).isEmpty();
         }
