@@ -1,5 +1,7 @@
 package dev.rollcall.bench;
 
+import dev.rollcall.gateway.cli.Durations;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -10,8 +12,8 @@ import java.util.Set;
  * that does not parse is an {@link IllegalArgumentException} naming it, so a typo never runs a
  * benchmark with a default the user did not mean.
  * <p>
- * Durations are a whole number followed by {@code ms}, {@code s} or {@code m}
- * ({@code 500ms}, {@code 10s}); counts may use {@code _} as a separator ({@code 100_000}).
+ * Durations are {@link Durations}' ({@code 500ms}, {@code 1.5s}, {@code 10s}); counts may use
+ * {@code _} as a separator ({@code 100_000}).
  */
 final class ProgramOptions
 {
@@ -71,23 +73,16 @@ final class ProgramOptions
         {
             return defaultMs;
         }
-        int digits = 0;
-        while (digits < text.length() && Character.isDigit(text.charAt(digits)))
+        final long ms;
+        try
         {
-            digits++;
+            ms = Durations.parseMs(text);
         }
-        final long unitMs = switch (text.substring(digits))
+        catch (final IllegalArgumentException ex)
         {
-            case "ms" -> 1;
-            case "s" -> 1_000;
-            case "m" -> 60_000;
-            default -> -1;
-        };
-        if (0 == digits || digits > 9 || unitMs < 0)
-        {
-            throw new IllegalArgumentException(name + " must be a duration such as 500ms, 10s or 1m: '" + text + "'");
+            throw new IllegalArgumentException(name + " must be a duration such as 500ms, 1.5s or 1m: '" + text + "' (" +
+                ex.getMessage() + ")", ex);
         }
-        final long ms = Long.parseLong(text.substring(0, digits)) * unitMs;
         if (ms <= 0)
         {
             throw new IllegalArgumentException(name + " must be > 0: '" + text + "'");

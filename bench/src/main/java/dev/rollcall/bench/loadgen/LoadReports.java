@@ -1,5 +1,6 @@
 package dev.rollcall.bench.loadgen;
 
+import dev.rollcall.gateway.cli.Durations;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 

@@ -1,5 +1,6 @@
 package dev.rollcall.bench.loadgen;
 
+import dev.rollcall.gateway.cli.Durations;
 import dev.rollcall.gateway.auth.HmacTokens;
 import org.HdrHistogram.Histogram;
 

@@ -2,6 +2,7 @@ package dev.rollcall.bench.loadgen;
 
 import dev.rollcall.gateway.auth.SecretException;
 import dev.rollcall.gateway.auth.Secrets;
+import dev.rollcall.gateway.cli.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,7 +47,8 @@ import java.util.function.Function;
         "With --target redis it drives a Redis server instead, with the same connections, threads, windows, " +
         "pacing, phases and watcher share: each update is one command (--redis-workload), each watcher a " +
         "connection of its own SUBSCRIBEd to presence:<user> for the users it would watch (its --watch-users and " +
-        "every user of its --watch-lobbies). No secret is needed." })
+        "every user of its --watch-lobbies). No secret is needed." },
+    footer = {"", "DURATION: " + Durations.SYNTAX + "."})
 public final class LoadgenCommand implements Callable<Integer>
 {
     static final int EXIT_OK = 0;
@@ -335,13 +337,14 @@ public final class LoadgenCommand implements Callable<Integer>
 
     private static long duration(final String option, final String text)
     {
-        final long ms = Durations.parseMs(text);
-        if (ms < 0)
+        try
         {
-            throw new IllegalArgumentException(option + " '" + text + "' is not a duration: use a whole number " +
-                "with ms, s, m or h (e.g. 500ms, 30s, 10m)");
+            return Durations.parseMs(text);
         }
-        return ms;
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(option + " '" + text + "' is not a duration (" + ex.getMessage() + ")", ex);
+        }
     }
 
     private byte[] secret()

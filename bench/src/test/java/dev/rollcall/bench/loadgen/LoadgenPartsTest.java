@@ -17,22 +17,6 @@ import static org.assertj.core.api.Assertions.within;
 class LoadgenPartsTest
 {
     @Test
-    void shouldParseDurations()
-    {
-        assertThat(Durations.parseMs("500ms")).isEqualTo(500);
-        assertThat(Durations.parseMs("30s")).isEqualTo(30_000);
-        assertThat(Durations.parseMs("10m")).isEqualTo(600_000);
-        assertThat(Durations.parseMs("1h")).isEqualTo(3_600_000);
-        assertThat(Durations.parseMs("0")).isZero();
-        assertThat(Durations.parseMs("5")).isEqualTo(-1);
-        assertThat(Durations.parseMs("s")).isEqualTo(-1);
-        assertThat(Durations.parseMs("1.5s")).isEqualTo(-1);
-        assertThat(Durations.parseMs(null)).isEqualTo(-1);
-        assertThat(Durations.format(1_500)).isEqualTo("1.500s");
-        assertThat(Durations.format(30_000)).isEqualTo("30s");
-    }
-
-    @Test
     void shouldBudgetCommandsUnderTheDefaultRateLimit()
     {
         final CommandBudget budget = new CommandBudget(120, 60_000, 30_000, 4);

@@ -9,13 +9,19 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /**
- * {@code rollcall}: the command line — {@code serve}, {@code stat}, {@code token}, {@code journal}.
+ * {@code rollcall}: the command line — {@code serve}, {@code stat}, {@code token}, {@code journal}; the
+ * launcher script runs {@code loadgen} from the bench module, so the help lists it in its footer.
  */
 @Command(
     name = "rollcall",
     mixinStandardHelpOptions = true,
     version = "rollcall 0.1.0",
     description = "Rollcall: event-sourced client presence.",
+    footer = {
+        "  loadgen  Drives a running server with simulated clients and reports latencies",
+        "             (the bench module: through the ./rollcall launcher only).",
+        "",
+        "Each command's --help shows its options and their defaults.", ""},
     subcommands = {ServeCommand.class, StatCommand.class, TokenCommand.class, JournalCommand.class,
         CommandLine.HelpCommand.class})
 public final class RollcallCommand implements Callable<Integer>

@@ -8,7 +8,6 @@ import dev.rollcall.core.RollcallContext;
 import dev.rollcall.core.WaitStrategies;
 import dev.rollcall.gateway.Gateway;
 import dev.rollcall.gateway.GatewayContext;
-import dev.rollcall.gateway.WireLimits;
 import dev.rollcall.gateway.auth.HmacTokenAuthenticator;
 import dev.rollcall.gateway.auth.SecretException;
 import dev.rollcall.gateway.auth.Secrets;
@@ -24,10 +23,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -38,11 +37,19 @@ import java.util.concurrent.CountDownLatch;
  * {@code <data>/secret} (created with a random secret on first start). SIGTERM or Ctrl-C
  * closes it gracefully (clients told to reconnect later, ring drained, final snapshot) and
  * the process exits 0.
+ * <p>
+ * Its settings ({@link ServeSettings}) come from flags, the environment ({@code ROLLCALL_<KEY>})
+ * and a configuration file ({@code --config} or {@code ROLLCALL_CONFIG}), in that precedence,
+ * else their defaults ({@link ServeConfiguration}); a bad one, a port in use or an unwritable data
+ * directory ({@link StartupChecks}) stops it before anything starts, with exit code 2.
+ * {@code --print-config} prints them and exits.
  */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Runs the Rollcall server: the core, its journal and the gateway.")
+    abbreviateSynopsis = true,
+    description = "Runs the Rollcall server: the core, its journal and the gateway.",
+    modelTransformer = ServeOptions.class)
 public final class ServeCommand implements Callable<Integer>
 {
     static final String SECRET_FILE = "secret";
@@ -52,138 +59,132 @@ public final class ServeCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
-        description = "Journal directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--config", paramLabel = "PATH",
+        description = "Configuration file of key = value lines (default: " + ServeConfiguration.CONFIG_ENV + ", else none).")
+    private Path config;
+
+    @Option(names = "--print-config",
+        description = "Print every effective setting (secrets masked) and where it came from, then exit without starting.")
+    private boolean printConfig;
+
+    private final Map<String, String> environment;
+    private ServeConfiguration configuration;
+
+    // The settings, from the configuration (ServeSettings defines them; ServeOptions makes the flags).
     private Path data;
-
-    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-        description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     private String bind;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + GatewayContext.DEFAULT_PORT,
-        description = "TCP port (default: ${DEFAULT-VALUE}; 0 for any free port).")
     private int port;
-
-    @Option(names = "--ws-port", paramLabel = "PORT", defaultValue = "" + GatewayContext.DEFAULT_WEBSOCKET_PORT,
-        description = "WebSocket port for browsers (subprotocols rollcall.json.v1 and rollcall.binary.v1; " +
-            "default: ${DEFAULT-VALUE}; 0 for any free port, -1 for none).")
     private int webSocketPort;
-
-    @Option(names = "--ws-path", paramLabel = "PATH", defaultValue = GatewayContext.DEFAULT_WEBSOCKET_PATH,
-        description = "Path WebSocket clients connect to (default: ${DEFAULT-VALUE}).")
     private String webSocketPath;
-
-    @Option(names = "--ws-origin", paramLabel = "ORIGIN",
-        description = "An Origin browsers may connect from, e.g. https://game.example (repeat for several; default: any).")
-    private List<String> webSocketOrigins = new ArrayList<>();
-
-    @Option(names = "--threads", paramLabel = "N",
-        description = "Gateway selector threads (default: the cores the core's stages leave, at least 1; 1 on 2 cores).")
+    private List<String> webSocketOrigins;
     private Integer threads;
-
-    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "300s",
-        description = "Grace period after a user's last connection drops (default: ${DEFAULT-VALUE}).")
-    private String grace;
-
-    @Option(names = "--max-attributes", paramLabel = "N",
-        description = "Attributes a client may hold (default: ${DEFAULT-VALUE}; at most 255, the wire's count).")
-    private int maxAttributes = Limits.DEFAULT.maxAttributes();
-
-    @Option(names = "--max-attribute-key-bytes", paramLabel = "N",
-        description = "UTF-8 bytes in an attribute key (default: ${DEFAULT-VALUE}).")
-    private int maxAttributeKeyBytes = Limits.DEFAULT.maxAttributeKeyBytes();
-
-    @Option(names = "--max-attribute-value-bytes", paramLabel = "N",
-        description = "UTF-8 bytes in a string attribute value (default: ${DEFAULT-VALUE}).")
-    private int maxAttributeValueBytes = Limits.DEFAULT.maxAttributeValueBytes();
-
-    @Option(names = "--max-reason-bytes", paramLabel = "N",
-        description = "UTF-8 bytes in an update's reason (default: ${DEFAULT-VALUE}). The four update limits are " +
-            "journaled at start-up and apply to updates from then on, never to stored values.")
-    private int maxReasonBytes = Limits.DEFAULT.maxReasonBytes();
-
-    @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "30s",
-        description = "Heartbeat interval told to clients (default: ${DEFAULT-VALUE}).")
-    private String heartbeat;
-
-    @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "120",
-        description = "Frames a connection may send per rate window (default: ${DEFAULT-VALUE}).")
+    private long graceMs;
+    private int maxAttributes;
+    private int maxAttributeKeyBytes;
+    private int maxAttributeValueBytes;
+    private int maxReasonBytes;
+    private long heartbeatMs;
     private int rateLimit;
-
-    @Option(names = "--rate-window", paramLabel = "DURATION", defaultValue = "60s",
-        description = "The rate limit's window (default: ${DEFAULT-VALUE}).")
-    private String rateWindow;
-
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "100000",
-        description = "Connections the server holds at most (default: ${DEFAULT-VALUE}).")
+    private long rateWindowMs;
     private int maxConnections;
-
-    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "30000",
-        description = "Connections one source address may hold (default: ${DEFAULT-VALUE}).")
     private int maxConnectionsPerAddress;
-
-    @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = "parking",
-        description = "How the core's stage threads wait: " + WaitStrategies.NAMES + " (default: ${DEFAULT-VALUE}; " +
-            "docs/BENCHMARKS.md compares them).")
     private String waitStrategy;
-
-    @Option(names = "--layout", paramLabel = "LAYOUT",
-        description = "The core's stage threads: invoked (no stage thread: gateway thread 0 journals, applies and " +
-            "fans out in its duty cycle), serial (journal, logic and fan-out on one thread) or parallel (journal || " +
-            "logic, then fan-out: three threads) (default: invoked up to 2 cores, serial below 8, else parallel).")
     private String layout;
-
-    @Option(names = "--secret-file", paramLabel = "PATH", description = "File holding the token secret.")
     private Path secretFile;
-
-    @Option(names = "--sync", description = "Sync the journal to disk after every batch (slower; survives power loss).")
     private boolean sync;
+
+    /**
+     * Creates the command reading the process environment.
+     */
+    public ServeCommand()
+    {
+        this(System.getenv());
+    }
+
+    /**
+     * @param environment the environment the settings' variables come from.
+     */
+    ServeCommand(final Map<String, String> environment)
+    {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * Resolves the effective settings from the parsed flags, the environment, the configuration
+     * file and the defaults, and takes them.
+     *
+     * @return the settings; also {@link #configuration()}.
+     * @throws ConfigurationException naming the key, the value and what is allowed.
+     */
+    ServeConfiguration resolveConfiguration()
+    {
+        final ServeConfiguration resolved = ServeConfiguration.resolve(
+            ServeOptions.given(spec.commandLine().getParseResult()), config, environment);
+        data = resolved.path(ServeSettings.DATA);
+        bind = resolved.string(ServeSettings.BIND);
+        port = resolved.intValue(ServeSettings.PORT);
+        webSocketPort = resolved.intValue(ServeSettings.WS_PORT);
+        webSocketPath = resolved.string(ServeSettings.WS_PATH);
+        webSocketOrigins = resolved.list(ServeSettings.WS_ORIGIN);
+        threads = 0 == resolved.intValue(ServeSettings.THREADS) ? null : resolved.intValue(ServeSettings.THREADS);
+        graceMs = resolved.durationMs(ServeSettings.GRACE);
+        maxAttributes = resolved.intValue(ServeSettings.MAX_ATTRIBUTES);
+        maxAttributeKeyBytes = resolved.intValue(ServeSettings.MAX_ATTRIBUTE_KEY_BYTES);
+        maxAttributeValueBytes = resolved.intValue(ServeSettings.MAX_ATTRIBUTE_VALUE_BYTES);
+        maxReasonBytes = resolved.intValue(ServeSettings.MAX_REASON_BYTES);
+        heartbeatMs = resolved.durationMs(ServeSettings.HEARTBEAT);
+        rateLimit = resolved.intValue(ServeSettings.RATE_LIMIT);
+        rateWindowMs = resolved.durationMs(ServeSettings.RATE_WINDOW);
+        maxConnections = resolved.intValue(ServeSettings.MAX_CONNECTIONS);
+        maxConnectionsPerAddress = resolved.intValue(ServeSettings.MAX_CONNECTIONS_PER_ADDRESS);
+        waitStrategy = resolved.string(ServeSettings.WAIT_STRATEGY);
+        layout = "auto".equals(resolved.string(ServeSettings.LAYOUT)) ? null : resolved.string(ServeSettings.LAYOUT);
+        secretFile = resolved.path(ServeSettings.SECRET_FILE);
+        sync = resolved.booleanValue(ServeSettings.SYNC);
+        configuration = resolved;
+        return resolved;
+    }
+
+    /**
+     * @return the effective settings once {@link #call()} (or {@link #resolveConfiguration()})
+     * resolved them, else null: {@code adminPort()}, {@code logLevel()}, {@code drainTimeoutMs()},
+     * or any setting by {@link ServeSettings}' constants.
+     */
+    ServeConfiguration configuration()
+    {
+        return configuration;
+    }
 
     @Override
     public Integer call()
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final long graceMs = TokenCommand.parseTtlMs(grace);
-        final long heartbeatMs = TokenCommand.parseTtlMs(heartbeat);
-        final long rateWindowMs = TokenCommand.parseTtlMs(rateWindow);
-        if (graceMs <= 0 || heartbeatMs <= 0 || heartbeatMs > Integer.MAX_VALUE || rateWindowMs <= 0 ||
-            rateWindowMs > Integer.MAX_VALUE)
-        {
-            err.println("serve: bad --grace, --heartbeat or --rate-window: use a positive number with s, m, h or d (e.g. 30s, 5m)");
-            return TokenCommand.EXIT_USAGE;
-        }
-        if (maxAttributes < 0 || maxAttributeKeyBytes < 0 || maxAttributeValueBytes < 0 || maxReasonBytes < 0)
-        {
-            err.println("serve: bad --max-attributes, --max-attribute-key-bytes, --max-attribute-value-bytes or " +
-                "--max-reason-bytes: use a number >= 0");
-            return TokenCommand.EXIT_USAGE;
-        }
-        final String beyondTheWire = WireLimits.problem(limits());
-        if (null != beyondTheWire)
-        {
-            err.println("serve: the --max-* update limits exceed what the protocol can carry: " + beyondTheWire);
-            return TokenCommand.EXIT_USAGE;
-        }
-        final WaitStrategy strategy;
-        final PipelineLayout pipelineLayout;
         try
         {
-            strategy = WaitStrategies.byName(waitStrategy);
-            // null: the gateway picks the server's layout for this machine (PipelineLayout.forServer)
-            pipelineLayout = null == layout ? null : PipelineLayout.valueOf(layout.toUpperCase(Locale.ROOT));
+            resolveConfiguration();
+            if (printConfig)
+            {
+                configuration.print(out);
+                return 0;
+            }
+            StartupChecks.check(configuration);
         }
-        catch (final IllegalArgumentException ex)
+        catch (final ConfigurationException ex)
         {
-            err.println("serve: " + (ex.getMessage().startsWith("unknown wait strategy") ? "bad --wait-strategy: " +
-                ex.getMessage() : "bad --layout '" + layout + "': use invoked, serial or parallel"));
+            err.println("serve: " + ex.getMessage());
             return TokenCommand.EXIT_USAGE;
         }
+        // validated by the configuration: the names are known; a null layout ("auto"): the gateway picks the
+        // server's layout for this machine (PipelineLayout.forServer)
+        final WaitStrategy strategy = WaitStrategies.byName(waitStrategy);
+        final PipelineLayout pipelineLayout = null == layout ? null : PipelineLayout.valueOf(layout.toUpperCase(Locale.ROOT));
         final byte[] secret;
         try
         {
             Files.createDirectories(data);
-            secret = loadOrCreateSecret(secretFile, data, System::getenv);
+            secret = loadOrCreateSecret(secretFile, data, name -> Secrets.ENV_VAR.equals(name) ?
+                configuration.string(ServeSettings.SECRET) : null);
         }
         catch (final IOException | SecretException ex)
         {

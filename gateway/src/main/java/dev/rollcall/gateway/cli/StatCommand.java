@@ -59,10 +59,18 @@ public final class StatCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final long intervalMs = TokenCommand.parseTtlMs(interval);
+        long intervalMs;
+        try
+        {
+            intervalMs = Durations.parseMs(interval);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            intervalMs = -1;
+        }
         if (intervalMs <= 0)
         {
-            err.println("stat: bad --interval '" + interval + "': use a positive number with s, m, h or d (e.g. 1s, 5s)");
+            err.println("stat: bad --interval '" + interval + "': use more than 0, " + Durations.SYNTAX);
             return TokenCommand.EXIT_USAGE;
         }
         if (count < 0)

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     name = "token",
     mixinStandardHelpOptions = true,
     description = {
-        "Mints a signed token for a user, using the secret from --secret-file or ROLLCALL_SECRET.",
+        "Mints a signed token for a user, a service or an observer.",
+        "The secret: --secret-file, else ROLLCALL_SECRET, else DIR/secret (the one serve created).",
         "With --new-secret, prints a freshly generated secret instead." })
 public final class TokenCommand implements Callable<Integer>
 {
@@ -42,8 +43,6 @@ public final class TokenCommand implements Callable<Integer>
 
     /** The user id of an observer token minted without {@code --user}. */
     static final long OBSERVER_USER_ID = 1;
-
-    private static final long MS_PER_SECOND = 1000L;
 
     private final Function<String, String> env;
     private final LongSupplier clock;
@@ -59,7 +58,7 @@ public final class TokenCommand implements Callable<Integer>
         names = "--ttl",
         paramLabel = "DURATION",
         defaultValue = "24h",
-        description = "How long the token is valid: a positive number with s, m, h or d (default: ${DEFAULT-VALUE}).")
+        description = "How long the token is valid, more than 0: " + Durations.SYNTAX + " (default: ${DEFAULT-VALUE}).")
     private String ttl;
 
     @Option(names = "--service", description = "Mint a service token (may open firehose shards).")
@@ -134,10 +133,18 @@ public final class TokenCommand implements Callable<Integer>
         {
             return fail(err, "bad --user '" + user + "': expected a user id > 0");
         }
-        final long ttlMs = parseTtlMs(ttl);
-        if (ttlMs <= 0)
+        final long ttlMs;
+        try
         {
-            return fail(err, "bad --ttl '" + ttl + "': expected a positive number followed by s, m, h or d (e.g. 30m, 24h, 7d)");
+            ttlMs = Durations.parseMs(ttl);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return fail(err, "bad --ttl '" + ttl + "': " + ex.getMessage());
+        }
+        if (0 == ttlMs)
+        {
+            return fail(err, "bad --ttl '" + ttl + "': a token valid for 0 is never valid; use a duration more than 0");
         }
         final long now = clock.getAsLong();
         if (ttlMs > Long.MAX_VALUE - now)
@@ -181,56 +188,5 @@ public final class TokenCommand implements Callable<Integer>
         {
             return 0;
         }
-    }
-
-    /**
-     * Parses {@code <digits><unit>} with unit {@code s}, {@code m}, {@code h} or {@code d}.
-     *
-     * @return the duration in milliseconds, or {@code -1} if the text is not a positive duration
-     * or overflows.
-     */
-    static long parseTtlMs(final String text)
-    {
-        if (text == null || text.length() < 2)
-        {
-            return -1;
-        }
-        final long unitMs;
-        switch (text.charAt(text.length() - 1))
-        {
-            case 's':
-                unitMs = MS_PER_SECOND;
-                break;
-            case 'm':
-                unitMs = 60 * MS_PER_SECOND;
-                break;
-            case 'h':
-                unitMs = 3600 * MS_PER_SECOND;
-                break;
-            case 'd':
-                unitMs = 24 * 3600 * MS_PER_SECOND;
-                break;
-            default:
-                return -1;
-        }
-        long amount = 0;
-        for (int i = 0; i < text.length() - 1; i++)
-        {
-            final char c = text.charAt(i);
-            if (c < '0' || c > '9')
-            {
-                return -1;
-            }
-            if (amount > (Long.MAX_VALUE - (c - '0')) / 10)
-            {
-                return -1;
-            }
-            amount = amount * 10 + (c - '0');
-        }
-        if (amount == 0 || amount > Long.MAX_VALUE / unitMs)
-        {
-            return -1;
-        }
-        return amount * unitMs;
     }
 }

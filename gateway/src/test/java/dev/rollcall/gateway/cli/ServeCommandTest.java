@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -49,19 +50,21 @@ class ServeCommandTest
 
         final String help = out.toString().replaceAll("\\s+", " ");
         assertThat(help)
-            .contains("--max-attributes=N Attributes a client may hold (default: 16;")
-            .contains("--max-attribute-key-bytes=N UTF-8 bytes in an attribute key (default: 32)")
-            .contains("--max-attribute-value-bytes=N UTF-8 bytes in a string attribute value (default: 256)")
-            .contains("--max-reason-bytes=N UTF-8 bytes in an update's reason (default: 128)");
+            .contains("--max-attributes=N Attributes a client may hold (default: 16).")
+            .contains("--max-attribute-key-bytes=N UTF-8 bytes in an attribute key (default: 32).")
+            .contains("--max-attribute-value-bytes=N UTF-8 bytes in a string attribute value (default: 256).")
+            .contains("--max-reason-bytes=N UTF-8 bytes in an update's reason.")
+            .contains("never to stored values (default: 128).");
     }
 
     @Test
     void shouldCarryTheLimitFlagsToTheLogic() throws Exception
     {
-        final CommandLine commandLine = new CommandLine(new ServeCommand());
+        final CommandLine commandLine = new CommandLine(new ServeCommand(Map.of()));
         commandLine.parseArgs("--max-attributes", "2", "--max-attribute-key-bytes", "4", "--max-attribute-value-bytes", "8",
             "--max-reason-bytes", "8");
         final ServeCommand serve = commandLine.getCommand();
+        serve.resolveConfiguration();
 
         try (Rollcall rollcall = Rollcall.launch(serve.coreContext(60_000, WaitStrategies.byName("parking"), PipelineLayout.SERIAL)
             .journal(new InMemoryJournal()).tickIntervalMs(0)))
@@ -84,9 +87,10 @@ class ServeCommandTest
     @Test
     void shouldDefaultToTheCoresDefaultLimits()
     {
-        final CommandLine commandLine = new CommandLine(new ServeCommand());
+        final CommandLine commandLine = new CommandLine(new ServeCommand(Map.of()));
         commandLine.parseArgs();
         final ServeCommand serve = commandLine.getCommand();
+        serve.resolveConfiguration();
 
         assertThat(serve.coreContext(1, null, null).limits()).isEqualTo(Limits.DEFAULT);
     }
@@ -99,7 +103,8 @@ class ServeCommandTest
         assertThat(run("serve", "--data", data.toString(), "--port", "0", "--max-reason-bytes", "-1"))
             .isEqualTo(TokenCommand.EXIT_USAGE);
 
-        assertThat(err.toString()).contains("--max-reason-bytes").contains(">= 0");
+        assertThat(err.toString()).contains("max-reason-bytes = '-1' (flag --max-reason-bytes): out of range; " +
+            "allowed: an integer 0..");
         assertThat(Files.exists(data)).as("nothing started").isFalse();
     }
 
@@ -110,8 +115,11 @@ class ServeCommandTest
 
         assertThat(run("serve", "--data", data.toString(), "--port", "0", "--max-attributes", "256"))
             .isEqualTo(TokenCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("max-attributes = '256'").contains("allowed: an integer 0..255 (the wire's count)");
 
-        assertThat(err.toString()).contains("exceed what the protocol can carry").contains("255 attributes");
+        assertThat(run("serve", "--data", data.toString(), "--port", "0", "--max-attributes", "255",
+            "--max-attribute-key-bytes", "255", "--max-attribute-value-bytes", "65535")).isEqualTo(TokenCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("exceed what the protocol can carry").contains("more than a server frame");
         assertThat(Files.exists(data)).as("nothing started").isFalse();
     }
 

@@ -88,7 +88,8 @@ class TokenCommandTest
     }
 
     @ParameterizedTest
-    @CsvSource({"30m, 1800000", "3600s, 3600000", "24h, 86400000", "7d, 604800000", "1s, 1000"})
+    @CsvSource({"30m, 1800000", "3600s, 3600000", "24h, 86400000", "7d, 604800000", "1s, 1000", "1.5h, 5400000",
+        "6000ms, 6000"})
     void shouldParseTtl(final String ttl, final long expectedMs)
     {
         assertThat(run(ENV, "--user", "42", "--ttl", ttl)).isZero();
@@ -97,7 +98,7 @@ class TokenCommandTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0h", "10", "h", "", "-5m", "5w", "1.5h", "5 m", "5M", "99999999999999999d",
+    @ValueSource(strings = {"0h", "0", "10", "h", "", "-5m", "5w", "1.5ms", "5 m", "5M", "99999999999999999d",
         "99999999999999999999999s", "106751991167d"})
     void shouldRejectABadTtl(final String ttl)
     {
