@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
 @Command(
     name = "stat",
     mixinStandardHelpOptions = true,
-    description = "Prints a server's counters (id, value, label) from <data>/counters.dat, like Aeron's AeronStat.")
+    description = {"Prints a running server's counters, like Aeron's AeronStat.",
+        "Reads <data>/counters.dat: one line per counter (id, value, label)."})
 public final class StatCommand implements Callable<Integer>
 {
     static final int EXIT_OK = 0;
