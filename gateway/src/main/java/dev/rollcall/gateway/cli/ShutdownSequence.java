@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * </pre>
  * No thread of its own: the thread that delivers the first stop is the drain's watchdog, parked
  * until the drain ends or the timeout passes. A stop that arrives once the drain has finished
- * changes nothing (the process is on its way out with the drain's status).
+ * changes nothing (the process is on its way out with the drain's status); of a drain that
+ * finishes and a forced exit, exactly one wins.
  * <p>
  * A forced exit halts the JVM ({@link Runtime#halt}: no shutdown hooks) after logging, e.g.
  * <pre>
@@ -43,6 +44,10 @@ final class ShutdownSequence
     static final int EXIT_STEP_FAILED = 1;
     /** The exit was forced: a second stop request, or the drain outlasted its timeout. */
     static final int EXIT_FORCED = 3;
+
+    private static final int RUNNING = 0;
+    private static final int DRAINED = 1;
+    private static final int FORCED = 2;
 
     /** Waits for the drain; a test's own decides when the timeout has passed. */
     interface DrainTimer
@@ -87,6 +92,8 @@ final class ShutdownSequence
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch drained = new CountDownLatch(1);
     private final AtomicInteger stops = new AtomicInteger();
+    /** {@link #RUNNING} until the drain finishes ({@link #DRAINED}) or the exit is forced ({@link #FORCED}): one wins. */
+    private final AtomicInteger outcome = new AtomicInteger(RUNNING);
     private Supplier<String> progress = () -> "";
     private volatile String cause;
     private volatile int current = -1;
@@ -157,9 +164,9 @@ final class ShutdownSequence
      */
     void onStop(final String what)
     {
-        if (0 == drained.getCount())
+        if (RUNNING != outcome.get())
         {
-            return;
+            return; // drained (the process is on its way out with the drain's status) or forced already
         }
         if (stops.getAndIncrement() > 0)
         {
@@ -186,7 +193,8 @@ final class ShutdownSequence
      * Wait for the first stop request, then drain: every step in order, each failure logged and
      * the next step run.
      *
-     * @return {@value #EXIT_STOPPED}, or {@value #EXIT_STEP_FAILED} when a step failed.
+     * @return {@value #EXIT_STOPPED}, or {@value #EXIT_STEP_FAILED} when a step failed, or
+     * {@value #EXIT_FORCED} when the exit was forced meanwhile (the forcing thread halts the JVM).
      * @throws InterruptedException when interrupted while waiting for the stop.
      */
     int awaitStopAndDrain() throws InterruptedException
@@ -211,6 +219,10 @@ final class ShutdownSequence
             }
         }
         current = steps.size();
+        if (!outcome.compareAndSet(RUNNING, DRAINED))
+        {
+            return EXIT_FORCED; // too late: the forced exit is under way, and says what was not finished
+        }
         log.info("stopped in {} ms{}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopRequestedNs),
             EXIT_STOPPED == status ? "" : " (a step failed: see above; exit code " + status + ")");
         drained.countDown();
@@ -227,9 +239,9 @@ final class ShutdownSequence
 
     private void force(final String why)
     {
-        if (0 == drained.getCount())
+        if (!outcome.compareAndSet(RUNNING, FORCED))
         {
-            return; // finished meanwhile: the process leaves with the drain's status
+            return; // the drain finished first: the process leaves with its status
         }
         final long now = System.nanoTime();
         final int step = current;

@@ -105,6 +105,13 @@ class ShutdownSequenceTest
             .contains("the next start recovers them");
         assertThat(ran).containsExactly("gateway");
         assertThat(main).isNotDone();
+
+        // the step finishes after all: too late, the forced exit stands and nothing says "stopped"
+        stepRelease.countDown();
+        assertThat(main.get(WAIT_S, TimeUnit.SECONDS)).isEqualTo(ShutdownSequence.EXIT_FORCED);
+        assertThat(ran).containsExactly("gateway", "lock");
+        sequence.onStop("SIGTERM");
+        assertThat(exits).hasSize(1);
     }
 
     @Test
