@@ -135,7 +135,7 @@ final class HandlerInvoker
         }
         catch (final Throwable ex)
         {
-            countError(ex);
+            countError(connection, ex);
         }
     }
 
@@ -155,7 +155,7 @@ final class HandlerInvoker
         }
         catch (final Throwable ex)
         {
-            countError(ex);
+            countError(connection, ex);
         }
     }
 
@@ -171,7 +171,7 @@ final class HandlerInvoker
         }
         catch (final Throwable ex)
         {
-            countError(ex);
+            countError(connection, ex);
         }
     }
 
@@ -180,8 +180,17 @@ final class HandlerInvoker
      */
     void handlerError(final GatewayConnection connection, final Throwable ex)
     {
-        countError(ex);
+        countError(connection, ex);
         agent.closeNow(connection);
+    }
+
+    /**
+     * A handler failed where its connection is not closed for it (it is going away already): count
+     * it and report it, naming the connection ({@link ConnectionException}).
+     */
+    void countError(final GatewayConnection connection, final Throwable ex)
+    {
+        countError(new ConnectionException(connection, ex));
     }
 
     /**

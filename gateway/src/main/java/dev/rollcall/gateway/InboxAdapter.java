@@ -147,7 +147,14 @@ final class InboxAdapter implements MessageHandler
         }
         catch (final Throwable ex)
         {
-            handlers.countError(ex);
+            if (endpoint instanceof GatewayConnection)
+            {
+                handlers.countError((GatewayConnection)endpoint, ex);
+            }
+            else
+            {
+                handlers.countError(ex);
+            }
         }
     }
 

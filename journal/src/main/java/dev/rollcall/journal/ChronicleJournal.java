@@ -56,6 +56,8 @@ public final class ChronicleJournal implements Journal
     private long nextInput = -1;
     private volatile int currentCycle = Integer.MIN_VALUE;
     private volatile long lastInputOfCurrentCycle;
+    /** When the snapshot thread began the rebuild of the snapshot it stores next (its log line's duration). */
+    private long rebuildStartedNs;
 
     private ChronicleJournal(final JournalSettings settings)
     {
@@ -116,6 +118,16 @@ public final class ChronicleJournal implements Journal
         final long started = System.nanoTime();
         final Path snapshot = snapshots.loadNewest(state);
         final long fromSnapshot = state.position();
+        if (null == snapshot)
+        {
+            LOG.info("recovering from the journal in {} (no snapshot)", directory.queue());
+        }
+        else
+        {
+            LOG.info("recovering {} inputs from snapshot {} (loaded in {} ms), then the journal in {} after input {}",
+                fromSnapshot, snapshot, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), directory.queue(),
+                fromSnapshot);
+        }
         final long[] lastInJournal = {0};
         final int[] cycle = {Integer.MIN_VALUE};
         reader().read(fromSnapshot, new Replayer(state),
@@ -139,9 +151,9 @@ public final class ChronicleJournal implements Journal
                 " inputs but the journal in " + directory.queue() + " ends at input " + lastInJournal[0]);
         }
         nextInput = state.position() + 1;
-        LOG.info("recovered {} inputs from {} ({} from the snapshot, {} replayed) in {} ms",
-            state.position(), directory.root(), fromSnapshot, state.position() - fromSnapshot,
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        LOG.info("recovered {} inputs from {} in {} ms ({} from the snapshot, {} replayed)",
+            state.position(), directory.root(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+            fromSnapshot, state.position() - fromSnapshot);
     }
 
     @Override
@@ -198,18 +210,27 @@ public final class ChronicleJournal implements Journal
         batch.putInt(20, payloadLength, LITTLE_ENDIAN);
         batch.putInt(24, (int)crc.getValue(), LITTLE_ENDIAN);
 
-        if (null == appender)
+        try
         {
-            appender = queue.createAppender();
+            if (null == appender)
+            {
+                appender = queue.createAppender();
+            }
+            try (DocumentContext dc = appender.writingDocument())
+            {
+                final Bytes<?> bytes = dc.wire().bytes();
+                bytes.write(batch.byteArray(), 0, batchLength);
+            }
+            if (settings.durability() == Durability.SYNC_BATCH)
+            {
+                appender.sync();
+            }
         }
-        try (DocumentContext dc = appender.writingDocument())
+        catch (final RuntimeException ex)
         {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.write(batch.byteArray(), 0, batchLength);
-        }
-        if (settings.durability() == Durability.SYNC_BATCH)
-        {
-            appender.sync();
+            // the error handler's report names the journal the failure concerns
+            throw new IllegalStateException("appending inputs " + batchFirst + ".." + (batchFirst + batchCount - 1) +
+                " to the journal in " + directory.queue() + " failed: " + ex, ex);
         }
 
         final long lastInput = batchFirst + batchCount - 1;
@@ -243,6 +264,7 @@ public final class ChronicleJournal implements Journal
     @Override
     public void rebuild(final PresenceStateMachine state, final long position)
     {
+        rebuildStartedNs = System.nanoTime();
         final Path snapshot = snapshots.loadNewest(state, position);
         final long from = state.position();
         if (from < position)
@@ -274,6 +296,7 @@ public final class ChronicleJournal implements Journal
     @Override
     public void onSnapshot(final DirectBuffer snapshot, final int length, final long position)
     {
+        final long writeStartedNs = System.nanoTime();
         final Path file;
         try
         {
@@ -284,7 +307,11 @@ public final class ChronicleJournal implements Journal
             throw new UncheckedIOException("snapshot of " + position + " inputs could not be written to " +
                 directory.snapshots(), ex);
         }
-        LOG.info("snapshot of {} inputs written to {} ({} bytes)", position, file, length);
+        // from the start of the replica's rebuild when there was one: the whole cost of the snapshot
+        final long startedNs = 0 == rebuildStartedNs ? writeStartedNs : rebuildStartedNs;
+        rebuildStartedNs = 0;
+        final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNs);
+        LOG.info("snapshot taken: {} inputs in {} ({} bytes, {} ms)", position, file, length, tookMs);
         try
         {
             final long oldestKept = snapshots.prune(settings.snapshotsToKeep());

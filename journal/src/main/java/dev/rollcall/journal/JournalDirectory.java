@@ -23,6 +23,8 @@ public final class JournalDirectory
     public static final String MARKER = "rollcall-journal";
     /** Content of the marker file for this layout version. */
     public static final String MARKER_CONTENT = "rollcall-journal 1\n";
+    /** Where {@code rollcall serve} keeps its journal inside its data directory: {@code <data>/journal}. */
+    public static final String IN_DATA_DIRECTORY = "journal";
 
     private final Path root;
 
@@ -63,6 +65,31 @@ public final class JournalDirectory
             throw new UncheckedIOException("cannot read " + marker.toAbsolutePath(), ex);
         }
         return new JournalDirectory(root);
+    }
+
+    /**
+     * Open an existing journal for reading, given either the journal directory itself or a server's
+     * data directory that holds it in {@value #IN_DATA_DIRECTORY}/ (what the journal tools accept:
+     * {@code rollcall journal inspect data} and {@code rollcall journal inspect data/journal} read
+     * the same journal).
+     *
+     * @param directory a journal directory, or a data directory holding one.
+     * @return the layout.
+     * @throws IllegalArgumentException when it does not exist or holds no Rollcall journal.
+     */
+    public static JournalDirectory openJournalOrDataDirectory(final Path directory)
+    {
+        if (Files.isDirectory(directory) && !Files.exists(directory.resolve(MARKER)))
+        {
+            final Path inData = directory.resolve(IN_DATA_DIRECTORY);
+            if (Files.isRegularFile(inData.resolve(MARKER)))
+            {
+                return open(inData);
+            }
+            throw new IllegalArgumentException(directory.toAbsolutePath() + " is not a Rollcall journal directory (no " +
+                MARKER + " file), nor a data directory with one in " + inData.toAbsolutePath());
+        }
+        return open(directory);
     }
 
     /**

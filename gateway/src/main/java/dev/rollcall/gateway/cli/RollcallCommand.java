@@ -45,8 +45,7 @@ public final class RollcallCommand implements Callable<Integer>
      */
     public static void main(final String[] args)
     {
-        final int status = new CommandLine(new RollcallCommand()).execute(args);
-        ServeCommand.exitStatus(status);
-        System.exit(status);
+        LogSettings.defaults(); // before anything logs; serve refines them
+        System.exit(new CommandLine(new RollcallCommand()).execute(args));
     }
 }

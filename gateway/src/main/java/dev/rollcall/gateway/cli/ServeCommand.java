@@ -12,8 +12,12 @@ import dev.rollcall.gateway.auth.HmacTokenAuthenticator;
 import dev.rollcall.gateway.auth.SecretException;
 import dev.rollcall.gateway.auth.Secrets;
 import dev.rollcall.journal.ChronicleJournal;
+import dev.rollcall.journal.DataDirectoryLock;
+import dev.rollcall.journal.DataDirectoryLockedException;
 import dev.rollcall.journal.Durability;
 import dev.rollcall.journal.JournalSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,15 +32,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code rollcall serve}: the server on embedded defaults — journal in {@code ./data}, the
- * gateway on 127.0.0.1:{@value GatewayContext#DEFAULT_PORT}. Recovers an existing journal.
+ * {@code rollcall serve}: the server on embedded defaults — data directory {@code ./data} (the
+ * journal in {@code ./data/journal}), the gateway on 127.0.0.1:{@value GatewayContext#DEFAULT_PORT}.
+ * Recovers an existing journal.
  * The token secret comes from {@code --secret-file}, else {@code ROLLCALL_SECRET}, else
- * {@code <data>/secret} (created with a random secret on first start). SIGTERM or Ctrl-C
- * closes it gracefully (clients told to reconnect later, ring drained, final snapshot) and
- * the process exits 0.
+ * {@code <data>/secret} (created with a random secret on first start). It holds
+ * {@code <data>/rollcall.lock} ({@link DataDirectoryLock}) while it runs: a second server on the
+ * same directory exits 2. SIGTERM or Ctrl-C closes it gracefully (clients told to reconnect later,
+ * ring drained, final snapshot) and the process exits 0; a second one, or a drain longer than
+ * {@code drain-timeout}, forces the exit with code 3 ({@link ShutdownSequence}). The log
+ * ({@link LogSettings}) goes to stdout, one line per lifecycle step.
  * <p>
  * Its settings ({@link ServeSettings}) come from flags, the environment ({@code ROLLCALL_<KEY>})
  * and a configuration file ({@code --config} or {@code ROLLCALL_CONFIG}), in that precedence,
@@ -53,8 +60,6 @@ import java.util.concurrent.CountDownLatch;
 public final class ServeCommand implements Callable<Integer>
 {
     static final String SECRET_FILE = "secret";
-
-    private static volatile int exitStatus;
 
     @Spec
     private CommandSpec spec;
@@ -92,6 +97,8 @@ public final class ServeCommand implements Callable<Integer>
     private String layout;
     private Path secretFile;
     private boolean sync;
+    private String logLevel;
+    private long drainTimeoutMs;
 
     /**
      * Creates the command reading the process environment.
@@ -141,6 +148,8 @@ public final class ServeCommand implements Callable<Integer>
         layout = "auto".equals(resolved.string(ServeSettings.LAYOUT)) ? null : resolved.string(ServeSettings.LAYOUT);
         secretFile = resolved.path(ServeSettings.SECRET_FILE);
         sync = resolved.booleanValue(ServeSettings.SYNC);
+        logLevel = resolved.logLevel();
+        drainTimeoutMs = resolved.drainTimeoutMs();
         configuration = resolved;
         return resolved;
     }
@@ -179,16 +188,30 @@ public final class ServeCommand implements Callable<Integer>
         // server's layout for this machine (PipelineLayout.forServer)
         final WaitStrategy strategy = WaitStrategies.byName(waitStrategy);
         final PipelineLayout pipelineLayout = null == layout ? null : PipelineLayout.valueOf(layout.toUpperCase(Locale.ROOT));
-        final byte[] secret;
+        LogSettings.server(logLevel); // before the first logger: slf4j-simple reads its settings once
+        final Logger log = LoggerFactory.getLogger("rollcall");
+        final DataDirectoryLock lock;
         try
         {
             Files.createDirectories(data);
+            log.info("starting (pid {}): data directory {}", ProcessHandle.current().pid(), data.toAbsolutePath());
+            lock = DataDirectoryLock.acquire(data); // before anything in the directory is touched
+        }
+        catch (final IOException | DataDirectoryLockedException ex)
+        {
+            err.println("serve: " + ex.getMessage());
+            return TokenCommand.EXIT_USAGE;
+        }
+        final byte[] secret;
+        try
+        {
             secret = loadOrCreateSecret(secretFile, data, name -> Secrets.ENV_VAR.equals(name) ?
                 configuration.string(ServeSettings.SECRET) : null);
         }
         catch (final IOException | SecretException ex)
         {
             err.println("serve: " + ex.getMessage());
+            closeQuietly(lock);
             return TokenCommand.EXIT_USAGE;
         }
 
@@ -208,7 +231,8 @@ public final class ServeCommand implements Callable<Integer>
             .rateLimitWindowMs((int)rateWindowMs)
             .maxConnections(maxConnections)
             .maxConnectionsPerAddress(maxConnectionsPerAddress)
-            .authenticator(new HmacTokenAuthenticator(secret));
+            .authenticator(new HmacTokenAuthenticator(secret))
+            .errorHandler(new LoggingErrorHandler(LoggerFactory.getLogger("rollcall.gateway"), "gateway"));
         if (null != threads)
         {
             ctx.threads(threads);
@@ -217,33 +241,33 @@ public final class ServeCommand implements Callable<Integer>
         try
         {
             ctx.conclude();
-            gateway = Gateway.launch(coreContext(graceMs, strategy, pipelineLayout).journal(ChronicleJournal.open(journal))
+            gateway = Gateway.launch(coreContext(graceMs, strategy, pipelineLayout)
+                .errorHandler(new LoggingErrorHandler(LoggerFactory.getLogger("rollcall.core"), "core"))
+                .journal(ChronicleJournal.open(journal))
                 .countersFile(data.resolve(CountersFileDescriptor.FILE_NAME)), ctx);
         }
         catch (final IOException | RuntimeException ex)
         {
             err.println("serve: cannot start: " + ex.getMessage());
+            closeQuietly(lock);
             return 1;
         }
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        {
-            gateway.close();
-            stopped.countDown();
-            out.println("rollcall: stopped");
-            out.flush();
-            Runtime.getRuntime().halt(exitStatus);
-        }, "rollcall-shutdown"));
-        out.println("rollcall: listening on " + gateway.address().getHostString() + ":" + gateway.port() +
+        final ShutdownSequence shutdown = new ShutdownSequence(drainTimeoutMs, log)
+            .progress(new DrainProgress(gateway))
+            .step("closing the gateway (clients told SERVER_SHUTTING_DOWN, ring drained, final snapshot, journal closed)",
+                gateway::close)
+            .step("releasing the data-directory lock " + lock.file(), lock::close);
+        StopSignals.install(shutdown::onStop);
+        log.info("listening on " + gateway.address().getHostString() + ":" + gateway.port() +
             " (protocol v1, journal " + data.resolve("journal") + ", " +
             gateway.rollcall().listClientIds().length + " clients recovered)");
         if (null != gateway.webSocketAddress())
         {
-            out.println("rollcall: WebSocket on ws://" + gateway.webSocketAddress().getHostString() + ":" +
+            log.info("WebSocket on ws://" + gateway.webSocketAddress().getHostString() + ":" +
                 gateway.webSocketAddress().getPort() + webSocketPath + " (rollcall.json.v1, rollcall.binary.v1); " +
                 "example page at http://" + gateway.webSocketAddress().getHostString() + ":" +
                 gateway.webSocketAddress().getPort() + "/");
-            out.println("rollcall: dashboard at http://" + gateway.webSocketAddress().getHostString() + ":" +
+            log.info("dashboard at http://" + gateway.webSocketAddress().getHostString() + ":" +
                 gateway.webSocketAddress().getPort() + "/dashboard#token=TOKEN (TOKEN from ./rollcall token --observer)");
         }
         final int cores = Runtime.getRuntime().availableProcessors();
@@ -252,18 +276,29 @@ public final class ServeCommand implements Callable<Integer>
             "core invoked (on gateway thread 0, no stage thread)" :
             "core " + running.name().toLowerCase(Locale.ROOT) + " (" + running.stageThreads() +
             " stage thread" + (running.stageThreads() == 1 ? "" : "s") + ", wait " + waitStrategy + ")";
-        out.println("rollcall: threads for " + cores + " cores: " + core + ", " + ctx.threads() + " gateway thread" +
+        log.info("threads for " + cores + " cores: " + core + ", " + ctx.threads() + " gateway thread" +
             (ctx.threads() == 1 ? "" : "s") + ", 1 clock thread (parked until a countdown is due), 1 snapshot writer");
-        out.flush();
         try
         {
-            stopped.await();
+            return shutdown.awaitStopAndDrain();
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+            return ShutdownSequence.EXIT_STEP_FAILED;
         }
-        return 0;
+    }
+
+    private static void closeQuietly(final DataDirectoryLock lock)
+    {
+        try
+        {
+            lock.close();
+        }
+        catch (final IOException ignore)
+        {
+            // the process is about to exit, which releases the lock anyway
+        }
     }
 
     /**
@@ -311,13 +346,5 @@ public final class ServeCommand implements Callable<Integer>
             Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         return Secrets.load(file, env);
-    }
-
-    /**
-     * @param status the exit status the shutdown hook ends the process with.
-     */
-    static void exitStatus(final int status)
-    {
-        exitStatus = status;
     }
 }

@@ -8,8 +8,10 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /**
- * {@code journal}: offline tools over a Rollcall journal directory ({@code inspect},
- * {@code replay}, {@code tail}). They only read: a live Rollcall may keep writing meanwhile.
+ * {@code journal}: offline tools over a Rollcall journal ({@code inspect}, {@code replay},
+ * {@code tail}), given the server's data directory (the journal is in {@code DIR/journal}) or the
+ * journal directory itself. They only read and never take the data directory's lock
+ * ({@code DataDirectoryLock}): a live Rollcall may keep writing meanwhile.
  * Exit codes: 0 done, 2 a usage error or a journal that cannot be read (missing, not a
  * journal, corrupt), with the reason on stderr.
  */
@@ -17,7 +19,8 @@ import java.util.concurrent.Callable;
     name = "journal",
     mixinStandardHelpOptions = true,
     version = "rollcall journal tools",
-    description = "Inspect, replay and tail a Rollcall journal directory.",
+    description = {"Inspect, replay and tail a Rollcall journal, read-only (a live server may keep writing).",
+        "DIR is the server's data directory (its journal is in DIR/journal) or the journal directory itself."},
     subcommands = {InspectCommand.class, ReplayCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
 public final class JournalCommand implements Callable<Integer>
 {

@@ -26,7 +26,8 @@ abstract class JournalSubcommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "the journal directory")
+    @Parameters(index = "0", paramLabel = "DIR",
+        description = "the server's data directory (its journal is in DIR/journal), or the journal directory itself")
     Path directory;
 
     @Override
@@ -34,7 +35,7 @@ abstract class JournalSubcommand implements Callable<Integer>
     {
         try
         {
-            return run(JournalDirectory.open(directory));
+            return run(JournalDirectory.openJournalOrDataDirectory(directory));
         }
         catch (final IllegalArgumentException | JournalCorruptException ex)
         {

@@ -475,6 +475,57 @@ class JournalCommandTest
         assertThat(tail.out()).isEmpty();
     }
 
+    // ------------------------------------------------------------------------------------------ the directory given
+
+    @Test
+    void shouldReadTheSameJournalGivenTheServersDataDirectoryOrItsJournalDirectory() throws Exception
+    {
+        // laid out as `rollcall serve --data data` leaves it
+        final Path data = dir.resolve("data");
+        final Path journal = data.resolve(JournalDirectory.IN_DATA_DIRECTORY);
+        try (Rollcall rollcall = Rollcall.launch(new RollcallContext().tickIntervalMs(0).clock(clock::get)
+            .gracePeriodMs(GRACE).journal(ChronicleJournal.open(journal))))
+        {
+            applied(rollcall.connectUser(1, 101));
+        }
+        Files.writeString(data.resolve("secret"), "0123456789abcdef0123456789abcdef\n");
+        Files.writeString(data.resolve("rollcall.lock"), "");
+
+        for (final List<String> command : List.of(List.of("inspect"), List.of("replay"), List.of("tail", "--no-follow")))
+        {
+            final Run viaData = run(withDirectory(command, data));
+            final Run viaJournal = run(withDirectory(command, journal));
+            assertThat(viaData.exitCode()).as("%s DATA: %s", command, viaData.err()).isZero();
+            assertThat(withoutDurations(viaData.out())).as("%s", command).isEqualTo(withoutDurations(viaJournal.out()));
+        }
+        assertThat(field(run("inspect", data.toString()).out(), "journal")).isEqualTo(journal.toAbsolutePath().toString());
+    }
+
+    @Test
+    void shouldNameBothPlacesItLookedInWhenADataDirectoryHoldsNoJournal() throws Exception
+    {
+        Files.writeString(dir.resolve("secret"), "0123456789abcdef0123456789abcdef\n");
+
+        final Run run = run("inspect", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(dir.toAbsolutePath() + " is not a Rollcall journal directory (no rollcall-journal " +
+            "file), nor a data directory with one in " + dir.resolve("journal").toAbsolutePath());
+        assertNoStackTrace(run);
+    }
+
+    private static String withoutDurations(final String out)
+    {
+        return out.replaceAll("\\d+ ms", "N ms");
+    }
+
+    private static String[] withDirectory(final List<String> command, final Path directory)
+    {
+        final List<String> args = new java.util.ArrayList<>(command);
+        args.add(1, directory.toString());
+        return args.toArray(new String[0]);
+    }
+
     // ------------------------------------------------------------------------------------------ errors
 
     @Test
