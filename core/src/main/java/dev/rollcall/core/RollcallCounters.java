@@ -5,12 +5,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Counters of the pipeline, readable from any thread. Refusals are also counted per
- * {@link Result}.
+ * {@link Result}, and the state inputs past the fan-out per {@link InputType}.
  */
 public final class RollcallCounters
 {
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
     private final AtomicLongArray results = new AtomicLongArray(Result.values().length);
+    private final AtomicLongArray inputs = new AtomicLongArray(InputType.LAST_STATE_INPUT + 1);
 
     /**
      * @param counter which.
@@ -30,6 +31,16 @@ public final class RollcallCounters
         return results.get(result.ordinal());
     }
 
+    /**
+     * @param type a state input type ({@link InputType#isStateInput}).
+     * @return how many inputs of this type were applied (accepted or refused) and passed the
+     * fan-out since launch; inputs replayed by recovery are not counted. 0 for any other type.
+     */
+    public long inputsApplied(final int type)
+    {
+        return InputType.isStateInput(type) ? inputs.get(type) : 0;
+    }
+
     void increment(final Counter counter)
     {
         counters.incrementAndGet(counter.ordinal());
@@ -42,6 +53,14 @@ public final class RollcallCounters
     {
         final int index = counter.ordinal();
         counters.lazySet(index, counters.get(index) + delta);
+    }
+
+    /**
+     * Single-writer (the fan-out thread): one more state input of this type applied.
+     */
+    void inputApplied(final int type)
+    {
+        inputs.lazySet(type, inputs.get(type) + 1);
     }
 
     void recordResult(final Result result)

@@ -8,6 +8,9 @@ import dev.rollcall.core.WaitStrategies;
 import dev.rollcall.gateway.Gateway;
 import dev.rollcall.gateway.GatewayContext;
 import dev.rollcall.gateway.WireLimits;
+import dev.rollcall.gateway.admin.AdminServer;
+import dev.rollcall.gateway.admin.Readiness;
+import dev.rollcall.gateway.admin.RollcallMetrics;
 import dev.rollcall.gateway.auth.HmacTokenAuthenticator;
 import dev.rollcall.gateway.auth.SecretException;
 import dev.rollcall.gateway.auth.Secrets;
@@ -21,6 +24,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,6 +66,11 @@ public final class ServeCommand implements Callable<Integer>
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + GatewayContext.DEFAULT_PORT,
         description = "TCP port (default: ${DEFAULT-VALUE}; 0 for any free port).")
     private int port;
+
+    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "-1",
+        description = "Admin HTTP port on the --bind address: /metrics (Prometheus), /health/live, /health/ready " +
+            "(default: ${DEFAULT-VALUE}, off; 0 for any free port).")
+    private int adminPort;
 
     @Option(names = "--ws-port", paramLabel = "PORT", defaultValue = "" + GatewayContext.DEFAULT_WEBSOCKET_PORT,
         description = "WebSocket port for browsers (subprotocols rollcall.json.v1 and rollcall.binary.v1; " +
@@ -190,6 +199,31 @@ public final class ServeCommand implements Callable<Integer>
             return TokenCommand.EXIT_USAGE;
         }
 
+        if (adminPort < -1 || adminPort > 65535)
+        {
+            err.println("serve: bad --admin-port " + adminPort + ": use -1 (off), 0 (any free port) or 1-65535");
+            return TokenCommand.EXIT_USAGE;
+        }
+        // the admin port opens before recovery, so an orchestrator sees "not ready" while the journal recovers
+        final Readiness readiness = new Readiness();
+        final RollcallMetrics metrics = new RollcallMetrics(readiness);
+        final AdminServer admin;
+        try
+        {
+            admin = adminPort < 0 ? null : AdminServer.start(new InetSocketAddress(bind, adminPort), readiness, metrics);
+        }
+        catch (final IOException ex)
+        {
+            err.println("serve: cannot open --admin-port " + adminPort + " on " + bind + ": " + ex.getMessage());
+            return TokenCommand.EXIT_USAGE;
+        }
+        if (null != admin)
+        {
+            out.println("rollcall: admin on " + admin.address().getHostString() + ":" + admin.address().getPort() +
+                " (/metrics, /health/live, /health/ready)");
+            out.flush();
+        }
+
         final JournalSettings journal = new JournalSettings(data.resolve("journal"));
         if (sync)
         {
@@ -220,11 +254,18 @@ public final class ServeCommand implements Callable<Integer>
         catch (final IOException | RuntimeException ex)
         {
             err.println("serve: cannot start: " + ex.getMessage());
+            if (null != admin)
+            {
+                admin.close();
+            }
             return 1;
         }
+        metrics.gateway(gateway, data.resolve("journal"));
+        readiness.ready();
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            readiness.stopping();
             gateway.close();
             stopped.countDown();
             out.println("rollcall: stopped");
@@ -250,7 +291,8 @@ public final class ServeCommand implements Callable<Integer>
             "core " + running.name().toLowerCase(Locale.ROOT) + " (" + running.stageThreads() +
             " stage thread" + (running.stageThreads() == 1 ? "" : "s") + ", wait " + waitStrategy + ")";
         out.println("rollcall: threads for " + cores + " cores: " + core + ", " + ctx.threads() + " gateway thread" +
-            (ctx.threads() == 1 ? "" : "s") + ", 1 clock thread (parked until a countdown is due), 1 snapshot writer");
+            (ctx.threads() == 1 ? "" : "s") + ", 1 clock thread (parked until a countdown is due), 1 snapshot writer" +
+            (null == admin ? "" : ", 1 admin thread (blocked in accept until a request)"));
         out.flush();
         try
         {
