@@ -48,15 +48,18 @@ public final class AdminServer implements AutoCloseable
     private final Readiness readiness;
     private final RollcallMetrics metrics;
     private final Thread thread;
+    private final long readDeadlineMs;
     private final byte[] head = new byte[MAX_HEAD_BYTES];
     private final StringBuilder body = new StringBuilder(64 * 1024);
     private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
     private ByteBuffer bytes = ByteBuffer.allocate(64 * 1024);
     private volatile boolean closed;
 
-    private AdminServer(final ServerSocket server, final Readiness readiness, final RollcallMetrics metrics)
+    private AdminServer(
+        final ServerSocket server, final Readiness readiness, final RollcallMetrics metrics, final long readDeadlineMs)
     {
         this.server = server;
+        this.readDeadlineMs = readDeadlineMs;
         this.readiness = readiness;
         this.metrics = metrics;
         thread = new Thread(this::run, THREAD_NAME);
@@ -75,6 +78,16 @@ public final class AdminServer implements AutoCloseable
     public static AdminServer start(final InetSocketAddress address, final Readiness readiness, final RollcallMetrics metrics)
         throws IOException
     {
+        return start(address, readiness, metrics, READ_DEADLINE_MS);
+    }
+
+    /**
+     * {@link #start(InetSocketAddress, Readiness, RollcallMetrics)} with another deadline for a request head.
+     */
+    static AdminServer start(
+        final InetSocketAddress address, final Readiness readiness, final RollcallMetrics metrics, final long readDeadlineMs)
+        throws IOException
+    {
         final ServerSocket server = new ServerSocket();
         try
         {
@@ -86,7 +99,7 @@ public final class AdminServer implements AutoCloseable
             server.close();
             throw ex;
         }
-        final AdminServer admin = new AdminServer(server, readiness, metrics);
+        final AdminServer admin = new AdminServer(server, readiness, metrics, readDeadlineMs);
         admin.thread.start();
         return admin;
     }
@@ -151,7 +164,7 @@ public final class AdminServer implements AutoCloseable
     private void serve(final Socket socket) throws IOException
     {
         socket.setTcpNoDelay(true);
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_DEADLINE_MS);
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readDeadlineMs);
         final InputStream in = socket.getInputStream();
         final OutputStream out = socket.getOutputStream();
         int length = 0;
@@ -167,7 +180,7 @@ public final class AdminServer implements AutoCloseable
             final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
             if (leftMs <= 0)
             {
-                respond(out, 408, "Request Timeout", TEXT, "request head not complete within " + READ_DEADLINE_MS +
+                respond(out, 408, "Request Timeout", TEXT, "request head not complete within " + readDeadlineMs +
                     " ms\n", true);
                 return;
             }
@@ -205,7 +218,7 @@ public final class AdminServer implements AutoCloseable
      */
     private void handle(final OutputStream out, final int end) throws IOException
     {
-        final int lineEnd = indexOf((byte)'\r', 0, end);
+        final int lineEnd = indexOf((byte)'\r', 0, end + 1); // the head's end is the request line's end when it is alone
         final int firstSpace = indexOf((byte)' ', 0, lineEnd);
         final int secondSpace = firstSpace < 0 ? -1 : indexOf((byte)' ', firstSpace + 1, lineEnd);
         if (firstSpace <= 0 || secondSpace < 0 || !startsWith("HTTP/1.", secondSpace + 1, lineEnd))

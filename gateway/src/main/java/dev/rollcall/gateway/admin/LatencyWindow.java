@@ -17,15 +17,13 @@ final class LatencyWindow
     static final long BUCKET_SECONDS = 60;
     private static final long BUCKET_NANOS = BUCKET_SECONDS * 1_000_000_000L;
 
-    private final UpdateLatencies.Kind kind;
     private final Histogram[] buckets = new Histogram[BUCKETS];
     private final Histogram merged = UpdateLatencies.newHistogram();
     private int current;
     private long currentEndsNs;
 
-    LatencyWindow(final UpdateLatencies.Kind kind, final long nowNs)
+    LatencyWindow(final long nowNs)
     {
-        this.kind = kind;
         for (int i = 0; i < BUCKETS; i++)
         {
             buckets[i] = UpdateLatencies.newHistogram();
@@ -34,13 +32,12 @@ final class LatencyWindow
     }
 
     /**
-     * Age the window to {@code nowNs}, drain the gateway's new samples into it, and merge it.
+     * Age the window to {@code nowNs}: buckets older than the window are cleared.
      *
-     * @param latencies the gateway's.
-     * @param nowNs     {@link System#nanoTime()} now.
-     * @return the samples of the window (valid until the next call).
+     * @param nowNs {@link System#nanoTime()} now.
+     * @return the bucket the samples drained now go into.
      */
-    Histogram collect(final UpdateLatencies latencies, final long nowNs)
+    Histogram current(final long nowNs)
     {
         int cleared = 0;
         while (nowNs - currentEndsNs >= 0 && cleared < BUCKETS)
@@ -54,7 +51,14 @@ final class LatencyWindow
         {
             currentEndsNs = nowNs + BUCKET_NANOS; // idle longer than the window: every bucket is clear
         }
-        latencies.drainInto(kind, buckets[current]);
+        return buckets[current];
+    }
+
+    /**
+     * @return every bucket's samples merged (valid until the next call).
+     */
+    Histogram merged()
+    {
         merged.reset();
         for (final Histogram bucket : buckets)
         {

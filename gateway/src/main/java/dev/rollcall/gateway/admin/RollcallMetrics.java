@@ -238,27 +238,30 @@ public final class RollcallMetrics
         final long nowNs = System.nanoTime();
         if (null == journaled)
         {
-            journaled = new LatencyWindow(UpdateLatencies.Kind.JOURNALED, nowNs);
-            dispatched = new LatencyWindow(UpdateLatencies.Kind.DISPATCHED, nowNs);
+            journaled = new LatencyWindow(nowNs);
+            dispatched = new LatencyWindow(nowNs);
         }
         summary(text, "rollcall_update_journaled_seconds",
             "From a gateway thread publishing an UPDATE to its result coming back, which the core releases once the " +
             "journal holds it; quantiles over the last 4 to 5 minutes.",
-            journaled.collect(latencies, nowNs), latencies, UpdateLatencies.Kind.JOURNALED);
+            journaled, nowNs, latencies, UpdateLatencies.Kind.JOURNALED);
         summary(text, "rollcall_update_dispatched_seconds",
             "From a gateway thread publishing an UPDATE to its answer (and its events for that thread's sessions) " +
             "written to the sockets; quantiles over the last 4 to 5 minutes.",
-            dispatched.collect(latencies, nowNs), latencies, UpdateLatencies.Kind.DISPATCHED);
+            dispatched, nowNs, latencies, UpdateLatencies.Kind.DISPATCHED);
     }
 
     private static void summary(
         final PrometheusText text,
         final String name,
         final String help,
-        final Histogram window,
+        final LatencyWindow recent,
+        final long nowNs,
         final UpdateLatencies latencies,
         final UpdateLatencies.Kind kind)
     {
+        latencies.drainInto(kind, recent.current(nowNs));
+        final Histogram window = recent.merged();
         text.family(name, "summary", help);
         final boolean empty = window.getTotalCount() == 0;
         for (int i = 0; i < QUANTILES.length; i++)
