@@ -135,7 +135,8 @@ public final class RollcallMetrics
         if (null != directory)
         {
             text.family("rollcall_journal_size_bytes", "gauge",
-                    "Size of the journal directory's files (queue files, snapshots, metadata).")
+                    "Apparent size of the journal directory's files (queue files, snapshots, metadata), as journal " +
+                    "inspect counts it; Chronicle grows queue files in sparse chunks, so fewer disk blocks may be in use.")
                 .sample("rollcall_journal_size_bytes", journalSize.of(directory));
         }
 
