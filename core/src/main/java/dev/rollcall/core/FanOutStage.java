@@ -131,6 +131,7 @@ final class FanOutStage implements EventHandler<RingEvent>
         {
             counters.add(Counter.COMMANDS_PROCESSED, 1);
         }
+        counters.inputApplied(type);
         counters.add(Counter.INPUTS_PROCESSED, 1);
         complete(event, null == event.result ? Result.INTERNAL_ERROR : event.result);
     }

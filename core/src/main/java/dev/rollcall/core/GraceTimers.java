@@ -1,5 +1,7 @@
 package dev.rollcall.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -13,16 +15,47 @@ import java.util.Arrays;
  * exactly at the deadline whatever the gaps between inputs, in an order that is a pure
  * function of the state (deadline, then user id), which keeps replay from a snapshot
  * byte-identical to live processing. Allocates only when it grows.
+ * <p>
+ * Its owner (the logic thread) also publishes the count with a release store after each change,
+ * so another thread can read how many clients are in grace ({@link #publishedSize()}) without
+ * touching the heap.
  */
 final class GraceTimers
 {
+    private static final VarHandle PUBLISHED_SIZE;
+
+    static
+    {
+        try
+        {
+            PUBLISHED_SIZE = MethodHandles.lookup().findVarHandle(GraceTimers.class, "publishedSize", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private ClientState[] heap = new ClientState[64];
     private long[] deadlines = new long[64];
     private int size;
+    @SuppressWarnings("unused") // through PUBLISHED_SIZE
+    private int publishedSize;
 
     int size()
     {
         return size;
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return the countdowns running as of the owner's last change (a release store per change:
+     * a plain store on x86, no fence on the logic thread).
+     */
+    int publishedSize()
+    {
+        return (int)PUBLISHED_SIZE.getAcquire(this);
     }
 
     boolean isEmpty()
@@ -52,6 +85,7 @@ final class GraceTimers
         client.timerIndex = size;
         deadlines[size] = deadline;
         heap[size++] = client;
+        PUBLISHED_SIZE.setRelease(this, size);
         siftUp(client.timerIndex);
     }
 
@@ -64,6 +98,7 @@ final class GraceTimers
         }
         client.timerIndex = -1;
         final int last = --size;
+        PUBLISHED_SIZE.setRelease(this, last);
         if (index != last)
         {
             final ClientState moved = heap[last];

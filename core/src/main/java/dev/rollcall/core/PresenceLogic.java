@@ -219,6 +219,16 @@ final class PresenceLogic
         return subscriptions;
     }
 
+    /**
+     * Any thread.
+     *
+     * @return the clients in grace (disconnected, countdown running) as of the last input applied.
+     */
+    int clientsInGrace()
+    {
+        return timers.publishedSize();
+    }
+
     GraceTimers timers()
     {
         return timers;

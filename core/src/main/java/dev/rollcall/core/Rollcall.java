@@ -56,6 +56,7 @@ public final class Rollcall implements AutoCloseable
     private final JournalStage journalStage;
     private final SnapshotWriter snapshotWriter;
     private final PresenceLogic logic;
+    private final long recoveryNanos;
     private final AtomicInteger activePublishers = new AtomicInteger();
     private volatile boolean closed;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -82,7 +83,10 @@ public final class Rollcall implements AutoCloseable
         exceptionHandler = new CountingExceptionHandler(counters, errorHandler);
 
         final PresenceStateMachine state = new PresenceStateMachine(ctx.limits());
+        // the launching thread times its own recovery (the logic never reads a clock)
+        final long recoveryStartNs = System.nanoTime();
         ctx.journal().recover(state);
+        recoveryNanos = System.nanoTime() - recoveryStartNs;
 
         journalStage = new JournalStage(ctx.journal(), counters, errorHandler, ctx.waitStrategy());
         clients = state.logic.clients();
@@ -595,6 +599,91 @@ public final class Rollcall implements AutoCloseable
     public CountersManager countersManager()
     {
         return countersFile.manager();
+    }
+
+    /**
+     * Any thread, one volatile read: no client is listed or copied.
+     *
+     * @return the clients held now, connected or in grace. Counted by the logic as it applies
+     * inputs, so it may run ahead of what queries reveal by the inputs the journal does not hold
+     * yet (at most a journal batch).
+     */
+    public int clientCount()
+    {
+        return clients.size();
+    }
+
+    /**
+     * Any thread, one acquire read, as {@link #clientCount()}.
+     *
+     * @return the clients in grace now: disconnected, their grace countdown running. The others
+     * ({@code clientCount() - clientsInGrace()}) are connected.
+     */
+    public int clientsInGrace()
+    {
+        return logic.clientsInGrace();
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return the ring's free slots now: a producer waits when this reaches 0 (backpressure).
+     */
+    public long ringRemainingCapacity()
+    {
+        return ringBuffer.remainingCapacity();
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return the inputs published (or claimed) on the ring that the journal does not hold yet:
+     * 0 when the journal keeps up.
+     */
+    public long journalLag()
+    {
+        return Math.max(0, ringBuffer.getCursor() + 1 - journalStage.journaledPosition());
+    }
+
+    /**
+     * @return how long the journal's recovery took at launch (the newest snapshot and the inputs
+     * after it), in nanoseconds, timed by the launching thread.
+     */
+    public long recoveryNanos()
+    {
+        return recoveryNanos;
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return the wall-clock time (epoch ms) at which the snapshot thread stored the last snapshot of
+     * this run, or 0 when none has been stored yet (or the journal stores none).
+     */
+    public long lastSnapshotEpochMs()
+    {
+        return null == snapshotWriter ? 0 : snapshotWriter.lastStoredEpochMs();
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return the encoded length in bytes of the last snapshot stored in this run, 0 when none.
+     */
+    public long lastSnapshotBytes()
+    {
+        return null == snapshotWriter ? 0 : snapshotWriter.lastLength();
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return how long the snapshot thread took to build and store the last snapshot of this run
+     * (rebuild from the journal, encode, write), in nanoseconds; 0 when none.
+     */
+    public long lastSnapshotBuildNanos()
+    {
+        return null == snapshotWriter ? 0 : snapshotWriter.lastBuildNanos();
     }
 
     // ---------------------------------------------------------------- mailboxes

@@ -11,13 +11,15 @@ import java.util.Locale;
  * in a counters file ({@link CountersFile}): one Agrona counter per {@link Counter} (type id
  * {@link #COUNTER_TYPE_ID}, key: the counter's ordinal as an int, label {@code core: <name>}) and
  * one per {@link Result} (type id {@link #RESULT_TYPE_ID}, key: the result's code, label
- * {@code core: results <name>}); refusals are also counted in {@link Counter#COMMANDS_REFUSED}.
+ * {@code core: results <name>}); refusals are also counted in {@link Counter#COMMANDS_REFUSED}; and
+ * one per state {@link InputType} applied past the fan-out (type id {@link #INPUT_TYPE_ID}, key:
+ * the type code, label {@code core: inputs applied <type>}).
  * <p>
  * Writers: the rare counts, some of them made by several threads (handler errors, journal
  * failures, mailbox overflows, snapshots stored and failed), take an atomic add; the fan-out
- * thread's counters (inputs and commands processed, commands refused, results, events delivered
- * and undeliverable, directives) are single-writer: a plain load and a release store, as Aeron
- * counts.
+ * thread's counters (inputs and commands processed, inputs by type, commands refused, results,
+ * events delivered and undeliverable, directives) are single-writer: a plain load and a release
+ * store, as Aeron counts.
  */
 public final class RollcallCounters
 {
@@ -25,15 +27,19 @@ public final class RollcallCounters
     public static final int COUNTER_TYPE_ID = 1;
     /** Type id of a per-{@link Result} count in a counters file. */
     public static final int RESULT_TYPE_ID = 2;
+    /** Type id of a per-{@link InputType} count of state inputs applied in a counters file. */
+    public static final int INPUT_TYPE_ID = 3;
+    private static final int INPUT_TYPES = InputType.LAST_STATE_INPUT + 1;
 
     private static final Counter[] COUNTERS = Counter.values();
     private static final Result[] RESULTS = Result.values();
 
     /** How many counters a {@code RollcallCounters} allocates. */
-    public static final int COUNTERS_ALLOCATED = COUNTERS.length + RESULTS.length;
+    public static final int COUNTERS_ALLOCATED = COUNTERS.length + RESULTS.length + INPUT_TYPES - InputType.TICK;
 
     private final AtomicCounter[] counters = new AtomicCounter[COUNTERS.length];
     private final AtomicCounter[] results = new AtomicCounter[RESULTS.length];
+    private final AtomicCounter[] inputs = new AtomicCounter[INPUT_TYPES];
 
     /**
      * Counters of their own in memory (tests, benchmarks).
@@ -57,6 +63,12 @@ public final class RollcallCounters
         {
             results[result.ordinal()] = manager.newCounter(
                 "core: results " + words(result.name()), RESULT_TYPE_ID, key -> key.putInt(0, result.code()));
+        }
+        for (int type = InputType.TICK; type < INPUT_TYPES; type++)
+        {
+            final int code = type;
+            inputs[type] = manager.newCounter(
+                "core: inputs applied " + words(InputType.name(type)), INPUT_TYPE_ID, key -> key.putInt(0, code));
         }
     }
 
@@ -88,6 +100,16 @@ public final class RollcallCounters
     }
 
     /**
+     * @param type a state input type ({@link InputType#isStateInput}).
+     * @return how many inputs of this type were applied (accepted or refused) and passed the
+     * fan-out since launch; inputs replayed by recovery are not counted. 0 for any other type.
+     */
+    public long inputsApplied(final int type)
+    {
+        return InputType.isStateInput(type) ? inputs[type].get() : 0;
+    }
+
+    /**
      * Increment a counter several threads count (an atomic add).
      */
     void increment(final Counter counter)
@@ -101,6 +123,14 @@ public final class RollcallCounters
     void add(final Counter counter, final long delta)
     {
         counters[counter.ordinal()].getAndAddRelease(delta);
+    }
+
+    /**
+     * Single-writer (the fan-out thread): one more state input of this type applied.
+     */
+    void inputApplied(final int type)
+    {
+        inputs[type].incrementRelease();
     }
 
     /**

@@ -58,6 +58,10 @@ final class SnapshotWriter implements Runnable, AutoCloseable
     private volatile Thread thread;
     private long handled = -1;
     private long stored = -1;
+    /** Written by this thread after each stored snapshot, read by any (metrics); 0 until the first. */
+    private volatile long lastStoredEpochMs;
+    private volatile long lastLength;
+    private volatile long lastBuildNanos;
 
     /**
      * @param journal      rebuilds the replica and stores the snapshot.
@@ -153,7 +157,12 @@ final class SnapshotWriter implements Runnable, AutoCloseable
         {
             try
             {
-                store(position);
+                // this thread's clock, never the logic's: how long the build took, and when it was stored
+                final long startedNs = System.nanoTime();
+                final int length = store(position);
+                lastBuildNanos = System.nanoTime() - startedNs;
+                lastLength = length;
+                lastStoredEpochMs = System.currentTimeMillis();
                 stored = position;
                 counters.increment(Counter.SNAPSHOTS_STORED);
             }
@@ -200,6 +209,37 @@ final class SnapshotWriter implements Runnable, AutoCloseable
             // the bytes may be hundreds of MB: give them back now rather than at some later GC
             BufferUtil.free(buffer.byteBuffer());
         }
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return the wall-clock time (epoch ms) the last snapshot of this run was stored, 0 before the first.
+     */
+    long lastStoredEpochMs()
+    {
+        return lastStoredEpochMs;
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return the encoded length of the last snapshot stored in this run, 0 before the first.
+     */
+    long lastLength()
+    {
+        return lastLength;
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return how long the last stored snapshot took to build and store (rebuild, encode, write), in
+     * nanoseconds; 0 before the first.
+     */
+    long lastBuildNanos()
+    {
+        return lastBuildNanos;
     }
 
     private void fail(final long position, final Throwable cause)

@@ -11,21 +11,24 @@ import org.agrona.collections.Long2ObjectHashMap;
  * One gateway thread's commands toward the core: each is published on the core's ring (through
  * {@link Rollcall}) with a correlation id naming this thread in its top byte, so the core's
  * fan-out routes its result back to this thread's inbox, where the {@link InboxAdapter} asks
- * which connection and tag it was for. Used by its gateway thread only.
+ * which connection and tag it was for. An update's publication is also timed ({@link UpdateLatency}).
+ * Used by its gateway thread only.
  */
 final class CoreProxy
 {
     private final Rollcall rollcall;
     private final CoreRouter router;
+    private final UpdateLatency latency;
     private final long correlationPrefix;
     private final Long2ObjectHashMap<GatewayConnection> pendingConnection = new Long2ObjectHashMap<>();
     private final Long2LongHashMap pendingTag = new Long2LongHashMap(0);
     private long nextCorrelation = 1;
 
-    CoreProxy(final int agentIndex, final Rollcall rollcall, final CoreRouter router)
+    CoreProxy(final int agentIndex, final Rollcall rollcall, final CoreRouter router, final UpdateLatency latency)
     {
         this.rollcall = rollcall;
         this.router = router;
+        this.latency = latency;
         this.correlationPrefix = (long)agentIndex << 56;
     }
 
@@ -59,7 +62,9 @@ final class CoreProxy
         final GatewayConnection connection, final FieldGroup group, final Changes changes, final String reason,
         final long tag)
     {
-        rollcall.update(group, connection.userId(), changes, reason, router, correlate(connection, tag));
+        final long correlationId = correlate(connection, tag);
+        latency.onPublished(correlationId);
+        rollcall.update(group, connection.userId(), changes, reason, router, correlationId);
     }
 
     /**

@@ -43,6 +43,7 @@ public final class Gateway implements AutoCloseable
     private final InetSocketAddress address;
     private final InetSocketAddress webSocketAddress;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final UpdateLatencies updateLatencies;
 
     private Gateway(final RollcallContext rollcallCtx, final GatewayContext ctx) throws IOException
     {
@@ -118,6 +119,7 @@ public final class Gateway implements AutoCloseable
         }
         rollcall = core;
         agents = created;
+        updateLatencies = new UpdateLatencies(created);
         runners = new AgentRunner[agents.length];
         for (int i = 0; i < agents.length; i++)
         {
@@ -203,6 +205,36 @@ public final class Gateway implements AutoCloseable
             sum += agent.counters().errors(code);
         }
         return sum;
+    }
+
+    /** @return the gateway threads ({@code rollcall-gateway-0} to {@code -N-1}). */
+    public int threads()
+    {
+        return agents.length;
+    }
+
+    /**
+     * Any thread.
+     *
+     * @param thread 0 to {@link #threads()} - 1.
+     * @return the bytes waiting in that thread's inbox from the core (events, results, directives
+     * it has not read yet); an inbox that fills up overflows ({@link GatewayCounter#INBOX_OVERRUNS}).
+     */
+    public int inboxDepthBytes(final int thread)
+    {
+        return agents[thread].inbox().size();
+    }
+
+    /** @return the capacity of each gateway thread's inbox, in bytes. */
+    public int inboxCapacityBytes()
+    {
+        return agents[0].inbox().capacity();
+    }
+
+    /** @return the latencies of the updates published through this gateway. */
+    public UpdateLatencies updateLatencies()
+    {
+        return updateLatencies;
     }
 
     /** @return connections open now (admitted ones). */

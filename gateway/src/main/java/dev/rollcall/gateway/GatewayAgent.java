@@ -51,6 +51,7 @@ final class GatewayAgent implements Agent
     private final CoreRouter router;
     private final ConnectionLimits limits;
     private final GatewayCounters counters;
+    private final UpdateLatency latency = new UpdateLatency();
     private final Selector selector;
     /** A control frame's unmasked payload (WebSocket connections of this thread). */
     final byte[] controlScratch = new byte[WebSocketFrames.MAX_CONTROL_PAYLOAD];
@@ -111,7 +112,7 @@ final class GatewayAgent implements Agent
         this.selector = Selector.open();
         this.inbox = new OneToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(ctx.inboxBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
-        this.coreProxy = new CoreProxy(index, rollcall, router);
+        this.coreProxy = new CoreProxy(index, rollcall, router, latency);
         this.handlers = new HandlerInvoker(this, ctx, counters);
         this.writer = new SocketWriter(this, counters);
         this.sessions = new SessionTable(this);
@@ -214,6 +215,12 @@ final class GatewayAgent implements Agent
     OneToOneRingBuffer inbox()
     {
         return inbox;
+    }
+
+    /** @return this thread's update latencies (written by this thread only). */
+    UpdateLatency latency()
+    {
+        return latency;
     }
 
     boolean isShuttingDown()
@@ -325,6 +332,7 @@ final class GatewayAgent implements Agent
             sessions.expire(now);
         }
         work += writer.flushDirty();
+        latency.onCycleFlushed();
         if (!migrations.isEmpty())
         {
             work += migrate();
@@ -460,6 +468,10 @@ final class GatewayAgent implements Agent
         }
         connections.put(connection.id(), connection);
         counters.increment(GatewayCounter.CONNECTIONS_OPEN);
+        if (null != connection.transport)
+        {
+            counters.increment(GatewayCounter.WEBSOCKET_CONNECTIONS_OPEN);
+        }
         return true;
     }
 
@@ -549,11 +561,21 @@ final class GatewayAgent implements Agent
             connection.key.cancel();
             connection.key = null;
             connections.remove(connection.id());
-            counters.add(GatewayCounter.CONNECTIONS_OPEN, -1);
+            countClosed(connection);
             agents[CoreRouter.home(connection.userId(), agents.length)].handoff(connection);
         }
         migrations.clear();
         return count;
+    }
+
+    /** The connection is no longer open on this thread (closed, or handed to another). */
+    private void countClosed(final GatewayConnection connection)
+    {
+        counters.add(GatewayCounter.CONNECTIONS_OPEN, -1);
+        if (null != connection.transport)
+        {
+            counters.add(GatewayCounter.WEBSOCKET_CONNECTIONS_OPEN, -1);
+        }
     }
 
     void interestChanged(final GatewayConnection connection)
@@ -701,7 +723,7 @@ final class GatewayAgent implements Agent
     {
         if (connections.remove(connection.id()) != null)
         {
-            counters.add(GatewayCounter.CONNECTIONS_OPEN, -1);
+            countClosed(connection);
         }
         counters.increment(GatewayCounter.CONNECTIONS_CLOSED);
         if (connection.events() && !connection.bindPending && !connection.migrating)

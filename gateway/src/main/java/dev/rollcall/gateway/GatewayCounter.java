@@ -46,5 +46,10 @@ public enum GatewayCounter
     /** WebSocket opening handshakes refused with an HTTP status. */
     WEBSOCKET_HANDSHAKES_REFUSED,
     /** WebSocket connections closed for breaking RFC 6455 or its limits (1002, 1003, 1007, 1009). */
-    WEBSOCKET_PROTOCOL_ERRORS
+    WEBSOCKET_PROTOCOL_ERRORS,
+    /**
+     * Connections open now that came in on the WebSocket port (handshaking or upgraded); a part of
+     * {@link #CONNECTIONS_OPEN}, whose rest came in on the TCP port.
+     */
+    WEBSOCKET_CONNECTIONS_OPEN
 }

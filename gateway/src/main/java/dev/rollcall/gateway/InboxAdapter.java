@@ -162,9 +162,14 @@ final class InboxAdapter implements MessageHandler
     {
         final GatewayConnection connection = agent.coreProxy().takeConnection(correlationId);
         final long tag = agent.coreProxy().takeTag(correlationId);
+        final long updateStartNs = agent.latency().onResult(correlationId);
         if (null != connection && connection.agent == agent && !connection.isChannelClosed() && !connection.draining)
         {
             handlers.callResult(connection, tag, Result.fromCode(result));
+            if (updateStartNs != UpdateLatency.NOT_SAMPLED)
+            {
+                agent.latency().onAnswered(updateStartNs);
+            }
         }
     }
 

@@ -8,6 +8,9 @@ import dev.rollcall.core.RollcallContext;
 import dev.rollcall.core.WaitStrategies;
 import dev.rollcall.gateway.Gateway;
 import dev.rollcall.gateway.GatewayContext;
+import dev.rollcall.gateway.admin.AdminServer;
+import dev.rollcall.gateway.admin.Readiness;
+import dev.rollcall.gateway.admin.RollcallMetrics;
 import dev.rollcall.gateway.auth.HmacTokenAuthenticator;
 import dev.rollcall.gateway.auth.SecretException;
 import dev.rollcall.gateway.auth.Secrets;
@@ -25,6 +28,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -79,6 +83,7 @@ public final class ServeCommand implements Callable<Integer>
     private Path data;
     private String bind;
     private int port;
+    private int adminPort;
     private int webSocketPort;
     private String webSocketPath;
     private List<String> webSocketOrigins;
@@ -149,6 +154,7 @@ public final class ServeCommand implements Callable<Integer>
         secretFile = resolved.path(ServeSettings.SECRET_FILE);
         sync = resolved.booleanValue(ServeSettings.SYNC);
         logLevel = resolved.logLevel();
+        adminPort = resolved.adminPort();
         drainTimeoutMs = resolved.drainTimeoutMs();
         configuration = resolved;
         return resolved;
@@ -215,6 +221,26 @@ public final class ServeCommand implements Callable<Integer>
             return TokenCommand.EXIT_USAGE;
         }
 
+        // the admin port opens before recovery, so an orchestrator sees "not ready" while the journal recovers
+        final Readiness readiness = new Readiness();
+        final RollcallMetrics metrics = new RollcallMetrics(readiness);
+        final AdminServer admin;
+        try
+        {
+            admin = adminPort < 0 ? null : AdminServer.start(new InetSocketAddress(bind, adminPort), readiness, metrics);
+        }
+        catch (final IOException ex)
+        {
+            err.println("serve: cannot open admin-port " + adminPort + " on " + bind + ": " + ex.getMessage());
+            closeQuietly(lock);
+            return TokenCommand.EXIT_USAGE;
+        }
+        if (null != admin)
+        {
+            log.info("admin on " + admin.address().getHostString() + ":" + admin.address().getPort() +
+                " (/metrics, /health/live, /health/ready)");
+        }
+
         final JournalSettings journal = new JournalSettings(data.resolve("journal"));
         if (sync)
         {
@@ -250,13 +276,24 @@ public final class ServeCommand implements Callable<Integer>
         {
             err.println("serve: cannot start: " + ex.getMessage());
             closeQuietly(lock);
+            if (null != admin)
+            {
+                admin.close();
+            }
             return 1;
         }
+        metrics.gateway(gateway, data.resolve("journal"));
+        readiness.ready();
         final ShutdownSequence shutdown = new ShutdownSequence(drainTimeoutMs, log)
             .progress(new DrainProgress(gateway))
+            .step("no longer ready (/health/ready answers 503)", readiness::stopping)
             .step("closing the gateway (clients told SERVER_SHUTTING_DOWN, ring drained, final snapshot, journal closed)",
-                gateway::close)
-            .step("releasing the data-directory lock " + lock.file(), lock::close);
+                gateway::close);
+        if (null != admin)
+        {
+            shutdown.step("closing the admin port", admin::close);
+        }
+        shutdown.step("releasing the data-directory lock " + lock.file(), lock::close);
         StopSignals.install(shutdown::onStop);
         log.info("listening on " + gateway.address().getHostString() + ":" + gateway.port() +
             " (protocol v1, journal " + data.resolve("journal") + ", " +
@@ -277,7 +314,8 @@ public final class ServeCommand implements Callable<Integer>
             "core " + running.name().toLowerCase(Locale.ROOT) + " (" + running.stageThreads() +
             " stage thread" + (running.stageThreads() == 1 ? "" : "s") + ", wait " + waitStrategy + ")";
         log.info("threads for " + cores + " cores: " + core + ", " + ctx.threads() + " gateway thread" +
-            (ctx.threads() == 1 ? "" : "s") + ", 1 clock thread (parked until a countdown is due), 1 snapshot writer");
+            (ctx.threads() == 1 ? "" : "s") + ", 1 clock thread (parked until a countdown is due), 1 snapshot writer" +
+            (null == admin ? "" : ", 1 admin thread (blocked in accept until a request)"));
         try
         {
             return shutdown.awaitStopAndDrain();
