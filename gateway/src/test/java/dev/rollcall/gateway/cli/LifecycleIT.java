@@ -127,7 +127,8 @@ class LifecycleIT
             try (ServerProcess server = ServerProcess.serve(data, options.toArray(new String[0])))
             {
                 assertThat(server.awaitExit()).as("%s: output:%n%s", options, server.output()).isEqualTo(2);
-                assertThat(server.output()).as("%s", options).contains("serve: bad " + options.get(0) + " '" + options.get(1) + "'");
+                assertThat(server.output()).as("%s", options)
+                    .contains("serve: " + options.get(0).substring(2) + " = '" + options.get(1) + "' (flag " + options.get(0) + ")");
             }
         }
         assertThat(data.resolve(DataDirectoryLock.FILE_NAME)).as("refused before the lock").doesNotExist();
