@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
     name = "journal",
     mixinStandardHelpOptions = true,
     version = "rollcall journal tools",
-    description = {"Inspect, replay and tail a Rollcall journal, read-only (a live server may keep writing).",
+    description = {"Inspect, replay and tail a Rollcall journal, read-only.",
+        "A live server may keep writing meanwhile.",
         "DIR is the server's data directory (its journal is in DIR/journal) or the journal directory itself."},
     subcommands = {InspectCommand.class, ReplayCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
 public final class JournalCommand implements Callable<Integer>
