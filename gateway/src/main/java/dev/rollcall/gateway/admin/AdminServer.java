@@ -40,7 +40,9 @@ public final class AdminServer implements AutoCloseable
     /** The thread's name. */
     public static final String THREAD_NAME = "rollcall-admin";
     static final int MAX_HEAD_BYTES = 8192;
-    static final int READ_DEADLINE_MS = 5_000;
+    static final int READ_DEADLINE_MS = 1_000;
+    /** After a failed accept (e.g. no file descriptor left): wait this long rather than spin. */
+    private static final long ACCEPT_BACKOFF_MS = 50;
     private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
     private static final String TEXT = "text/plain; charset=utf-8";
 
@@ -48,6 +50,8 @@ public final class AdminServer implements AutoCloseable
     private final Readiness readiness;
     private final RollcallMetrics metrics;
     private final Thread thread;
+    /** The connection being served, for {@link #close()}. */
+    private volatile Socket serving;
     private final long readDeadlineMs;
     private final byte[] head = new byte[MAX_HEAD_BYTES];
     private final StringBuilder body = new StringBuilder(64 * 1024);
@@ -111,7 +115,8 @@ public final class AdminServer implements AutoCloseable
     }
 
     /**
-     * Stop listening and wait (up to 5 s) for the thread to finish the request it serves. Idempotent.
+     * Stop listening, close the connection being served, and wait (up to 5 s) for the thread to
+     * end. Idempotent.
      */
     @Override
     public void close()
@@ -120,6 +125,11 @@ public final class AdminServer implements AutoCloseable
         try
         {
             server.close();
+            final Socket inFlight = serving;
+            if (null != inFlight)
+            {
+                inFlight.close(); // a client that never finishes its request does not hold the drain
+            }
         }
         catch (final IOException ignore)
         {
@@ -142,7 +152,22 @@ public final class AdminServer implements AutoCloseable
     {
         while (!closed)
         {
-            try (Socket socket = server.accept())
+            final Socket socket;
+            try
+            {
+                socket = server.accept();
+            }
+            catch (final IOException ex)
+            {
+                if (closed || server.isClosed())
+                {
+                    return;
+                }
+                backOff(); // accept failing (no file descriptor left, say): never spin on it
+                continue;
+            }
+            serving = socket;
+            try (socket)
             {
                 serve(socket);
             }
@@ -158,6 +183,22 @@ public final class AdminServer implements AutoCloseable
             {
                 // a bug in answering must not stop the port: the next request tries again
             }
+            finally
+            {
+                serving = null;
+            }
+        }
+    }
+
+    private static void backOff()
+    {
+        try
+        {
+            Thread.sleep(ACCEPT_BACKOFF_MS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -278,7 +319,12 @@ public final class AdminServer implements AutoCloseable
             default ->
             {
                 final Readiness.State state = readiness.state();
-                if (state == Readiness.State.READY)
+                if (state == Readiness.State.READY && metrics.journalFailed())
+                {
+                    respond(out, 503, "Service Unavailable", TEXT,
+                        "not ready: the journal failed (every command is refused; see the log)\n", !headOnly);
+                }
+                else if (state == Readiness.State.READY)
                 {
                     respond(out, 200, "OK", TEXT, "ready\n", !headOnly);
                 }

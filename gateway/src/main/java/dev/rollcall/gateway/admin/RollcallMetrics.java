@@ -109,7 +109,7 @@ public final class RollcallMetrics
         {
             text.sample("rollcall_inputs_applied_total", "type", InputType.name(type), counters.inputsApplied(type));
         }
-        text.family("rollcall_command_results_total", "counter", "Results of the core's commands, by result.");
+        text.family("rollcall_command_results_total", "counter", "Results of the core's inputs (commands, and the control inputs: ticks, grace, limits, resets), by result.");
         for (final Result result : RESULTS)
         {
             text.sample("rollcall_command_results_total", "result", result.name(), counters.results(result));
@@ -163,6 +163,15 @@ public final class RollcallMetrics
                     "How long the snapshot thread took to build and store the last snapshot (rebuild, encode, write).")
                 .sample("rollcall_snapshot_duration_seconds", rollcall.lastSnapshotBuildNanos() / 1e9);
         }
+    }
+
+    /**
+     * @return true once the gateway is up and its core's journal failed (every command refused).
+     */
+    boolean journalFailed()
+    {
+        final Gateway current = gateway;
+        return null != current && current.rollcall().isJournalFailed();
     }
 
     private static void writeGateway(final PrometheusText text, final Gateway gateway)

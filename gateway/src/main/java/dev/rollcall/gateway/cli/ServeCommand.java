@@ -183,7 +183,6 @@ public final class ServeCommand implements Callable<Integer>
                 configuration.print(out);
                 return 0;
             }
-            StartupChecks.check(configuration);
         }
         catch (final ConfigurationException ex)
         {
@@ -196,18 +195,44 @@ public final class ServeCommand implements Callable<Integer>
         final PipelineLayout pipelineLayout = null == layout ? null : PipelineLayout.valueOf(layout.toUpperCase(Locale.ROOT));
         LogSettings.server(logLevel); // before the first logger: slf4j-simple reads its settings once
         final Logger log = LoggerFactory.getLogger("rollcall");
+        // the lock first: a second server on a data directory in use is refused for that (not for its
+        // ports, which the first one holds too), before it touches anything in the directory
         final DataDirectoryLock lock;
         try
         {
             Files.createDirectories(data);
-            log.info("starting (pid {}): data directory {}", ProcessHandle.current().pid(), data.toAbsolutePath());
-            lock = DataDirectoryLock.acquire(data); // before anything in the directory is touched
+            lock = DataDirectoryLock.acquire(data);
         }
-        catch (final IOException | DataDirectoryLockedException ex)
+        catch (final DataDirectoryLockedException ex)
         {
             err.println("serve: " + ex.getMessage());
             return TokenCommand.EXIT_USAGE;
         }
+        catch (final IOException ex)
+        {
+            try
+            {
+                StartupChecks.dataDirectory(configuration); // says it as a setting's refusal
+            }
+            catch (final ConfigurationException refusal)
+            {
+                err.println("serve: " + refusal.getMessage());
+                return TokenCommand.EXIT_USAGE;
+            }
+            err.println("serve: " + ex.getMessage());
+            return TokenCommand.EXIT_USAGE;
+        }
+        try
+        {
+            StartupChecks.check(configuration);
+        }
+        catch (final ConfigurationException ex)
+        {
+            err.println("serve: " + ex.getMessage());
+            closeQuietly(lock);
+            return TokenCommand.EXIT_USAGE;
+        }
+        log.info("starting (pid {}): data directory {}", ProcessHandle.current().pid(), data.toAbsolutePath());
         final byte[] secret;
         try
         {
@@ -246,44 +271,44 @@ public final class ServeCommand implements Callable<Integer>
         {
             journal.durability(Durability.SYNC_BATCH);
         }
-        final GatewayContext ctx = new GatewayContext()
-            .bindAddress(bind)
-            .port(port)
-            .webSocketPort(webSocketPort)
-            .webSocketPath(webSocketPath)
-            .webSocketOrigins(new HashSet<>(webSocketOrigins))
-            .heartbeatIntervalMs((int)heartbeatMs)
-            .rateLimitCommands(rateLimit)
-            .rateLimitWindowMs((int)rateWindowMs)
-            .maxConnections(maxConnections)
-            .maxConnectionsPerAddress(maxConnectionsPerAddress)
-            .authenticator(new HmacTokenAuthenticator(secret))
-            .errorHandler(new LoggingErrorHandler(LoggerFactory.getLogger("rollcall.gateway"), "gateway"));
-        if (null != threads)
+        final GatewayContext ctx;
+        try
         {
-            ctx.threads(threads);
+            ctx = gatewayContext(secret);
+        }
+        catch (final RuntimeException ex)
+        {
+            err.println("serve: cannot start: " + ex.getMessage());
+            if (null != admin)
+            {
+                admin.close();
+            }
+            closeQuietly(lock);
+            return 1;
         }
         final Gateway gateway;
+        ChronicleJournal opened = null;
         try
         {
             ctx.conclude();
+            opened = ChronicleJournal.open(journal);
             gateway = Gateway.launch(coreContext(graceMs, strategy, pipelineLayout)
                 .errorHandler(new LoggingErrorHandler(LoggerFactory.getLogger("rollcall.core"), "core"))
-                .journal(ChronicleJournal.open(journal))
+                .journal(opened)
                 .countersFile(data.resolve(CountersFileDescriptor.FILE_NAME)), ctx);
         }
         catch (final IOException | RuntimeException ex)
         {
             err.println("serve: cannot start: " + ex.getMessage());
-            closeQuietly(lock);
+            closeQuietly(opened);
             if (null != admin)
             {
                 admin.close();
             }
+            closeQuietly(lock);
             return 1;
         }
         metrics.gateway(gateway, data.resolve("journal"));
-        readiness.ready();
         final ShutdownSequence shutdown = new ShutdownSequence(drainTimeoutMs, log)
             .progress(new DrainProgress(gateway))
             .step("no longer ready (/health/ready answers 503)", readiness::stopping)
@@ -295,6 +320,7 @@ public final class ServeCommand implements Callable<Integer>
         }
         shutdown.step("releasing the data-directory lock " + lock.file(), lock::close);
         StopSignals.install(shutdown::onStop);
+        readiness.ready(); // only once a stop would drain
         log.info("listening on " + gateway.address().getHostString() + ":" + gateway.port() +
             " (protocol v1, journal " + data.resolve("journal") + ", " +
             gateway.rollcall().listClientIds().length + " clients recovered)");
@@ -324,6 +350,50 @@ public final class ServeCommand implements Callable<Integer>
         {
             Thread.currentThread().interrupt();
             return ShutdownSequence.EXIT_STEP_FAILED;
+        }
+    }
+
+    /**
+     * The gateway's settings from the configuration.
+     *
+     * @param secret the token secret.
+     * @return a new context, not concluded.
+     */
+    private GatewayContext gatewayContext(final byte[] secret)
+    {
+        final GatewayContext ctx = new GatewayContext()
+            .bindAddress(bind)
+            .port(port)
+            .webSocketPort(webSocketPort)
+            .webSocketPath(webSocketPath)
+            .webSocketOrigins(new HashSet<>(webSocketOrigins))
+            .heartbeatIntervalMs((int)heartbeatMs)
+            .rateLimitCommands(rateLimit)
+            .rateLimitWindowMs((int)rateWindowMs)
+            .maxConnections(maxConnections)
+            .maxConnectionsPerAddress(maxConnectionsPerAddress)
+            .authenticator(new HmacTokenAuthenticator(secret))
+            .errorHandler(new LoggingErrorHandler(LoggerFactory.getLogger("rollcall.gateway"), "gateway"));
+        if (null != threads)
+        {
+            ctx.threads(threads);
+        }
+        return ctx;
+    }
+
+    private static void closeQuietly(final ChronicleJournal journal)
+    {
+        if (null == journal)
+        {
+            return;
+        }
+        try
+        {
+            journal.close();
+        }
+        catch (final RuntimeException ignore)
+        {
+            // failing to start anyway
         }
     }
 

@@ -28,7 +28,8 @@ final class ServeOptions implements CommandLine.IModelTransformer
         "The token secret: --secret-file, else " + ServeSettings.SECRET.envName() + " (or 'secret' in the file), else " +
             "DIR/secret.",
         "DURATION: " + Durations.SYNTAX + ".",
-        "Exit codes: 0 stopped cleanly, 1 failed while starting or running, 2 a bad setting (the message names it).",
+        "Exit codes: 0 stopped cleanly, 1 failed while starting or running, 2 a bad setting (the message names it)",
+        "or the data directory in use by another server, 3 the stop was forced (a second signal, or drain-timeout).",
     };
 
     /**

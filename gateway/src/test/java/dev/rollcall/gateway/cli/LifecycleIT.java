@@ -31,7 +31,8 @@ class LifecycleIT
         {
             final int port = first.awaitListening();
 
-            try (ServerProcess second = ServerProcess.serve(data))
+            // the same port too, as a second start of the same configuration would: the lock speaks first
+            try (ServerProcess second = ServerProcess.serveOn(data, port))
             {
                 assertThat(second.awaitExit()).as("the second server's exit code; output:%n%s", second.output()).isEqualTo(2);
                 assertThat(second.output())

@@ -132,7 +132,10 @@ class ServeConfigurationIT
                 "serve: port = '" + port + "' (flag --port): 127.0.0.1:" + port + " is in use (another process listens on " +
                 "it); allowed: a free port, or 0 for any free port");
         }
-        assertThat(data).as("nothing started").doesNotExist();
+        // the data directory's lock is taken before the ports are checked (a second server on a directory
+        // in use is refused for that), and released: nothing else started
+        assertThat(data.resolve("journal")).as("nothing started").doesNotExist();
+        assertThat(data.resolve("rollcall.lock")).as("the lock released").isEmptyFile();
     }
 
     @Test

@@ -71,9 +71,18 @@ final class ServerProcess implements AutoCloseable
      */
     static ServerProcess serve(final Path data, final String... more) throws IOException
     {
+        return serveOn(data, 0, more);
+    }
+
+    /**
+     * @param port the TCP port, 0 for any free one (the WebSocket port is any free one).
+     */
+    static ServerProcess serveOn(final Path data, final int port, final String... more) throws IOException
+    {
         final Path root = Path.of(System.getProperty("rollcall.root", "..")).toAbsolutePath().normalize();
         final List<String> command = new ArrayList<>(List.of(
-            root.resolve("rollcall").toString(), "serve", "--port", "0", "--ws-port", "0", "--data", data.toString()));
+            root.resolve("rollcall").toString(), "serve", "--port", Integer.toString(port), "--ws-port", "0", "--data",
+            data.toString()));
         command.addAll(List.of(more));
         final ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
         builder.environment().remove(Secrets.ENV_VAR);
