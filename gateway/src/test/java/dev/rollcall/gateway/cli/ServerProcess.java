@@ -172,13 +172,25 @@ final class ServerProcess implements AutoCloseable
     }
 
     /**
-     * Connect over TCP, identify with a token minted from {@code <data>/secret}, and wait for READY.
+     * Connect over TCP, identify with a token minted from {@code <data>/secret}, wait for READY, and close.
      */
     static void identify(final Path data, final int port, final long userId) throws Exception
     {
+        identified(data, port, userId).close();
+    }
+
+    /**
+     * Connect over TCP, identify with a token minted from {@code <data>/secret} (presence: afk), and
+     * wait for READY.
+     *
+     * @return the open connection.
+     */
+    static SocketChannel identified(final Path data, final int port, final long userId) throws Exception
+    {
         final byte[] secret = Secrets.load(data.resolve("secret"), name -> null);
         final String token = new HmacTokens(secret).mint(userId, Role.USER, System.currentTimeMillis() + 60_000);
-        try (SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port)))
+        final SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+        try
         {
             assertThat(readFrameOp(channel)).isEqualTo(Protocol.HELLO);
             final ByteBuffer out = ByteBuffer.allocate(4096);
@@ -189,6 +201,12 @@ final class ServerProcess implements AutoCloseable
                 channel.write(out);
             }
             assertThat(readFrameOp(channel)).as("READY for user %d", userId).isEqualTo(Protocol.READY);
+            return channel;
+        }
+        catch (final Exception | AssertionError ex)
+        {
+            channel.close();
+            throw ex;
         }
     }
 
