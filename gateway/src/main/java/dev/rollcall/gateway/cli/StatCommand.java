@@ -40,9 +40,14 @@ public final class StatCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
-        description = "The server's data directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", paramLabel = "DIR",
+        description = "The server's data directory (default: the server's data setting: ROLLCALL_DATA, else " +
+            "--config's file, else data).")
     private Path data;
+
+    @Option(names = "--config", paramLabel = "PATH",
+        description = "The server's configuration file, for its data setting (default: ROLLCALL_CONFIG, else none).")
+    private Path config;
 
     @Option(names = "--watch", description = "Print again every --interval until interrupted (Ctrl-C).")
     private boolean watch;
@@ -79,7 +84,17 @@ public final class StatCommand implements Callable<Integer>
             err.println("stat: bad --count " + count + ": use 0 (until interrupted) or more");
             return TokenCommand.EXIT_USAGE;
         }
-        final Path file = data.resolve(CountersFileDescriptor.FILE_NAME);
+        final Path dataDirectory;
+        try
+        {
+            dataDirectory = ServerSettings.dataDirectory(data, config, System.getenv());
+        }
+        catch (final ConfigurationException ex)
+        {
+            err.println("stat: " + ex.getMessage());
+            return TokenCommand.EXIT_USAGE;
+        }
+        final Path file = dataDirectory.resolve(CountersFileDescriptor.FILE_NAME);
         final boolean clear = watch && null != System.console();
         int printed = 0;
         while (true)

@@ -2,6 +2,7 @@ package dev.rollcall.gateway.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -44,6 +45,7 @@ public final class TokenCommand implements Callable<Integer>
     /** The user id of an observer token minted without {@code --user}. */
     static final long OBSERVER_USER_ID = 1;
 
+    private final Map<String, String> environment;
     private final Function<String, String> env;
     private final LongSupplier clock;
 
@@ -71,9 +73,15 @@ public final class TokenCommand implements Callable<Integer>
     @Option(names = "--secret-file", paramLabel = "PATH", description = "Read the secret from this file instead of ROLLCALL_SECRET.")
     private Path secretFile;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
-        description = "Without --secret-file or ROLLCALL_SECRET: use the secret `serve` keeps in DIR/secret (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", paramLabel = "DIR",
+        description = "Without --secret-file or ROLLCALL_SECRET: use the secret `serve` keeps in DIR/secret (default: the " +
+            "server's data setting: ROLLCALL_DATA, else --config's file, else data).")
     private Path data;
+
+    @Option(names = "--config", paramLabel = "PATH",
+        description = "The server's configuration file, for its data, secret-file and secret settings (default: " +
+            "ROLLCALL_CONFIG, else none).")
+    private Path config;
 
     @Option(names = "--new-secret", description = "Print a newly generated random secret and exit.")
     private boolean newSecret;
@@ -83,12 +91,13 @@ public final class TokenCommand implements Callable<Integer>
      */
     public TokenCommand()
     {
-        this(System::getenv, System::currentTimeMillis);
+        this(System.getenv(), System::currentTimeMillis);
     }
 
-    TokenCommand(final Function<String, String> env, final LongSupplier clock)
+    TokenCommand(final Map<String, String> environment, final LongSupplier clock)
     {
-        this.env = Objects.requireNonNull(env, "env");
+        this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+        this.env = this.environment::get;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -155,11 +164,17 @@ public final class TokenCommand implements Callable<Integer>
         final byte[] secret;
         try
         {
-            final Path serverSecret = data.resolve(ServeCommand.SECRET_FILE);
-            secret = null == secretFile && null == env.apply(Secrets.ENV_VAR) && java.nio.file.Files.isRegularFile(serverSecret) ?
-                Secrets.load(serverSecret, env) : Secrets.load(secretFile, env);
+            // the server's settings, as serve resolves them: a secret from the environment or its file
+            final ServeConfiguration server = ServerSettings.of(config, environment);
+            final Path dataDirectory = null != data ? data : server.path(ServeSettings.DATA);
+            final Path file = null != secretFile ? secretFile : server.path(ServeSettings.SECRET_FILE);
+            final Function<String, String> secretSource = name -> Secrets.ENV_VAR.equals(name) ?
+                server.string(ServeSettings.SECRET) : env.apply(name);
+            final Path serverSecret = dataDirectory.resolve(ServeCommand.SECRET_FILE);
+            secret = null == file && null == secretSource.apply(Secrets.ENV_VAR) && java.nio.file.Files.isRegularFile(serverSecret) ?
+                Secrets.load(serverSecret, secretSource) : Secrets.load(file, secretSource);
         }
-        catch (final SecretException ex)
+        catch (final SecretException | ConfigurationException ex)
         {
             return fail(err, ex.getMessage());
         }

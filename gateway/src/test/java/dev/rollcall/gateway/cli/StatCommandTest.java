@@ -11,6 +11,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -48,6 +49,18 @@ class StatCommandTest
         assertThat(lines[3]).isEqualTo("  1:            1,234,567 - gateway: bytes read: rollcall-gateway-0");
         assertThat(lines[4]).isEqualTo("--");
         assertThat(lines).hasSize(5);
+    }
+
+    @Test
+    void shouldFindTheServersDataDirectoryThroughItsConfigurationFile() throws Exception
+    {
+        final CountersFile file = CountersFile.create(data.resolve(CountersFileDescriptor.FILE_NAME), 8);
+        file.manager().newCounter("core: inputs processed").incrementRelease();
+        final Path config = Files.writeString(data.resolve("rollcall.conf"), "data = " + data + "\n");
+
+        assertThat(run("--config", config.toString())).isZero();
+        assertThat(out.toString()).contains(data.resolve(CountersFileDescriptor.FILE_NAME).toString())
+            .contains("1 - core: inputs processed");
     }
 
     @Test

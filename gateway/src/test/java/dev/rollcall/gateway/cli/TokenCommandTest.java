@@ -7,7 +7,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Function;
+import java.util.Map;
 
 import dev.rollcall.gateway.auth.AuthOutcome;
 import dev.rollcall.gateway.auth.HmacTokenAuthenticator;
@@ -24,8 +24,8 @@ class TokenCommandTest
 {
     private static final long NOW = 1_700_000_000_000L;
     private static final String SECRET = "command-test-secret-0123456789";
-    private static final Function<String, String> ENV = name -> "ROLLCALL_SECRET".equals(name) ? SECRET : null;
-    private static final Function<String, String> NO_ENV = name -> null;
+    private static final Map<String, String> ENV = Map.of("ROLLCALL_SECRET", SECRET);
+    private static final Map<String, String> NO_ENV = Map.of();
 
     @TempDir
     Path dir;
@@ -141,8 +141,29 @@ class TokenCommandTest
     @Test
     void shouldRejectAShortSecret()
     {
-        assertThat(run(name -> "too-short", "--user", "42")).isEqualTo(2);
+        assertThat(run(Map.of("ROLLCALL_SECRET", "too-short"), "--user", "42")).isEqualTo(2);
         assertThat(err.toString()).contains("too short");
+    }
+
+    @Test
+    void shouldFindTheServersSecretThroughItsConfigurationFile() throws Exception
+    {
+        // serve configured by a file: its data directory (and so its secret) is where the file says
+        final Path data = Files.createDirectories(dir.resolve("srv"));
+        final String serverSecret = "the-server-s-own-secret-01234567";
+        Files.writeString(data.resolve("secret"), serverSecret + "\n");
+        final Path config = Files.writeString(dir.resolve("rollcall.conf"), "data = " + data + "\n");
+
+        assertThat(run(NO_ENV, "--user", "42", "--config", config.toString())).isZero();
+        assertThat(verify(serverSecret).isSuccess()).isTrue();
+
+        out.getBuffer().setLength(0);
+        assertThat(run(Map.of("ROLLCALL_CONFIG", config.toString()), "--user", "43")).isZero();
+        assertThat(verify(serverSecret).identity().userId()).isEqualTo(43);
+
+        out.getBuffer().setLength(0);
+        assertThat(run(NO_ENV, "--user", "42", "--config", dir.resolve("missing.conf").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("missing.conf");
     }
 
     @Test
@@ -177,7 +198,7 @@ class TokenCommandTest
         assertThat(err.toString()).isEmpty();
 
         out.getBuffer().setLength(0);
-        assertThat(run(name -> secret, "--user", "9")).isZero();
+        assertThat(run(Map.of("ROLLCALL_SECRET", secret), "--user", "9")).isZero();
         assertThat(verify(secret).identity().userId()).isEqualTo(9);
     }
 
@@ -204,7 +225,7 @@ class TokenCommandTest
         assertThat(commandLine.getCommandName()).isEqualTo("token");
     }
 
-    private int run(final Function<String, String> env, final String... args)
+    private int run(final Map<String, String> env, final String... args)
     {
         final CommandLine commandLine = new CommandLine(new TokenCommand(env, () -> NOW));
         commandLine.setOut(new PrintWriter(out, true));
