@@ -185,12 +185,7 @@ public final class Gateway implements AutoCloseable
      */
     public long counter(final GatewayCounter counter)
     {
-        long sum = 0;
-        for (final GatewayAgent agent : agents)
-        {
-            sum += agent.counters().get(counter);
-        }
-        return sum;
+        return agents[0].gatewayCounter(counter); // summed over every thread
     }
 
     /**
@@ -199,12 +194,7 @@ public final class Gateway implements AutoCloseable
      */
     public long errorCount(final ErrorCode code)
     {
-        long sum = 0;
-        for (final GatewayAgent agent : agents)
-        {
-            sum += agent.counters().errors(code);
-        }
-        return sum;
+        return agents[0].gatewayErrorCount(code); // summed over every thread
     }
 
     /** @return the gateway threads ({@code rollcall-gateway-0} to {@code -N-1}). */

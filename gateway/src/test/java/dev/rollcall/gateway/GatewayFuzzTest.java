@@ -412,7 +412,7 @@ class GatewayFuzzTest
      *
      * @return false if the server will stop at a length it refuses (no probe can follow).
      */
-    private static boolean completeFrames(final ByteArrayOutputStream stream)
+    static boolean completeFrames(final ByteArrayOutputStream stream)
     {
         int position = 0;
         while (true)

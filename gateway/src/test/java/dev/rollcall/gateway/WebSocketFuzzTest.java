@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -230,7 +228,7 @@ class WebSocketFuzzTest
             {
                 stream.writeBytes(fuzz.next(mutationRate, !identify && i == 0 ? 0.8 : 0.004));
             }
-            final boolean probe = !halfClose && completeFrames(stream);
+            final boolean probe = !halfClose && GatewayFuzzTest.completeFrames(stream);
             if (probe)
             {
                 stream.writeBytes(fuzz.probe());
@@ -272,43 +270,6 @@ class WebSocketFuzzTest
                 out.writeBytes(RawWebSocket.frame(true, 0, RawWebSocket.PING, mask(random), new byte[random.nextInt(10)],
                     RawWebSocket.LengthForm.MINIMAL));
             }
-        }
-    }
-
-    /**
-     * Frame the stream as the server will: if it ends inside a frame, pad that frame with zeros.
-     *
-     * @return false if the server will stop at a length it refuses (no probe can follow).
-     */
-    private static boolean completeFrames(final ByteArrayOutputStream stream)
-    {
-        int position = 0;
-        while (true)
-        {
-            final byte[] bytes = stream.toByteArray();
-            final int remaining = bytes.length - position;
-            if (remaining == 0)
-            {
-                return true;
-            }
-            if (remaining < Protocol.HEADER_LENGTH)
-            {
-                stream.writeBytes(new byte[Protocol.HEADER_LENGTH - remaining]);
-                continue;
-            }
-            final int length = ByteBuffer.wrap(bytes, position, Protocol.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
-                .getInt();
-            if (length < 1 || length > MAX_FRAME_SIZE)
-            {
-                return false;
-            }
-            final int missing = position + Protocol.HEADER_LENGTH + length - bytes.length;
-            if (missing > 0)
-            {
-                stream.writeBytes(new byte[missing]);
-                return true;
-            }
-            position += Protocol.HEADER_LENGTH + length;
         }
     }
 
