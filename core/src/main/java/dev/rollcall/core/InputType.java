@@ -36,7 +36,9 @@ public final class InputType
     public static final int SET_GRACE_PERIOD = 13;
     /**
      * Published once at every launch: connections do not survive a process, so every live
-     * connection of the recovered state is lost now (grace countdowns start).
+     * connection of the recovered state is lost now (grace countdowns start). In a cluster its
+     * {@code value} names the one node whose connections are lost ({@link ConnectionIds}); 0 is
+     * every connection.
      */
     public static final int CONNECTIONS_RESET = 14;
     /**

@@ -120,7 +120,7 @@ final class PresenceLogic
                 case InputType.REMOVE_SUBSCRIBER -> input.subscriberId <= 0 ? Result.INVALID_VALUE :
                     changed(subscriptions.removeSubscriber(input.subscriberId));
                 case InputType.SET_GRACE_PERIOD -> setGracePeriod(input.value);
-                case InputType.CONNECTIONS_RESET -> connectionsReset();
+                case InputType.CONNECTIONS_RESET -> connectionsReset(input.value);
                 case InputType.CONNECT_USER_WITH_PRESENCE -> connectUserWithPresence(input);
                 case InputType.SET_LIMITS -> setLimits(input);
                 default -> throw new IllegalArgumentException("not a state input: " + InputType.name(input.type));
@@ -295,10 +295,14 @@ final class PresenceLogic
     }
 
     /**
-     * Every live connection is lost now (the process that held them is gone): in ascending
-     * user id order, each connected client loses all its connections as if one by one.
+     * Live connections are lost now (the process that held them is gone): in ascending user id
+     * order, each client loses the lost node's connections as if one by one, and starts its grace
+     * countdown when none is left.
+     *
+     * @param node 0 for every connection (a single node's restart), or the node number whose
+     *             connections ({@link ConnectionIds#node}) are lost (a cluster node's gateway gone).
      */
-    private Result connectionsReset()
+    private Result connectionsReset(final long node)
     {
         for (final long userId : clients.sortedUserIds())
         {
@@ -307,9 +311,31 @@ final class PresenceLogic
             {
                 continue;
             }
-            captureBefore(client);
-            client.clearConnections();
-            lastConnectionLost(client);
+            if (0 == node)
+            {
+                captureBefore(client);
+                client.clearConnections();
+                lastConnectionLost(client);
+                continue;
+            }
+            boolean lost = false;
+            for (int i = client.connectionCount - 1; i >= 0; i--)
+            {
+                final long connectionId = client.connection(i);
+                if (ConnectionIds.node(connectionId) == node)
+                {
+                    if (!lost)
+                    {
+                        captureBefore(client);
+                        lost = true;
+                    }
+                    client.removeConnection(connectionId);
+                }
+            }
+            if (lost && client.connectionCount == 0)
+            {
+                lastConnectionLost(client);
+            }
         }
         return Result.APPLIED;
     }

@@ -11,7 +11,10 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.EventProcessorFactory;
 import com.lmax.disruptor.dsl.ProducerType;
+import dev.rollcall.model.FieldTable;
 import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
@@ -65,6 +68,8 @@ public final class Rollcall implements AutoCloseable
     private final boolean invoked;
     private final InvokerWaitStrategy invokerWaitStrategy;
     private PipelineInvoker invoker;
+    private final SequencerProxy sequenced;
+    private final StringCache sequencedStrings;
 
     private Rollcall(final RollcallContext ctx)
     {
@@ -76,6 +81,8 @@ public final class Rollcall implements AutoCloseable
         counters = new RollcallCounters(countersFile.manager());
 
         invoked = ctx.layout() == PipelineLayout.INVOKED;
+        sequenced = null == ctx.sequencer() ? null : new SequencerProxy(ctx.sequencer());
+        sequencedStrings = null == sequenced ? null : new StringCache(StringCache.DEFAULT_SETS, StringCache.DEFAULT_MAX_CHARS);
         invokerWaitStrategy = invoked ? new InvokerWaitStrategy() : null;
         disruptor = new Disruptor<>(
             RingEvent::new, ctx.ringSize(), new PipelineThreadFactory(ctx.layout()), ProducerType.MULTI,
@@ -123,10 +130,15 @@ public final class Rollcall implements AutoCloseable
         journalStage.ringBuffer(ringBuffer);
 
         // the configured limits and grace first (both journaled, like every change of them), so that
-        // the reset's countdowns use this run's grace; grace stays right before the reset
-        setLimits(ctx.limits());
-        CompletableFuture<Result> started = setGracePeriod(ctx.gracePeriodMs());
-        if (state.clientCount() > 0)
+        // the reset's countdowns use this run's grace; grace stays right before the reset. A sequenced
+        // pipeline journals nothing of its own: its log brings limits, grace and lost connections.
+        CompletableFuture<Result> started = CompletableFuture.completedFuture(Result.APPLIED);
+        if (null == sequenced)
+        {
+            setLimits(ctx.limits());
+            started = setGracePeriod(ctx.gracePeriodMs());
+        }
+        if (null == sequenced && state.clientCount() > 0)
         {
             // connections do not survive a process: every recovered live connection is lost now
             started = new CompletableFuture<>();
@@ -470,6 +482,11 @@ public final class Rollcall implements AutoCloseable
     {
         Objects.requireNonNull(limits, "limits");
         final CompletableFuture<Result> future = new CompletableFuture<>();
+        if (null != sequenced)
+        {
+            sequenced.offer(InputType.SET_LIMITS, 0, 0, 0, 0, 0, null, null, limits, null, 0, future);
+            return future;
+        }
         enter();
         try
         {
@@ -812,6 +829,116 @@ public final class Rollcall implements AutoCloseable
         return invoked ? invoker.claim() : ringBuffer.next();
     }
 
+    // ---------------------------------------------------------------- sequenced (RollcallContext#sequencer)
+
+    /**
+     * A sequenced pipeline only ({@link RollcallContext#sequencer}): apply one input of the sequenced
+     * log, on the thread that applies the log (it becomes the invoking thread), and return once the
+     * input and everything published before it have been applied and fanned out. Every replica calls
+     * this with the same inputs and times in the same order, which gives every replica the same state.
+     *
+     * @param buffer        holding an input encoded by {@link InputCodec}, as the {@link Sequencer} got it
+     *                      (or made by the log's owner, e.g. a lost node's connections); only read during
+     *                      the call.
+     * @param offset        of the input.
+     * @param length        of the input.
+     * @param timeMs        the log's time for it: the input's time.
+     * @param correlationId the id the {@link Sequencer} was given, when the command was issued through
+     *                      this instance (its result goes to its callback or future); 0 otherwise.
+     * @throws IllegalStateException when the bytes are not a valid state input: a tick at the log's time is
+     *                               applied instead (the same on every replica), then this is thrown.
+     */
+    public void applySequenced(
+        final DirectBuffer buffer, final int offset, final int length, final long timeMs, final long correlationId)
+    {
+        if (null == sequenced)
+        {
+            throw new IllegalStateException("applySequenced is for a sequenced pipeline (RollcallContext.sequencer)");
+        }
+        RuntimeException refused = null;
+        final long sequence = invoker.claim();
+        try
+        {
+            final RingEvent event = ringBuffer.get(sequence);
+            try
+            {
+                InputCodec.decode(buffer, offset, length, event.prepare(InputType.TICK, timeMs), FieldTable.PRESENCE,
+                    sequencedStrings);
+                if (!InputType.isStateInput(event.input.type))
+                {
+                    throw new IllegalStateException("not a state input: " + InputType.name(event.input.type));
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                // the slot is claimed: every replica turns the same bad bytes into the same tick
+                refused = ex;
+                event.prepare(InputType.TICK, timeMs);
+            }
+            event.input.time = timeMs;
+            if (null == refused && correlationId > 0)
+            {
+                event.callback = sequenced.callback();
+                event.correlationId = correlationId;
+            }
+            else if (null == refused && correlationId < 0)
+            {
+                event.future = sequenced.takeFuture(correlationId);
+            }
+        }
+        finally
+        {
+            ringBuffer.publish(sequence);
+        }
+        while (invoker.hasPendingInputs())
+        {
+            invoker.invoke();
+        }
+        if (null != refused)
+        {
+            throw refused;
+        }
+    }
+
+    /**
+     * A sequenced pipeline only, on the thread that applies the log, between {@link #applySequenced}
+     * calls: encode the live state now ({@link SnapshotCodec}), which is the state after every
+     * input applied so far.
+     *
+     * @param buffer grows as needed.
+     * @return the length written at offset 0.
+     */
+    public int encodeSnapshot(final ExpandableDirectByteBuffer buffer)
+    {
+        if (null == sequenced)
+        {
+            throw new IllegalStateException("encodeSnapshot is for a sequenced pipeline; others take snapshots " +
+                "from their journal (takeSnapshot)");
+        }
+        return SnapshotCodec.encode(buffer, logic);
+    }
+
+    /**
+     * Any thread.
+     *
+     * @return the earliest grace deadline of the applied state (epoch ms of the inputs' time), or
+     * {@link Long#MAX_VALUE} when no countdown runs: where a sequenced pipeline's log owner schedules
+     * its timer, whose firing it applies as a {@link InputType#TICK}.
+     */
+    public long nextGraceDeadline()
+    {
+        return clockSignal.nextDeadline();
+    }
+
+    /**
+     * @return inputs the logic has applied, counting those of the snapshot it started from: the
+     * state's position. Read it on the thread that runs the logic (the invoking one).
+     */
+    public long appliedInputs()
+    {
+        return logic.appliedInputs();
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     /**
@@ -921,6 +1048,16 @@ public final class Rollcall implements AutoCloseable
         final long correlationId,
         final CompletableFuture<Result> future)
     {
+        if (null != sequenced)
+        {
+            if (closed)
+            {
+                throw new IllegalStateException("Rollcall is closed");
+            }
+            sequenced.offer(type, userId, connectionId, subscriberId, lobbyId, value, changes, reason, null, callback,
+                correlationId, future);
+            return;
+        }
         enter();
         try
         {

@@ -46,6 +46,7 @@ public final class RollcallContext
     private PipelineLayout layout;
     private long gracePeriodMs = DEFAULT_GRACE_PERIOD_MS;
     private long tickIntervalMs = DEFAULT_TICK_INTERVAL_MS;
+    private Sequencer sequencer;
     private int mailboxCapacity = DEFAULT_MAILBOX_CAPACITY;
     private Limits limits = Limits.DEFAULT;
     private EpochClock clock = SystemEpochClock.INSTANCE;
@@ -91,6 +92,14 @@ public final class RollcallContext
         {
             throw new IllegalArgumentException("countersCapacity must be between " + RollcallCounters.COUNTERS_ALLOCATED +
                 " (the core's own counters) and " + CountersFileDescriptor.MAX_CAPACITY + ": " + countersCapacity);
+        }
+        if (null != sequencer)
+        {
+            if (null != layout && layout != PipelineLayout.INVOKED)
+            {
+                throw new IllegalArgumentException("a sequenced pipeline runs in layout INVOKED, not " + layout);
+            }
+            layout = PipelineLayout.INVOKED;
         }
         if (null == layout)
         {
@@ -276,6 +285,28 @@ public final class RollcallContext
     public RollcallContext clock(final EpochClock clock)
     {
         this.clock = clock;
+        return this;
+    }
+
+    /** @return the sequencer, or null when commands go on the local ring. */
+    public Sequencer sequencer()
+    {
+        return sequencer;
+    }
+
+    /**
+     * Have the commands ordered outside the process (Aeron Cluster): see {@link Sequencer}. The
+     * pipeline then runs in layout {@link PipelineLayout#INVOKED} on the thread that applies the
+     * sequenced log ({@link Rollcall#applySequenced}); launch journals nothing of its own (no limits,
+     * grace or connection reset: those arrive through the log), and the clock thread never ticks
+     * (grace countdowns end on the log's time).
+     *
+     * @param sequencer the sequencer, or null (the default) for the local ring.
+     * @return this.
+     */
+    public RollcallContext sequencer(final Sequencer sequencer)
+    {
+        this.sequencer = sequencer;
         return this;
     }
 

@@ -46,8 +46,10 @@ final class Ticker implements Agent
         this.rollcall = rollcall;
         this.clock = clock;
         this.signal = signal;
-        this.tickIntervalMs = ctx.tickIntervalMs();
-        this.snapshots = ctx.journal().storesSnapshots();
+        // a sequenced pipeline's countdowns end on the log's time, and its log keeps the snapshots
+        final boolean sequenced = null != ctx.sequencer();
+        this.tickIntervalMs = sequenced ? 0 : ctx.tickIntervalMs();
+        this.snapshots = !sequenced && ctx.journal().storesSnapshots();
         this.snapshotIntervalMs = ctx.snapshotIntervalMs();
         this.snapshotEveryInputs = ctx.snapshotEveryInputs();
         this.droppedMailboxes = droppedMailboxes;
