@@ -22,6 +22,7 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.status.CountersManager;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -590,12 +591,27 @@ public final class Rollcall implements AutoCloseable
     }
 
     /**
-     * @return the user ids of the clients held by this node, ascending; on a single node,
-     * every client (the distinction is for clustering).
+     * @return the user ids of the clients with a live connection on this node
+     * ({@link RollcallContext#node()}), ascending; on a single node (node 0), every client.
      */
     public long[] listLocalClientIds()
     {
-        return clients.readUserIds(journalStage);
+        final long[] all = clients.readUserIds(journalStage);
+        final int node = ctx.node();
+        if (0 == node)
+        {
+            return all;
+        }
+        int count = 0;
+        for (final long userId : all)
+        {
+            final ClientInfo client = clients.read(userId, journalStage);
+            if (null != client && client.connectionIds().stream().anyMatch(id -> ConnectionIds.node(id) == node))
+            {
+                all[count++] = userId;
+            }
+        }
+        return Arrays.copyOf(all, count);
     }
 
     /**

@@ -47,6 +47,7 @@ public final class RollcallContext
     private long gracePeriodMs = DEFAULT_GRACE_PERIOD_MS;
     private long tickIntervalMs = DEFAULT_TICK_INTERVAL_MS;
     private Sequencer sequencer;
+    private int node;
     private int mailboxCapacity = DEFAULT_MAILBOX_CAPACITY;
     private Limits limits = Limits.DEFAULT;
     private EpochClock clock = SystemEpochClock.INSTANCE;
@@ -285,6 +286,27 @@ public final class RollcallContext
     public RollcallContext clock(final EpochClock clock)
     {
         this.clock = clock;
+        return this;
+    }
+
+    /** @return this node's number: 0 on a single node, from 1 in a cluster ({@link ConnectionIds}). */
+    public int node()
+    {
+        return node;
+    }
+
+    /**
+     * @param node this node's number ({@link ConnectionIds}): the connections its gateway numbers are
+     *             this node's, and {@link Rollcall#listLocalClientIds()} lists the clients with one.
+     * @return this.
+     */
+    public RollcallContext node(final int node)
+    {
+        if (node < 0 || node > ConnectionIds.MAX_NODE)
+        {
+            throw new IllegalArgumentException("node must be 0 to " + ConnectionIds.MAX_NODE + ": " + node);
+        }
+        this.node = node;
         return this;
     }
 

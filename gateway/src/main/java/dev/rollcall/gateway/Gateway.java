@@ -1,5 +1,6 @@
 package dev.rollcall.gateway;
 
+import dev.rollcall.core.ConnectionIds;
 import dev.rollcall.core.PipelineLayout;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
@@ -15,6 +16,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The Rollcall server: a {@link Rollcall} core behind N selector threads speaking the
@@ -45,7 +47,9 @@ public final class Gateway implements AutoCloseable
     private final AtomicBoolean closed = new AtomicBoolean();
     private final UpdateLatencies updateLatencies;
 
-    private Gateway(final RollcallContext rollcallCtx, final GatewayContext ctx) throws IOException
+    private Gateway(
+        final RollcallContext rollcallCtx, final GatewayContext ctx, final Function<RollcallContext, Rollcall> coreLauncher)
+        throws IOException
     {
         this.ctx = ctx.conclude();
         if (null != rollcallCtx.limits())
@@ -91,8 +95,9 @@ public final class Gateway implements AutoCloseable
             {
                 webSocketAddress = null;
             }
-            core = Rollcall.launch(rollcallCtx);
-            final AtomicLong connectionIds = new AtomicLong();
+            core = coreLauncher.apply(rollcallCtx);
+            // ids under this node's number: a cluster tells a lost node's connections by it
+            final AtomicLong connectionIds = new AtomicLong(ConnectionIds.of(rollcallCtx.node(), 0));
             created = new GatewayAgent[ctx.threads()];
             for (int i = 0; i < created.length; i++)
             {
@@ -103,7 +108,7 @@ public final class Gateway implements AutoCloseable
                 agent.agents(created);
             }
             router.agents(created);
-            if (rollcallCtx.layout() == PipelineLayout.INVOKED)
+            if (rollcallCtx.layout() == PipelineLayout.INVOKED && null == rollcallCtx.sequencer())
             {
                 // thread 0 runs the pipeline in its duty cycle; a publish from elsewhere wakes it
                 created[0].invokesCore();
@@ -143,7 +148,26 @@ public final class Gateway implements AutoCloseable
      */
     public static Gateway launch(final RollcallContext rollcallCtx, final GatewayContext ctx) throws IOException
     {
-        return new Gateway(rollcallCtx, ctx);
+        return new Gateway(rollcallCtx, ctx, Rollcall::launch);
+    }
+
+    /**
+     * As {@link #launch(RollcallContext, GatewayContext)}, with the core launched by someone else
+     * from the context the gateway has prepared: a cluster node's service launches it on the thread
+     * that applies the log. With a {@link RollcallContext#sequencer() sequencer} no gateway thread
+     * invokes the core (the log's thread does); the gateway still closes it last.
+     *
+     * @param rollcallCtx  the core's settings.
+     * @param ctx          the gateway's settings.
+     * @param coreLauncher launches the core from the prepared settings and returns it running.
+     * @return the running gateway.
+     * @throws IOException if the port cannot be bound.
+     */
+    public static Gateway launch(
+        final RollcallContext rollcallCtx, final GatewayContext ctx, final Function<RollcallContext, Rollcall> coreLauncher)
+        throws IOException
+    {
+        return new Gateway(rollcallCtx, ctx, coreLauncher);
     }
 
     /** @return the address the gateway listens on (with the real port when 0 was asked). */

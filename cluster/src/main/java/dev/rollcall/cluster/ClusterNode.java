@@ -1,0 +1,206 @@
+package dev.rollcall.cluster;
+
+import dev.rollcall.core.Rollcall;
+import dev.rollcall.core.RollcallContext;
+import dev.rollcall.gateway.ClusterHost;
+import dev.rollcall.gateway.Gateway;
+import io.aeron.cluster.ClusteredMediaDriver;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredServiceContainer;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One node of a Rollcall cluster in this process: the media driver, archive and consensus module
+ * ({@link ClusteredMediaDriver}), the presence service replica ({@link PresenceClusteredService} in
+ * a {@link ClusteredServiceContainer}), and the gateway's way into the log ({@link ClusterSequencer}
+ * and {@link IngressAgent}). The gateway itself is the ordinary one: {@code rollcall serve} with
+ * {@code cluster-node} set launches it with {@link #launchCore} as its core launcher.
+ * <p>
+ * Threads: the media driver (1, shared), the archive (1, shared), the consensus module (1), the
+ * service (1: it applies the log, runs the core's pipeline and fans out), {@code rollcall-ingress}
+ * (1), the core's clock thread (parked: the log's timers end countdowns), and the gateway's.
+ */
+public final class ClusterNode implements ClusterHost
+{
+    /** The gateway threads' command queue toward the ingress agent. */
+    static final int QUEUE_BYTES = 4 * 1024 * 1024;
+    /** The most command bytes a node keeps until its replica applied them. */
+    static final int MAX_PENDING_BYTES = 64 * 1024 * 1024;
+    /** The longest the ingress agent parks when idle: how often it polls egress and keeps alive. */
+    static final long INGRESS_MAX_PARK_MS = 10;
+
+    private final ClusterNodeContext ctx;
+    private final ClusteredMediaDriver driver;
+    private final ClusteredServiceContainer container;
+    private final PresenceClusteredService service;
+    private final IngressProgress progress = new IngressProgress();
+    private final ManyToOneRingBuffer queue;
+    private final AtomicBoolean left = new AtomicBoolean();
+    private volatile AgentRunner ingressRunner;
+    private volatile IngressAgent ingress;
+    private volatile Runnable onSessionLost = () -> { };
+    private WakeableIdleStrategy ingressIdle;
+
+    private ClusterNode(final ClusterNodeContext ctx)
+    {
+        this.ctx = ctx;
+        queue = new ManyToOneRingBuffer(new UnsafeBuffer(
+            ByteBuffer.allocateDirect(QUEUE_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
+        ClusteredMediaDriver launchedDriver = null;
+        try
+        {
+            launchedDriver = ClusteredMediaDriver.launch(ctx.mediaDriver(), ctx.archive(), ctx.consensusModule());
+            service = new PresenceClusteredService(progress, ctx.errorHandler(), ctx.data().resolve("snapshots"));
+            container = ClusteredServiceContainer.launch(ctx.serviceContainer(service));
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(launchedDriver);
+            throw ex;
+        }
+        driver = launchedDriver;
+    }
+
+    /**
+     * Start this node's consensus, log and service replica.
+     *
+     * @param node         from 1.
+     * @param members      every node's host, in node order.
+     * @param portBase     the first cluster port.
+     * @param data         the node's data directory.
+     * @param errorHandler for the cluster's threads.
+     * @return the node; {@link #launchCore} next.
+     */
+    public static ClusterNode launch(
+        final int node, final List<String> members, final int portBase, final Path data, final ErrorHandler errorHandler)
+    {
+        return new ClusterNode(new ClusterNodeContext(node, members, portBase, data, errorHandler));
+    }
+
+    /** The implementation {@code rollcall serve} finds through {@link java.util.ServiceLoader}. */
+    public static final class Factory implements ClusterHost.Factory
+    {
+        @Override
+        public ClusterHost open(
+            final int node, final List<String> members, final int portBase, final Path data,
+            final ErrorHandler errorHandler)
+        {
+            return launch(node, members, portBase, data, errorHandler);
+        }
+    }
+
+    @Override
+    public Rollcall launchCore(final RollcallContext rollcallCtx)
+    {
+        ingressIdle = new WakeableIdleStrategy(INGRESS_MAX_PARK_MS, this::ingressHasWork);
+        rollcallCtx
+            .sequencer(new ClusterSequencer(queue, ingressIdle::wake))
+            .node(ctx.node())
+            .countersCapacity(rollcallCtx.countersCapacity() + ClusterCounters.COUNTERS_ALLOCATED);
+        try
+        {
+            return service.launchCore(rollcallCtx);
+        }
+        catch (final RuntimeException ex)
+        {
+            service.abandonCore(ex);
+            throw ex;
+        }
+    }
+
+    /**
+     * What to do when the cluster closed this node's session (cut off longer than the session
+     * timeout): by default nothing beyond the error; {@code rollcall serve} stops the process.
+     *
+     * @param onSessionLost run once, on the ingress thread.
+     */
+    public void onSessionLost(final Runnable onSessionLost)
+    {
+        this.onSessionLost = onSessionLost;
+    }
+
+    @Override
+    public void start(final Gateway gateway)
+    {
+        final Rollcall rollcall = gateway.rollcall();
+        final ClusterCounters counters = service.counters();
+        final IngressAgent agent = new IngressAgent(
+            ctx.node(), ctx.clusterClient(), queue, progress, MAX_PENDING_BYTES, new SystemEpochNanoClock(),
+            IngressAgent.keepAliveIntervalNs(ClusterNodeContext.SESSION_TIMEOUT_NS), () -> onSessionLost.run(),
+            counters.get(ClusterCounters.Kind.RESENT), counters.get(ClusterCounters.Kind.LEADER_CHANGES));
+        ingress = agent;
+        final AgentRunner runner = new AgentRunner(ingressIdle, ctx.errorHandler(), null, agent);
+        ingressRunner = runner;
+        AgentRunner.startOnThread(runner);
+        // the settings that change what the logic decides go through the log, like every input
+        rollcall.setLimits(rollcall.context().limits());
+        rollcall.setGracePeriod(rollcall.context().gracePeriodMs());
+    }
+
+    /** @return the core, once the service has launched it, else null. */
+    public Rollcall rollcall()
+    {
+        return service.rollcall();
+    }
+
+    /** @return this node's role as its service replica last heard it. */
+    public Cluster.Role role()
+    {
+        return service.role();
+    }
+
+    /** @return this node's number, from 1. */
+    public int node()
+    {
+        return ctx.node();
+    }
+
+    /** @return the member id (node number less one) of the leader as the gateway last heard it, or -1. */
+    public int leaderMemberId()
+    {
+        final IngressAgent agent = ingress;
+        return null == agent ? -1 : agent.leaderMemberId();
+    }
+
+    @Override
+    public String describe()
+    {
+        return "cluster node " + ctx.node() + " of " + ctx.members().size() + " (" + ctx.members() + ", ingress " +
+            ctx.ingressEndpoints() + "), " + role().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public void leave()
+    {
+        if (left.compareAndSet(false, true))
+        {
+            // the session closes: every replica loses this node's connections (their clients resume elsewhere)
+            CloseHelper.quietClose(ingressRunner);
+            CloseHelper.quietClose(container);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        leave();
+        CloseHelper.quietClose(driver);
+    }
+
+    private boolean ingressHasWork()
+    {
+        final IngressAgent agent = ingress;
+        return null != agent ? agent.hasWork() : queue.size() > 0;
+    }
+}

@@ -1,0 +1,257 @@
+package dev.rollcall.cluster;
+
+import io.aeron.ChannelUriStringBuilder;
+import io.aeron.CommonContext;
+import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.service.ClusteredServiceContainer;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.security.AuthorisationService;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpLock;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A cluster node's settings and the Aeron contexts made from them, for a small box: one shared
+ * media driver thread and one shared archive thread, idle strategies that back off to a park
+ * (nothing spins when idle), small sparse term buffers, one Aeron directory and one cluster
+ * directory per node, and election and heartbeat timeouts short enough that a lost leader is
+ * replaced in well under two seconds on a LAN.
+ * <p>
+ * Ports: node {@code n} (from 1) uses {@code portBase + (n - 1) * 100 +} an offset:
+ * {@value #ARCHIVE_CONTROL_PORT} archive control, {@value #INGRESS_PORT} ingress (the gateways'
+ * commands), {@value #CONSENSUS_PORT} consensus, {@value #LOG_PORT} log, {@value #CATCHUP_PORT}
+ * catch-up, {@value #LOG_CONTROL_PORT} log control. Directories under the node's data directory:
+ * {@code aeron/} (the media driver's), {@code cluster/} (consensus module, service and snapshot
+ * recordings' index), {@code archive/} (the log and snapshots), {@code snapshots/} (each
+ * snapshot's presence part, for tools).
+ */
+final class ClusterNodeContext
+{
+    static final int PORTS_PER_NODE = 100;
+    static final int ARCHIVE_CONTROL_PORT = 1;
+    static final int INGRESS_PORT = 2;
+    static final int CONSENSUS_PORT = 3;
+    static final int LOG_PORT = 4;
+    static final int CATCHUP_PORT = 5;
+    static final int LOG_CONTROL_PORT = 6;
+    /** Term length of every cluster channel: small, and sparse files commit only what is used. */
+    static final String TERM_LENGTH = "256k";
+
+    static final long LEADER_HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long LEADER_HEARTBEAT_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(600);
+    static final long ELECTION_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(300);
+    static final long ELECTION_STATUS_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    static final long STARTUP_CANVASS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+    static final long SESSION_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    static final long CLIENT_MESSAGE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    static final long CLIENT_NEW_LEADER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    private final int node;
+    private final List<String> members;
+    private final int portBase;
+    private final Path data;
+    private final ErrorHandler errorHandler;
+
+    ClusterNodeContext(
+        final int node, final List<String> members, final int portBase, final Path data, final ErrorHandler errorHandler)
+    {
+        if (members.isEmpty() || node < 1 || node > members.size())
+        {
+            throw new IllegalArgumentException("node " + node + " is not one of the " + members.size() + " members");
+        }
+        if (portBase < 1 || portBase + members.size() * PORTS_PER_NODE > 65535)
+        {
+            throw new IllegalArgumentException("cluster port base " + portBase + " leaves no room for " +
+                members.size() + " nodes of " + PORTS_PER_NODE + " ports below 65536");
+        }
+        this.node = node;
+        this.members = List.copyOf(members);
+        this.portBase = portBase;
+        this.data = data;
+        this.errorHandler = errorHandler;
+    }
+
+    /** @return this node's number, from 1. */
+    int node()
+    {
+        return node;
+    }
+
+    /** @return this node's Aeron member id: its number less one. */
+    int memberId()
+    {
+        return node - 1;
+    }
+
+    List<String> members()
+    {
+        return members;
+    }
+
+    Path data()
+    {
+        return data;
+    }
+
+    ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /** @return the port of a node's endpoint. */
+    int port(final int memberId, final int offset)
+    {
+        return portBase + memberId * PORTS_PER_NODE + offset;
+    }
+
+    String aeronDirectoryName()
+    {
+        return data.resolve("aeron").toAbsolutePath().toString();
+    }
+
+    /** @return {@code id,ingress,consensus,log,catchup,archive|...} for every member. */
+    String clusterMembers()
+    {
+        final StringBuilder builder = new StringBuilder();
+        for (int id = 0; id < members.size(); id++)
+        {
+            final String host = members.get(id);
+            builder.append(id)
+                .append(',').append(host).append(':').append(port(id, INGRESS_PORT))
+                .append(',').append(host).append(':').append(port(id, CONSENSUS_PORT))
+                .append(',').append(host).append(':').append(port(id, LOG_PORT))
+                .append(',').append(host).append(':').append(port(id, CATCHUP_PORT))
+                .append(',').append(host).append(':').append(port(id, ARCHIVE_CONTROL_PORT))
+                .append('|');
+        }
+        return builder.toString();
+    }
+
+    /** @return {@code id=host:port,...}: every member's ingress, for the gateway's cluster client. */
+    String ingressEndpoints()
+    {
+        final StringBuilder builder = new StringBuilder();
+        for (int id = 0; id < members.size(); id++)
+        {
+            builder.append(id == 0 ? "" : ",").append(id).append('=').append(members.get(id)).append(':')
+                .append(port(id, INGRESS_PORT));
+        }
+        return builder.toString();
+    }
+
+    static Supplier<IdleStrategy> idle()
+    {
+        // spin a little, yield a little, then park up to 1 ms: a quiet node sleeps
+        return () -> new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    MediaDriver.Context mediaDriver()
+    {
+        return new MediaDriver.Context()
+            .aeronDirectoryName(aeronDirectoryName())
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(idle().get())
+            .termBufferSparseFile(true)
+            .publicationTermBufferLength(256 * 1024)
+            .ipcTermBufferLength(256 * 1024)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .errorHandler(errorHandler);
+    }
+
+    Archive.Context archive()
+    {
+        final String host = members.get(memberId());
+        return new Archive.Context()
+            .aeronDirectoryName(aeronDirectoryName())
+            .archiveDir(data.resolve("archive").toFile())
+            .archiveId(memberId())
+            .controlChannel(udp(host, port(memberId(), ARCHIVE_CONTROL_PORT)))
+            .localControlChannel("aeron:ipc?term-length=" + TERM_LENGTH)
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=" + host + ":0"))
+            .recordingEventsEnabled(false)
+            .threadingMode(ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(idle())
+            .deleteArchiveOnStart(false)
+            .errorHandler(errorHandler);
+    }
+
+    AeronArchive.Context archiveClient()
+    {
+        return new AeronArchive.Context()
+            .lock(NoOpLock.INSTANCE)
+            .controlRequestChannel("aeron:ipc?term-length=" + TERM_LENGTH)
+            .controlResponseChannel("aeron:ipc?term-length=" + TERM_LENGTH)
+            .aeronDirectoryName(aeronDirectoryName());
+    }
+
+    ConsensusModule.Context consensusModule()
+    {
+        final String host = members.get(memberId());
+        return new ConsensusModule.Context()
+            .aeronDirectoryName(aeronDirectoryName())
+            .clusterMemberId(memberId())
+            .clusterMembers(clusterMembers())
+            .clusterDir(data.resolve("cluster").toFile())
+            .ingressChannel("aeron:udp?term-length=" + TERM_LENGTH)
+            .logChannel(new ChannelUriStringBuilder()
+                .media("udp")
+                .termLength(256 * 1024)
+                .controlMode(CommonContext.MDC_CONTROL_MODE_MANUAL)
+                .controlEndpoint(host + ":" + port(memberId(), LOG_CONTROL_PORT))
+                .build())
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .archiveContext(archiveClient())
+            .idleStrategySupplier(idle())
+            .leaderHeartbeatIntervalNs(LEADER_HEARTBEAT_INTERVAL_NS)
+            .leaderHeartbeatTimeoutNs(LEADER_HEARTBEAT_TIMEOUT_NS)
+            .electionTimeoutNs(ELECTION_TIMEOUT_NS)
+            .electionStatusIntervalNs(ELECTION_STATUS_INTERVAL_NS)
+            .startupCanvassTimeoutNs(STARTUP_CANVASS_TIMEOUT_NS)
+            .sessionTimeoutNs(SESSION_TIMEOUT_NS)
+            // a gateway asks for snapshots (the admin request); only gateways reach the ingress port
+            .authorisationServiceSupplier(() -> AuthorisationService.ALLOW_ALL)
+            .deleteDirOnStart(false)
+            .errorHandler(errorHandler);
+    }
+
+    ClusteredServiceContainer.Context serviceContainer(final PresenceClusteredService service)
+    {
+        return new ClusteredServiceContainer.Context()
+            .aeronDirectoryName(aeronDirectoryName())
+            .archiveContext(archiveClient())
+            .clusterDir(data.resolve("cluster").toFile())
+            .clusteredService(service)
+            .idleStrategySupplier(idle())
+            .errorHandler(errorHandler);
+    }
+
+    AeronCluster.Context clusterClient()
+    {
+        return new AeronCluster.Context()
+            .aeronDirectoryName(aeronDirectoryName())
+            .ingressChannel("aeron:udp?term-length=" + TERM_LENGTH)
+            .ingressEndpoints(ingressEndpoints())
+            .egressChannel("aeron:udp?term-length=" + TERM_LENGTH + "|endpoint=" + members.get(memberId()) + ":0")
+            .messageTimeoutNs(CLIENT_MESSAGE_TIMEOUT_NS)
+            .newLeaderTimeoutNs(CLIENT_NEW_LEADER_TIMEOUT_NS)
+            .errorHandler(errorHandler);
+    }
+
+    private static String udp(final String host, final int port)
+    {
+        return "aeron:udp?term-length=" + TERM_LENGTH + "|endpoint=" + host + ":" + port;
+    }
+}

@@ -1,0 +1,257 @@
+package dev.rollcall.cluster;
+
+import io.aeron.Publication;
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.EgressListener;
+import io.aeron.cluster.codecs.EventCode;
+import io.aeron.logbuffer.Header;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's gateway as an Aeron Cluster client (thread {@code rollcall-ingress}): owns the
+ * {@link AeronCluster} session, numbers the commands the gateway threads queue
+ * ({@link ClusterSequencer}), offers them to the leader in order, and keeps every one until this
+ * node's replica has applied it ({@link IngressProgress}), so that a leader change re-sends exactly
+ * what the new leader may lack and the service applies each once ({@link IngressDescriptor}'s
+ * sequence). The session's first message is a {@link IngressDescriptor#HELLO}. Keeps the session
+ * alive when idle.
+ * <p>
+ * A session the cluster closes (this node was cut off longer than the session timeout) is not
+ * reopened: the gateway's commands since then have no definite outcome, so the node stops
+ * ({@code onSessionLost}) and its clients resume on another node.
+ */
+final class IngressAgent implements Agent, EgressListener
+{
+    private final int node;
+    private final AeronCluster.Context clusterContext;
+    private final ManyToOneRingBuffer queue;
+    private final IngressProgress progress;
+    private final PendingCommands pending;
+    private final EpochNanoClock clock;
+    private final long keepAliveIntervalNs;
+    private final Runnable onSessionLost;
+    private final AtomicCounter resent;
+    private final AtomicCounter leaderChanges;
+    private final PendingCommands.Sender sender = this::offer;
+    private AeronCluster.AsyncConnect connecting;
+    private AeronCluster cluster;
+    private long nextSequence = 1;
+    private long lastOfferNs;
+    private boolean lost;
+    private volatile int leaderMemberId = -1;
+
+    IngressAgent(
+        final int node,
+        final AeronCluster.Context clusterContext,
+        final ManyToOneRingBuffer queue,
+        final IngressProgress progress,
+        final int maxPendingBytes,
+        final EpochNanoClock clock,
+        final long keepAliveIntervalNs,
+        final Runnable onSessionLost,
+        final AtomicCounter resent,
+        final AtomicCounter leaderChanges)
+    {
+        this.node = node;
+        this.clusterContext = clusterContext.egressListener(this);
+        this.queue = queue;
+        this.progress = progress;
+        this.pending = new PendingCommands(64 * 1024, maxPendingBytes);
+        this.clock = clock;
+        this.keepAliveIntervalNs = keepAliveIntervalNs;
+        this.onSessionLost = onSessionLost;
+        this.resent = resent;
+        this.leaderChanges = leaderChanges;
+    }
+
+    @Override
+    public void onStart()
+    {
+        connecting = AeronCluster.asyncConnect(clusterContext.clone());
+    }
+
+    @Override
+    public int doWork()
+    {
+        if (lost)
+        {
+            return 0;
+        }
+        if (null == cluster)
+        {
+            return connect();
+        }
+        if (cluster.isClosed())
+        {
+            sessionLost("the cluster closed this node's session");
+            return 0;
+        }
+        int work = pending.dropApplied(progress.appliedSequence());
+        work += queue.read(this::onQueued, 256);
+        work += pending.sendUnsent(sender);
+        work += cluster.pollEgress();
+        final long nowNs = clock.nanoTime();
+        if (nowNs - lastOfferNs >= keepAliveIntervalNs && cluster.sendKeepAlive())
+        {
+            lastOfferNs = nowNs;
+        }
+        return work;
+    }
+
+    /** @return true when a command waits to be numbered or offered (the idle strategy's re-check). */
+    boolean hasWork()
+    {
+        return queue.size() > 0 || pending.hasUnsent();
+    }
+
+    /** Any thread. @return the leader's member id as last heard, or -1. */
+    int leaderMemberId()
+    {
+        return leaderMemberId;
+    }
+
+    private int connect()
+    {
+        final AeronCluster connected;
+        try
+        {
+            connected = connecting.poll();
+        }
+        catch (final RuntimeException ex)
+        {
+            // not reachable yet (an election, a member still starting): try again
+            CloseHelper.quietClose(connecting);
+            connecting = AeronCluster.asyncConnect(clusterContext.clone());
+            return 0;
+        }
+        if (null == connected)
+        {
+            return 0;
+        }
+        cluster = connected;
+        connecting = null;
+        leaderMemberId = connected.leaderMemberId();
+        progress.sessionId(connected.clusterSessionId());
+        final int offset = pending.claim(IngressDescriptor.HEADER_LENGTH);
+        final MutableDirectBuffer buffer = pending.buffer();
+        putHeader(buffer, offset, IngressDescriptor.HELLO, 0);
+        pending.commit(IngressDescriptor.HEADER_LENGTH);
+        lastOfferNs = clock.nanoTime();
+        return 1;
+    }
+
+    private void onQueued(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final int inputLength = length - ClusterSequencer.INPUT_OFFSET;
+        final int offset = pending.claim(IngressDescriptor.HEADER_LENGTH + inputLength);
+        if (offset < 0)
+        {
+            // the leader has not taken ingress for so long that the bound is reached: stop, as a lost session
+            sessionLost("more than the pending bound of commands was not applied");
+            return;
+        }
+        final MutableDirectBuffer target = pending.buffer();
+        putHeader(target, offset, IngressDescriptor.COMMAND, buffer.getLong(index, IngressDescriptor.ORDER));
+        target.putBytes(offset + IngressDescriptor.HEADER_LENGTH, buffer, index + ClusterSequencer.INPUT_OFFSET, inputLength);
+        pending.commit(IngressDescriptor.HEADER_LENGTH + inputLength);
+    }
+
+    private void putHeader(final MutableDirectBuffer buffer, final int offset, final int type, final long correlationId)
+    {
+        buffer.putInt(offset + IngressDescriptor.TYPE_OFFSET, type, IngressDescriptor.ORDER);
+        buffer.putInt(offset + IngressDescriptor.NODE_OFFSET, node, IngressDescriptor.ORDER);
+        buffer.putLong(offset + IngressDescriptor.SEQUENCE_OFFSET, nextSequence++, IngressDescriptor.ORDER);
+        buffer.putLong(offset + IngressDescriptor.CORRELATION_ID_OFFSET, correlationId, IngressDescriptor.ORDER);
+    }
+
+    private boolean offer(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long result = cluster.offer(buffer, offset, length);
+        if (result > 0)
+        {
+            lastOfferNs = clock.nanoTime();
+            return true;
+        }
+        if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+        {
+            sessionLost("the ingress publication is closed (" + result + ")");
+        }
+        // NOT_CONNECTED, BACK_PRESSURED, ADMIN_ACTION: the same record again on the next duty cycle
+        return false;
+    }
+
+    private void sessionLost(final String why)
+    {
+        if (!lost)
+        {
+            lost = true;
+            CloseHelper.quietClose(cluster);
+            onSessionLost.run();
+            throw new IllegalStateException("node " + node + " lost its cluster session: " + why);
+        }
+    }
+
+    @Override
+    public void onMessage(
+        final long clusterSessionId,
+        final long timestamp,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Header header)
+    {
+        // the service answers through this node's replica, not through egress
+    }
+
+    @Override
+    public void onSessionEvent(
+        final long correlationId,
+        final long clusterSessionId,
+        final long leadershipTermId,
+        final int leaderMemberId,
+        final EventCode code,
+        final String detail)
+    {
+        if (code == EventCode.CLOSED || code == EventCode.ERROR)
+        {
+            sessionLost("session event " + code + ": " + detail);
+        }
+    }
+
+    @Override
+    public void onNewLeader(
+        final long clusterSessionId, final long leadershipTermId, final int leaderMemberId, final String ingressEndpoints)
+    {
+        this.leaderMemberId = leaderMemberId;
+        leaderChanges.increment();
+        // the new leader may lack what the old one took but never committed: offer every unapplied one again
+        resent.getAndAdd(pending.size());
+        pending.resendAll();
+    }
+
+    @Override
+    public void onClose()
+    {
+        CloseHelper.quietClose(connecting);
+        CloseHelper.quietClose(cluster);
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "rollcall-ingress";
+    }
+
+    static long keepAliveIntervalNs(final long sessionTimeoutNs)
+    {
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(10), sessionTimeoutNs / 4);
+    }
+}

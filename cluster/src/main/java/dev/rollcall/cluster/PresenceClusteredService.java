@@ -1,0 +1,412 @@
+package dev.rollcall.cluster;
+
+import dev.rollcall.core.Input;
+import dev.rollcall.core.InputCodec;
+import dev.rollcall.core.InputType;
+import dev.rollcall.core.Journal;
+import dev.rollcall.core.PresenceStateMachine;
+import dev.rollcall.core.Rollcall;
+import dev.rollcall.core.RollcallContext;
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.cluster.codecs.CloseReason;
+import io.aeron.cluster.service.ClientSession;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredService;
+import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The presence state machine as an Aeron Cluster service: one replica on every node, fed the Raft
+ * log. Each gateway command in the log ({@link IngressDescriptor}) is applied through the core's
+ * unchanged pipeline ({@link Rollcall#applySequenced}) with the log's timestamp as its time, so
+ * every replica reaches the same state; each replica fans the events out to its own node's
+ * gateway, and a command's result goes to the node that issued it. A gateway session's
+ * re-sent messages are applied once (its sequence). Grace countdowns end on a cluster timer set
+ * at the state's earliest deadline, applied as a tick at the timer's time. When a node's gateway
+ * session ends (the node died or was cut off) or a new one says HELLO, that node's connections
+ * are lost: its clients start their grace countdowns, which a resume on another node cancels.
+ * <p>
+ * Snapshots hold the core's snapshot ({@code SnapshotCodec}) and this service's own bookkeeping
+ * (sessions, their nodes and sequences, the scheduled deadline), in a fixed order so that replicas
+ * write the same bytes.
+ */
+public final class PresenceClusteredService implements ClusteredService
+{
+    /** The one cluster timer: the earliest grace deadline. */
+    static final long GRACE_TIMER_ID = 1;
+    private static final long NONE = Long.MAX_VALUE;
+    private static final int CORE_SNAPSHOT_INITIAL = 64 * 1024;
+
+    private final CompletableFuture<RollcallContext> coreContext = new CompletableFuture<>();
+    private final CompletableFuture<Rollcall> core = new CompletableFuture<>();
+    private final IngressProgress progress;
+    private final ErrorHandler errorHandler;
+    private final Path snapshotCopies;
+    private final ClusterCounters counters;
+    private final Long2LongHashMap lastSequence = new Long2LongHashMap(0);
+    private final Long2LongHashMap sessionNode = new Long2LongHashMap(0);
+    private final Long2LongHashMap nodeSession = new Long2LongHashMap(0);
+    private final Input input = new Input();
+    private final ExpandableDirectByteBuffer inputBuffer = new ExpandableDirectByteBuffer(InputCodec.HEADER_LENGTH);
+    private final ExpandableDirectByteBuffer snapshotBuffer = new ExpandableDirectByteBuffer(CORE_SNAPSHOT_INITIAL);
+    private final ExpandableDirectByteBuffer coreScratch = new ExpandableDirectByteBuffer(CORE_SNAPSHOT_INITIAL);
+    private Cluster cluster;
+    private Rollcall rollcall;
+    private long scheduledDeadline = NONE;
+    private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
+
+    /**
+     * @param progress      shared with the node's {@link IngressAgent}.
+     * @param counters      the node's cluster counters.
+     * @param errorHandler  for commands the core refuses as malformed.
+     * @param snapshotCopies a directory where each snapshot's core part is also written as
+     *                      {@code presence-<logPosition>.snap} (for the journal tools and for comparing
+     *                      replicas), or null for none.
+     */
+    PresenceClusteredService(
+        final IngressProgress progress, final ClusterCounters counters, final ErrorHandler errorHandler,
+        final Path snapshotCopies)
+    {
+        this.progress = progress;
+        this.counters = counters;
+        this.errorHandler = errorHandler;
+        this.snapshotCopies = snapshotCopies;
+    }
+
+    /**
+     * The gateway's core launcher ({@code Gateway.launch(..., coreLauncher)}): hands the prepared
+     * settings to the service thread, which launches the core on itself once it has the snapshot,
+     * and waits for it.
+     *
+     * @param ctx the core's settings, with the sequencer set.
+     * @return the running core.
+     */
+    Rollcall launchCore(final RollcallContext ctx)
+    {
+        coreContext.complete(ctx);
+        return core.join();
+    }
+
+    /** The node could not prepare the core: the service's start fails instead of waiting. */
+    void abandonCore(final Throwable cause)
+    {
+        coreContext.completeExceptionally(cause);
+    }
+
+    /** @return the running core, or null before the service has started. */
+    Rollcall rollcall()
+    {
+        return core.getNow(null);
+    }
+
+    /** Any thread. @return the node's role in the cluster as last reported. */
+    Cluster.Role role()
+    {
+        return role;
+    }
+
+    @Override
+    public void onStart(final Cluster cluster, final Image snapshotImage)
+    {
+        this.cluster = cluster;
+        try
+        {
+            final RollcallContext ctx = coreContext.join();
+            final ExpandableDirectByteBuffer coreSnapshot = new ExpandableDirectByteBuffer(CORE_SNAPSHOT_INITIAL);
+            final int coreLength = null == snapshotImage ? 0 : loadSnapshot(snapshotImage, coreSnapshot);
+            ctx.journal(new Journal()
+            {
+                @Override
+                public void append(
+                    final DirectBuffer buffer, final int offset, final int length, final long sequence,
+                    final boolean endOfBatch)
+                {
+                    // the Raft log is the journal: what is applied here is already committed
+                }
+
+                @Override
+                public void recover(final PresenceStateMachine state)
+                {
+                    if (coreLength > 0)
+                    {
+                        state.loadSnapshot(coreSnapshot, 0, coreLength);
+                    }
+                }
+            });
+            rollcall = Rollcall.launch(ctx);
+            core.complete(rollcall);
+        }
+        catch (final RuntimeException ex)
+        {
+            core.completeExceptionally(ex);
+            throw ex;
+        }
+    }
+
+    @Override
+    public void onSessionOpen(final ClientSession session, final long timestamp)
+    {
+    }
+
+    @Override
+    public void onSessionMessage(
+        final ClientSession session,
+        final long timestamp,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Header header)
+    {
+        final long sessionId = session.id();
+        if (length < IngressDescriptor.HEADER_LENGTH)
+        {
+            refuse(sessionId, "a message of " + length + " bytes is shorter than the header");
+            return;
+        }
+        final int type = buffer.getInt(offset + IngressDescriptor.TYPE_OFFSET, IngressDescriptor.ORDER);
+        final int node = buffer.getInt(offset + IngressDescriptor.NODE_OFFSET, IngressDescriptor.ORDER);
+        final long sequence = buffer.getLong(offset + IngressDescriptor.SEQUENCE_OFFSET, IngressDescriptor.ORDER);
+        if (sequence <= lastSequence.get(sessionId))
+        {
+            counters.get(ClusterCounters.Kind.DUPLICATES_SKIPPED).increment();
+        }
+        else if (type == IngressDescriptor.HELLO && sequence == 1 && node > 0 && !sessionNode.containsKey(sessionId))
+        {
+            lastSequence.put(sessionId, sequence);
+            onHello(sessionId, node, timestamp);
+        }
+        else if (type == IngressDescriptor.COMMAND && sessionNode.get(sessionId) == node && node > 0)
+        {
+            lastSequence.put(sessionId, sequence);
+            final long correlationId = sessionId == progress.sessionId() ?
+                buffer.getLong(offset + IngressDescriptor.CORRELATION_ID_OFFSET, IngressDescriptor.ORDER) : 0;
+            try
+            {
+                rollcall.applySequenced(buffer, offset + IngressDescriptor.HEADER_LENGTH,
+                    length - IngressDescriptor.HEADER_LENGTH, timestamp, correlationId);
+                counters.get(ClusterCounters.Kind.COMMANDS_APPLIED).increment();
+            }
+            catch (final IllegalStateException ex)
+            {
+                refuse(sessionId, ex.getMessage());
+            }
+        }
+        else
+        {
+            refuse(sessionId, "message type " + type + " from node " + node + " (sequence " + sequence + ") out of place");
+        }
+        if (sessionId == progress.sessionId())
+        {
+            progress.applied(Math.max(sequence, progress.appliedSequence()));
+        }
+        scheduleGraceTimer();
+    }
+
+    @Override
+    public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
+    {
+        final long sessionId = session.id();
+        lastSequence.remove(sessionId);
+        final long node = sessionNode.remove(sessionId);
+        if (node > 0 && nodeSession.get(node) == sessionId)
+        {
+            nodeSession.remove(node);
+            loseConnections(node, timestamp);
+        }
+    }
+
+    @Override
+    public void onTimerEvent(final long correlationId, final long timestamp)
+    {
+        if (correlationId == GRACE_TIMER_ID)
+        {
+            scheduledDeadline = NONE;
+            final int length = InputCodec.encode(inputBuffer, 0, input.set(InputType.TICK, 0));
+            rollcall.applySequenced(inputBuffer, 0, length, timestamp, 0);
+            scheduleGraceTimer();
+        }
+    }
+
+    @Override
+    public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
+    {
+        final int length = encodeSnapshot(snapshotBuffer);
+        SnapshotTransfer.write(snapshotPublication, cluster.idleStrategy(), snapshotBuffer, length);
+        counters.get(ClusterCounters.Kind.SNAPSHOTS).increment();
+        if (null != snapshotCopies)
+        {
+            final int coreLength = snapshotBuffer.getInt(0, IngressDescriptor.ORDER);
+            final byte[] bytes = new byte[coreLength];
+            snapshotBuffer.getBytes(Integer.BYTES, bytes);
+            try
+            {
+                Files.createDirectories(snapshotCopies);
+                Files.write(snapshotCopies.resolve("presence-" + cluster.logPosition() + ".snap"), bytes);
+            }
+            catch (final IOException ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }
+    }
+
+    @Override
+    public void onRoleChange(final Cluster.Role newRole)
+    {
+        role = newRole;
+    }
+
+    @Override
+    public void onTerminate(final Cluster cluster)
+    {
+    }
+
+    @Override
+    public int doBackgroundWork(final long nowNs)
+    {
+        // the core's own control inputs (a mailbox attached or dropped) wait for this thread
+        return null != rollcall && rollcall.hasPendingInputs() ? rollcall.invoke() : 0;
+    }
+
+    private void onHello(final long sessionId, final int node, final long timestamp)
+    {
+        sessionNode.put(sessionId, node);
+        nodeSession.put(node, sessionId);
+        // a node's gateway says HELLO once per session: any connections of its previous one are gone
+        loseConnections(node, timestamp);
+    }
+
+    private void loseConnections(final long node, final long timestamp)
+    {
+        final int length = InputCodec.encode(inputBuffer, 0, input.set(InputType.CONNECTIONS_RESET, 0).value(node));
+        rollcall.applySequenced(inputBuffer, 0, length, timestamp, 0);
+        scheduleGraceTimer();
+    }
+
+    private void refuse(final long sessionId, final String why)
+    {
+        counters.get(ClusterCounters.Kind.REFUSED).increment();
+        errorHandler.onError(new IllegalStateException("cluster session " + sessionId + ": refused: " + why));
+    }
+
+    private void scheduleGraceTimer()
+    {
+        final long deadline = rollcall.nextGraceDeadline();
+        if (deadline != scheduledDeadline)
+        {
+            if (NONE == deadline)
+            {
+                cluster.cancelTimer(GRACE_TIMER_ID);
+            }
+            else
+            {
+                cluster.scheduleTimer(GRACE_TIMER_ID, deadline);
+            }
+            scheduledDeadline = deadline;
+        }
+    }
+
+    /**
+     * <pre>
+     *  int32 coreLength, core snapshot (SnapshotCodec)
+     *  int64 scheduledDeadline
+     *  int32 sessions, then per session ascending: int64 id, int64 node, int64 lastSequence
+     *  int32 nodes, then per node ascending: int64 node, int64 sessionId
+     * </pre>
+     */
+    private int encodeSnapshot(final ExpandableDirectByteBuffer buffer)
+    {
+        final int coreLength = rollcall.encodeSnapshot(coreScratch);
+        buffer.putInt(0, coreLength, IngressDescriptor.ORDER);
+        buffer.putBytes(Integer.BYTES, coreScratch, 0, coreLength);
+        int at = Integer.BYTES + coreLength;
+        buffer.putLong(at, scheduledDeadline, IngressDescriptor.ORDER);
+        at += Long.BYTES;
+        final long[] sessions = sortedKeys(lastSequence);
+        buffer.putInt(at, sessions.length, IngressDescriptor.ORDER);
+        at += Integer.BYTES;
+        for (final long sessionId : sessions)
+        {
+            buffer.putLong(at, sessionId, IngressDescriptor.ORDER);
+            buffer.putLong(at + 8, sessionNode.get(sessionId), IngressDescriptor.ORDER);
+            buffer.putLong(at + 16, lastSequence.get(sessionId), IngressDescriptor.ORDER);
+            at += 24;
+        }
+        final long[] nodes = sortedKeys(nodeSession);
+        buffer.putInt(at, nodes.length, IngressDescriptor.ORDER);
+        at += Integer.BYTES;
+        for (final long node : nodes)
+        {
+            buffer.putLong(at, node, IngressDescriptor.ORDER);
+            buffer.putLong(at + 8, nodeSession.get(node), IngressDescriptor.ORDER);
+            at += 16;
+        }
+        return at;
+    }
+
+    /**
+     * Read a snapshot: restore this service's bookkeeping, and copy the core's part to the start
+     * of {@code coreSnapshot}.
+     *
+     * @return the core part's length.
+     */
+    private int loadSnapshot(final Image image, final ExpandableDirectByteBuffer coreSnapshot)
+    {
+        final ExpandableDirectByteBuffer bytes = new ExpandableDirectByteBuffer(CORE_SNAPSHOT_INITIAL);
+        final int length = SnapshotTransfer.read(image, cluster.idleStrategy(), bytes);
+        final UnsafeBuffer snapshot = new UnsafeBuffer(bytes, 0, length);
+        final int coreLength = snapshot.getInt(0, IngressDescriptor.ORDER);
+        coreSnapshot.putBytes(0, snapshot, Integer.BYTES, coreLength);
+        int at = Integer.BYTES + coreLength;
+        scheduledDeadline = snapshot.getLong(at, IngressDescriptor.ORDER);
+        at += Long.BYTES;
+        final int sessions = snapshot.getInt(at, IngressDescriptor.ORDER);
+        at += Integer.BYTES;
+        for (int i = 0; i < sessions; i++)
+        {
+            final long sessionId = snapshot.getLong(at, IngressDescriptor.ORDER);
+            final long node = snapshot.getLong(at + 8, IngressDescriptor.ORDER);
+            lastSequence.put(sessionId, snapshot.getLong(at + 16, IngressDescriptor.ORDER));
+            if (node > 0)
+            {
+                sessionNode.put(sessionId, node);
+            }
+            at += 24;
+        }
+        final int nodes = snapshot.getInt(at, IngressDescriptor.ORDER);
+        at += Integer.BYTES;
+        for (int i = 0; i < nodes; i++)
+        {
+            nodeSession.put(snapshot.getLong(at, IngressDescriptor.ORDER), snapshot.getLong(at + 8, IngressDescriptor.ORDER));
+            at += 16;
+        }
+        if (at != length)
+        {
+            throw new IllegalStateException("the Rollcall service snapshot has " + length + " bytes, its parts " + at);
+        }
+        return coreLength;
+    }
+
+    private static long[] sortedKeys(final Long2LongHashMap map)
+    {
+        final long[] keys = new long[map.size()];
+        int i = 0;
+        for (final Long2LongHashMap.KeyIterator it = map.keySet().iterator(); it.hasNext(); )
+        {
+            keys[i++] = it.nextValue();
+        }
+        Arrays.sort(keys);
+        return keys;
+    }
+}

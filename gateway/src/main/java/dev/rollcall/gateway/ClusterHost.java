@@ -1,0 +1,86 @@
+package dev.rollcall.gateway;
+
+import dev.rollcall.core.Rollcall;
+import dev.rollcall.core.RollcallContext;
+import org.agrona.ErrorHandler;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * Where the core lives when this server is one node of a cluster: the cluster module hosts it as
+ * a replicated service and sequences the gateway's commands through the cluster (docs/CLUSTER.md).
+ * {@code rollcall serve} with {@code cluster-node} set finds the implementation through
+ * {@link ServiceLoader} ({@link Factory}), launches the gateway with {@link #launchCore} as its core
+ * launcher, then {@link #start}s the host. Stopping: {@link #leave()} before the gateway closes,
+ * {@link #close()} after it.
+ */
+public interface ClusterHost extends AutoCloseable
+{
+    /**
+     * Opens a host; the cluster module registers one in
+     * {@code META-INF/services/dev.rollcall.gateway.ClusterHost$Factory}.
+     */
+    interface Factory
+    {
+        /**
+         * Start this node's share of the cluster (its consensus, log and service replica); the core
+         * is launched later, by {@link ClusterHost#launchCore}.
+         *
+         * @param node         this node's number, from 1 (the n-th of {@code members}).
+         * @param members      every node's host, in node order.
+         * @param portBase     the first of the cluster's own ports (docs/CLUSTER.md has the scheme).
+         * @param data         this node's data directory.
+         * @param errorHandler for errors of the cluster's threads.
+         * @return the host.
+         */
+        ClusterHost open(int node, List<String> members, int portBase, Path data, ErrorHandler errorHandler);
+    }
+
+    /**
+     * @param node         this node's number, from 1.
+     * @param members      every node's host, in node order.
+     * @param portBase     the first of the cluster's ports.
+     * @param data         this node's data directory.
+     * @param errorHandler for errors of the cluster's threads.
+     * @return the host of the implementation on the class path.
+     * @throws IllegalStateException when none is (the cluster module is missing).
+     */
+    static ClusterHost open(
+        final int node, final List<String> members, final int portBase, final Path data, final ErrorHandler errorHandler)
+    {
+        for (final Factory factory : ServiceLoader.load(Factory.class))
+        {
+            return factory.open(node, members, portBase, data, errorHandler);
+        }
+        throw new IllegalStateException("cluster mode needs the rollcall-cluster module on the class path");
+    }
+
+    /**
+     * The gateway's core launcher: launch the core from the settings the gateway prepared (this
+     * host adds its sequencer and node number), on the thread that applies the cluster's log.
+     *
+     * @param ctx the core's settings.
+     * @return the running core.
+     */
+    Rollcall launchCore(RollcallContext ctx);
+
+    /**
+     * The gateway runs: join the cluster as its client and send the core's settings (limits and
+     * grace) through the log.
+     *
+     * @param gateway the running gateway.
+     */
+    void start(Gateway gateway);
+
+    /** @return a line for logs: the node, the members, the role as last seen. */
+    String describe();
+
+    /** Stop sending commands and applying the log (the gateway closes next). */
+    void leave();
+
+    /** Release the rest (the media driver, the archive). */
+    @Override
+    void close();
+}
