@@ -101,6 +101,11 @@ public final class Rollcall implements AutoCloseable
         logic = state.logic;
         state.logic.replaying(false);
         state.logic.firehose(ctx.firehose());
+        if (null != sequenced)
+        {
+            // the recovered countdowns' deadline, for the log's owner: no launch input runs a batch that publishes it
+            clockSignal.onNextDeadline(logic.nextDeadline());
+        }
         final LogicStage logicStage = new LogicStage(
             state.logic, counters, errorHandler, ctx.waitStrategy(), clockSignal, journalStage);
         snapshotWriter = ctx.journal().storesSnapshots() ?
@@ -884,6 +889,9 @@ public final class Rollcall implements AutoCloseable
                 {
                     throw new IllegalStateException("not a state input: " + InputType.name(event.input.type));
                 }
+                // decoded now, while the buffer is the caller's: the journal stage encodes the decoded reason,
+                // and the one the cache leaves encoded would be journaled as none
+                event.input.reasonString();
             }
             catch (final RuntimeException ex)
             {
