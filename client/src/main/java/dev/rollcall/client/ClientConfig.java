@@ -2,6 +2,9 @@ package dev.rollcall.client;
 
 import dev.rollcall.model.Changes;
 
+import java.net.InetSocketAddress;
+import java.util.List;
+
 /**
  * The settings of one connection, fixed when the client is built (see {@link RollcallClient.Builder}).
  *
@@ -19,6 +22,7 @@ import dev.rollcall.model.Changes;
  * @param heartbeatJitter       whether the first heartbeat is jittered
  * @param receiveBufferSize     SO_RCVBUF, or 0 for the system's default
  * @param listener              the connection listener
+ * @param otherNodes            more nodes of the same cluster, tried in turn after the first ({@code host:port})
  */
 record ClientConfig(
     String host,
@@ -34,6 +38,16 @@ record ClientConfig(
     long resumeRetryDelayNanos,
     boolean heartbeatJitter,
     int receiveBufferSize,
-    ConnectionListener listener)
+    ConnectionListener listener,
+    List<InetSocketAddress> otherNodes)
 {
+    /**
+     * @param attempt counts the connections tried so far.
+     * @return the node to try now: the first node, then each other one in turn.
+     */
+    InetSocketAddress node(final int attempt)
+    {
+        final int index = Math.floorMod(attempt, 1 + otherNodes.size());
+        return 0 == index ? InetSocketAddress.createUnresolved(host, port) : otherNodes.get(index - 1);
+    }
 }

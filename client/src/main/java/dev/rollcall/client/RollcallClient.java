@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -494,6 +496,7 @@ public final class RollcallClient implements AutoCloseable
     {
         private String host = "127.0.0.1";
         private int port = DEFAULT_PORT;
+        private final List<InetSocketAddress> otherNodes = new ArrayList<>();
         private String token;
         private final Changes presence = new Changes();
         private IntFunction<Changes> shardPresence;
@@ -543,6 +546,23 @@ public final class RollcallClient implements AutoCloseable
         {
             checkRange(port, 1, 0xFFFF, "port");
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Another node of the same cluster (docs/CLUSTER.md): when a connection cannot be made or is lost, the
+         * client tries the next node in turn ({@link #host}:{@link #port} first, then these in the order given).
+         * A session cannot be resumed on another node: there the client identifies again, which within the grace
+         * period keeps its user (watchers see no departure).
+         *
+         * @param host the node's host
+         * @param port the node's port
+         * @return this
+         */
+        public Builder otherNode(final String host, final int port)
+        {
+            checkRange(port, 1, 0xFFFF, "port");
+            otherNodes.add(InetSocketAddress.createUnresolved(Objects.requireNonNull(host, "host"), port));
             return this;
         }
 
@@ -914,7 +934,7 @@ public final class RollcallClient implements AutoCloseable
             return new ClientConfig(host, port, token, copy, shard, count, connectTimeout.toNanos(),
                 handshakeTimeout.toNanos(), requestTimeout.toNanos(),
                 new Backoff(backoffInitial.toNanos(), backoffMax.toNanos(), backoffJitter), resumeRetryDelay.toNanos(),
-                heartbeatJitter, receiveBufferSize, listener);
+                heartbeatJitter, receiveBufferSize, listener, List.copyOf(otherNodes));
         }
 
         private void checkIdentify(final Changes initial, final int shard, final int count)

@@ -77,6 +77,8 @@ final class Session implements ServerFrameHandler
     private boolean everReady;
     private boolean resumeRetried;
     private int attempt;
+    /** Counts dropped connections: which node of a cluster to try next ({@link ClientConfig#node}). */
+    private int nodeAttempt;
 
     Session(
         final RollcallClient client,
@@ -269,7 +271,8 @@ final class Session implements ServerFrameHandler
                 connection = opened;
             }
             phase = Phase.CONNECTING;
-            final boolean connected = channel.connect(new InetSocketAddress(config.host(), config.port()));
+            final InetSocketAddress node = config.node(nodeAttempt);
+            final boolean connected = channel.connect(new InetSocketAddress(node.getHostString(), node.getPort()));
             opened.register(connected);
             if (connected)
             {
@@ -358,6 +361,7 @@ final class Session implements ServerFrameHandler
             return;
         }
         closeConnection();
+        nodeAttempt++;
         failPending(new ConnectionLostException("connection lost, outcome unknown: " + cause, cause));
         setState(ConnectionState.RECONNECTING);
         final long delay = delayNanos >= 0 ? delayNanos : config.backoff().delayNanos(attempt++);
@@ -489,7 +493,8 @@ final class Session implements ServerFrameHandler
 
     private String address()
     {
-        return config.host() + ":" + config.port();
+        final InetSocketAddress node = config.node(nodeAttempt);
+        return node.getHostString() + ":" + node.getPort();
     }
 
     private static void cancel(final IoLoop.Timer timer)

@@ -119,12 +119,7 @@ public final class ClusterNode implements ClusterHost
         }
     }
 
-    /**
-     * What to do when the cluster closed this node's session (cut off longer than the session
-     * timeout): by default nothing beyond the error; {@code rollcall serve} stops the process.
-     *
-     * @param onSessionLost run once, on the ingress thread.
-     */
+    @Override
     public void onSessionLost(final Runnable onSessionLost)
     {
         this.onSessionLost = onSessionLost;

@@ -15,6 +15,8 @@ import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredService;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.collections.Long2LongHashMap;
@@ -43,6 +45,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PresenceClusteredService implements ClusteredService
 {
+    private static final Logger LOG = LoggerFactory.getLogger("rollcall.cluster");
     /** The one cluster timer: the earliest grace deadline. */
     static final long GRACE_TIMER_ID = 1;
     private static final long NONE = Long.MAX_VALUE;
@@ -53,7 +56,7 @@ public final class PresenceClusteredService implements ClusteredService
     private final IngressProgress progress;
     private final ErrorHandler errorHandler;
     private final Path snapshotCopies;
-    private final ClusterCounters counters;
+    private ClusterCounters counters;
     private final Long2LongHashMap lastSequence = new Long2LongHashMap(0);
     private final Long2LongHashMap sessionNode = new Long2LongHashMap(0);
     private final Long2LongHashMap nodeSession = new Long2LongHashMap(0);
@@ -68,18 +71,15 @@ public final class PresenceClusteredService implements ClusteredService
 
     /**
      * @param progress      shared with the node's {@link IngressAgent}.
-     * @param counters      the node's cluster counters.
      * @param errorHandler  for commands the core refuses as malformed.
      * @param snapshotCopies a directory where each snapshot's core part is also written as
      *                      {@code presence-<logPosition>.snap} (for the journal tools and for comparing
      *                      replicas), or null for none.
      */
     PresenceClusteredService(
-        final IngressProgress progress, final ClusterCounters counters, final ErrorHandler errorHandler,
-        final Path snapshotCopies)
+        final IngressProgress progress, final ErrorHandler errorHandler, final Path snapshotCopies)
     {
         this.progress = progress;
-        this.counters = counters;
         this.errorHandler = errorHandler;
         this.snapshotCopies = snapshotCopies;
     }
@@ -108,6 +108,12 @@ public final class PresenceClusteredService implements ClusteredService
     Rollcall rollcall()
     {
         return core.getNow(null);
+    }
+
+    /** @return the node's cluster counters, once the core runs (they live in its counters file). */
+    ClusterCounters counters()
+    {
+        return counters;
     }
 
     /** Any thread. @return the node's role in the cluster as last reported. */
@@ -145,6 +151,7 @@ public final class PresenceClusteredService implements ClusteredService
                 }
             });
             rollcall = Rollcall.launch(ctx);
+            counters = new ClusterCounters(rollcall.countersManager());
             core.complete(rollcall);
         }
         catch (final RuntimeException ex)
@@ -265,6 +272,7 @@ public final class PresenceClusteredService implements ClusteredService
     public void onRoleChange(final Cluster.Role newRole)
     {
         role = newRole;
+        LOG.info("cluster role: {}", newRole.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     @Override

@@ -74,6 +74,15 @@ public interface ClusterHost extends AutoCloseable
      */
     void start(Gateway gateway);
 
+    /**
+     * What to do when the cluster closed this node's session (it was cut off longer than the
+     * session timeout): its commands since have no definite outcome, so the server stops and its
+     * clients resume on another node.
+     *
+     * @param onSessionLost run once, on the cluster client's thread.
+     */
+    void onSessionLost(Runnable onSessionLost);
+
     /** @return a line for logs: the node, the members, the role as last seen. */
     String describe();
 

@@ -6,6 +6,7 @@ import dev.rollcall.core.Limits;
 import dev.rollcall.core.PipelineLayout;
 import dev.rollcall.core.RollcallContext;
 import dev.rollcall.core.WaitStrategies;
+import dev.rollcall.gateway.ClusterHost;
 import dev.rollcall.gateway.Gateway;
 import dev.rollcall.gateway.GatewayContext;
 import dev.rollcall.gateway.admin.AdminServer;
@@ -104,6 +105,9 @@ public final class ServeCommand implements Callable<Integer>
     private boolean sync;
     private String logLevel;
     private long drainTimeoutMs;
+    private int clusterNode;
+    private List<String> clusterMembers;
+    private int clusterPortBase;
 
     /**
      * Creates the command reading the process environment.
@@ -156,6 +160,19 @@ public final class ServeCommand implements Callable<Integer>
         logLevel = resolved.logLevel();
         adminPort = resolved.adminPort();
         drainTimeoutMs = resolved.drainTimeoutMs();
+        clusterNode = resolved.intValue(ServeSettings.CLUSTER_NODE);
+        clusterMembers = resolved.list(ServeSettings.CLUSTER_MEMBERS);
+        clusterPortBase = resolved.intValue(ServeSettings.CLUSTER_PORT_BASE);
+        if (clusterNode > clusterMembers.size())
+        {
+            throw new ConfigurationException("cluster-node " + clusterNode + " is not one of the " +
+                clusterMembers.size() + " cluster-members " + clusterMembers + " (node N is the N-th)");
+        }
+        if (clusterNode > 0 && null != layout && !"invoked".equals(layout))
+        {
+            throw new ConfigurationException("layout " + layout + " cannot run a cluster node: its core runs on the " +
+                "thread that applies the cluster's log (layout invoked)");
+        }
         configuration = resolved;
         return resolved;
     }
@@ -288,19 +305,36 @@ public final class ServeCommand implements Callable<Integer>
         }
         final Gateway gateway;
         ChronicleJournal opened = null;
+        ClusterHost cluster = null;
         try
         {
             ctx.conclude();
-            opened = ChronicleJournal.open(journal);
-            gateway = Gateway.launch(coreContext(graceMs, strategy, pipelineLayout)
+            final RollcallContext coreCtx = coreContext(graceMs, strategy, pipelineLayout)
                 .errorHandler(new LoggingErrorHandler(LoggerFactory.getLogger("rollcall.core"), "core"))
-                .journal(opened)
-                .countersFile(data.resolve(CountersFileDescriptor.FILE_NAME)), ctx);
+                .countersFile(data.resolve(CountersFileDescriptor.FILE_NAME));
+            if (clusterNode > 0)
+            {
+                // the cluster's log is the journal; the core runs on the thread that applies it
+                log.info("joining the cluster as node {} of {}", clusterNode, clusterMembers);
+                cluster = ClusterHost.open(clusterNode, clusterMembers, clusterPortBase, data,
+                    new LoggingErrorHandler(LoggerFactory.getLogger("rollcall.cluster"), "cluster"));
+                gateway = Gateway.launch(coreCtx.layout(PipelineLayout.INVOKED), ctx, cluster::launchCore);
+                cluster.start(gateway);
+            }
+            else
+            {
+                opened = ChronicleJournal.open(journal);
+                gateway = Gateway.launch(coreCtx.journal(opened), ctx);
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
             err.println("serve: cannot start: " + ex.getMessage());
             closeQuietly(opened);
+            if (null != cluster)
+            {
+                cluster.close();
+            }
             if (null != admin)
             {
                 admin.close();
@@ -308,12 +342,26 @@ public final class ServeCommand implements Callable<Integer>
             closeQuietly(lock);
             return 1;
         }
-        metrics.gateway(gateway, data.resolve("journal"));
+        metrics.gateway(gateway, null == cluster ? data.resolve("journal") : data.resolve("archive"));
         final ShutdownSequence shutdown = new ShutdownSequence(drainTimeoutMs, log)
             .progress(new DrainProgress(gateway))
-            .step("no longer ready (/health/ready answers 503)", readiness::stopping)
-            .step("closing the gateway (clients told SERVER_SHUTTING_DOWN, ring drained, final snapshot, journal closed)",
-                gateway::close);
+            .step("no longer ready (/health/ready answers 503)", readiness::stopping);
+        if (null != cluster)
+        {
+            final ClusterHost host = cluster;
+            shutdown.step("leaving the cluster (this node's session closes: every node loses its connections, whose " +
+                "clients resume elsewhere within grace)", host::leave)
+                .step("closing the gateway (clients told SERVER_SHUTTING_DOWN)", gateway::close)
+                .step("closing the media driver and the archive", host::close);
+            // on a thread of its own: the drain stops the cluster client's thread, which must not wait for itself
+            host.onSessionLost(() -> new Thread(() -> shutdown.onStop("the cluster closed this node's session"),
+                "rollcall-session-lost").start());
+        }
+        else
+        {
+            shutdown.step("closing the gateway (clients told SERVER_SHUTTING_DOWN, ring drained, final snapshot, " +
+                "journal closed)", gateway::close);
+        }
         if (null != admin)
         {
             shutdown.step("closing the admin port", admin::close);
@@ -322,7 +370,7 @@ public final class ServeCommand implements Callable<Integer>
         StopSignals.install(shutdown::onStop);
         readiness.ready(); // only once a stop would drain
         log.info("listening on " + gateway.address().getHostString() + ":" + gateway.port() +
-            " (protocol v1, journal " + data.resolve("journal") + ", " +
+            " (protocol v1, " + (null == cluster ? "journal " + data.resolve("journal") : cluster.describe()) + ", " +
             gateway.rollcall().listClientIds().length + " clients recovered)");
         if (null != gateway.webSocketAddress())
         {

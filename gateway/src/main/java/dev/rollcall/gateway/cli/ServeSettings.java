@@ -1,5 +1,6 @@
 package dev.rollcall.gateway.cli;
 
+import dev.rollcall.core.ConnectionIds;
 import dev.rollcall.core.Limits;
 import dev.rollcall.core.WaitStrategies;
 import dev.rollcall.gateway.GatewayContext;
@@ -132,13 +133,28 @@ final class ServeSettings
     static final Setting DRAIN_TIMEOUT = Setting.duration("drain-timeout", "30s", 1, Long.MAX_VALUE,
         "How long a graceful shutdown (SIGTERM) may drain before the process exits anyway.");
 
+    /** This server's node number in a cluster; 0 for a single server. */
+    static final Setting CLUSTER_NODE = Setting.integer("cluster-node", "N", 0, 0, ConnectionIds.MAX_NODE,
+        "0 = a single server", "This server's node number in a cluster, from 1 (docs/CLUSTER.md); 0 runs a single " +
+        "server with its own journal.");
+
+    /** The cluster's nodes. */
+    static final Setting CLUSTER_MEMBERS = Setting.list("cluster-members", "HOST", ServeSettings::hasNoSpace,
+        "host names or addresses without spaces", "Every cluster node's host, in node order: node N is the N-th " +
+        "(a flag may be repeated; file and environment: comma-separated).");
+
+    /** The cluster's own ports. */
+    static final Setting CLUSTER_PORT_BASE = Setting.integer("cluster-port-base", "PORT", 20000, 1, 65535 - 100 * 64,
+        null, "The first of the cluster's own ports: node N uses PORT + (N-1)*100 + 1 to 6 (archive, ingress, " +
+        "consensus, log, catch-up, log control).");
+
     /** Every setting, in the order --print-config and the example file show them. */
     static final List<Setting> ALL = List.of(
         DATA, BIND, PORT, WS_PORT, WS_PATH, WS_ORIGIN, ADMIN_PORT,
         THREADS, LAYOUT, WAIT_STRATEGY,
         GRACE, HEARTBEAT, RATE_LIMIT, RATE_WINDOW, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS,
         MAX_ATTRIBUTES, MAX_ATTRIBUTE_KEY_BYTES, MAX_ATTRIBUTE_VALUE_BYTES, MAX_REASON_BYTES,
-        SYNC, SECRET_FILE, SECRET, LOG_LEVEL, DRAIN_TIMEOUT);
+        SYNC, CLUSTER_NODE, CLUSTER_MEMBERS, CLUSTER_PORT_BASE, SECRET_FILE, SECRET, LOG_LEVEL, DRAIN_TIMEOUT);
 
     private ServeSettings()
     {

@@ -1,0 +1,230 @@
+package dev.rollcall.cluster.cli;
+
+import dev.rollcall.gateway.auth.Secrets;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The processes of a development cluster on loopback: node {@code n} (from 1) is a
+ * {@code rollcall serve --cluster-node n} JVM on this JVM's class path and flags, with its data in
+ * {@code <data>/node-n}, its gateway on ports {@code gatewayPortBase + 10 * (n - 1)} (TCP),
+ * {@code + 1} (WebSocket) and {@code + 2} (admin), and the cluster's ports from
+ * {@code clusterPortBase}. Every node shares one token secret, {@code <data>/secret}, so a token is
+ * good on any node. Each node's output is copied with a {@code [node-n]} prefix.
+ */
+public final class NodeProcesses implements AutoCloseable
+{
+    /** Gateway ports between two nodes. */
+    public static final int GATEWAY_PORT_STRIDE = 10;
+
+    private final int nodes;
+    private final Path data;
+    private final int gatewayPortBase;
+    private final int clusterPortBase;
+    private final List<String> extraArgs;
+    private final PrintStream out;
+    private final Process[] processes;
+
+    /**
+     * @param nodes           how many.
+     * @param data            the cluster's data directory.
+     * @param gatewayPortBase node 1's TCP port.
+     * @param clusterPortBase the cluster's first port.
+     * @param extraArgs       more {@code serve} arguments for every node (e.g. {@code --grace 30s}).
+     * @param out             where the nodes' output goes, or null to discard it.
+     */
+    public NodeProcesses(
+        final int nodes, final Path data, final int gatewayPortBase, final int clusterPortBase,
+        final List<String> extraArgs, final PrintStream out)
+    {
+        this.nodes = nodes;
+        this.data = data;
+        this.gatewayPortBase = gatewayPortBase;
+        this.clusterPortBase = clusterPortBase;
+        this.extraArgs = List.copyOf(extraArgs);
+        this.out = out;
+        this.processes = new Process[nodes + 1];
+    }
+
+    /**
+     * Start every node.
+     *
+     * @throws IOException when a process cannot start or the secret cannot be written.
+     */
+    public void startAll() throws IOException
+    {
+        secret();
+        for (int node = 1; node <= nodes; node++)
+        {
+            start(node);
+        }
+    }
+
+    /**
+     * Start one node (again, after it stopped).
+     *
+     * @param node from 1.
+     * @return its process.
+     * @throws IOException when it cannot start.
+     */
+    public Process start(final int node) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        for (final String flag : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (flag.startsWith("--add-") || flag.startsWith("--enable-") || flag.startsWith("-D") ||
+                flag.startsWith("--sun-misc"))
+            {
+                command.add(flag);
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("dev.rollcall.gateway.cli.RollcallCommand");
+        command.add("serve");
+        final String members = String.join(",", java.util.Collections.nCopies(nodes, "127.0.0.1"));
+        final int port = gatewayPort(node);
+        command.addAll(List.of(
+            "--cluster-node", Integer.toString(node),
+            "--cluster-members", members,
+            "--cluster-port-base", Integer.toString(clusterPortBase),
+            "--data", nodeData(node).toString(),
+            "--secret-file", secret().toString(),
+            "--port", Integer.toString(port),
+            "--ws-port", Integer.toString(port + 1),
+            "--admin-port", Integer.toString(port + 2)));
+        command.addAll(extraArgs);
+        Files.createDirectories(nodeData(node));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("ROLLCALL_"));
+        final Process process = builder.start();
+        processes[node] = process;
+        final Thread copier = new Thread(() -> copy(node, process), "node-" + node + "-output");
+        copier.setDaemon(true);
+        copier.start();
+        return process;
+    }
+
+    /** @return node {@code node}'s process, or null when never started. */
+    public Process process(final int node)
+    {
+        return processes[node];
+    }
+
+    /** @return the TCP port of node {@code node}'s gateway. */
+    public int gatewayPort(final int node)
+    {
+        return gatewayPortBase + GATEWAY_PORT_STRIDE * (node - 1);
+    }
+
+    /** @return node {@code node}'s data directory. */
+    public Path nodeData(final int node)
+    {
+        return data.resolve("node-" + node);
+    }
+
+    /** @return how many nodes. */
+    public int nodes()
+    {
+        return nodes;
+    }
+
+    /**
+     * The shared token secret, written on first use.
+     *
+     * @return its file.
+     * @throws IOException when it cannot be written.
+     */
+    public Path secret() throws IOException
+    {
+        final Path file = data.resolve("secret");
+        if (!Files.exists(file))
+        {
+            Files.createDirectories(data);
+            Files.writeString(file, Secrets.generate() + "\n");
+        }
+        return file.toAbsolutePath();
+    }
+
+    /**
+     * Kill a node at once (SIGKILL): no goodbye, no drain; its peers see only silence.
+     *
+     * @param node from 1.
+     * @throws InterruptedException when interrupted while it dies.
+     */
+    public void kill(final int node) throws InterruptedException
+    {
+        final Process process = processes[node];
+        if (null != process)
+        {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Stop every node (SIGTERM, each drains), waiting up to a bound, then kill what is left.
+     */
+    @Override
+    public void close()
+    {
+        for (int node = 1; node <= nodes; node++)
+        {
+            if (null != processes[node])
+            {
+                processes[node].destroy();
+            }
+        }
+        for (int node = 1; node <= nodes; node++)
+        {
+            final Process process = processes[node];
+            if (null == process)
+            {
+                continue;
+            }
+            try
+            {
+                if (!process.waitFor(20, TimeUnit.SECONDS))
+                {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void copy(final int node, final Process process)
+    {
+        try (BufferedReader reader = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while (null != (line = reader.readLine()))
+            {
+                if (null != out)
+                {
+                    out.println("[node-" + node + "] " + line);
+                }
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // the process is gone
+        }
+    }
+}
