@@ -128,7 +128,18 @@ public final class ClusterNode implements ClusterHost
     @Override
     public void start(final Gateway gateway)
     {
-        final Rollcall rollcall = gateway.rollcall();
+        start(gateway.rollcall());
+    }
+
+    /**
+     * Join the cluster as its client (the ingress thread) and send the core's limits and grace
+     * through the log; for a core launched with {@link #launchCore} without a gateway (embedded use,
+     * tests): its commands then go through the cluster like a gateway's.
+     *
+     * @param rollcall the core {@link #launchCore} returned.
+     */
+    public void start(final Rollcall rollcall)
+    {
         final ClusterCounters counters = service.counters();
         final IngressAgent agent = new IngressAgent(
             ctx.node(), ctx.clusterClient(), queue, progress, MAX_PENDING_BYTES, new SystemEpochNanoClock(),
