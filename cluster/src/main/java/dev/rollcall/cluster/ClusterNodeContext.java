@@ -47,6 +47,8 @@ final class ClusterNodeContext
     static final int LOG_CONTROL_PORT = 6;
     /** Term length of every cluster channel: small, and sparse files commit only what is used. */
     static final String TERM_LENGTH = "256k";
+    /** {@link #TERM_LENGTH} in bytes. */
+    static final int TERM_LENGTH_BYTES = 256 * 1024;
 
     static final long LEADER_HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long LEADER_HEARTBEAT_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(600);
@@ -163,8 +165,8 @@ final class ClusterNodeContext
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(idle().get())
             .termBufferSparseFile(true)
-            .publicationTermBufferLength(256 * 1024)
-            .ipcTermBufferLength(256 * 1024)
+            .publicationTermBufferLength(TERM_LENGTH_BYTES)
+            .ipcTermBufferLength(TERM_LENGTH_BYTES)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .errorHandler(errorHandler);
@@ -208,7 +210,7 @@ final class ClusterNodeContext
             .ingressChannel("aeron:udp?term-length=" + TERM_LENGTH)
             .logChannel(new ChannelUriStringBuilder()
                 .media("udp")
-                .termLength(256 * 1024)
+                .termLength(TERM_LENGTH_BYTES)
                 .controlMode(CommonContext.MDC_CONTROL_MODE_MANUAL)
                 .controlEndpoint(host + ":" + port(memberId(), LOG_CONTROL_PORT))
                 .build())

@@ -1,6 +1,7 @@
 package dev.rollcall.cluster;
 
 import dev.rollcall.core.Sequencer;
+import io.aeron.cluster.client.AeronCluster;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -18,6 +19,13 @@ final class ClusterSequencer implements Sequencer
     /** Where the command starts in a queued message; the correlation id is before it. */
     static final int INPUT_OFFSET = Long.BYTES;
 
+    /**
+     * The longest command: one ingress message (an eighth of the {@link ClusterNodeContext#TERM_LENGTH_BYTES}
+     * term) less the cluster's session header and the gateway's own.
+     */
+    static final int MAX_COMMAND_LENGTH =
+        ClusterNodeContext.TERM_LENGTH_BYTES / 8 - AeronCluster.SESSION_HEADER_LENGTH - IngressDescriptor.HEADER_LENGTH;
+
     private final ManyToOneRingBuffer queue;
     private final Runnable waker;
 
@@ -30,6 +38,11 @@ final class ClusterSequencer implements Sequencer
     @Override
     public boolean offer(final DirectBuffer input, final int offset, final int length, final long correlationId)
     {
+        if (length > MAX_COMMAND_LENGTH)
+        {
+            throw new IllegalArgumentException("a command of " + length + " bytes is longer than a cluster message (" +
+                MAX_COMMAND_LENGTH + " bytes): lower the update limits");
+        }
         final int index = queue.tryClaim(COMMAND_MSG_TYPE_ID, INPUT_OFFSET + length);
         if (index <= 0)
         {

@@ -129,7 +129,11 @@ public final class LoadRun
             }
         }
         final InetAddress host = settings.hostAddress();
-        final InetSocketAddress remote = new InetSocketAddress(host, settings.connectPort());
+        final InetSocketAddress[] remotes = new InetSocketAddress[settings.nodes()];
+        for (int node = 0; node < remotes.length; node++)
+        {
+            remotes[node] = new InetSocketAddress(host, settings.connectPort(node));
+        }
         final InetSocketAddress[] sources = sources(host);
         final long tokenExpiresAtMs = startedAtMs + TOKEN_VALIDITY_MS + settings.connectTimeoutMs() +
             settings.warmupMs() + settings.durationMs();
@@ -140,7 +144,7 @@ public final class LoadRun
         {
             for (int i = 0; i < threads; i++)
             {
-                workers[i] = new LoadWorker(i, settings, control, slices[i], tokens, tokenExpiresAtMs, remote, sources,
+                workers[i] = new LoadWorker(i, settings, control, slices[i], tokens, tokenExpiresAtMs, remotes, sources,
                     threads);
             }
         }
@@ -353,7 +357,9 @@ public final class LoadRun
             long[] watchedLobbies = null;
             if (settings.isWatcher(i))
             {
-                users = distinct(random, Math.min(settings.watchUsers(), n - 1), n, i);
+                users = settings.nodes() == 1 ? distinct(random, Math.min(settings.watchUsers(), n - 1), n, i) :
+                    onOtherNodes(random, Math.min(settings.watchUsers(), n - (n + settings.nodes() - 1) / settings.nodes()),
+                        n, i, settings.nodes());
                 watchedLobbies = new long[Math.min(settings.watchLobbies(), lobbies)];
                 final long[] picked = distinct(random, watchedLobbies.length, lobbies, -1);
                 for (int j = 0; j < picked.length; j++)
@@ -483,6 +489,31 @@ public final class LoadRun
         {
             final int candidate = random.nextInt(bound);
             boolean fresh = candidate != excluded;
+            for (int j = 0; j < filled && fresh; j++)
+            {
+                fresh = picked[j] != candidate;
+            }
+            if (fresh)
+            {
+                picked[filled++] = candidate;
+            }
+        }
+        return picked;
+    }
+
+    /**
+     * @return {@code count} distinct connection indexes below {@code bound} whose node ({@code index mod nodes}) is not
+     * {@code index}'s.
+     */
+    private static long[] onOtherNodes(
+        final SplittableRandom random, final int count, final int bound, final int index, final int nodes)
+    {
+        final long[] picked = new long[count];
+        int filled = 0;
+        while (filled < count)
+        {
+            final int candidate = random.nextInt(bound);
+            boolean fresh = candidate % nodes != index % nodes;
             for (int j = 0; j < filled && fresh; j++)
             {
                 fresh = picked[j] != candidate;

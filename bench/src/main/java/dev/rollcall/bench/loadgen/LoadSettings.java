@@ -48,6 +48,10 @@ import java.net.UnknownHostException;
  * @param seed               the seed choosing whom watchers watch and heartbeat jitter.
  * @param serverPid          the server's process id for syscall counts from {@code /proc/<pid>/io} and CPU time from
  *                           {@code /proc/<pid>/stat}, 0 for none.
+ * @param otherPorts         more nodes of a cluster (their TCP ports, or WebSocket ports over WebSocket): connection
+ *                           {@code i} goes to the {@code i mod (1 + n)}-th node ({@code port} first), and a watcher
+ *                           watches only users on other nodes, so every timed delivery crosses nodes; empty for one
+ *                           server.
  */
 public record LoadSettings(
     LoadTarget target,
@@ -71,7 +75,8 @@ public record LoadSettings(
     long connectTimeoutMs,
     long firstUserId,
     long seed,
-    long serverPid)
+    long serverPid,
+    int[] otherPorts)
 {
     /** The longest measured duration (and warmup, and connect phase): 10 minutes. */
     public static final long MAX_DURATION_MS = 600_000;
@@ -115,6 +120,12 @@ public record LoadSettings(
         require(identifyRate >= 0 && Double.isFinite(identifyRate), "--identify-rate must be >= 0");
         require(updateRate >= 0 && Double.isFinite(updateRate), "--update-rate must be >= 0");
         require(window >= 1 && window <= 1024, "--window must be 1..1024");
+        otherPorts = otherPorts.clone();
+        for (final int other : otherPorts)
+        {
+            require(other >= 1 && other <= 65535, "--other-ports must be ports 1..65535");
+        }
+        require(0 == otherPorts.length || LoadTarget.ROLLCALL == target, "--other-ports drives a Rollcall cluster only");
         require(subscriberFraction >= 0 && subscriberFraction <= 1, "--subscribers must be a fraction 0..1");
         require(watchUsers >= 0 && watchUsers <= 256, "--watch-users must be 0..256");
         require(watchLobbies >= 0 && watchLobbies <= 64, "--watch-lobbies must be 0..64");
@@ -168,6 +179,29 @@ public record LoadSettings(
     public InetAddress hostAddress()
     {
         return loopback(host);
+    }
+
+    /** @return a copy of the other nodes' ports. */
+    @Override
+    public int[] otherPorts()
+    {
+        return otherPorts.clone();
+    }
+
+    /** @return the nodes of the run: 1 for one server. */
+    public int nodes()
+    {
+        return 1 + otherPorts.length;
+    }
+
+    /**
+     * @param index a connection's index.
+     * @return the port it connects to: the first node's, or one of {@link #otherPorts()} in turn.
+     */
+    public int connectPort(final int index)
+    {
+        final int node = index % nodes();
+        return 0 == node ? connectPort() : otherPorts[node - 1];
     }
 
     /** @return the port connections go to: {@link #webSocketPort()} over WebSocket, else {@link #port()}. */
@@ -262,6 +296,8 @@ public record LoadSettings(
         private long seed = System.nanoTime();
         private long serverPid;
 
+        private int[] otherPorts = new int[0];
+
         private Builder()
         {
         }
@@ -298,6 +334,13 @@ public record LoadSettings(
         public Builder host(final String host)
         {
             this.host = host;
+            return this;
+        }
+
+        /** @param ports more nodes of a cluster ({@link LoadSettings#otherPorts()}). @return this. */
+        public Builder otherPorts(final int... ports)
+        {
+            this.otherPorts = ports.clone();
             return this;
         }
 
@@ -430,7 +473,7 @@ public record LoadSettings(
             return new LoadSettings(target, redisWorkload, transport, host, targetPort, webSocketPort, connections,
                 0 == sourceAddresses ? defaultSourceAddresses(connections) : sourceAddresses, threads, identifyRate,
                 updateRate, window, subscriberFraction, watchUsers, watchLobbies, lobbySize, durationMs, warmupMs,
-                connectTimeoutMs, firstUserId, seed, serverPid);
+                connectTimeoutMs, firstUserId, seed, serverPid, otherPorts);
         }
     }
 }

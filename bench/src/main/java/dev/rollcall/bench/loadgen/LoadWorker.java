@@ -109,7 +109,7 @@ final class LoadWorker implements Runnable, ServerFrameHandler, WebSocketClient.
     private final LoadConnection[] connections;
     private final HmacTokens tokens;
     private final long tokenExpiresAtMs;
-    private final InetSocketAddress remote;
+    private final InetSocketAddress[] remotes;
     private final InetSocketAddress[] sources;
     private final Selector selector;
     private final ByteBuffer in = ByteBuffer.allocateDirect(IN_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -159,7 +159,7 @@ final class LoadWorker implements Runnable, ServerFrameHandler, WebSocketClient.
     private int cursor;
 
     LoadWorker(final int index, final LoadSettings settings, final RunControl control, final LoadConnection[] connections,
-        final HmacTokens tokens, final long tokenExpiresAtMs, final InetSocketAddress remote,
+        final HmacTokens tokens, final long tokenExpiresAtMs, final InetSocketAddress[] remotes,
         final InetSocketAddress[] sources, final int workers) throws IOException
     {
         this.index = index;
@@ -168,7 +168,7 @@ final class LoadWorker implements Runnable, ServerFrameHandler, WebSocketClient.
         this.connections = connections;
         this.tokens = tokens;
         this.tokenExpiresAtMs = tokenExpiresAtMs;
-        this.remote = remote;
+        this.remotes = remotes;
         this.sources = sources;
         this.random = new SplittableRandom(settings.seed() + 31L * index);
         this.identifiesPerNano = settings.identifyRate() / workers / 1e9;
@@ -180,7 +180,7 @@ final class LoadWorker implements Runnable, ServerFrameHandler, WebSocketClient.
         this.outbox = new Outbox(stats, this::writeFailed,
             transport.isWebSocket() ? Outbox.MESSAGE_ROOM : Outbox.FRAME_ROOM);
         this.webSocket = transport.isWebSocket() ?
-            new WebSocketClient(transport, hostHeader(remote), new SecureRandom().nextLong()) : null;
+            new WebSocketClient(transport, hostHeader(remotes[0]), new SecureRandom().nextLong()) : null;
         this.jsonCommands = transport.isJson() ? new JsonCommands() : null;
         this.jsonMessages = transport.isJson() ? new JsonServerMessages() : null;
         this.selector = Selector.open();
@@ -410,7 +410,7 @@ final class LoadWorker implements Runnable, ServerFrameHandler, WebSocketClient.
             {
                 channel.bind(sources[c.index % sources.length]);
             }
-            if (channel.connect(remote))
+            if (channel.connect(remotes[c.index % remotes.length]))
             {
                 c.key = channel.register(selector, SelectionKey.OP_READ, c);
                 connected(c);

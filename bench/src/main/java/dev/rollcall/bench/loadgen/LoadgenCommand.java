@@ -90,6 +90,11 @@ public final class LoadgenCommand implements Callable<Integer>
         description = "The server's port (default: 7450, or 6379 with --target redis).")
     private Integer port;
 
+    @Option(names = "--other-ports", paramLabel = "PORT", split = ",",
+        description = "More nodes of a cluster (./rollcall cluster): connection i goes to the i mod N-th node, and " +
+            "watchers watch only users on other nodes, so every timed delivery crosses nodes.")
+    private int[] otherPorts = new int[0];
+
     @Option(names = "--secret-file", paramLabel = "PATH", description = "File holding the server's token secret.")
     private Path secretFile;
 
@@ -290,6 +295,7 @@ public final class LoadgenCommand implements Callable<Integer>
             }
             builder.port(port);
         }
+        builder.otherPorts(otherPorts);
         if (null != webSocketPort)
         {
             if (webSocketPort < 1 || webSocketPort > 65535)
