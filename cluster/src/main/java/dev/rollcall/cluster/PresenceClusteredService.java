@@ -19,13 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -57,9 +55,7 @@ public final class PresenceClusteredService implements ClusteredService
     private final ErrorHandler errorHandler;
     private final Path snapshotCopies;
     private ClusterCounters counters;
-    private final Long2LongHashMap lastSequence = new Long2LongHashMap(0);
-    private final Long2LongHashMap sessionNode = new Long2LongHashMap(0);
-    private final Long2LongHashMap nodeSession = new Long2LongHashMap(0);
+    private final GatewaySessions sessions = new GatewaySessions();
     private final Input input = new Input();
     private final ExpandableDirectByteBuffer inputBuffer = new ExpandableDirectByteBuffer(InputCodec.HEADER_LENGTH);
     private final ExpandableDirectByteBuffer snapshotBuffer = new ExpandableDirectByteBuffer(CORE_SNAPSHOT_INITIAL);
@@ -184,18 +180,20 @@ public final class PresenceClusteredService implements ClusteredService
         final int type = buffer.getInt(offset + IngressDescriptor.TYPE_OFFSET, IngressDescriptor.ORDER);
         final int node = buffer.getInt(offset + IngressDescriptor.NODE_OFFSET, IngressDescriptor.ORDER);
         final long sequence = buffer.getLong(offset + IngressDescriptor.SEQUENCE_OFFSET, IngressDescriptor.ORDER);
-        if (sequence <= lastSequence.get(sessionId))
+        if (sessions.isDuplicate(sessionId, sequence))
         {
             counters.get(ClusterCounters.Kind.DUPLICATES_SKIPPED).increment();
         }
-        else if (type == IngressDescriptor.HELLO && sequence == 1 && node > 0 && !sessionNode.containsKey(sessionId))
+        else if (type == IngressDescriptor.HELLO && sequence == 1 && node > 0 && 0 == sessions.nodeOf(sessionId))
         {
-            lastSequence.put(sessionId, sequence);
-            onHello(sessionId, node, timestamp);
+            sessions.applied(sessionId, sequence);
+            sessions.hello(sessionId, node);
+            // a node's gateway says HELLO once per session: any connections of its previous one are gone
+            loseConnections(node, timestamp);
         }
-        else if (type == IngressDescriptor.COMMAND && sessionNode.get(sessionId) == node && node > 0)
+        else if (type == IngressDescriptor.COMMAND && node > 0 && sessions.nodeOf(sessionId) == node)
         {
-            lastSequence.put(sessionId, sequence);
+            sessions.applied(sessionId, sequence);
             final long correlationId = sessionId == progress.sessionId() ?
                 buffer.getLong(offset + IngressDescriptor.CORRELATION_ID_OFFSET, IngressDescriptor.ORDER) : 0;
             try
@@ -223,12 +221,9 @@ public final class PresenceClusteredService implements ClusteredService
     @Override
     public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
     {
-        final long sessionId = session.id();
-        lastSequence.remove(sessionId);
-        final long node = sessionNode.remove(sessionId);
-        if (node > 0 && nodeSession.get(node) == sessionId)
+        final long node = sessions.close(session.id());
+        if (node > 0)
         {
-            nodeSession.remove(node);
             loseConnections(node, timestamp);
         }
     }
@@ -287,14 +282,6 @@ public final class PresenceClusteredService implements ClusteredService
         return null != rollcall && rollcall.hasPendingInputs() ? rollcall.invoke() : 0;
     }
 
-    private void onHello(final long sessionId, final int node, final long timestamp)
-    {
-        sessionNode.put(sessionId, node);
-        nodeSession.put(node, sessionId);
-        // a node's gateway says HELLO once per session: any connections of its previous one are gone
-        loseConnections(node, timestamp);
-    }
-
     private void loseConnections(final long node, final long timestamp)
     {
         final int length = InputCodec.encode(inputBuffer, 0, input.set(InputType.CONNECTIONS_RESET, 0).value(node));
@@ -329,8 +316,7 @@ public final class PresenceClusteredService implements ClusteredService
      * <pre>
      *  int32 coreLength, core snapshot (SnapshotCodec)
      *  int64 scheduledDeadline
-     *  int32 sessions, then per session ascending: int64 id, int64 node, int64 lastSequence
-     *  int32 nodes, then per node ascending: int64 node, int64 sessionId
+     *  the gateway sessions (GatewaySessions)
      * </pre>
      */
     private int encodeSnapshot(final ExpandableDirectByteBuffer buffer)
@@ -341,26 +327,8 @@ public final class PresenceClusteredService implements ClusteredService
         int at = Integer.BYTES + coreLength;
         buffer.putLong(at, scheduledDeadline, IngressDescriptor.ORDER);
         at += Long.BYTES;
-        final long[] sessions = sortedKeys(lastSequence);
-        buffer.putInt(at, sessions.length, IngressDescriptor.ORDER);
-        at += Integer.BYTES;
-        for (final long sessionId : sessions)
-        {
-            buffer.putLong(at, sessionId, IngressDescriptor.ORDER);
-            buffer.putLong(at + 8, sessionNode.get(sessionId), IngressDescriptor.ORDER);
-            buffer.putLong(at + 16, lastSequence.get(sessionId), IngressDescriptor.ORDER);
-            at += 24;
-        }
-        final long[] nodes = sortedKeys(nodeSession);
-        buffer.putInt(at, nodes.length, IngressDescriptor.ORDER);
-        at += Integer.BYTES;
-        for (final long node : nodes)
-        {
-            buffer.putLong(at, node, IngressDescriptor.ORDER);
-            buffer.putLong(at + 8, nodeSession.get(node), IngressDescriptor.ORDER);
-            at += 16;
-        }
-        return at;
+        buffer.checkLimit(at + 64 * 1024);
+        return sessions.encode(buffer, at);
     }
 
     /**
@@ -375,46 +343,20 @@ public final class PresenceClusteredService implements ClusteredService
         final int length = SnapshotTransfer.read(image, cluster.idleStrategy(), bytes);
         final UnsafeBuffer snapshot = new UnsafeBuffer(bytes, 0, length);
         final int coreLength = snapshot.getInt(0, IngressDescriptor.ORDER);
+        if (coreLength < 0 || Integer.BYTES + coreLength + Long.BYTES > length)
+        {
+            throw new IllegalStateException("the Rollcall service snapshot's core part of " + coreLength +
+                " bytes does not fit its " + length + " bytes");
+        }
         coreSnapshot.putBytes(0, snapshot, Integer.BYTES, coreLength);
         int at = Integer.BYTES + coreLength;
         scheduledDeadline = snapshot.getLong(at, IngressDescriptor.ORDER);
         at += Long.BYTES;
-        final int sessions = snapshot.getInt(at, IngressDescriptor.ORDER);
-        at += Integer.BYTES;
-        for (int i = 0; i < sessions; i++)
-        {
-            final long sessionId = snapshot.getLong(at, IngressDescriptor.ORDER);
-            final long node = snapshot.getLong(at + 8, IngressDescriptor.ORDER);
-            lastSequence.put(sessionId, snapshot.getLong(at + 16, IngressDescriptor.ORDER));
-            if (node > 0)
-            {
-                sessionNode.put(sessionId, node);
-            }
-            at += 24;
-        }
-        final int nodes = snapshot.getInt(at, IngressDescriptor.ORDER);
-        at += Integer.BYTES;
-        for (int i = 0; i < nodes; i++)
-        {
-            nodeSession.put(snapshot.getLong(at, IngressDescriptor.ORDER), snapshot.getLong(at + 8, IngressDescriptor.ORDER));
-            at += 16;
-        }
+        at = sessions.decode(snapshot, at, length);
         if (at != length)
         {
             throw new IllegalStateException("the Rollcall service snapshot has " + length + " bytes, its parts " + at);
         }
         return coreLength;
-    }
-
-    private static long[] sortedKeys(final Long2LongHashMap map)
-    {
-        final long[] keys = new long[map.size()];
-        int i = 0;
-        for (final Long2LongHashMap.KeyIterator it = map.keySet().iterator(); it.hasNext(); )
-        {
-            keys[i++] = it.nextValue();
-        }
-        Arrays.sort(keys);
-        return keys;
     }
 }
