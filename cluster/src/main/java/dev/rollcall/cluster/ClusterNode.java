@@ -143,7 +143,7 @@ public final class ClusterNode implements ClusterHost
         final ClusterCounters counters = service.counters();
         final IngressAgent agent = new IngressAgent(
             ctx.node(), ctx.clusterClient(), queue, progress, MAX_PENDING_BYTES, new SystemEpochNanoClock(),
-            IngressAgent.keepAliveIntervalNs(ClusterNodeContext.SESSION_TIMEOUT_NS), () -> onSessionLost.run(),
+            IngressAgent.keepAliveIntervalNs(ClusterNodeContext.sessionTimeoutNs()), () -> onSessionLost.run(),
             counters.get(ClusterCounters.Kind.RESENT), counters.get(ClusterCounters.Kind.LEADER_CHANGES));
         ingress = agent;
         final AgentRunner runner = new AgentRunner(ingressIdle, ctx.errorHandler(), null, agent);

@@ -58,6 +58,11 @@ final class ClusterNodeContext
     static final long SESSION_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
     static final long CLIENT_MESSAGE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
     static final long CLIENT_NEW_LEADER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * The benchmarks' baseline switch: with {@code -Drollcall.cluster.aeronTimeouts=true} a node keeps Aeron's own
+     * election, heartbeat and session timeouts instead of the ones above (docs/BENCHMARKS.md, the failover rounds).
+     */
+    static final String AERON_TIMEOUTS_PROP = "rollcall.cluster.aeronTimeouts";
 
     private final int node;
     private final List<String> members;
@@ -164,6 +169,8 @@ final class ClusterNodeContext
             .aeronDirectoryName(aeronDirectoryName())
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(idle().get())
+            // no executor thread of its own: its rare tasks (name resolution) run on the shared thread
+            .asyncExecutorEnabled(false)
             .termBufferSparseFile(true)
             .publicationTermBufferLength(TERM_LENGTH_BYTES)
             .ipcTermBufferLength(TERM_LENGTH_BYTES)
@@ -187,6 +194,7 @@ final class ClusterNodeContext
             .threadingMode(ArchiveThreadingMode.SHARED)
             .idleStrategySupplier(idle())
             .deleteArchiveOnStart(false)
+            .segmentFileLength(16 * 1024 * 1024)
             .errorHandler(errorHandler);
     }
 
@@ -202,7 +210,7 @@ final class ClusterNodeContext
     ConsensusModule.Context consensusModule()
     {
         final String host = members.get(memberId());
-        return new ConsensusModule.Context()
+        final ConsensusModule.Context context = new ConsensusModule.Context()
             .aeronDirectoryName(aeronDirectoryName())
             .clusterMemberId(memberId())
             .clusterMembers(clusterMembers())
@@ -214,19 +222,33 @@ final class ClusterNodeContext
                 .controlMode(CommonContext.MDC_CONTROL_MODE_MANUAL)
                 .controlEndpoint(host + ":" + port(memberId(), LOG_CONTROL_PORT))
                 .build())
+            .consensusChannel("aeron:udp?term-length=" + TERM_LENGTH)
+            .followerCatchupChannel("aeron:udp?term-length=" + TERM_LENGTH)
+            .leaderArchiveControlChannel("aeron:udp?term-length=" + TERM_LENGTH)
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
             .archiveContext(archiveClient())
             .idleStrategySupplier(idle())
-            .leaderHeartbeatIntervalNs(LEADER_HEARTBEAT_INTERVAL_NS)
-            .leaderHeartbeatTimeoutNs(LEADER_HEARTBEAT_TIMEOUT_NS)
-            .electionTimeoutNs(ELECTION_TIMEOUT_NS)
-            .electionStatusIntervalNs(ELECTION_STATUS_INTERVAL_NS)
-            .startupCanvassTimeoutNs(STARTUP_CANVASS_TIMEOUT_NS)
-            .sessionTimeoutNs(SESSION_TIMEOUT_NS)
             // a gateway asks for snapshots (the admin request); only gateways reach the ingress port
             .authorisationServiceSupplier(() -> AuthorisationService.ALLOW_ALL)
             .deleteDirOnStart(false)
             .errorHandler(errorHandler);
+        if (!Boolean.getBoolean(AERON_TIMEOUTS_PROP))
+        {
+            context
+                .leaderHeartbeatIntervalNs(LEADER_HEARTBEAT_INTERVAL_NS)
+                .leaderHeartbeatTimeoutNs(LEADER_HEARTBEAT_TIMEOUT_NS)
+                .electionTimeoutNs(ELECTION_TIMEOUT_NS)
+                .electionStatusIntervalNs(ELECTION_STATUS_INTERVAL_NS)
+                .startupCanvassTimeoutNs(STARTUP_CANVASS_TIMEOUT_NS)
+                .sessionTimeoutNs(SESSION_TIMEOUT_NS);
+        }
+        return context;
+    }
+
+    /** @return the session timeout in force: a gateway keeps its session alive at a quarter of it. */
+    static long sessionTimeoutNs()
+    {
+        return Boolean.getBoolean(AERON_TIMEOUTS_PROP) ? new ConsensusModule.Context().sessionTimeoutNs() : SESSION_TIMEOUT_NS;
     }
 
     ClusteredServiceContainer.Context serviceContainer(final PresenceClusteredService service)

@@ -122,6 +122,8 @@ public final class PresenceClusteredService implements ClusteredService
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
         this.cluster = cluster;
+        // onRoleChange tells only of changes: the role this replica starts in
+        role = cluster.role();
         try
         {
             final RollcallContext ctx = coreContext.join();

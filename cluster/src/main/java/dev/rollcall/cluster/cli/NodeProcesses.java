@@ -1,17 +1,28 @@
 package dev.rollcall.cluster.cli;
 
 import dev.rollcall.gateway.auth.Secrets;
+import io.aeron.cluster.ClusterTool;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +45,7 @@ public final class NodeProcesses implements AutoCloseable
     private final List<String> extraArgs;
     private final PrintStream out;
     private final Process[] processes;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
      * @param nodes           how many.
@@ -155,6 +167,106 @@ public final class NodeProcesses implements AutoCloseable
             Files.writeString(file, Secrets.generate() + "\n");
         }
         return file.toAbsolutePath();
+    }
+
+    /**
+     * @return the node (from 1) whose consensus module says it leads now, or 0 (an election runs, or no
+     * node is up).
+     */
+    public int leader()
+    {
+        for (int node = 1; node <= nodes; node++)
+        {
+            final Process process = processes[node];
+            if (null == process || !process.isAlive())
+            {
+                continue;
+            }
+            try
+            {
+                final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+                if (0 == ClusterTool.isLeader(quiet, nodeData(node).resolve("cluster").toFile()))
+                {
+                    return node;
+                }
+            }
+            catch (final RuntimeException notYet)
+            {
+                // its mark file is not written yet, or it is going down
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * @param node from 1.
+     * @return true when the node's admin port answers {@code /health/ready} with 200.
+     */
+    public boolean isReady(final int node)
+    {
+        try
+        {
+            final HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + (gatewayPort(node) + 2) + "/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return 200 == response.statusCode();
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * @param count ports wanted.
+     * @param udp   whether they must be free for UDP too (the cluster's own ports).
+     * @return the first of {@code count} consecutive ports free now on loopback, from a random start.
+     */
+    public static int freePortRange(final int count, final boolean udp)
+    {
+        for (int tries = 0; tries < 100; tries++)
+        {
+            final int base = 30_000 + ThreadLocalRandom.current().nextInt(250) * 100;
+            boolean free = true;
+            for (int port = base; port < base + count && free; port++)
+            {
+                free = isFree(port, udp);
+            }
+            if (free)
+            {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free range of " + count + " ports");
+    }
+
+    private static boolean isFree(final int port, final boolean udp)
+    {
+        try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress()))
+        {
+            tcp.setReuseAddress(true);
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        if (udp)
+        {
+            try (DatagramSocket socket = new DatagramSocket(port, InetAddress.getLoopbackAddress()))
+            {
+                socket.setReuseAddress(true);
+            }
+            catch (final IOException ex)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -1,0 +1,185 @@
+package dev.rollcall.bench.cluster;
+
+import dev.rollcall.client.RollcallClient;
+import dev.rollcall.cluster.cli.NodeProcesses;
+import dev.rollcall.gateway.auth.HmacTokens;
+import dev.rollcall.gateway.auth.Role;
+import dev.rollcall.gateway.auth.Secrets;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Result;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Leader kill → clients served again, over rounds, on a 3-node loopback cluster of real node
+ * processes ({@link NodeProcesses}): a client on a surviving node keeps 16 updates in flight; the
+ * leader's process is SIGKILLed; the figure is the time from the kill to the end of the longest
+ * pause in acknowledgements after it. Each round restarts the killed node (after the archive's
+ * 10 s mark-file liveness window) and waits for it to be ready before the next kill.
+ * <pre>
+ * java ... dev.rollcall.bench.cluster.FailoverBench [ROUNDS] [OUT_FILE]
+ * java -Drollcall.cluster.aeronTimeouts=true ...            the baseline: Aeron's own timeouts
+ * </pre>
+ */
+public final class FailoverBench
+{
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final int IN_FLIGHT = 16;
+
+    private FailoverBench()
+    {
+    }
+
+    /**
+     * @param args rounds (default 5), then the file to append the result line to (optional).
+     * @throws Exception when the cluster does not come up or a round fails.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        final Path data = Files.createTempDirectory("failover-bench");
+        final int size = 3;
+        final NodeProcesses nodes = new NodeProcesses(size, data,
+            NodeProcesses.freePortRange(NodeProcesses.GATEWAY_PORT_STRIDE * size, false),
+            NodeProcesses.freePortRange(100 * size, true), List.of("--rate-limit", "100000000", "--grace", "300s"),
+            new PrintStream(PrintStream.nullOutputStream()));
+        final String mode = Boolean.getBoolean("rollcall.cluster.aeronTimeouts") ? "Aeron's timeouts" : "Rollcall's timeouts";
+        final double[] millis = new double[rounds];
+        try
+        {
+            nodes.startAll();
+            final HmacTokens tokens = new HmacTokens(Secrets.load(nodes.secret()));
+            for (int node = 1; node <= size; node++)
+            {
+                final int n = node;
+                await("node " + node + " ready", () -> nodes.isReady(n));
+            }
+            for (int round = 0; round < rounds; round++)
+            {
+                await("a leader", () -> nodes.leader() > 0);
+                final int leader = nodes.leader();
+                final int writerNode = leader % size + 1;
+                millis[round] = round(nodes, tokens, leader, writerNode, round);
+                System.out.printf("round %d (%s): leader node %d killed, clients on node %d served again after %.0f ms%n",
+                    round + 1, mode, leader, writerNode, millis[round]);
+                // the archive's mark file stays "active" for 10 s after a kill
+                Thread.sleep(11_000);
+                nodes.start(leader);
+                await("node " + leader + " ready again", () -> nodes.isReady(leader));
+            }
+        }
+        finally
+        {
+            nodes.close();
+        }
+        final double[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        final String line = String.format("failover (%s), %d rounds: median %.0f ms, max %.0f ms, each %s",
+            mode, rounds, sorted[rounds / 2], sorted[rounds - 1], Arrays.toString(Arrays.stream(millis)
+                .mapToLong(Math::round).toArray()));
+        System.out.println(line);
+        if (args.length > 1)
+        {
+            Files.writeString(Path.of(args[1]), line + System.lineSeparator(), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+
+    private static double round(
+        final NodeProcesses nodes, final HmacTokens tokens, final int leader, final int writerNode, final int round)
+        throws Exception
+    {
+        final RollcallClient.Builder builder = RollcallClient.builder()
+            .host("127.0.0.1")
+            .port(nodes.gatewayPort(writerNode))
+            .token(tokens.mint(1000 + round, Role.USER, System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1)))
+            .heartbeatJitter(false)
+            .requestTimeout(WAIT);
+        try (RollcallClient client = builder.connect())
+        {
+            final Semaphore window = new Semaphore(IN_FLIGHT);
+            final ConcurrentLinkedQueue<Long> acks = new ConcurrentLinkedQueue<>();
+            final AtomicBoolean failed = new AtomicBoolean();
+            long killedAt = 0;
+            final long start = System.nanoTime();
+            long sent = 0;
+            while (true)
+            {
+                final long now = System.nanoTime();
+                if (0 == killedAt && now - start > TimeUnit.SECONDS.toNanos(1))
+                {
+                    killedAt = System.nanoTime();
+                    nodes.kill(leader);
+                }
+                if (0 != killedAt && now - killedAt > TimeUnit.SECONDS.toNanos(
+                    Boolean.getBoolean("rollcall.cluster.aeronTimeouts") ? 20 : 4))
+                {
+                    break;
+                }
+                if (!window.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                {
+                    throw new IllegalStateException("no update acknowledged for " + WAIT);
+                }
+                client.update(new Changes().partyId(++sent), null).whenComplete((result, failure) ->
+                {
+                    if (Result.APPLIED == result)
+                    {
+                        acks.add(System.nanoTime());
+                    }
+                    else
+                    {
+                        failed.set(true);
+                    }
+                    window.release();
+                });
+            }
+            if (failed.get())
+            {
+                throw new IllegalStateException("an update on a surviving node failed");
+            }
+            final List<Long> times = new ArrayList<>(acks);
+            times.sort(Long::compare);
+            long previous = killedAt;
+            long pauseEnd = killedAt;
+            long longest = 0;
+            for (final long at : times)
+            {
+                if (at > killedAt)
+                {
+                    if (at - previous > longest)
+                    {
+                        longest = at - previous;
+                        pauseEnd = at;
+                    }
+                    previous = at;
+                }
+            }
+            return (pauseEnd - killedAt) / 1e6;
+        }
+    }
+
+    private static void await(final String what, final BooleanSupplier condition)
+    {
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline >= 0)
+            {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+}
