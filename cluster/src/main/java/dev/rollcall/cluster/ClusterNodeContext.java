@@ -7,6 +7,7 @@ import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.ClusterEvent;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
@@ -15,6 +16,8 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -64,6 +67,8 @@ final class ClusterNodeContext
      */
     static final String AERON_TIMEOUTS_PROP = "rollcall.cluster.aeronTimeouts";
 
+    private static final Logger EVENTS = LoggerFactory.getLogger("rollcall.cluster");
+
     private final int node;
     private final List<String> members;
     private final int portBase;
@@ -86,7 +91,18 @@ final class ClusterNodeContext
         this.members = List.copyOf(members);
         this.portBase = portBase;
         this.data = data;
-        this.errorHandler = errorHandler;
+        // Aeron reports its cluster's events (a heartbeat timeout, an election) through the error handler: a line each
+        this.errorHandler = throwable ->
+        {
+            if (throwable instanceof ClusterEvent)
+            {
+                EVENTS.warn("cluster event: {}", throwable.getMessage());
+            }
+            else
+            {
+                errorHandler.onError(throwable);
+            }
+        };
     }
 
     /** @return this node's number, from 1. */

@@ -109,6 +109,41 @@ class ServeCommandTest
     }
 
     @Test
+    void shouldRefuseAClusterNodeThatIsNotOneOfTheMembersBeforeStarting()
+    {
+        final Path data = dir.resolve("data");
+
+        assertThat(run("serve", "--data", data.toString(), "--port", "0", "--cluster-node", "3",
+            "--cluster-members", "127.0.0.1,127.0.0.1")).isEqualTo(TokenCommand.EXIT_USAGE);
+
+        assertThat(err.toString()).contains("cluster-node 3 is not one of the 2 cluster-members [127.0.0.1, 127.0.0.1]");
+        assertThat(Files.exists(data)).as("nothing started").isFalse();
+    }
+
+    @Test
+    void shouldRefuseAClusterNodeWithAStageThreadLayoutBeforeStarting()
+    {
+        final Path data = dir.resolve("data");
+
+        assertThat(run("serve", "--data", data.toString(), "--port", "0", "--cluster-node", "1",
+            "--cluster-members", "127.0.0.1", "--layout", "serial")).isEqualTo(TokenCommand.EXIT_USAGE);
+
+        assertThat(err.toString()).contains("layout serial cannot run a cluster node");
+        assertThat(Files.exists(data)).as("nothing started").isFalse();
+    }
+
+    @Test
+    void shouldSayTheClusterModuleIsMissingWhenItIsNotOnTheClassPath()
+    {
+        final Path data = dir.resolve("data");
+
+        assertThat(run("serve", "--data", data.toString(), "--port", "0", "--ws-port", "-1", "--cluster-node", "1",
+            "--cluster-members", "127.0.0.1")).isEqualTo(1);
+
+        assertThat(err.toString()).contains("cluster mode needs the rollcall-cluster module on the class path");
+    }
+
+    @Test
     void shouldRefuseLimitsTheWireCannotCarryBeforeStarting()
     {
         final Path data = dir.resolve("data");
