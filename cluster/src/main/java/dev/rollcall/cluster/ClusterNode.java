@@ -15,7 +15,13 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,6 +46,8 @@ public final class ClusterNode implements ClusterHost
     /** The longest the ingress agent parks when idle: how often it polls egress and keeps alive. */
     static final long INGRESS_MAX_PARK_MS = 10;
 
+    private static final Logger LOG = LoggerFactory.getLogger("rollcall.cluster");
+
     private final ClusterNodeContext ctx;
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
@@ -60,6 +68,7 @@ public final class ClusterNode implements ClusterHost
         ClusteredMediaDriver launchedDriver = null;
         try
         {
+            removeStaleMarkFiles(ctx.data());
             launchedDriver = ClusteredMediaDriver.launch(ctx.mediaDriver(), ctx.archive(), ctx.consensusModule());
             service = new PresenceClusteredService(progress, ctx.errorHandler(), ctx.data().resolve("snapshots"));
             container = ClusteredServiceContainer.launch(ctx.serviceContainer(service));
@@ -73,7 +82,35 @@ public final class ClusterNode implements ClusterHost
     }
 
     /**
-     * Start this node's consensus, log and service replica.
+     * Aeron refuses to start on a mark file that was touched in the last 10 s ("active mark file
+     * detected"), which a node killed a moment ago leaves behind. The caller holds the data
+     * directory's lock ({@code rollcall serve} takes it first), so no other process uses these: they
+     * are a dead one's, and a supervisor's immediate restart must not be refused for them.
+     */
+    private static void removeStaleMarkFiles(final Path data)
+    {
+        final Path[] markFiles = {
+            data.resolve("archive").resolve("archive-mark.dat"),
+            data.resolve("cluster").resolve("cluster-mark.dat"),
+            data.resolve("cluster").resolve("cluster-mark-service-0.dat")};
+        for (final Path markFile : markFiles)
+        {
+            try
+            {
+                if (Files.deleteIfExists(markFile))
+                {
+                    LOG.info("removed {} of the node's previous process", markFile);
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot remove the stale mark file " + markFile, ex);
+            }
+        }
+    }
+
+    /**
+     * Start this node's consensus, log and service replica (the caller holds the data directory's lock).
      *
      * @param node         from 1.
      * @param members      every node's host, in node order.

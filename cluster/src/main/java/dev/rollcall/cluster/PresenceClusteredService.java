@@ -7,6 +7,7 @@ import dev.rollcall.core.Journal;
 import dev.rollcall.core.PresenceStateMachine;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
+import dev.rollcall.core.SnapshotCodec;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.cluster.codecs.CloseReason;
@@ -129,6 +130,15 @@ public final class PresenceClusteredService implements ClusteredService
             final RollcallContext ctx = coreContext.join();
             final ExpandableDirectByteBuffer coreSnapshot = new ExpandableDirectByteBuffer(CORE_SNAPSHOT_INITIAL);
             final int coreLength = null == snapshotImage ? 0 : loadSnapshot(snapshotImage, coreSnapshot);
+            if (coreLength > 0)
+            {
+                LOG.info("starting from the snapshot at log position {} ({} inputs, {} bytes), then the log after it",
+                    cluster.logPosition(), SnapshotCodec.position(coreSnapshot, 0), coreLength);
+            }
+            else
+            {
+                LOG.info("starting from the start of the log (no snapshot)");
+            }
             ctx.journal(new Journal()
             {
                 @Override

@@ -2,21 +2,33 @@ package dev.rollcall.cluster;
 
 import dev.rollcall.client.RollcallClient;
 import dev.rollcall.cluster.cli.NodeProcesses;
+import dev.rollcall.core.SnapshotCodec;
 import dev.rollcall.gateway.auth.HmacTokens;
 import dev.rollcall.gateway.auth.Role;
 import dev.rollcall.gateway.auth.Secrets;
+import io.aeron.cluster.ClusterTool;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.RecordingLog;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A real cluster of node processes on loopback for a test: free ports, a shared secret, tokens,
@@ -25,6 +37,7 @@ import java.util.function.BooleanSupplier;
 final class TestCluster implements AutoCloseable
 {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern SNAPSHOT_FILE = Pattern.compile("presence-(\\d+)\\.snap");
 
     private final NodeProcesses nodes;
     private final List<String> output = new CopyOnWriteArrayList<>();
@@ -93,6 +106,40 @@ final class TestCluster implements AutoCloseable
         awaitUntil("node " + node + " is ready", () -> nodes.isReady(node));
     }
 
+    /**
+     * Starts a stopped node again on its data and waits until it is ready, starting it again, as a
+     * supervisor would, while it exits at once: for some seconds after a SIGKILL its Aeron mark files
+     * still look active, and a node refuses to start on them ("active mark file detected").
+     *
+     * @return how many times it was started.
+     */
+    int restart(final int node) throws IOException
+    {
+        nodes.start(node);
+        final int[] starts = {1};
+        awaitUntil("node " + node + " is ready again", () ->
+        {
+            if (nodes.isReady(node))
+            {
+                return true;
+            }
+            if (!nodes.process(node).isAlive())
+            {
+                try
+                {
+                    nodes.start(node);
+                    starts[0]++;
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+            }
+            return false;
+        });
+        return starts[0];
+    }
+
     /** @return the node (from 1) whose consensus module is the leader, waiting for one. */
     int awaitLeader()
     {
@@ -109,6 +156,130 @@ final class TestCluster implements AutoCloseable
     int leader()
     {
         return nodes.leader();
+    }
+
+    /**
+     * Has the leader take a cluster snapshot, as an operator would: {@link ClusterTool#snapshot} on
+     * its cluster directory (the consensus module's control toggle, through its media driver),
+     * which returns once the snapshot is taken.
+     *
+     * @return the log position it was taken at, from the leader's new {@code presence-<position>.snap}.
+     */
+    long snapshot()
+    {
+        final int leader = awaitLeader();
+        final List<Long> before = snapshotPositions(leader);
+        final ByteArrayOutputStream toolOutput = new ByteArrayOutputStream();
+        final boolean taken = ClusterTool.snapshot(nodes.nodeData(leader).resolve("cluster").toFile(),
+            new PrintStream(toolOutput, true, StandardCharsets.UTF_8));
+        if (!taken)
+        {
+            throw new AssertionError("node " + leader + " took no snapshot: " +
+                toolOutput.toString(StandardCharsets.UTF_8) + "\n" + output());
+        }
+        final List<Long> after = snapshotPositions(leader);
+        after.removeAll(before);
+        if (after.size() != 1)
+        {
+            throw new AssertionError("node " + leader + " took a snapshot but wrote " + after + " (before " + before +
+                ")\n" + toolOutput.toString(StandardCharsets.UTF_8) + "\n" + output());
+        }
+        return after.get(0);
+    }
+
+    /**
+     * Waits until every node has taken the snapshot at the log position: written its presence part,
+     * whole, and recorded it (the service's and the consensus module's) in its recording log, which
+     * is what a restart recovers from. The presence file alone is not enough: the service writes it
+     * before it acknowledges the snapshot, and a node killed in between recovers from an older one.
+     *
+     * @return each node's presence bytes, node 1 first.
+     */
+    List<byte[]> awaitSnapshots(final long position)
+    {
+        final List<byte[]> snapshots = new ArrayList<>();
+        for (int node = 1; node <= nodes.nodes(); node++)
+        {
+            final int member = node;
+            final Path file = snapshotFile(node, position);
+            final byte[][] bytes = {null};
+            awaitUntil("node " + node + " took the snapshot at " + position, () ->
+            {
+                bytes[0] = wholeSnapshot(file);
+                return null != bytes[0] && isRecorded(member, position);
+            });
+            snapshots.add(bytes[0]);
+        }
+        return snapshots;
+    }
+
+    /**
+     * @return whether the node's recording log holds the snapshot at the log position, for its
+     * consensus module and its service: what it starts from when started again.
+     */
+    boolean isRecorded(final int node, final long position)
+    {
+        try (RecordingLog log = new RecordingLog(nodes.nodeData(node).resolve("cluster").toFile(), false))
+        {
+            boolean module = false;
+            boolean service = false;
+            for (final RecordingLog.Entry entry : log.entries())
+            {
+                if (entry.isValid && RecordingLog.ENTRY_TYPE_SNAPSHOT == entry.type && position == entry.logPosition)
+                {
+                    module |= ConsensusModule.Configuration.SERVICE_ID == entry.serviceId;
+                    service |= 0 == entry.serviceId;
+                }
+            }
+            return module && service;
+        }
+        catch (final RuntimeException notYet)
+        {
+            // being appended to
+            return false;
+        }
+    }
+
+    Path snapshotFile(final int node, final long position)
+    {
+        return nodes.nodeData(node).resolve("snapshots").resolve("presence-" + position + ".snap");
+    }
+
+    /** @return the log positions of the snapshots the node has written, ascending. */
+    List<Long> snapshotPositions(final int node)
+    {
+        final Path dir = nodes.nodeData(node).resolve("snapshots");
+        if (!Files.isDirectory(dir))
+        {
+            return new ArrayList<>();
+        }
+        try (Stream<Path> files = Files.list(dir))
+        {
+            return files.map(file -> SNAPSHOT_FILE.matcher(file.getFileName().toString()))
+                .filter(Matcher::matches)
+                .map(name -> Long.parseLong(name.group(1)))
+                .sorted()
+                .collect(Collectors.toCollection(ArrayList::new));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** @return the file's bytes when it holds a whole snapshot (framing and checksum), else null. */
+    private static byte[] wholeSnapshot(final Path file)
+    {
+        try
+        {
+            final byte[] bytes = Files.readAllBytes(file);
+            SnapshotCodec.verify(new UnsafeBuffer(bytes), 0, bytes.length);
+            return bytes;
+        }
+        catch (final IOException | RuntimeException notYet)
+        {
+            return null;
+        }
     }
 
     /** @return the output of every node so far, for a failure message. */

@@ -26,7 +26,8 @@ public interface ClusterHost extends AutoCloseable
     {
         /**
          * Start this node's share of the cluster (its consensus, log and service replica); the core
-         * is launched later, by {@link ClusterHost#launchCore}.
+         * is launched later, by {@link ClusterHost#launchCore}. The caller holds the data directory's
+         * lock: what a previous process left in it is stale.
          *
          * @param node         this node's number, from 1 (the n-th of {@code members}).
          * @param members      every node's host, in node order.
