@@ -26,8 +26,8 @@ import java.util.function.BooleanSupplier;
  * Leader kill → clients served again, over rounds, on a 3-node loopback cluster of real node
  * processes ({@link NodeProcesses}): a client on a surviving node keeps 16 updates in flight; the
  * leader's process is SIGKILLed; the figure is the time from the kill to the end of the longest
- * pause in acknowledgements after it. Each round restarts the killed node (after the archive's
- * 10 s mark-file liveness window) and waits for it to be ready before the next kill.
+ * pause in acknowledgements after it. Each round restarts the killed node and waits for it to be
+ * ready before the next kill.
  * <pre>
  * java ... dev.rollcall.bench.cluster.FailoverBench [ROUNDS] [OUT_FILE]
  * java -Drollcall.cluster.aeronTimeouts=true ...            the baseline: Aeron's own timeouts
@@ -74,8 +74,6 @@ public final class FailoverBench
                 millis[round] = round(nodes, tokens, leader, writerNode, round);
                 System.out.printf("round %d (%s): leader node %d killed, clients on node %d served again after %.0f ms%n",
                     round + 1, mode, leader, writerNode, millis[round]);
-                // the archive's mark file stays "active" for 10 s after a kill
-                Thread.sleep(11_000);
                 nodes.start(leader);
                 await("node " + leader + " ready again", () -> nodes.isReady(leader));
             }
