@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,12 +49,10 @@ class ClusterCatchUpIT
     Path data;
 
     private TestCluster cluster;
-    private final List<RollcallClient> clients = new ArrayList<>();
 
     @AfterEach
     void stop()
     {
-        clients.forEach(RollcallClient::close);
         if (null != cluster)
         {
             cluster.close();
@@ -71,12 +68,12 @@ class ClusterCatchUpIT
         final int other = restarted % 3 + 1;
         assertThat(List.of(leader, restarted, other)).doesNotHaveDuplicates();
 
-        final RollcallClient watcher = connect(other, WATCHER);
+        final RollcallClient watcher = cluster.connect(other, WATCHER);
         assertThat(await(watcher.subscribe(new long[]{HOST, PLAYER, LEAVER}, new long[]{LOBBY})))
             .isEqualTo(Result.APPLIED);
-        final RollcallClient host = connect(leader, HOST);
+        final RollcallClient host = cluster.connect(leader, HOST);
         final AtomicInteger playerReady = new AtomicInteger();
-        final RollcallClient player = connect(cluster.client(restarted, PLAYER).listener(new ConnectionListener()
+        final RollcallClient player = cluster.connect(cluster.client(restarted, PLAYER).listener(new ConnectionListener()
         {
             @Override
             public void onReady(final RollcallClient client, final long sessionId, final boolean resumed)
@@ -85,8 +82,8 @@ class ClusterCatchUpIT
             }
         }));
         assertThat(await(player.subscribe(new long[]{HOST}, null))).isEqualTo(Result.APPLIED);
-        final RollcallClient leaver = connect(restarted, LEAVER);
-        final RollcallClient guest = connect(other, GUEST);
+        final RollcallClient leaver = cluster.connect(restarted, LEAVER);
+        final RollcallClient guest = cluster.connect(other, GUEST);
         rounds(1, host, player);
         assertThat(await(leaver.update(new Changes().partyId(44).attribute("note", "leaving"), "bye")))
             .isEqualTo(Result.APPLIED);
@@ -102,7 +99,7 @@ class ClusterCatchUpIT
         cluster.awaitUntil("the player resumes on another node", () -> playerReady.get() >= 2);
         rounds(ROUNDS + 1, host, player);
         assertThat(await(watcher.unsubscribe(new long[]{LEAVER}, null))).isEqualTo(Result.APPLIED);
-        final RollcallClient latecomer = connect(other, LATECOMER);
+        final RollcallClient latecomer = cluster.connect(other, LATECOMER);
         assertThat(await(latecomer.update(new Changes().attribute("late", 1L), null)))
             .isEqualTo(Result.APPLIED);
         assertThat(await(guest.updateInLobby(new Changes().lobbyId(0), "leave"))).isEqualTo(Result.APPLIED);
@@ -110,7 +107,7 @@ class ClusterCatchUpIT
         final long lastParty = 2L * ROUNDS;
 
         final int starts = cluster.restart(restarted);
-        final RollcallClient looker = connect(restarted, LOOKER);
+        final RollcallClient looker = cluster.connect(restarted, LOOKER);
         cluster.awaitUntil("the restarted node has applied the last update", () ->
             await(looker.getClients(HOST)).get(0).state().partyId() == lastParty);
         assertThat(cluster.output().lines()).as("the restarted node starts from its snapshot").anyMatch(line ->
@@ -161,15 +158,5 @@ class ClusterCatchUpIT
         }
     }
 
-    private RollcallClient connect(final int node, final long userId)
-    {
-        return connect(cluster.client(node, userId));
-    }
 
-    private RollcallClient connect(final RollcallClient.Builder builder)
-    {
-        final RollcallClient client = builder.connect();
-        clients.add(client);
-        return client;
-    }
 }

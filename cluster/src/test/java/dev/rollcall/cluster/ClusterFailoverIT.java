@@ -1,6 +1,5 @@
 package dev.rollcall.cluster;
 
-import dev.rollcall.client.PresenceDispatch;
 import dev.rollcall.client.RollcallClient;
 import dev.rollcall.model.Changes;
 import dev.rollcall.model.EventType;
@@ -9,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,12 +39,10 @@ class ClusterFailoverIT
     Path data;
 
     private TestCluster cluster;
-    private final List<RollcallClient> clients = new ArrayList<>();
 
     @AfterEach
     void stop()
     {
-        clients.forEach(RollcallClient::close);
         if (null != cluster)
         {
             cluster.close();
@@ -63,12 +59,12 @@ class ClusterFailoverIT
         assertThat(List.of(leader, writerNode, watcherNode)).doesNotHaveDuplicates();
 
         final ClusterIT.Recorder watched = new ClusterIT.Recorder();
-        final RollcallClient watcher = connect(watcherNode, WATCHER);
+        final RollcallClient watcher = cluster.connect(watcherNode, WATCHER);
         watcher.events().subscribe(watched);
         assertThat(await(watcher.subscribe(new long[]{WRITER, ON_DEAD_NODE}, new long[0]))).isEqualTo(Result.APPLIED);
-        final RollcallClient onDeadNode = connect(leader, ON_DEAD_NODE);
+        final RollcallClient onDeadNode = cluster.connect(leader, ON_DEAD_NODE);
         assertThat(await(onDeadNode.update(new Changes().partyId(7), "before the kill"))).isEqualTo(Result.APPLIED);
-        final RollcallClient writer = connect(writerNode, WRITER);
+        final RollcallClient writer = cluster.connect(writerNode, WRITER);
 
         final Semaphore window = new Semaphore(IN_FLIGHT);
         final ConcurrentSkipListSet<Long> acknowledged = new ConcurrentSkipListSet<>();
@@ -150,10 +146,4 @@ class ClusterFailoverIT
         return parties.isEmpty() ? 0 : parties.get(parties.size() - 1);
     }
 
-    private RollcallClient connect(final int node, final long userId) throws IOException
-    {
-        final RollcallClient client = cluster.client(node, userId).connect();
-        clients.add(client);
-        return client;
-    }
 }

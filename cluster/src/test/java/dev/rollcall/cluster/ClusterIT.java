@@ -30,7 +30,6 @@ class ClusterIT
     Path data;
 
     private TestCluster cluster;
-    private final List<RollcallClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception
@@ -41,7 +40,6 @@ class ClusterIT
     @AfterEach
     void stop()
     {
-        clients.forEach(RollcallClient::close);
         cluster.close();
     }
 
@@ -50,15 +48,15 @@ class ClusterIT
     {
         final Recorder onNode2 = new Recorder();
         final Recorder onNode3 = new Recorder();
-        final RollcallClient watcher2 = connect(2, 200);
-        final RollcallClient watcher3 = connect(3, 300);
+        final RollcallClient watcher2 = cluster.connect(2, 200);
+        final RollcallClient watcher3 = cluster.connect(3, 300);
         watcher2.events().subscribe(onNode2);
         watcher3.events().subscribe(onNode3);
         assertThat(await(watcher2.subscribe(new long[]{1, 2}, new long[0]))).isEqualTo(Result.APPLIED);
         assertThat(await(watcher3.subscribe(new long[]{1, 2}, new long[0]))).isEqualTo(Result.APPLIED);
 
-        final RollcallClient user1 = connect(1, 1);
-        final RollcallClient user2 = connect(3, 2);
+        final RollcallClient user1 = cluster.connect(1, 1);
+        final RollcallClient user2 = cluster.connect(3, 2);
         for (int i = 1; i <= 20; i++)
         {
             assertThat(await(user1.update(new Changes().partyId(i), "from node 1"))).isEqualTo(Result.APPLIED);
@@ -93,12 +91,6 @@ class ClusterIT
         assertThat(await(user1.listAllClientIds())).containsExactly(1, 2, 200, 300);
     }
 
-    private RollcallClient connect(final int node, final long userId)
-    {
-        final RollcallClient client = cluster.client(node, userId).connect();
-        clients.add(client);
-        return client;
-    }
 
     static <T> T await(final CompletableFuture<T> future)
     {

@@ -6,7 +6,6 @@ import dev.rollcall.core.InputCodec;
 import dev.rollcall.core.InputType;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
-import dev.rollcall.model.Result;
 import io.aeron.Aeron;
 import io.aeron.DirectBufferVector;
 import io.aeron.cluster.codecs.CloseReason;

@@ -40,6 +40,7 @@ final class TestCluster implements AutoCloseable
     private static final Pattern SNAPSHOT_FILE = Pattern.compile("presence-(\\d+)\\.snap");
 
     private final NodeProcesses nodes;
+    private final List<RollcallClient> clients = new CopyOnWriteArrayList<>();
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final HmacTokens tokens;
 
@@ -98,6 +99,23 @@ final class TestCluster implements AutoCloseable
             }
         }
         return builder;
+    }
+
+    /**
+     * @return a connected client of the user on the node (the others as its other nodes), closed with
+     * the cluster.
+     */
+    RollcallClient connect(final int node, final long userId)
+    {
+        return connect(client(node, userId));
+    }
+
+    /** @return the builder's client, connected, closed with the cluster. */
+    RollcallClient connect(final RollcallClient.Builder builder)
+    {
+        final RollcallClient client = builder.connect();
+        clients.add(client);
+        return client;
     }
 
     /** Waits until the node's admin port answers ready. */
@@ -304,6 +322,7 @@ final class TestCluster implements AutoCloseable
     @Override
     public void close()
     {
+        clients.forEach(RollcallClient::close);
         nodes.close();
     }
 

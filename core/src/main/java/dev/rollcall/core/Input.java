@@ -66,6 +66,36 @@ public final class Input
         return this;
     }
 
+    /**
+     * Reset, then set a command's arguments, as a producer gives them.
+     *
+     * @return this.
+     */
+    Input command(
+        final int type,
+        final long time,
+        final long userId,
+        final long connectionId,
+        final long subscriberId,
+        final long lobbyId,
+        final long value,
+        final Changes changes,
+        final String reason)
+    {
+        set(type, time);
+        this.userId = userId;
+        this.connectionId = connectionId;
+        this.subscriberId = subscriberId;
+        this.lobbyId = lobbyId;
+        this.value = value;
+        this.reason = reason;
+        if (null != changes)
+        {
+            this.changes.copyFrom(changes);
+        }
+        return this;
+    }
+
     /** @return the {@link InputType} code. */
     public int type()
     {

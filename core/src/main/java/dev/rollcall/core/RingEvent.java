@@ -43,6 +43,12 @@ final class RingEvent
 
     Input prepare(final int type, final long time)
     {
+        clearSlot();
+        return input.set(type, time);
+    }
+
+    private void clearSlot()
+    {
         callback = null;
         correlationId = 0;
         future = null;
@@ -50,7 +56,6 @@ final class RingEvent
         snapshotFuture = null;
         journaled = false;
         result = null;
-        return input.set(type, time);
     }
 
     /**
@@ -70,17 +75,8 @@ final class RingEvent
         final long correlationId,
         final CompletableFuture<Result> future)
     {
-        final Input input = prepare(type, time);
-        input.userId = userId;
-        input.connectionId = connectionId;
-        input.subscriberId = subscriberId;
-        input.lobbyId = lobbyId;
-        input.value = value;
-        input.reason = reason;
-        if (null != changes)
-        {
-            input.changes.copyFrom(changes);
-        }
+        clearSlot();
+        input.command(type, time, userId, connectionId, subscriberId, lobbyId, value, changes, reason);
         this.callback = callback;
         this.correlationId = correlationId;
         this.future = future;

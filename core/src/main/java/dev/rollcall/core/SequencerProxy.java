@@ -45,17 +45,8 @@ final class SequencerProxy
         final CompletableFuture<Result> future)
     {
         final Scratch scratch = this.scratch.get();
-        final Input input = scratch.input.set(type, 0);
-        input.userId = userId;
-        input.connectionId = connectionId;
-        input.subscriberId = subscriberId;
-        input.lobbyId = lobbyId;
-        input.value = value;
-        input.reason = reason;
-        if (null != changes)
-        {
-            input.changes.copyFrom(changes);
-        }
+        final Input input = scratch.input.command(type, 0, userId, connectionId, subscriberId, lobbyId, value, changes,
+            reason);
         if (null != limits)
         {
             input.limits(limits);
