@@ -1,5 +1,6 @@
 package dev.rollcall.cluster.cli;
 
+import dev.rollcall.gateway.cli.StopSignals;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code rollcall cluster --nodes 3}: a development cluster on loopback, every node a
@@ -52,12 +53,16 @@ public final class DevClusterCommand implements Callable<Integer>
             return 2;
         }
         final NodeProcesses cluster = new NodeProcesses(nodes, data, port, clusterPortBase, serveArgs, System.out);
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        // SIGTERM or Ctrl-C: every node drains and stops, then this command exits 0
+        final AtomicBoolean stopping = new AtomicBoolean();
+        StopSignals.install(signal ->
         {
-            cluster.close();
-            stopped.countDown();
-        }, "rollcall-cluster-stop"));
+            if (stopping.compareAndSet(false, true))
+            {
+                final Thread stopper = new Thread(cluster::close, "rollcall-cluster-stop");
+                stopper.start();
+            }
+        });
         cluster.startAll();
         System.out.println("cluster: " + nodes + " nodes starting; gateways on 127.0.0.1 ports " +
             describePorts(cluster) + "; token: ./rollcall token --data " + data + " --user ID");

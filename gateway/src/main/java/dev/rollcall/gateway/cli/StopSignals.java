@@ -18,10 +18,10 @@ import java.util.function.Consumer;
  * ({@code "SIGTERM handler"}). Where a signal cannot be handled (another JVM, {@code -Xrs}, a
  * signal the shell ignores), the JVM's own handling stays and the shutdown hook runs the drain.
  */
-final class StopSignals
+public final class StopSignals
 {
     /** The signals that stop the server. */
-    static final List<String> SIGNALS = List.of("TERM", "INT");
+    public static final List<String> SIGNALS = List.of("TERM", "INT");
 
     private StopSignals()
     {
@@ -34,7 +34,7 @@ final class StopSignals
      * @param onStop told "SIGTERM", "SIGINT" or "JVM shutdown" on the thread that delivers it.
      * @return the signals now handled, e.g. [SIGTERM, SIGINT].
      */
-    static List<String> install(final Consumer<String> onStop)
+    public static List<String> install(final Consumer<String> onStop)
     {
         final List<String> handled = new ArrayList<>();
         try
