@@ -383,12 +383,16 @@ public final class ServeCommand implements Callable<Integer>
         }
         final int cores = Runtime.getRuntime().availableProcessors();
         final PipelineLayout running = gateway.rollcall().context().layout();
-        final String core = running == PipelineLayout.INVOKED ?
+        final String core = null != cluster ?
+            "core on the cluster's service thread (it applies the log), cluster threads: media driver 1, archive 1, " +
+            "consensus module 1, ingress 1 (all back off to a park when idle)" :
+            running == PipelineLayout.INVOKED ?
             "core invoked (on gateway thread 0, no stage thread)" :
             "core " + running.name().toLowerCase(Locale.ROOT) + " (" + running.stageThreads() +
             " stage thread" + (running.stageThreads() == 1 ? "" : "s") + ", wait " + waitStrategy + ")";
         log.info("threads for " + cores + " cores: " + core + ", " + ctx.threads() + " gateway thread" +
-            (ctx.threads() == 1 ? "" : "s") + ", 1 clock thread (parked until a countdown is due), 1 snapshot writer" +
+            (ctx.threads() == 1 ? "" : "s") + ", 1 clock thread (parked until a countdown is due)" +
+            (null == cluster ? ", 1 snapshot writer" : "") +
             (null == admin ? "" : ", 1 admin thread (blocked in accept until a request)"));
         try
         {
