@@ -59,6 +59,7 @@ public final class ClusterNode implements ClusterHost
     private volatile IngressAgent ingress;
     private volatile Runnable onSessionLost = () -> { };
     private WakeableIdleStrategy ingressIdle;
+    private ClusterSequencer sequencer;
 
     private ClusterNode(final ClusterNodeContext ctx)
     {
@@ -141,8 +142,9 @@ public final class ClusterNode implements ClusterHost
     public Rollcall launchCore(final RollcallContext rollcallCtx)
     {
         ingressIdle = new WakeableIdleStrategy(INGRESS_MAX_PARK_MS, this::ingressHasWork);
+        sequencer = new ClusterSequencer(queue, ingressIdle::wake);
         rollcallCtx
-            .sequencer(new ClusterSequencer(queue, ingressIdle::wake))
+            .sequencer(sequencer)
             .node(ctx.node())
             .countersCapacity(rollcallCtx.countersCapacity() + ClusterCounters.COUNTERS_ALLOCATED);
         try
@@ -229,6 +231,10 @@ public final class ClusterNode implements ClusterHost
         if (left.compareAndSet(false, true))
         {
             // the session closes: every replica loses this node's connections (their clients resume elsewhere)
+            if (null != sequencer)
+            {
+                sequencer.leave();
+            }
             CloseHelper.quietClose(ingressRunner);
             CloseHelper.quietClose(container);
         }

@@ -28,11 +28,18 @@ final class ClusterSequencer implements Sequencer
 
     private final ManyToOneRingBuffer queue;
     private final Runnable waker;
+    private volatile boolean left;
 
     ClusterSequencer(final ManyToOneRingBuffer queue, final Runnable waker)
     {
         this.queue = queue;
         this.waker = waker;
+    }
+
+    /** The node leaves the cluster: commands from now on are dropped, never queued for nobody to send. */
+    void leave()
+    {
+        left = true;
     }
 
     @Override
@@ -42,6 +49,11 @@ final class ClusterSequencer implements Sequencer
         {
             throw new IllegalArgumentException("a command of " + length + " bytes is longer than a cluster message (" +
                 MAX_COMMAND_LENGTH + " bytes): lower the update limits");
+        }
+        if (left)
+        {
+            // the node has left the cluster, which loses its connections itself: a closing gateway's goodbyes go nowhere
+            return true;
         }
         final int index = queue.tryClaim(COMMAND_MSG_TYPE_ID, INPUT_OFFSET + length);
         if (index <= 0)
