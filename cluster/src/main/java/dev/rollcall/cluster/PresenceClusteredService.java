@@ -290,8 +290,15 @@ public final class PresenceClusteredService implements ClusteredService
     @Override
     public int doBackgroundWork(final long nowNs)
     {
+        if (null == rollcall)
+        {
+            return 0;
+        }
         // the core's own control inputs (a mailbox attached or dropped) wait for this thread
-        return null != rollcall && rollcall.hasPendingInputs() ? rollcall.invoke() : 0;
+        final int work = rollcall.hasPendingInputs() ? rollcall.invoke() : 0;
+        // once per pass over the log: the gateway's threads are woken for all its inputs at once
+        rollcall.endOfSequencedBatch();
+        return work;
     }
 
     private void loseConnections(final long node, final long timestamp)

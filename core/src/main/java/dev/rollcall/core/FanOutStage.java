@@ -37,6 +37,8 @@ final class FanOutStage implements EventHandler<RingEvent>
     private final SnapshotWriter snapshots;
     private final JournalStage journalStage;
     private final ClockSignal clockSignal;
+    private final boolean deferEndOfBatch;
+    private boolean endOfBatchDeferred;
 
     FanOutStage(
         final ConnectionDirectiveHandler directives,
@@ -46,9 +48,11 @@ final class FanOutStage implements EventHandler<RingEvent>
         final ManyToOneConcurrentArrayQueue<Mailbox> droppedMailboxes,
         final SnapshotWriter snapshots,
         final JournalStage journalStage,
-        final ClockSignal clockSignal)
+        final ClockSignal clockSignal,
+        final boolean deferEndOfBatch)
     {
         this.clockSignal = clockSignal;
+        this.deferEndOfBatch = deferEndOfBatch;
         this.snapshots = snapshots;
         this.journalStage = journalStage;
         this.directives = directives;
@@ -77,6 +81,31 @@ final class FanOutStage implements EventHandler<RingEvent>
     private void endOfBatch()
     {
         clockSignal.onInputsProcessed(counters.get(Counter.INPUTS_PROCESSED));
+        if (deferEndOfBatch)
+        {
+            endOfBatchDeferred = true;
+        }
+        else
+        {
+            tellEndOfBatch();
+        }
+    }
+
+    /**
+     * A sequenced pipeline's log owner applies one input at a time: the sink hears of the end of a
+     * batch once per pass over the log ({@link Rollcall#endOfSequencedBatch()}), not once per input.
+     */
+    void flushEndOfBatch()
+    {
+        if (endOfBatchDeferred)
+        {
+            endOfBatchDeferred = false;
+            tellEndOfBatch();
+        }
+    }
+
+    private void tellEndOfBatch()
+    {
         if (sink != EventSink.NONE)
         {
             try

@@ -58,6 +58,7 @@ public final class Rollcall implements AutoCloseable
     private final ClockSignal clockSignal = new ClockSignal();
     private final AgentRunner tickerRunner;
     private final JournalStage journalStage;
+    private final FanOutStage fanOutStage;
     private final SnapshotWriter snapshotWriter;
     private final PresenceLogic logic;
     private final long recoveryNanos;
@@ -110,9 +111,9 @@ public final class Rollcall implements AutoCloseable
             state.logic, counters, errorHandler, ctx.waitStrategy(), clockSignal, journalStage);
         snapshotWriter = ctx.journal().storesSnapshots() ?
             new SnapshotWriter(ctx.journal(), ctx.limits(), counters, errorHandler) : null;
-        final FanOutStage fanOutStage = new FanOutStage(
+        fanOutStage = new FanOutStage(
             ctx.connectionDirectiveHandler(), ctx.eventSink(), counters, errorHandler, droppedMailboxes,
-            snapshotWriter, journalStage, clockSignal);
+            snapshotWriter, journalStage, clockSignal, null != sequenced);
         if (null != snapshotWriter)
         {
             snapshotWriter.start();
@@ -922,6 +923,21 @@ public final class Rollcall implements AutoCloseable
         {
             throw refused;
         }
+    }
+
+    /**
+     * A sequenced pipeline only, on the thread that applies the log: the {@link EventSink} hears
+     * {@link EventSink#onEndOfBatch()} here, once per pass over the log, instead of after every
+     * input {@link #applySequenced} applied (a gateway wakes its threads once per batch, and a wake-up
+     * is a system call). Call it after each pass; nothing waits for it but the wake-ups.
+     */
+    public void endOfSequencedBatch()
+    {
+        if (null == sequenced)
+        {
+            throw new IllegalStateException("endOfSequencedBatch is for a sequenced pipeline (RollcallContext.sequencer)");
+        }
+        fanOutStage.flushEndOfBatch();
     }
 
     /**

@@ -538,6 +538,40 @@ class SequencedRollcallTest
     }
 
     @Test
+    void shouldTellTheSinkOfTheEndOfABatchOncePerPassOverTheLog()
+    {
+        final java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger();
+        final List<Seen> seen = new ArrayList<>();
+        final EventSink events = recorder(seen);
+        final Replica a = launch(1, ctx(1).firehose(true).eventSink(new EventSink()
+        {
+            @Override
+            public void onEvent(
+                final EventType type, final DirectBuffer buffer, final int offset, final int length,
+                final LongArrayList recipients)
+            {
+                events.onEvent(type, buffer, offset, length, recipients);
+            }
+
+            @Override
+            public void onEndOfBatch()
+            {
+                ends.incrementAndGet();
+            }
+        }));
+        a.rollcall.connectUser(7, 1);
+        a.rollcall.connectUser(8, 1);
+        a.catchUp(log);
+
+        assertThat(seen).as("events go out as each input is applied").hasSize(2);
+        assertThat(ends).as("the end of the batch waits for the pass").hasValue(0);
+        a.rollcall.endOfSequencedBatch();
+        assertThat(ends).hasValue(1);
+        a.rollcall.endOfSequencedBatch();
+        assertThat(ends).as("nothing applied since").hasValue(1);
+    }
+
+    @Test
     void shouldNotJournalLaunchInputsWhenSequenced()
     {
         final InMemoryJournal journal = new InMemoryJournal(false);
