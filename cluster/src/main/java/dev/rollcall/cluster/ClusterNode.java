@@ -24,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -123,7 +124,18 @@ public final class ClusterNode implements ClusterHost
     public static ClusterNode launch(
         final int node, final List<String> members, final int portBase, final Path data, final ErrorHandler errorHandler)
     {
-        return new ClusterNode(new ClusterNodeContext(node, members, portBase, data, errorHandler));
+        return launch(new ClusterNodeContext(node, members, portBase, data, errorHandler));
+    }
+
+    /**
+     * Start a node with settings made in this package (tests: e.g. their own cluster clock).
+     *
+     * @param ctx the node's settings.
+     * @return the node; {@link #launchCore} next.
+     */
+    static ClusterNode launch(final ClusterNodeContext ctx)
+    {
+        return new ClusterNode(ctx);
     }
 
     /** The implementation {@code rollcall serve} finds through {@link java.util.ServiceLoader}. */
@@ -197,6 +209,17 @@ public final class ClusterNode implements ClusterHost
     public Rollcall rollcall()
     {
         return service.rollcall();
+    }
+
+    /**
+     * Any thread (tests): this replica's snapshot as it would write one now, taken on the service
+     * thread between log messages.
+     *
+     * @return completes on the service thread.
+     */
+    CompletableFuture<PresenceClusteredService.ReplicaSnapshot> replicaSnapshot()
+    {
+        return service.replicaSnapshot();
     }
 
     /** @return this node's role as its service replica last heard it. */

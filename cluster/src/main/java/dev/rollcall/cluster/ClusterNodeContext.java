@@ -6,8 +6,10 @@ import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.MillisecondClusterClock;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.ClusterEvent;
+import io.aeron.cluster.service.ClusterClock;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
@@ -74,6 +76,7 @@ final class ClusterNodeContext
     private final int portBase;
     private final Path data;
     private final ErrorHandler errorHandler;
+    private ClusterClock clusterClock = new MillisecondClusterClock();
 
     ClusterNodeContext(
         final int node, final List<String> members, final int portBase, final Path data, final ErrorHandler errorHandler)
@@ -130,6 +133,23 @@ final class ClusterNodeContext
     ErrorHandler errorHandler()
     {
         return errorHandler;
+    }
+
+    /**
+     * The consensus module's clock (tests): the log's timestamps, so the core's input time, and the
+     * cluster timers' time come from it, and Aeron also derives its own timeouts from it.
+     *
+     * @param clusterClock in milliseconds; Aeron's {@link MillisecondClusterClock} unless set.
+     * @return this.
+     */
+    ClusterNodeContext clusterClock(final ClusterClock clusterClock)
+    {
+        if (clusterClock.timeUnit() != TimeUnit.MILLISECONDS)
+        {
+            throw new IllegalArgumentException("the core's times are millis, not " + clusterClock.timeUnit());
+        }
+        this.clusterClock = clusterClock;
+        return this;
     }
 
     /** @return the port of a node's endpoint. */
@@ -231,6 +251,7 @@ final class ClusterNodeContext
             .clusterMemberId(memberId())
             .clusterMembers(clusterMembers())
             .clusterDir(data.resolve("cluster").toFile())
+            .clusterClock(clusterClock)
             .ingressChannel("aeron:udp?term-length=" + TERM_LENGTH)
             .logChannel(new ChannelUriStringBuilder()
                 .media("udp")

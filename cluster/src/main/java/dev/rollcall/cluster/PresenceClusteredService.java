@@ -25,7 +25,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The presence state machine as an Aeron Cluster service: one replica on every node, fed the Raft
@@ -65,6 +67,24 @@ public final class PresenceClusteredService implements ClusteredService
     private Rollcall rollcall;
     private long scheduledDeadline = NONE;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
+    private final AtomicReference<CompletableFuture<ReplicaSnapshot>> snapshotRequest = new AtomicReference<>();
+    private ExpandableDirectByteBuffer requestedSnapshot;
+
+    /**
+     * A replica's snapshot taken on request ({@link #replicaSnapshot()}).
+     *
+     * @param logPosition the log position of the state it holds.
+     * @param bytes       as {@link #onTakeSnapshot} writes it: the core's part first (see {@code encodeSnapshot}).
+     */
+    record ReplicaSnapshot(long logPosition, byte[] bytes)
+    {
+        /** @return the core's part ({@code Rollcall.encodeSnapshot}). */
+        byte[] core()
+        {
+            final int coreLength = new UnsafeBuffer(bytes).getInt(0, IngressDescriptor.ORDER);
+            return Arrays.copyOfRange(bytes, Integer.BYTES, Integer.BYTES + coreLength);
+        }
+    }
 
     /**
      * @param progress      shared with the node's {@link IngressAgent}.
@@ -111,6 +131,20 @@ public final class PresenceClusteredService implements ClusteredService
     ClusterCounters counters()
     {
         return counters;
+    }
+
+    /**
+     * Any thread (tests comparing replicas): the snapshot this replica would write now, encoded on the
+     * service thread in its background work, between log messages. A request made while another waits
+     * gets the same snapshot.
+     *
+     * @return completes on the service thread, once the core runs.
+     */
+    CompletableFuture<ReplicaSnapshot> replicaSnapshot()
+    {
+        final CompletableFuture<ReplicaSnapshot> request = new CompletableFuture<>();
+        final CompletableFuture<ReplicaSnapshot> waiting = snapshotRequest.compareAndExchange(null, request);
+        return null == waiting ? request : waiting;
     }
 
     /** Any thread. @return the node's role in the cluster as last reported. */
@@ -295,10 +329,28 @@ public final class PresenceClusteredService implements ClusteredService
             return 0;
         }
         // the core's own control inputs (a mailbox attached or dropped) wait for this thread
-        final int work = rollcall.hasPendingInputs() ? rollcall.invoke() : 0;
+        int work = rollcall.hasPendingInputs() ? rollcall.invoke() : 0;
+        if (null != snapshotRequest.get())
+        {
+            work += serveSnapshotRequest();
+        }
         // once per pass over the log: the gateway's threads are woken for all its inputs at once
         rollcall.endOfSequencedBatch();
         return work;
+    }
+
+    private int serveSnapshotRequest()
+    {
+        // its own buffer: this may run while onTakeSnapshot idles, with snapshotBuffer being written
+        if (null == requestedSnapshot)
+        {
+            requestedSnapshot = new ExpandableDirectByteBuffer(CORE_SNAPSHOT_INITIAL);
+        }
+        final int length = encodeSnapshot(requestedSnapshot);
+        final byte[] bytes = new byte[length];
+        requestedSnapshot.getBytes(0, bytes);
+        snapshotRequest.getAndSet(null).complete(new ReplicaSnapshot(cluster.logPosition(), bytes));
+        return 1;
     }
 
     private void loseConnections(final long node, final long timestamp)

@@ -13,7 +13,8 @@ import java.util.TreeSet;
 
 /**
  * Translates between the real types and the reference model's plain ones (public: the
- * journal module's crash test uses it through core's test-jar).
+ * journal module's crash test and the cluster module's model-based test use it through core's
+ * test-jar).
  */
 public final class ModelAdapter
 {
@@ -129,7 +130,12 @@ public final class ModelAdapter
         return map;
     }
 
-    static ModelDelivery toDelivery(final long subscriberId, final PresenceEvent event)
+    /**
+     * @param subscriberId the mailbox's subscriber.
+     * @param event        an event it received.
+     * @return the model's view of the delivery.
+     */
+    public static ModelDelivery toDelivery(final long subscriberId, final PresenceEvent event)
     {
         return new ModelDelivery(subscriberId, event.type().name(), event.userId(), event.updateId(), event.lobbyId(),
             toMap(event.changes()), event.reason(), event.time());
