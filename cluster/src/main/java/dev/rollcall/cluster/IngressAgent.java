@@ -30,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class IngressAgent implements Agent, EgressListener
 {
+    /** How long sent messages may wait to be applied here, with none applied meanwhile, before they are offered again. */
+    static final long RESEND_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
+
     private final int node;
     private final AeronCluster.Context clusterContext;
     private final ManyToOneRingBuffer queue;
@@ -45,6 +48,7 @@ final class IngressAgent implements Agent, EgressListener
     private AeronCluster cluster;
     private long nextSequence = 1;
     private long lastOfferNs;
+    private long lastProgressNs;
     private boolean lost;
     private volatile int leaderMemberId = -1;
 
@@ -94,11 +98,23 @@ final class IngressAgent implements Agent, EgressListener
             sessionLost("the cluster closed this node's session");
             return 0;
         }
+        final long nowNs = clock.nanoTime();
         int work = pending.dropApplied(progress.appliedSequence());
+        if (work > 0 || 0 == pending.size())
+        {
+            lastProgressNs = nowNs;
+        }
+        else if (nowNs - lastProgressNs >= RESEND_AFTER_NS && !pending.hasUnsent())
+        {
+            // sent, yet not applied for a long while: whatever lost it (an ingress image lost between leaders, an
+            // election this agent did not hear of), offering again is safe, as the service applies each sequence once
+            resent.getAndAdd(pending.size());
+            pending.resendAll();
+            lastProgressNs = nowNs;
+        }
         work += queue.read(this::onQueued, 256);
         work += pending.sendUnsent(sender);
         work += cluster.pollEgress();
-        final long nowNs = clock.nanoTime();
         if (nowNs - lastOfferNs >= keepAliveIntervalNs && cluster.sendKeepAlive())
         {
             lastOfferNs = nowNs;
@@ -145,6 +161,7 @@ final class IngressAgent implements Agent, EgressListener
         putHeader(buffer, offset, IngressDescriptor.HELLO, 0);
         pending.commit(IngressDescriptor.HEADER_LENGTH);
         lastOfferNs = clock.nanoTime();
+        lastProgressNs = lastOfferNs;
         return 1;
     }
 
