@@ -57,7 +57,7 @@ public final class SerialPipeline implements AutoCloseable
             clockSignal, journalStage);
         final FanOutStage fanOutStage = new FanOutStage(ctx.connectionDirectiveHandler(),
             ctx.eventSink(), counters, ctx.errorHandler(), new ManyToOneConcurrentArrayQueue<>(16), null,
-            journalStage, clockSignal);
+            journalStage, clockSignal, false);
         final DataProvider<RingEvent> provider = s -> slots[(int)s & mask];
         stage = new SerialStage(journalStage, logicStage, fanOutStage, provider);
         submit(InputType.SET_GRACE_PERIOD, 0, 0, 0, ctx.gracePeriodMs(), null, null, null, 0);

@@ -40,7 +40,7 @@ public final class SnapshotPath
         final JournalStage journalStage = new JournalStage(journal, counters, errorHandler, ctx.waitStrategy());
         logicStage = new LogicStage(live.logic, counters, errorHandler, ctx.waitStrategy(), clockSignal, journalStage);
         fanOutStage = new FanOutStage(ConnectionDirectiveHandler.NONE, EventSink.NONE, counters, errorHandler,
-            new ManyToOneConcurrentArrayQueue<>(16), writer, journalStage, clockSignal);
+            new ManyToOneConcurrentArrayQueue<>(16), writer, journalStage, clockSignal, false);
         slot.prepare(InputType.TAKE_SNAPSHOT, live.now());
     }
 

@@ -30,8 +30,8 @@ class DevClusterLauncherIT
     void shouldStartThreeNodesThatServeOneTokenAndStopThemAllOnSigterm(@TempDir final Path data) throws Exception
     {
         final Path root = Path.of(System.getProperty("rollcall.root", "..")).toAbsolutePath().normalize();
-        final int port = NodeProcesses.freePortRange(3 * NodeProcesses.GATEWAY_PORT_STRIDE, false);
-        final int clusterPorts = NodeProcesses.freePortRange(3 * 100, true);
+        final int port = NodeProcesses.freePortRange(100 + 3 * 100, true);
+        final int clusterPorts = port + 100;
         final Process launcher = new ProcessBuilder(root.resolve("rollcall").toString(), "cluster", "--nodes", "3",
             "--data", data.toString(), "--port", Integer.toString(port), "--cluster-port-base",
             Integer.toString(clusterPorts))

@@ -46,9 +46,7 @@ final class TestCluster implements AutoCloseable
 
     TestCluster(final Path data, final int size, final String... serveArgs) throws IOException
     {
-        final int gatewayBase = NodeProcesses.freePortRange(NodeProcesses.GATEWAY_PORT_STRIDE * size, false);
-        final int clusterBase = NodeProcesses.freePortRange(ClusterNodeContext.PORTS_PER_NODE * size, true);
-        nodes = new NodeProcesses(size, data, gatewayBase, clusterBase, List.of(serveArgs), new PrintStream(
+        nodes = NodeProcesses.onFreePorts(size, data, List.of(serveArgs), new PrintStream(
             new LineSink(output), true, StandardCharsets.UTF_8));
         tokens = new HmacTokens(Secrets.load(nodes.secret()));
     }

@@ -51,10 +51,8 @@ public final class FailoverBench
         final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         final Path data = Files.createTempDirectory("failover-bench");
         final int size = 3;
-        final NodeProcesses nodes = new NodeProcesses(size, data,
-            NodeProcesses.freePortRange(NodeProcesses.GATEWAY_PORT_STRIDE * size, false),
-            NodeProcesses.freePortRange(100 * size, true), List.of("--rate-limit", "100000000", "--grace", "300s"),
-            new PrintStream(PrintStream.nullOutputStream()));
+        final NodeProcesses nodes = NodeProcesses.onFreePorts(size, data,
+            List.of("--rate-limit", "100000000", "--grace", "300s"), new PrintStream(PrintStream.nullOutputStream()));
         final String mode = Boolean.getBoolean("rollcall.cluster.aeronTimeouts") ? "Aeron's timeouts" : "Rollcall's timeouts";
         final double[] millis = new double[rounds];
         try

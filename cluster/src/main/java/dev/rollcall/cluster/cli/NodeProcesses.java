@@ -69,6 +69,23 @@ public final class NodeProcesses implements AutoCloseable
     }
 
     /**
+     * Nodes on ports free now: the gateways' from the first of one free range, the cluster's 100 above
+     * them, so the two never overlap.
+     *
+     * @param nodes     how many, 1 to 9.
+     * @param data      the cluster's data directory.
+     * @param extraArgs more {@code serve} arguments for every node.
+     * @param out       where the nodes' output goes, or null to discard it.
+     * @return the nodes, not started.
+     */
+    public static NodeProcesses onFreePorts(
+        final int nodes, final Path data, final List<String> extraArgs, final PrintStream out)
+    {
+        final int base = freePortRange(100 + 100 * nodes, true);
+        return new NodeProcesses(nodes, data, base, base + 100, extraArgs, out);
+    }
+
+    /**
      * Start every node.
      *
      * @throws IOException when a process cannot start or the secret cannot be written.
