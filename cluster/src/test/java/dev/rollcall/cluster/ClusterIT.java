@@ -40,7 +40,10 @@ class ClusterIT
     @AfterEach
     void stop()
     {
-        cluster.close();
+        if (null != cluster)
+        {
+            cluster.close();
+        }
     }
 
     @Test

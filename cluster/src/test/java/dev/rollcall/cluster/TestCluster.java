@@ -53,13 +53,22 @@ final class TestCluster implements AutoCloseable
 
     TestCluster start() throws IOException
     {
-        nodes.startAll();
-        for (int node = 1; node <= nodes.nodes(); node++)
+        try
         {
-            awaitReady(node);
+            nodes.startAll();
+            for (int node = 1; node <= nodes.nodes(); node++)
+            {
+                awaitReady(node);
+            }
+            awaitLeader();
+            return this;
         }
-        awaitLeader();
-        return this;
+        catch (final IOException | RuntimeException | Error ex)
+        {
+            // the test never gets this cluster to close: no node may outlive it
+            close();
+            throw ex;
+        }
     }
 
     NodeProcesses nodes()
