@@ -355,13 +355,19 @@ final class Session implements ServerFrameHandler
         {
             return;
         }
-        if (!everReady)
+        if (!everReady && nodeAttempt >= config.otherNodes().size())
         {
+            // never ready, and every node was tried
             terminate(cause);
             return;
         }
         closeConnection();
-        nodeAttempt++;
+        if (delayNanos < 0)
+        {
+            // the connection failed or was lost: the next node of a cluster; a retry the protocol asked for
+            // (a resumable INVALID_SESSION, the application's reconnect) stays on this node
+            nodeAttempt++;
+        }
         failPending(new ConnectionLostException("connection lost, outcome unknown: " + cause, cause));
         setState(ConnectionState.RECONNECTING);
         final long delay = delayNanos >= 0 ? delayNanos : config.backoff().delayNanos(attempt++);

@@ -65,4 +65,39 @@ class OtherNodeTest
         assertThat(again.expect(FakeServer.Resume.class).sessionId()).isEqualTo(90);
         assertThat(calls).containsExactly("identified 77", "identified 90");
     }
+
+    @Test
+    void shouldStartOnTheNextNodeWhenTheFirstCannotBeReached()
+    {
+        final int downPort = first.port();
+        first.close();
+        client = second.clientBuilder()
+            .port(downPort)
+            .otherNode("127.0.0.1", second.port())
+            .build();
+        client.start();
+
+        final FakeServer.Connection onSecond = second.accept();
+        onSecond.hello(30_000);
+        onSecond.expect(FakeServer.Identify.class);
+        onSecond.ready(91, 5, 0);
+        client.start().join();
+
+        assertThat(client.sessionId()).isEqualTo(91);
+    }
+
+    @Test
+    void shouldFailToStartWhenNoNodeCanBeReached()
+    {
+        final int downPort = first.port();
+        final int alsoDown = second.port();
+        first.close();
+        second.close();
+        client = RollcallClient.builder().host("127.0.0.1").port(downPort).otherNode("127.0.0.1", alsoDown)
+            .token(FakeServer.TOKEN).reconnectBackoff(java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(10))
+            .build();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.start().join())
+            .hasRootCauseInstanceOf(java.net.ConnectException.class);
+    }
 }

@@ -18,9 +18,11 @@ final class ClusterCounters
     {
         COMMANDS_APPLIED("commands applied"),
         DUPLICATES_SKIPPED("re-sent commands applied already, skipped"),
+        GAPS("messages after a missing one, refused until it is offered again"),
         REFUSED("malformed or out-of-place messages refused"),
         SNAPSHOTS("snapshots taken"),
-        RESENT("commands re-sent to a new leader"),
+        RESENT("commands offered again (a new leader, or none applied for a while)"),
+        SNAPSHOT_REQUESTS("snapshots asked for by this node while it led"),
         LEADER_CHANGES("new leaders seen by the gateway");
 
         final String label;

@@ -4,6 +4,7 @@ import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
 import dev.rollcall.gateway.ClusterHost;
 import dev.rollcall.gateway.Gateway;
+import dev.rollcall.model.Result;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredServiceContainer;
@@ -24,6 +25,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -46,6 +51,8 @@ public final class ClusterNode implements ClusterHost
     static final int MAX_PENDING_BYTES = 64 * 1024 * 1024;
     /** The longest the ingress agent parks when idle: how often it polls egress and keeps alive. */
     static final long INGRESS_MAX_PARK_MS = 10;
+    /** How long {@link #start} waits for this replica to catch up with the log. */
+    static final long CATCH_UP_TIMEOUT_MS = 120_000;
 
     private static final Logger LOG = LoggerFactory.getLogger("rollcall.cluster");
 
@@ -195,14 +202,34 @@ public final class ClusterNode implements ClusterHost
         final IngressAgent agent = new IngressAgent(
             ctx.node(), ctx.clusterClient(), queue, progress, MAX_PENDING_BYTES, new SystemEpochNanoClock(),
             IngressAgent.keepAliveIntervalNs(ClusterNodeContext.sessionTimeoutNs()), () -> onSessionLost.run(),
-            counters.get(ClusterCounters.Kind.RESENT), counters.get(ClusterCounters.Kind.LEADER_CHANGES));
+            counters.get(ClusterCounters.Kind.RESENT), counters.get(ClusterCounters.Kind.LEADER_CHANGES),
+            TimeUnit.MILLISECONDS.toNanos(rollcall.context().snapshotIntervalMs()),
+            counters.get(ClusterCounters.Kind.SNAPSHOT_REQUESTS));
         ingress = agent;
         final AgentRunner runner = new AgentRunner(ingressIdle, ctx.errorHandler(), null, agent);
         ingressRunner = runner;
         AgentRunner.startOnThread(runner);
         // the settings that change what the logic decides go through the log, like every input
         rollcall.setLimits(rollcall.context().limits());
-        rollcall.setGracePeriod(rollcall.context().gracePeriodMs());
+        final CompletableFuture<Result> graceApplied = rollcall.setGracePeriod(rollcall.context().gracePeriodMs());
+        // ready only once this replica has caught up with the log (its own command after the HELLO came back):
+        // until then its queries would answer from an old state
+        try
+        {
+            graceApplied.get(CATCH_UP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            LOG.warn("node {} has not caught up with the log after {} ms; serving anyway", ctx.node(), CATCH_UP_TIMEOUT_MS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new IllegalStateException("the grace period was not applied", ex.getCause());
+        }
     }
 
     /** @return the core, once the service has launched it, else null. */
@@ -253,6 +280,8 @@ public final class ClusterNode implements ClusterHost
     {
         if (left.compareAndSet(false, true))
         {
+            // a service still waiting for the core's settings (the gateway failed to start) must not wait for ever
+            service.abandonCore(new IllegalStateException("node " + ctx.node() + " is leaving before its core started"));
             // the session closes: every replica loses this node's connections (their clients resume elsewhere)
             if (null != sequencer)
             {

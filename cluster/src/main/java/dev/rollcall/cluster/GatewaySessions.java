@@ -27,6 +27,15 @@ final class GatewaySessions
         return sequence <= lastSequence.get(sessionId);
     }
 
+    /**
+     * @return true when this is the session's next message (the one after the last applied; a HELLO
+     * is a session's first): anything further is a gap, refused until the missing ones arrive.
+     */
+    boolean isNext(final long sessionId, final long sequence)
+    {
+        return sequence == lastSequence.get(sessionId) + 1;
+    }
+
     /** The session's message of this sequence is applied (or refused: it is not looked at again). */
     void applied(final long sessionId, final long sequence)
     {

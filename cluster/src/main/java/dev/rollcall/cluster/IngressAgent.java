@@ -11,6 +11,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
 import java.util.concurrent.TimeUnit;
@@ -32,8 +33,13 @@ final class IngressAgent implements Agent, EgressListener
 {
     /** How long sent messages may wait to be applied here, with none applied meanwhile, before they are offered again. */
     static final long RESEND_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
+    /** The longest wait between such offers while none is applied. */
+    static final long MAX_RESEND_AFTER_NS = TimeUnit.SECONDS.toNanos(30);
 
     private final int node;
+    private final int memberId;
+    private final long snapshotIntervalNs;
+    private final AtomicCounter snapshotRequests;
     private final AeronCluster.Context clusterContext;
     private final ManyToOneRingBuffer queue;
     private final IngressProgress progress;
@@ -49,6 +55,10 @@ final class IngressAgent implements Agent, EgressListener
     private long nextSequence = 1;
     private long lastOfferNs;
     private long lastProgressNs;
+    private long resendAfterNs = RESEND_AFTER_NS;
+    private long lastSnapshotRequestNs;
+    private boolean refused;
+    private final MessageHandler onQueued = this::onQueued;
     private boolean lost;
     private volatile int leaderMemberId = -1;
 
@@ -62,9 +72,14 @@ final class IngressAgent implements Agent, EgressListener
         final long keepAliveIntervalNs,
         final Runnable onSessionLost,
         final AtomicCounter resent,
-        final AtomicCounter leaderChanges)
+        final AtomicCounter leaderChanges,
+        final long snapshotIntervalNs,
+        final AtomicCounter snapshotRequests)
     {
         this.node = node;
+        this.memberId = node - 1;
+        this.snapshotIntervalNs = snapshotIntervalNs;
+        this.snapshotRequests = snapshotRequests;
         this.clusterContext = clusterContext.egressListener(this);
         this.queue = queue;
         this.progress = progress;
@@ -103,29 +118,46 @@ final class IngressAgent implements Agent, EgressListener
         if (work > 0 || 0 == pending.size())
         {
             lastProgressNs = nowNs;
+            resendAfterNs = RESEND_AFTER_NS;
         }
-        else if (nowNs - lastProgressNs >= RESEND_AFTER_NS && !pending.hasUnsent())
+        else if (nowNs - lastProgressNs >= resendAfterNs && !pending.hasUnsent())
         {
             // sent, yet not applied for a long while: whatever lost it (an ingress image lost between leaders, an
-            // election this agent did not hear of), offering again is safe, as the service applies each sequence once
+            // election this agent did not hear of), offering again is safe, as the service applies each sequence
+            // once and in order; waiting twice as long each time, so a replica that is only behind is not flooded
             resent.getAndAdd(pending.size());
             pending.resendAll();
             lastProgressNs = nowNs;
+            resendAfterNs = Math.min(2 * resendAfterNs, MAX_RESEND_AFTER_NS);
         }
-        work += queue.read(this::onQueued, 256);
+        work += queue.read(onQueued, 256);
+        refused = false;
         work += pending.sendUnsent(sender);
         work += cluster.pollEgress();
         if (nowNs - lastOfferNs >= keepAliveIntervalNs && cluster.sendKeepAlive())
         {
             lastOfferNs = nowNs;
         }
+        if (snapshotIntervalNs > 0 && nowNs - lastSnapshotRequestNs >= snapshotIntervalNs)
+        {
+            lastSnapshotRequestNs = nowNs;
+            // one node asks, the leader's, so the cluster takes one snapshot an interval
+            if (memberId == leaderMemberId && cluster.sendAdminRequestToTakeASnapshot(nowNs))
+            {
+                snapshotRequests.increment();
+            }
+        }
         return work;
     }
 
-    /** @return true when a command waits to be numbered or offered (the idle strategy's re-check). */
+    /**
+     * @return true when a command waits to be numbered, or to be offered and the last offer was not
+     * refused: the idle strategy's re-check before it parks. While the cluster refuses (an election,
+     * a partition) or before a session exists, the agent parks between tries, never spins.
+     */
     boolean hasWork()
     {
-        return queue.size() > 0 || pending.hasUnsent();
+        return null != cluster && !lost && (queue.size() > 0 || (pending.hasUnsent() && !refused));
     }
 
     /** Any thread. @return the leader's member id as last heard, or -1. */
@@ -202,6 +234,7 @@ final class IngressAgent implements Agent, EgressListener
             sessionLost("the ingress publication is closed (" + result + ")");
         }
         // NOT_CONNECTED, BACK_PRESSURED, ADMIN_ACTION: the same record again on the next duty cycle
+        refused = true;
         return false;
     }
 

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.agrona.ErrorHandler;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -184,6 +185,12 @@ public final class PresenceClusteredService implements ClusteredService
                 }
 
                 @Override
+                public boolean recordsInputs()
+                {
+                    return false;
+                }
+
+                @Override
                 public void recover(final PresenceStateMachine state)
                 {
                     if (coreLength > 0)
@@ -230,6 +237,11 @@ public final class PresenceClusteredService implements ClusteredService
         {
             counters.get(ClusterCounters.Kind.DUPLICATES_SKIPPED).increment();
         }
+        else if (!sessions.isNext(sessionId, sequence))
+        {
+            // a gap: an earlier message is missing, and the gateway offers everything from it again
+            counters.get(ClusterCounters.Kind.GAPS).increment();
+        }
         else if (type == IngressDescriptor.HELLO && sequence == 1 && node > 0 && 0 == sessions.nodeOf(sessionId))
         {
             sessions.applied(sessionId, sequence);
@@ -248,13 +260,16 @@ public final class PresenceClusteredService implements ClusteredService
                     length - IngressDescriptor.HEADER_LENGTH, timestamp, correlationId);
                 counters.get(ClusterCounters.Kind.COMMANDS_APPLIED).increment();
             }
-            catch (final IllegalStateException ex)
+            catch (final RuntimeException ex)
             {
-                refuse(sessionId, ex.getMessage());
+                // the same on every replica: an exception must not stop the log at this position
+                refuse(sessionId, ex.toString());
             }
         }
         else
         {
+            // taken as applied, so that the session's next message is not held behind it as a gap
+            sessions.applied(sessionId, sequence);
             refuse(sessionId, "message type " + type + " from node " + node + " (sequence " + sequence + ") out of place");
         }
         if (sessionId == progress.sessionId())
@@ -371,13 +386,12 @@ public final class PresenceClusteredService implements ClusteredService
         final long deadline = rollcall.nextGraceDeadline();
         if (deadline != scheduledDeadline)
         {
-            if (NONE == deadline)
+            // a refusal is back pressure toward the consensus module: this replica's timer must match the others'
+            final IdleStrategy idle = cluster.idleStrategy();
+            idle.reset();
+            while (!(NONE == deadline ? cluster.cancelTimer(GRACE_TIMER_ID) : cluster.scheduleTimer(GRACE_TIMER_ID, deadline)))
             {
-                cluster.cancelTimer(GRACE_TIMER_ID);
-            }
-            else
-            {
-                cluster.scheduleTimer(GRACE_TIMER_ID, deadline);
+                idle.idle();
             }
             scheduledDeadline = deadline;
         }

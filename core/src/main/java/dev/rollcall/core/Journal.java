@@ -35,6 +35,16 @@ public interface Journal extends AutoCloseable
     void append(DirectBuffer buffer, int offset, int length, long sequence, boolean endOfBatch);
 
     /**
+     * @return false when this journal keeps no inputs (it only {@link #recover recovers} a state, as
+     * a cluster's service does from the cluster's own snapshot): then inputs are not even encoded for
+     * it, as with {@link #NONE}.
+     */
+    default boolean recordsInputs()
+    {
+        return true;
+    }
+
+    /**
      * From now on another thread calls {@link #append} (layout {@link PipelineLayout#INVOKED}: the
      * launching thread during start-up, then the invoking thread, then the closing thread), never
      * two at once: an appender that checks its owning thread forgets the old one here.

@@ -25,6 +25,7 @@ import org.agrona.ExpandableArrayBuffer;
 final class JournalStage implements EventHandler<RingEvent>, JournalProgress
 {
     private final Journal journal;
+    private final boolean recording;
     private final RollcallCounters counters;
     private final ErrorHandler errorHandler;
     private final WaitStrategy waitStrategy;
@@ -41,6 +42,7 @@ final class JournalStage implements EventHandler<RingEvent>, JournalProgress
         final WaitStrategy waitStrategy)
     {
         this.journal = journal;
+        this.recording = journal != Journal.NONE && journal.recordsInputs();
         this.counters = counters;
         this.errorHandler = errorHandler;
         this.waitStrategy = waitStrategy;
@@ -125,7 +127,7 @@ final class JournalStage implements EventHandler<RingEvent>, JournalProgress
             unconfirmedFrom = sequence;
         }
         final Input input = event.input;
-        if (journal == Journal.NONE)
+        if (!recording)
         {
             event.journaled = true;
         }

@@ -72,6 +72,7 @@ public final class Rollcall implements AutoCloseable
     private PipelineInvoker invoker;
     private final SequencerProxy sequenced;
     private final StringCache sequencedStrings;
+    private final boolean journalsSequencedReasons;
 
     private Rollcall(final RollcallContext ctx)
     {
@@ -85,6 +86,7 @@ public final class Rollcall implements AutoCloseable
         invoked = ctx.layout() == PipelineLayout.INVOKED;
         sequenced = null == ctx.sequencer() ? null : new SequencerProxy(ctx.sequencer());
         sequencedStrings = null == sequenced ? null : new StringCache(StringCache.DEFAULT_SETS, StringCache.DEFAULT_MAX_CHARS);
+        journalsSequencedReasons = null != sequenced && ctx.journal() != Journal.NONE && ctx.journal().recordsInputs();
         invokerWaitStrategy = invoked ? new InvokerWaitStrategy() : null;
         disruptor = new Disruptor<>(
             RingEvent::new, ctx.ringSize(), new PipelineThreadFactory(ctx.layout()), ProducerType.MULTI,
@@ -890,9 +892,12 @@ public final class Rollcall implements AutoCloseable
                 {
                     throw new IllegalStateException("not a state input: " + InputType.name(event.input.type));
                 }
-                // decoded now, while the buffer is the caller's: the journal stage encodes the decoded reason,
-                // and the one the cache leaves encoded would be journaled as none
-                event.input.reasonString();
+                if (journalsSequencedReasons)
+                {
+                    // decoded now, while the buffer is the caller's: the journal stage encodes the decoded reason,
+                    // and the one the cache leaves encoded would be journaled as none
+                    event.input.reasonString();
+                }
             }
             catch (final RuntimeException ex)
             {

@@ -73,9 +73,21 @@ final class SequencerProxy
         final int length = InputCodec.encode(scratch.buffer, 0, input);
         final IdleStrategy idle = scratch.idle;
         idle.reset();
-        while (!sequencer.offer(scratch.buffer, 0, length, wireCorrelationId))
+        try
         {
-            idle.idle();
+            while (!sequencer.offer(scratch.buffer, 0, length, wireCorrelationId))
+            {
+                idle.idle();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // refused for good (too long for the log): its future will never be answered through the log
+            if (wireCorrelationId < 0)
+            {
+                futures.remove(wireCorrelationId);
+            }
+            throw ex;
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code rollcall cluster --nodes 3}: a development cluster on loopback, every node a
  * {@code rollcall serve} process of its own ({@link NodeProcesses}); stops them all on Ctrl-C or
  * SIGTERM. A node that dies stays dead (that is the point: watch the others carry on); start it
- * again with the {@code serve} line it printed.
+ * again by hand with {@code ./rollcall serve --cluster-node N} and the same settings (docs/CLUSTER.md).
  */
 @Command(
     name = "cluster",

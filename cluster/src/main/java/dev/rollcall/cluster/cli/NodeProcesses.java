@@ -45,6 +45,7 @@ public final class NodeProcesses implements AutoCloseable
     private final List<String> extraArgs;
     private final PrintStream out;
     private final Process[] processes;
+    private boolean closed;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
@@ -93,9 +94,17 @@ public final class NodeProcesses implements AutoCloseable
     public void startAll() throws IOException
     {
         secret();
-        for (int node = 1; node <= nodes; node++)
+        try
         {
-            start(node);
+            for (int node = 1; node <= nodes; node++)
+            {
+                start(node);
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            close();
+            throw ex;
         }
     }
 
@@ -106,8 +115,12 @@ public final class NodeProcesses implements AutoCloseable
      * @return its process.
      * @throws IOException when it cannot start.
      */
-    public Process start(final int node) throws IOException
+    public synchronized Process start(final int node) throws IOException
     {
+        if (closed)
+        {
+            throw new IllegalStateException("the nodes are being stopped");
+        }
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (final String flag : ManagementFactory.getRuntimeMXBean().getInputArguments())
@@ -146,7 +159,7 @@ public final class NodeProcesses implements AutoCloseable
     }
 
     /** @return node {@code node}'s process, or null when never started. */
-    public Process process(final int node)
+    public synchronized Process process(final int node)
     {
         return processes[node];
     }
@@ -308,6 +321,10 @@ public final class NodeProcesses implements AutoCloseable
     @Override
     public void close()
     {
+        synchronized (this)
+        {
+            closed = true;
+        }
         for (int node = 1; node <= nodes; node++)
         {
             if (null != processes[node])

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code rollcall serve}: the server on embedded defaults — data directory {@code ./data} (the
@@ -306,6 +307,7 @@ public final class ServeCommand implements Callable<Integer>
         final Gateway gateway;
         ChronicleJournal opened = null;
         ClusterHost cluster = null;
+        final AtomicReference<Runnable> sessionLost = new AtomicReference<>(() -> System.exit(ShutdownSequence.EXIT_FAILED));
         try
         {
             ctx.conclude();
@@ -318,8 +320,19 @@ public final class ServeCommand implements Callable<Integer>
                 log.info("joining the cluster as node {} of {}", clusterNode, clusterMembers);
                 cluster = ClusterHost.open(clusterNode, clusterMembers, clusterPortBase, data,
                     new LoggingErrorHandler(LoggerFactory.getLogger("rollcall.cluster"), "cluster"));
+                // before the node joins: a session lost at any time from then on stops the server
+                cluster.onSessionLost(() -> sessionLost.get().run());
                 gateway = Gateway.launch(coreCtx.layout(PipelineLayout.INVOKED), ctx, cluster::launchCore);
-                cluster.start(gateway);
+                try
+                {
+                    cluster.start(gateway);
+                }
+                catch (final RuntimeException ex)
+                {
+                    cluster.leave();
+                    gateway.close();
+                    throw ex;
+                }
             }
             else
             {
@@ -350,11 +363,11 @@ public final class ServeCommand implements Callable<Integer>
         {
             final ClusterHost host = cluster;
             shutdown.step("leaving the cluster (this node's session closes: every node loses its connections, whose " +
-                "clients resume elsewhere within grace)", host::leave)
+                "clients reconnect to another node within grace)", host::leave)
                 .step("closing the gateway (clients told SERVER_SHUTTING_DOWN)", gateway::close)
                 .step("closing the media driver and the archive", host::close);
             // on a thread of its own: the drain stops the cluster client's thread, which must not wait for itself
-            host.onSessionLost(() -> new Thread(() -> shutdown.onStop("the cluster closed this node's session"),
+            sessionLost.set(() -> new Thread(() -> shutdown.onFailure("the cluster closed this node's session"),
                 "rollcall-session-lost").start());
         }
         else

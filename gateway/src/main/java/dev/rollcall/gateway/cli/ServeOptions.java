@@ -29,7 +29,8 @@ final class ServeOptions implements CommandLine.IModelTransformer
             "DIR/secret.",
         "DURATION: " + Durations.SYNTAX + ".",
         "Exit codes: 0 stopped cleanly, 1 failed while starting or running, 2 a bad setting (the message names it)",
-        "or the data directory in use by another server, 3 the stop was forced (a second signal, or drain-timeout).",
+        "or the data directory in use by another server, 3 the stop was forced (a second signal, or drain-timeout),",
+        "4 a cluster node stopped itself: the cluster closed its session (docs/CLUSTER.md).",
     };
 
     /**

@@ -44,10 +44,14 @@ final class ShutdownSequence
     static final int EXIT_STEP_FAILED = 1;
     /** The exit was forced: a second stop request, or the drain outlasted its timeout. */
     static final int EXIT_FORCED = 3;
+    /** The server stopped itself because it could not go on (a cluster node cut off from its cluster). */
+    static final int EXIT_FAILED = 4;
 
     private static final int RUNNING = 0;
     private static final int DRAINED = 1;
     private static final int FORCED = 2;
+
+    private volatile boolean failed;
 
     /** Waits for the drain; a test's own decides when the timeout has passed. */
     interface DrainTimer
@@ -202,7 +206,7 @@ final class ShutdownSequence
         stopRequested.await();
         log.info("shutting down on {}: {}drain timeout {} ms, a second signal forces the exit (code {})",
             cause, withSeparator(progress.get()), drainTimeoutMs, EXIT_FORCED);
-        int status = EXIT_STOPPED;
+        int status = failed ? EXIT_FAILED : EXIT_STOPPED;
         for (int i = 0; i < steps.size(); i++)
         {
             final Step step = steps.get(i);
@@ -227,6 +231,18 @@ final class ShutdownSequence
             EXIT_STOPPED == status ? "" : " (a step failed: see above; exit code " + status + ")");
         drained.countDown();
         return status;
+    }
+
+    /**
+     * The server cannot go on: drain as for a stop, then exit with {@value #EXIT_FAILED}, so that a
+     * supervisor restarting on failure restarts it.
+     *
+     * @param what why.
+     */
+    void onFailure(final String what)
+    {
+        failed = true;
+        onStop(what);
     }
 
     /**
