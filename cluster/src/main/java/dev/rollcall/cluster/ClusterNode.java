@@ -11,7 +11,7 @@ import io.aeron.cluster.service.ClusteredServiceContainer;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -200,7 +200,7 @@ public final class ClusterNode implements ClusterHost
     {
         final ClusterCounters counters = service.counters();
         final IngressAgent agent = new IngressAgent(
-            ctx.node(), ctx.clusterClient(), queue, progress, MAX_PENDING_BYTES, new SystemEpochNanoClock(),
+            ctx.node(), ctx.clusterClient(), queue, progress, MAX_PENDING_BYTES, SystemNanoClock.INSTANCE,
             IngressAgent.keepAliveIntervalNs(ClusterNodeContext.sessionTimeoutNs()), () -> onSessionLost.run(),
             counters.get(ClusterCounters.Kind.RESENT), counters.get(ClusterCounters.Kind.LEADER_CHANGES),
             TimeUnit.MILLISECONDS.toNanos(rollcall.context().snapshotIntervalMs()),

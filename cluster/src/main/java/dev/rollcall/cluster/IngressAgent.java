@@ -9,7 +9,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -44,7 +44,7 @@ final class IngressAgent implements Agent, EgressListener
     private final ManyToOneRingBuffer queue;
     private final IngressProgress progress;
     private final PendingCommands pending;
-    private final EpochNanoClock clock;
+    private final NanoClock clock;
     private final long keepAliveIntervalNs;
     private final Runnable onSessionLost;
     private final AtomicCounter resent;
@@ -68,7 +68,7 @@ final class IngressAgent implements Agent, EgressListener
         final ManyToOneRingBuffer queue,
         final IngressProgress progress,
         final int maxPendingBytes,
-        final EpochNanoClock clock,
+        final NanoClock clock,
         final long keepAliveIntervalNs,
         final Runnable onSessionLost,
         final AtomicCounter resent,

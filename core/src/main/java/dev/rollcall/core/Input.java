@@ -275,6 +275,20 @@ public final class Input
     }
 
     /**
+     * Decode a reason left encoded through the cache: a repeated reason is the cached {@code String},
+     * not a new one. Valid while the buffer holds the input.
+     */
+    void decodeReason(final StringCache strings)
+    {
+        if (null == reason && reasonChars >= 0)
+        {
+            reason = CodecUtil.getString(reasonBuffer, reasonOffset, strings);
+            reasonChars = -1;
+            reasonBuffer = null;
+        }
+    }
+
+    /**
      * @return the reason, decoded now if replay left it encoded; null when there is none.
      */
     String reasonString()

@@ -72,7 +72,6 @@ public final class Rollcall implements AutoCloseable
     private PipelineInvoker invoker;
     private final SequencerProxy sequenced;
     private final StringCache sequencedStrings;
-    private final boolean journalsSequencedReasons;
 
     private Rollcall(final RollcallContext ctx)
     {
@@ -86,7 +85,6 @@ public final class Rollcall implements AutoCloseable
         invoked = ctx.layout() == PipelineLayout.INVOKED;
         sequenced = null == ctx.sequencer() ? null : new SequencerProxy(ctx.sequencer());
         sequencedStrings = null == sequenced ? null : new StringCache(StringCache.DEFAULT_SETS, StringCache.DEFAULT_MAX_CHARS);
-        journalsSequencedReasons = null != sequenced && ctx.journal() != Journal.NONE && ctx.journal().recordsInputs();
         invokerWaitStrategy = invoked ? new InvokerWaitStrategy() : null;
         disruptor = new Disruptor<>(
             RingEvent::new, ctx.ringSize(), new PipelineThreadFactory(ctx.layout()), ProducerType.MULTI,
@@ -892,12 +890,9 @@ public final class Rollcall implements AutoCloseable
                 {
                     throw new IllegalStateException("not a state input: " + InputType.name(event.input.type));
                 }
-                if (journalsSequencedReasons)
-                {
-                    // decoded now, while the buffer is the caller's: the journal stage encodes the decoded reason,
-                    // and the one the cache leaves encoded would be journaled as none
-                    event.input.reasonString();
-                }
+                // decoded now, while the buffer is the caller's, through the cache (a repeated reason allocates
+                // nothing): the logic's events carry it, and a journal encodes the decoded one
+                event.input.decodeReason(sequencedStrings);
             }
             catch (final RuntimeException ex)
             {
