@@ -1,7 +1,6 @@
 package dev.rollcall.cluster;
 
 import dev.rollcall.core.Sequencer;
-import io.aeron.cluster.client.AeronCluster;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -20,11 +19,11 @@ final class ClusterSequencer implements Sequencer
     static final int INPUT_OFFSET = Long.BYTES;
 
     /**
-     * The longest command: one ingress message (an eighth of the {@link ClusterNodeContext#TERM_LENGTH_BYTES}
-     * term) less the cluster's session header and the gateway's own.
+     * The longest command: a batch of one ({@link IngressDescriptor#MAX_BATCH_BYTES}) less its record's length
+     * and header.
      */
     static final int MAX_COMMAND_LENGTH =
-        ClusterNodeContext.TERM_LENGTH_BYTES / 8 - AeronCluster.SESSION_HEADER_LENGTH - IngressDescriptor.HEADER_LENGTH;
+        IngressDescriptor.MAX_BATCH_BYTES - IngressDescriptor.LENGTH_PREFIX - IngressDescriptor.HEADER_LENGTH;
 
     private final ManyToOneRingBuffer queue;
     private final Runnable waker;

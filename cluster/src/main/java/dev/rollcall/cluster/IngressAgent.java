@@ -132,7 +132,7 @@ final class IngressAgent implements Agent, EgressListener
         }
         work += queue.read(onQueued, 256);
         refused = false;
-        work += pending.sendUnsent(sender);
+        work += pending.sendUnsent(sender, IngressDescriptor.MAX_BATCH_BYTES);
         work += cluster.pollEgress();
         if (nowNs - lastOfferNs >= keepAliveIntervalNs && cluster.sendKeepAlive())
         {

@@ -4,7 +4,8 @@ import java.nio.ByteOrder;
 
 /**
  * The layout of a gateway's messages on the cluster's ingress (the Raft log's entries), little
- * endian:
+ * endian. A message is a batch of one or more records, each {@code int32 length} then the record
+ * (whatever the gateway had waiting when it sent, up to {@link #MAX_BATCH_BYTES}); a record:
  * <pre>
  *  0  int32  type      {@link #COMMAND} or {@link #HELLO}
  *  4  int32  node      the sending gateway's node number (from 1)
@@ -30,6 +31,11 @@ final class IngressDescriptor
     static final int SEQUENCE_OFFSET = 8;
     static final int CORRELATION_ID_OFFSET = 16;
     static final int HEADER_LENGTH = 24;
+    /** The length before each record of a batch. */
+    static final int LENGTH_PREFIX = Integer.BYTES;
+    /** The most a batch (one cluster message) takes: an eighth of the term less the cluster's session header. */
+    static final int MAX_BATCH_BYTES =
+        ClusterNodeContext.TERM_LENGTH_BYTES / 8 - io.aeron.cluster.client.AeronCluster.SESSION_HEADER_LENGTH;
 
     private IngressDescriptor()
     {

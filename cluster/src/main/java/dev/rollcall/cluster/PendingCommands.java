@@ -14,7 +14,7 @@ import org.agrona.MutableDirectBuffer;
  */
 final class PendingCommands
 {
-    private static final int LENGTH_PREFIX = Integer.BYTES;
+    private static final int LENGTH_PREFIX = IngressDescriptor.LENGTH_PREFIX;
 
     private final ExpandableDirectByteBuffer log;
     private final int maxBytes;
@@ -108,23 +108,37 @@ final class PendingCommands
     }
 
     /**
-     * Offer the records not yet offered, in order, until one is refused.
+     * Offer the records not yet offered, in order, as batches: each batch is the records as this log
+     * holds them ({@code [length][record]...}, {@link IngressDescriptor}'s message layout), as many whole
+     * records as fit {@code maxBatchBytes}; stops at the first refused batch.
      *
-     * @param sender offers one record.
+     * @param sender        offers one batch.
+     * @param maxBatchBytes the most bytes a batch takes (at least one whole record of the largest size).
      * @return records offered.
      */
-    int sendUnsent(final Sender sender)
+    int sendUnsent(final Sender sender, final int maxBatchBytes)
     {
         int offered = 0;
         while (sent < tail)
         {
-            final int length = log.getInt(sent, IngressDescriptor.ORDER);
-            if (!sender.offer(log, sent + LENGTH_PREFIX, length))
+            int end = sent;
+            int records = 0;
+            while (end < tail)
+            {
+                final int next = end + LENGTH_PREFIX + log.getInt(end, IngressDescriptor.ORDER);
+                if (next - sent > maxBatchBytes && records > 0)
+                {
+                    break;
+                }
+                end = next;
+                records++;
+            }
+            if (!sender.offer(log, sent, end - sent))
             {
                 break;
             }
-            sent += LENGTH_PREFIX + length;
-            offered++;
+            sent = end;
+            offered += records;
         }
         return offered;
     }
@@ -138,7 +152,7 @@ final class PendingCommands
         head = 0;
     }
 
-    /** Offers one record toward the cluster. */
+    /** Offers one batch of records toward the cluster. */
     @FunctionalInterface
     interface Sender
     {

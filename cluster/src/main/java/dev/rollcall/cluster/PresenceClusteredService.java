@@ -225,11 +225,33 @@ public final class PresenceClusteredService implements ClusteredService
         final Header header)
     {
         final long sessionId = session.id();
-        if (length < IngressDescriptor.HEADER_LENGTH)
+        final int end = offset + length;
+        int at = offset;
+        while (at < end)
         {
-            refuse(sessionId, "a message of " + length + " bytes is shorter than the header");
-            return;
+            final int recordLength = end - at >= IngressDescriptor.LENGTH_PREFIX ?
+                buffer.getInt(at, IngressDescriptor.ORDER) : -1;
+            final int record = at + IngressDescriptor.LENGTH_PREFIX;
+            if (recordLength < IngressDescriptor.HEADER_LENGTH || recordLength > end - record)
+            {
+                refuse(sessionId, "a record of " + recordLength + " bytes at offset " + (at - offset) + " of a " + length +
+                    "-byte message");
+                break;
+            }
+            onRecord(sessionId, timestamp, buffer, record, recordLength);
+            at = record + recordLength;
         }
+        // the batch's commands, published as they were read, applied at once
+        while (rollcall.hasPendingInputs())
+        {
+            rollcall.invoke();
+        }
+        scheduleGraceTimer();
+    }
+
+    private void onRecord(
+        final long sessionId, final long timestamp, final DirectBuffer buffer, final int offset, final int length)
+    {
         final int type = buffer.getInt(offset + IngressDescriptor.TYPE_OFFSET, IngressDescriptor.ORDER);
         final int node = buffer.getInt(offset + IngressDescriptor.NODE_OFFSET, IngressDescriptor.ORDER);
         final long sequence = buffer.getLong(offset + IngressDescriptor.SEQUENCE_OFFSET, IngressDescriptor.ORDER);
@@ -256,7 +278,7 @@ public final class PresenceClusteredService implements ClusteredService
                 buffer.getLong(offset + IngressDescriptor.CORRELATION_ID_OFFSET, IngressDescriptor.ORDER) : 0;
             try
             {
-                rollcall.applySequenced(buffer, offset + IngressDescriptor.HEADER_LENGTH,
+                rollcall.publishSequenced(buffer, offset + IngressDescriptor.HEADER_LENGTH,
                     length - IngressDescriptor.HEADER_LENGTH, timestamp, correlationId);
                 counters.get(ClusterCounters.Kind.COMMANDS_APPLIED).increment();
             }
@@ -276,7 +298,6 @@ public final class PresenceClusteredService implements ClusteredService
         {
             progress.applied(Math.max(sequence, progress.appliedSequence()));
         }
-        scheduleGraceTimer();
     }
 
     @Override

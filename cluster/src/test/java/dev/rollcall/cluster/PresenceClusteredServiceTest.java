@@ -176,23 +176,27 @@ class PresenceClusteredServiceTest
 
     private void hello(final long sessionId, final int node, final long timestamp)
     {
-        message.putInt(IngressDescriptor.TYPE_OFFSET, IngressDescriptor.HELLO, IngressDescriptor.ORDER);
-        message.putInt(IngressDescriptor.NODE_OFFSET, node, IngressDescriptor.ORDER);
-        message.putLong(IngressDescriptor.SEQUENCE_OFFSET, 1, IngressDescriptor.ORDER);
-        message.putLong(IngressDescriptor.CORRELATION_ID_OFFSET, 0, IngressDescriptor.ORDER);
-        service.onSessionMessage(session(sessionId), timestamp, message, 0, IngressDescriptor.HEADER_LENGTH, null);
+        final int at = IngressDescriptor.LENGTH_PREFIX;
+        message.putInt(0, IngressDescriptor.HEADER_LENGTH, IngressDescriptor.ORDER);
+        message.putInt(at + IngressDescriptor.TYPE_OFFSET, IngressDescriptor.HELLO, IngressDescriptor.ORDER);
+        message.putInt(at + IngressDescriptor.NODE_OFFSET, node, IngressDescriptor.ORDER);
+        message.putLong(at + IngressDescriptor.SEQUENCE_OFFSET, 1, IngressDescriptor.ORDER);
+        message.putLong(at + IngressDescriptor.CORRELATION_ID_OFFSET, 0, IngressDescriptor.ORDER);
+        service.onSessionMessage(session(sessionId), timestamp, message, 0, at + IngressDescriptor.HEADER_LENGTH, null);
     }
 
     private void command(
         final long sessionId, final int node, final long sequence, final long correlationId, final Input input,
         final long timestamp)
     {
-        message.putInt(IngressDescriptor.TYPE_OFFSET, IngressDescriptor.COMMAND, IngressDescriptor.ORDER);
-        message.putInt(IngressDescriptor.NODE_OFFSET, node, IngressDescriptor.ORDER);
-        message.putLong(IngressDescriptor.SEQUENCE_OFFSET, sequence, IngressDescriptor.ORDER);
-        message.putLong(IngressDescriptor.CORRELATION_ID_OFFSET, correlationId, IngressDescriptor.ORDER);
-        final int length = InputCodec.encode(message, IngressDescriptor.HEADER_LENGTH, input);
-        service.onSessionMessage(session(sessionId), timestamp, message, 0, IngressDescriptor.HEADER_LENGTH + length,
+        final int at = IngressDescriptor.LENGTH_PREFIX;
+        message.putInt(at + IngressDescriptor.TYPE_OFFSET, IngressDescriptor.COMMAND, IngressDescriptor.ORDER);
+        message.putInt(at + IngressDescriptor.NODE_OFFSET, node, IngressDescriptor.ORDER);
+        message.putLong(at + IngressDescriptor.SEQUENCE_OFFSET, sequence, IngressDescriptor.ORDER);
+        message.putLong(at + IngressDescriptor.CORRELATION_ID_OFFSET, correlationId, IngressDescriptor.ORDER);
+        final int length = InputCodec.encode(message, at + IngressDescriptor.HEADER_LENGTH, input);
+        message.putInt(0, IngressDescriptor.HEADER_LENGTH + length, IngressDescriptor.ORDER);
+        service.onSessionMessage(session(sessionId), timestamp, message, 0, at + IngressDescriptor.HEADER_LENGTH + length,
             null);
     }
 

@@ -159,7 +159,7 @@ public final class Rollcall implements AutoCloseable
                 invoke();
             }
             // the launching thread lets go: the embedding's thread invokes from now on
-            invoker.invokerThread(null);
+            invoker.invokerThread(null == sequenced ? null : Thread.currentThread());
         }
         if (started.join() == Result.JOURNAL_FAILED)
         {
@@ -877,6 +877,35 @@ public final class Rollcall implements AutoCloseable
         {
             throw new IllegalStateException("applySequenced is for a sequenced pipeline (RollcallContext.sequencer)");
         }
+        try
+        {
+            publishSequenced(buffer, offset, length, timeMs, correlationId);
+        }
+        finally
+        {
+            while (invoker.hasPendingInputs())
+            {
+                invoker.invoke();
+            }
+        }
+    }
+
+    /**
+     * A sequenced pipeline only: as {@link #applySequenced}, but only publish the input on the ring,
+     * for the caller to apply a batch of them at once with {@link #invoke()} (until
+     * {@link #hasPendingInputs()} is false), still on the thread that applies the log, before it
+     * reads anything of the state.
+     *
+     * @throws IllegalStateException when the bytes are not a valid state input: a tick at the log's time is
+     *                               published instead (the same on every replica), then this is thrown.
+     */
+    public void publishSequenced(
+        final DirectBuffer buffer, final int offset, final int length, final long timeMs, final long correlationId)
+    {
+        if (null == sequenced)
+        {
+            throw new IllegalStateException("publishSequenced is for a sequenced pipeline (RollcallContext.sequencer)");
+        }
         RuntimeException refused = null;
         final long sequence = invoker.claim();
         try
@@ -914,10 +943,6 @@ public final class Rollcall implements AutoCloseable
         finally
         {
             ringBuffer.publish(sequence);
-        }
-        while (invoker.hasPendingInputs())
-        {
-            invoker.invoke();
         }
         if (null != refused)
         {
