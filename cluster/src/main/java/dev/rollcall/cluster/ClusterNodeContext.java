@@ -54,6 +54,12 @@ final class ClusterNodeContext
     static final String TERM_LENGTH = "256k";
     /** {@link #TERM_LENGTH} in bytes. */
     static final int TERM_LENGTH_BYTES = 256 * 1024;
+    /**
+     * The log channel's term: larger than the others, so that a follower starved of CPU for a moment
+     * falls behind within the term instead of losing the log's image (and its recording); sparse, so
+     * only what is written takes memory.
+     */
+    static final int LOG_TERM_LENGTH_BYTES = 4 * 1024 * 1024;
 
     static final long LEADER_HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long LEADER_HEARTBEAT_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(600);
@@ -255,7 +261,7 @@ final class ClusterNodeContext
             .ingressChannel("aeron:udp?term-length=" + TERM_LENGTH)
             .logChannel(new ChannelUriStringBuilder()
                 .media("udp")
-                .termLength(TERM_LENGTH_BYTES)
+                .termLength(LOG_TERM_LENGTH_BYTES)
                 .controlMode(CommonContext.MDC_CONTROL_MODE_MANUAL)
                 .controlEndpoint(host + ":" + port(memberId(), LOG_CONTROL_PORT))
                 .build())
