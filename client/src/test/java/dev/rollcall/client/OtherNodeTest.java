@@ -3,10 +3,13 @@ package dev.rollcall.client;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.ConnectException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A client of a cluster (docs/CLUSTER.md) moves to the next node when its node is lost, tries the
@@ -94,10 +97,10 @@ class OtherNodeTest
         first.close();
         second.close();
         client = RollcallClient.builder().host("127.0.0.1").port(downPort).otherNode("127.0.0.1", alsoDown)
-            .token(FakeServer.TOKEN).reconnectBackoff(java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(10))
+            .token(FakeServer.TOKEN).reconnectBackoff(Duration.ofMillis(5), Duration.ofMillis(10))
             .build();
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.start().join())
-            .hasRootCauseInstanceOf(java.net.ConnectException.class);
+        assertThatThrownBy(() -> client.start().join())
+            .hasRootCauseInstanceOf(ConnectException.class);
     }
 }

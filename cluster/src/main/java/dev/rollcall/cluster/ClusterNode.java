@@ -15,7 +15,6 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +24,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -272,7 +271,7 @@ public final class ClusterNode implements ClusterHost
     public String describe()
     {
         return "cluster node " + ctx.node() + " of " + ctx.members().size() + " (" + ctx.members() + ", ingress " +
-            ctx.ingressEndpoints() + "), " + role().name().toLowerCase(java.util.Locale.ROOT);
+            ctx.ingressEndpoints() + "), " + role().name().toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.rollcall.cluster;
 
+import io.aeron.cluster.client.AeronCluster;
+
 import java.nio.ByteOrder;
 
 /**
@@ -35,7 +37,7 @@ final class IngressDescriptor
     static final int LENGTH_PREFIX = Integer.BYTES;
     /** The most a batch (one cluster message) takes: an eighth of the term less the cluster's session header. */
     static final int MAX_BATCH_BYTES =
-        ClusterNodeContext.TERM_LENGTH_BYTES / 8 - io.aeron.cluster.client.AeronCluster.SESSION_HEADER_LENGTH;
+        ClusterNodeContext.TERM_LENGTH_BYTES / 8 - AeronCluster.SESSION_HEADER_LENGTH;
 
     private IngressDescriptor()
     {

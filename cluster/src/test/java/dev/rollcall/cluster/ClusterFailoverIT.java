@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -136,8 +137,8 @@ class ClusterFailoverIT
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "failover.txt"), String.format(
             "leader kill -> updates acknowledged again: %.0f ms (longest pause %.0f ms)%n",
-            (pauseEnd - killedAtNs.get()) / 1e6, longest / 1e6), java.nio.file.StandardOpenOption.CREATE,
-            java.nio.file.StandardOpenOption.APPEND);
+            (pauseEnd - killedAtNs.get()) / 1e6, longest / 1e6), StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
     }
 
     private static long lastParty(final ClusterIT.Recorder recorder)

@@ -1,16 +1,17 @@
 package dev.rollcall.cluster;
 
-import dev.rollcall.cluster.cli.NodeProcesses;
-import dev.rollcall.model.Changes;
-import dev.rollcall.model.Result;
 import dev.rollcall.client.RollcallClient;
+import dev.rollcall.cluster.cli.NodeProcesses;
 import dev.rollcall.gateway.auth.HmacTokens;
 import dev.rollcall.gateway.auth.Role;
 import dev.rollcall.gateway.auth.Secrets;
+import dev.rollcall.model.Changes;
+import dev.rollcall.model.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +44,7 @@ class DevClusterLauncherIT
             {
                 launcher.getInputStream().transferTo(output);
             }
-            catch (final java.io.IOException ignore)
+            catch (final IOException ignore)
             {
                 // the launcher is gone
             }

@@ -13,6 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -334,7 +335,7 @@ final class TestCluster implements AutoCloseable
     }
 
     /** Collects printed lines. */
-    private static final class LineSink extends java.io.OutputStream
+    private static final class LineSink extends OutputStream
     {
         private final List<String> lines;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -540,7 +541,7 @@ class SequencedRollcallTest
     @Test
     void shouldTellTheSinkOfTheEndOfABatchOncePerPassOverTheLog()
     {
-        final java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger ends = new AtomicInteger();
         final List<Seen> seen = new ArrayList<>();
         final EventSink events = recorder(seen);
         final Replica a = launch(1, ctx(1).firehose(true).eventSink(new EventSink()

@@ -11,6 +11,7 @@ import dev.rollcall.model.Result;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,8 +100,8 @@ public final class FailoverBench
         System.out.println(line);
         if (args.length > 1)
         {
-            Files.writeString(Path.of(args[1]), line + System.lineSeparator(), java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(Path.of(args[1]), line + System.lineSeparator(), StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         }
     }
 

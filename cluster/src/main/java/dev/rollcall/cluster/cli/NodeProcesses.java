@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -135,7 +136,7 @@ public final class NodeProcesses implements AutoCloseable
         command.add(System.getProperty("java.class.path"));
         command.add("dev.rollcall.gateway.cli.RollcallCommand");
         command.add("serve");
-        final String members = String.join(",", java.util.Collections.nCopies(nodes, "127.0.0.1"));
+        final String members = String.join(",", Collections.nCopies(nodes, "127.0.0.1"));
         final int port = gatewayPort(node);
         command.addAll(List.of(
             "--cluster-node", Integer.toString(node),
