@@ -225,22 +225,8 @@ class ClusterModelBasedTest
 
     private static void runSeeds(final long masterSeed, final int sequences, final int length)
     {
-        final SplittableRandom master = new SplittableRandom(masterSeed);
-        for (int i = 0; i < sequences; i++)
-        {
-            final long seed = master.nextLong();
-            final List<String> log = new ArrayList<>();
-            try
-            {
-                runSequence(seed, length, log);
-            }
-            catch (final Throwable ex)
-            {
-                throw new AssertionError("cluster model mismatch: seed=" + seed + " (rerun with -Drollcall.model.seed=" +
-                    masterSeed + ", sequence " + i + ")\ncommands:\n  " + String.join("\n  ", log) + "\n" + ex +
-                    "\n" + describeCluster(), ex);
-            }
-        }
+        ModelSequences.runSeeds(masterSeed, sequences, length, ClusterModelBasedTest::runSequence,
+            ClusterModelBasedTest::describeCluster);
     }
 
     private static void runSequence(final long seed, final int length, final List<String> log) throws Exception

@@ -1,7 +1,6 @@
 package dev.rollcall.core;
 
 import dev.rollcall.model.Result;
-import dev.rollcall.core.model.ModelClient;
 import dev.rollcall.core.model.ModelDelivery;
 import dev.rollcall.core.model.ModelDirective;
 import dev.rollcall.core.model.ReferenceModel;
@@ -45,21 +44,7 @@ class ModelBasedTest
 
     private static void runSeeds(final long masterSeed, final int sequences, final int length)
     {
-        final SplittableRandom master = new SplittableRandom(masterSeed);
-        for (int i = 0; i < sequences; i++)
-        {
-            final long seed = master.nextLong();
-            final List<String> log = new ArrayList<>();
-            try
-            {
-                runSequence(seed, length, log);
-            }
-            catch (final Throwable ex)
-            {
-                throw new AssertionError("model mismatch: seed=" + seed + " (rerun with -Drollcall.model.seed=" + masterSeed +
-                    ", sequence " + i + ")\ncommands:\n  " + String.join("\n  ", log) + "\n" + ex.getMessage(), ex);
-            }
-        }
+        ModelSequences.runSeeds(masterSeed, sequences, length, ModelBasedTest::runSequence, null);
     }
 
     private static void runSequence(final long seed, final int length, final List<String> log) throws Exception

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The random command sequences of the model-based tests, shared so that every pipeline runs literally
@@ -38,6 +39,51 @@ public final class ModelSequences
 
     private ModelSequences()
     {
+    }
+
+    /** Runs one seeded sequence of a model-based test. */
+    @FunctionalInterface
+    public interface SequenceRunner
+    {
+        /**
+         * @param seed   the sequence's seed.
+         * @param length its commands.
+         * @param log    to append each command to, for the failure message.
+         * @throws Exception on a mismatch.
+         */
+        void run(long seed, int length, List<String> log) throws Exception;
+    }
+
+    /**
+     * Runs {@code sequences} seeded sequences, each seed drawn from the master seed; a mismatch fails
+     * naming the seed, how to rerun it and the commands.
+     *
+     * @param masterSeed the seed of the seeds.
+     * @param sequences  how many.
+     * @param length     commands in each.
+     * @param runner     runs one.
+     * @param context    more for the failure message (what else to know, e.g. the cluster's state), or null.
+     */
+    public static void runSeeds(
+        final long masterSeed, final int sequences, final int length, final SequenceRunner runner,
+        final Supplier<String> context)
+    {
+        final SplittableRandom master = new SplittableRandom(masterSeed);
+        for (int i = 0; i < sequences; i++)
+        {
+            final long seed = master.nextLong();
+            final List<String> log = new ArrayList<>();
+            try
+            {
+                runner.run(seed, length, log);
+            }
+            catch (final Throwable ex)
+            {
+                throw new AssertionError("model mismatch: seed=" + seed + " (rerun with -Drollcall.model.seed=" + masterSeed +
+                    ", sequence " + i + ")\ncommands:\n  " + String.join("\n  ", log) + "\n" + ex +
+                    (null == context ? "" : "\n" + context.get()), ex);
+            }
+        }
     }
 
     /**
