@@ -5,14 +5,19 @@ import dev.rollcall.core.RollcallContext;
 import dev.rollcall.gateway.ClusterHost;
 import dev.rollcall.gateway.Gateway;
 import dev.rollcall.model.Result;
-import io.aeron.cluster.ClusteredMediaDriver;
+import io.aeron.archive.Archive;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.status.SystemCounterDescriptor;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.slf4j.Logger;
@@ -33,14 +38,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One node of a Rollcall cluster in this process: the media driver, archive and consensus module
- * ({@link ClusteredMediaDriver}), the presence service replica ({@link PresenceClusteredService} in
- * a {@link ClusteredServiceContainer}), and the gateway's way into the log ({@link ClusterSequencer}
- * and {@link IngressAgent}). The gateway itself is the ordinary one: {@code rollcall serve} with
- * {@code cluster-node} set launches it with {@link #launchCore} as its core launcher.
+ * (on one thread, {@link AeronStackAgent}), the presence service replica
+ * ({@link PresenceClusteredService} in a {@link ClusteredServiceContainer}), and the gateway's way
+ * into the log ({@link ClusterSequencer} and {@link IngressAgent}). The gateway itself is the
+ * ordinary one: {@code rollcall serve} with {@code cluster-node} set launches it with
+ * {@link #launchCore} as its core launcher.
  * <p>
- * Threads: the media driver (1, shared), the archive (1, shared), the consensus module (1), the
+ * Threads: {@code rollcall-aeron} (1: the media driver, the archive and the consensus module), the
  * service (1: it applies the log, runs the core's pipeline and fans out), {@code rollcall-ingress}
- * (1), the core's clock thread (parked: the log's timers end countdowns), and the gateway's.
+ * (1), the core's clock thread (parked: the log's timers end countdowns), and the gateway's. No
+ * Aeron client has a conductor thread of its own: each runs in its owner's duty cycle.
  */
 public final class ClusterNode implements ClusterHost
 {
@@ -56,7 +63,10 @@ public final class ClusterNode implements ClusterHost
     private static final Logger LOG = LoggerFactory.getLogger("rollcall.cluster");
 
     private final ClusterNodeContext ctx;
-    private final ClusteredMediaDriver driver;
+    private final MediaDriver mediaDriver;
+    private final Archive archive;
+    private final AgentRunner aeronRunner;
+    private final AeronStackAgent stack;
     private final ClusteredServiceContainer container;
     private final PresenceClusteredService service;
     private final IngressProgress progress = new IngressProgress();
@@ -73,20 +83,46 @@ public final class ClusterNode implements ClusterHost
         this.ctx = ctx;
         queue = new ManyToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(QUEUE_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
-        ClusteredMediaDriver launchedDriver = null;
+        MediaDriver launchedDriver = null;
+        Archive launchedArchive = null;
+        AgentRunner launchedRunner = null;
+        ClusteredServiceContainer launchedContainer = null;
         try
         {
             removeStaleMarkFiles(ctx.data());
-            launchedDriver = ClusteredMediaDriver.launch(ctx.mediaDriver(), ctx.archive(), ctx.consensusModule());
+            // as ClusteredMediaDriver launches them, but with no thread each: the archive invokes the driver, and
+            // rollcall-aeron invokes the archive and launches and then invokes the consensus module
+            final MediaDriver.Context driverContext = ctx.mediaDriver();
+            launchedDriver = MediaDriver.launch(driverContext);
+            final AgentInvoker driverInvoker = launchedDriver.sharedAgentInvoker();
+            final AtomicCounter errors = new AtomicCounter(
+                driverContext.countersValuesBuffer(), SystemCounterDescriptor.ERRORS.id());
+            launchedArchive = Archive.launch(ctx.archive().mediaDriverAgentInvoker(driverInvoker).errorCounter(errors));
+            final AgentInvoker archiveInvoker = launchedArchive.invoker();
             service = new PresenceClusteredService(progress, ctx.errorHandler(), ctx.data().resolve("snapshots"));
-            container = ClusteredServiceContainer.launch(ctx.serviceContainer(service));
+            stack = new AeronStackAgent(
+                archiveInvoker, () -> ConsensusModule.launch(ctx.consensusModule(archiveInvoker, driverInvoker, errors)));
+            // the service waits for the consensus module, and the gateway for the service: neither waits for ever
+            stack.launched().whenComplete((module, ex) ->
+            {
+                if (null != ex)
+                {
+                    service.abandonCore(ex);
+                }
+            });
+            launchedRunner = new AgentRunner(ClusterNodeContext.idle().get(), ctx.errorHandler(), null, stack);
+            AgentRunner.startOnThread(launchedRunner);
+            launchedContainer = ClusteredServiceContainer.launch(ctx.serviceContainer(service, errors));
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietClose(launchedDriver);
+            CloseHelper.quietCloseAll(launchedContainer, launchedRunner, launchedArchive, launchedDriver);
             throw ex;
         }
-        driver = launchedDriver;
+        container = launchedContainer;
+        mediaDriver = launchedDriver;
+        archive = launchedArchive;
+        aeronRunner = launchedRunner;
     }
 
     /**
@@ -199,7 +235,8 @@ public final class ClusterNode implements ClusterHost
     {
         final ClusterCounters counters = service.counters();
         final IngressAgent agent = new IngressAgent(
-            ctx.node(), ctx.clusterClient(), queue, progress, MAX_PENDING_BYTES, SystemNanoClock.INSTANCE,
+            ctx.node(), ctx.clusterClient(), ctx.invokedClient("rollcall-ingress-" + ctx.node()), queue, progress,
+            MAX_PENDING_BYTES, SystemNanoClock.INSTANCE,
             IngressAgent.keepAliveIntervalNs(ClusterNodeContext.sessionTimeoutNs()), () -> onSessionLost.run(),
             counters.get(ClusterCounters.Kind.RESENT), counters.get(ClusterCounters.Kind.LEADER_CHANGES),
             TimeUnit.MILLISECONDS.toNanos(rollcall.context().snapshotIntervalMs()),
@@ -215,7 +252,9 @@ public final class ClusterNode implements ClusterHost
         // until then its queries would answer from an old state
         try
         {
-            graceApplied.get(CATCH_UP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            // a consensus module that could not start (rollcall-aeron launches it) fails the start at once
+            CompletableFuture.anyOf(graceApplied, stack.launched().thenCompose(started -> new CompletableFuture<>()))
+                .get(CATCH_UP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
         catch (final TimeoutException ex)
         {
@@ -227,7 +266,7 @@ public final class ClusterNode implements ClusterHost
         }
         catch (final ExecutionException ex)
         {
-            throw new IllegalStateException("the grace period was not applied", ex.getCause());
+            throw new IllegalStateException("node " + ctx.node() + " did not start", ex.getCause());
         }
     }
 
@@ -295,7 +334,8 @@ public final class ClusterNode implements ClusterHost
     public void close()
     {
         leave();
-        CloseHelper.quietClose(driver);
+        // the stack's thread closes the consensus module's and the archive's agents as it stops (AeronStackAgent)
+        CloseHelper.quietCloseAll(aeronRunner, stack.launched().getNow(null), archive, mediaDriver);
     }
 
     private boolean ingressHasWork()

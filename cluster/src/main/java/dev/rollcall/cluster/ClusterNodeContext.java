@@ -1,7 +1,9 @@
 package dev.rollcall.cluster;
 
+import io.aeron.Aeron;
 import io.aeron.ChannelUriStringBuilder;
 import io.aeron.CommonContext;
+import io.aeron.RethrowingErrorHandler;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
@@ -15,9 +17,11 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.security.AuthorisationService;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,17 +206,23 @@ final class ClusterNodeContext
     static Supplier<IdleStrategy> idle()
     {
         // spin a little, yield a little, then park up to 1 ms: a quiet node sleeps
-        return () -> new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+        final long maxParkUs = Long.getLong("rollcall.cluster.maxParkUs", 1000);
+        final long minParkUs = Long.getLong("rollcall.cluster.minParkUs", 1);
+        final int spins = Integer.getInteger("rollcall.cluster.spins", 10);
+        final int yields = Integer.getInteger("rollcall.cluster.yields", 20);
+        return () -> new BackoffIdleStrategy(spins, yields, TimeUnit.MICROSECONDS.toNanos(minParkUs), TimeUnit.MICROSECONDS.toNanos(maxParkUs));
     }
 
     MediaDriver.Context mediaDriver()
     {
         return new MediaDriver.Context()
             .aeronDirectoryName(aeronDirectoryName())
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(idle().get())
-            // no executor thread of its own: its rare tasks (name resolution) run on the shared thread
+            // no thread of its own: the archive's duty cycle runs the conductor, sender and receiver (AeronStackAgent)
+            .threadingMode(ThreadingMode.INVOKER)
+            // no executor thread either: its rare tasks (name resolution) run in that duty cycle
             .asyncExecutorEnabled(false)
+            // as ClusteredMediaDriver sets it: a log publication spied on by the local archive counts as connected
+            .spiesSimulateConnection(true)
             .termBufferSparseFile(true)
             .publicationTermBufferLength(TERM_LENGTH_BYTES)
             .ipcTermBufferLength(TERM_LENGTH_BYTES)
@@ -233,8 +243,8 @@ final class ClusterNodeContext
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
             .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=" + host + ":0"))
             .recordingEventsEnabled(false)
-            .threadingMode(ArchiveThreadingMode.SHARED)
-            .idleStrategySupplier(idle())
+            // no thread of its own: AeronStackAgent invokes it, and it invokes the media driver
+            .threadingMode(ArchiveThreadingMode.INVOKER)
             .deleteArchiveOnStart(false)
             .segmentFileLength(16 * 1024 * 1024)
             .errorHandler(errorHandler);
@@ -249,11 +259,24 @@ final class ClusterNodeContext
             .aeronDirectoryName(aeronDirectoryName());
     }
 
-    ConsensusModule.Context consensusModule()
+    /**
+     * The consensus module, for the thread that runs the archive and the media driver ({@link AeronStackAgent}):
+     * its client, its archive client and its waits run them too.
+     *
+     * @param archiveInvoker the archive's invoker, which invokes the media driver's.
+     * @param driverInvoker  the media driver's invoker.
+     * @param errorCounter   the media driver's errors counter.
+     * @return the consensus module's settings; call on that thread, which it connects on.
+     */
+    ConsensusModule.Context consensusModule(
+        final AgentInvoker archiveInvoker, final AgentInvoker driverInvoker, final AtomicCounter errorCounter)
     {
         final String host = members.get(memberId());
         final ConsensusModule.Context context = new ConsensusModule.Context()
             .aeronDirectoryName(aeronDirectoryName())
+            .aeron(Aeron.connect(invokedClient("rollcall-consensus-" + node).driverAgentInvoker(driverInvoker)))
+            .ownsAeronClient(true)
+            .errorCounter(errorCounter)
             .clusterMemberId(memberId())
             .clusterMembers(clusterMembers())
             .clusterDir(data.resolve("cluster").toFile())
@@ -269,8 +292,10 @@ final class ClusterNodeContext
             .followerCatchupChannel("aeron:udp?term-length=" + TERM_LENGTH)
             .leaderArchiveControlChannel("aeron:udp?term-length=" + TERM_LENGTH)
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
-            .archiveContext(archiveClient())
-            .idleStrategySupplier(idle())
+            .archiveContext(archiveClient().agentInvoker(archiveInvoker))
+            // no thread of its own: it joins the archive's duty cycle (AeronStackAgent)
+            .useAgentInvoker(true)
+            .idleStrategySupplier(() -> AeronStackAgent.idleStrategy(archiveInvoker, idle().get()))
             // a gateway asks for snapshots (the admin request); only gateways reach the ingress port
             .authorisationServiceSupplier(() -> AuthorisationService.ALLOW_ALL)
             .deleteDirOnStart(false)
@@ -294,17 +319,38 @@ final class ClusterNodeContext
         return Boolean.getBoolean(AERON_TIMEOUTS_PROP) ? new ConsensusModule.Context().sessionTimeoutNs() : SESSION_TIMEOUT_NS;
     }
 
-    ClusteredServiceContainer.Context serviceContainer(final PresenceClusteredService service)
+    ClusteredServiceContainer.Context serviceContainer(
+        final PresenceClusteredService service, final AtomicCounter errorCounter)
     {
         return new ClusteredServiceContainer.Context()
             .aeronDirectoryName(aeronDirectoryName())
             .archiveContext(archiveClient())
             .clusterDir(data.resolve("cluster").toFile())
             .clusteredService(service)
+            // its Aeron client's conductor runs in the service's duty cycle, not on a thread of its own
+            .aeron(Aeron.connect(invokedClient("rollcall-service-" + node)))
+            .ownsAeronClient(true)
+            .errorCounter(errorCounter)
             .idleStrategySupplier(idle())
             .errorHandler(errorHandler);
     }
 
+    /**
+     * @param name the client's name, as Aeron's tools show it.
+     * @return an Aeron client whose conductor runs in its owner's duty cycle ({@code conductorAgentInvoker()}),
+     * not on a thread of its own.
+     */
+    Aeron.Context invokedClient(final String name)
+    {
+        return new Aeron.Context()
+            .aeronDirectoryName(aeronDirectoryName())
+            .clientName(name)
+            .useConductorAgentInvoker(true)
+            .subscriberErrorHandler(RethrowingErrorHandler.INSTANCE)
+            .errorHandler(errorHandler);
+    }
+
+    /** @return the gateway's cluster client; its Aeron client is {@link #invokedClient}, made on the ingress thread. */
     AeronCluster.Context clusterClient()
     {
         return new AeronCluster.Context()

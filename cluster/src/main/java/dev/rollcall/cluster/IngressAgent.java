@@ -1,5 +1,6 @@
 package dev.rollcall.cluster;
 
+import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
@@ -9,6 +10,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.MessageHandler;
@@ -23,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * node's replica has applied it ({@link IngressProgress}), so that a leader change re-sends exactly
  * what the new leader may lack and the service applies each once ({@link IngressDescriptor}'s
  * sequence). The session's first message is a {@link IngressDescriptor#HELLO}. Keeps the session
- * alive when idle.
+ * alive when idle. Its Aeron client's conductor runs in this duty cycle.
  * <p>
  * A session the cluster closes (this node was cut off longer than the session timeout) is not
  * reopened: the gateway's commands since then have no definite outcome, so the node stops
@@ -41,6 +43,9 @@ final class IngressAgent implements Agent, EgressListener
     private final long snapshotIntervalNs;
     private final AtomicCounter snapshotRequests;
     private final AeronCluster.Context clusterContext;
+    private final Aeron.Context aeronContext;
+    private Aeron aeron;
+    private AgentInvoker aeronInvoker;
     private final ManyToOneRingBuffer queue;
     private final IngressProgress progress;
     private final PendingCommands pending;
@@ -65,6 +70,7 @@ final class IngressAgent implements Agent, EgressListener
     IngressAgent(
         final int node,
         final AeronCluster.Context clusterContext,
+        final Aeron.Context aeronContext,
         final ManyToOneRingBuffer queue,
         final IngressProgress progress,
         final int maxPendingBytes,
@@ -81,6 +87,7 @@ final class IngressAgent implements Agent, EgressListener
         this.snapshotIntervalNs = snapshotIntervalNs;
         this.snapshotRequests = snapshotRequests;
         this.clusterContext = clusterContext.egressListener(this);
+        this.aeronContext = aeronContext;
         this.queue = queue;
         this.progress = progress;
         this.pending = new PendingCommands(64 * 1024, maxPendingBytes);
@@ -94,6 +101,10 @@ final class IngressAgent implements Agent, EgressListener
     @Override
     public void onStart()
     {
+        // the client's conductor runs in this duty cycle: no thread of its own
+        aeron = Aeron.connect(aeronContext);
+        aeronInvoker = aeron.conductorAgentInvoker();
+        clusterContext.aeron(aeron).ownsAeronClient(false).agentInvoker(aeronInvoker);
         connecting = AeronCluster.asyncConnect(clusterContext.clone());
     }
 
@@ -104,9 +115,10 @@ final class IngressAgent implements Agent, EgressListener
         {
             return 0;
         }
+        final int conductorWork = aeronInvoker.invoke();
         if (null == cluster)
         {
-            return connect();
+            return conductorWork + connect();
         }
         if (cluster.isClosed())
         {
@@ -114,7 +126,7 @@ final class IngressAgent implements Agent, EgressListener
             return 0;
         }
         final long nowNs = clock.nanoTime();
-        int work = pending.dropApplied(progress.appliedSequence());
+        int work = conductorWork + pending.dropApplied(progress.appliedSequence());
         if (work > 0 || 0 == pending.size())
         {
             lastProgressNs = nowNs;
@@ -290,8 +302,7 @@ final class IngressAgent implements Agent, EgressListener
     @Override
     public void onClose()
     {
-        CloseHelper.quietClose(connecting);
-        CloseHelper.quietClose(cluster);
+        CloseHelper.quietCloseAll(connecting, cluster, aeron);
     }
 
     @Override

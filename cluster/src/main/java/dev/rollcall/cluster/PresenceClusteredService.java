@@ -117,10 +117,11 @@ public final class PresenceClusteredService implements ClusteredService
         return core.join();
     }
 
-    /** The node could not prepare the core: the service's start fails instead of waiting. */
+    /** The node could not prepare the core or start its consensus module: the service's start and the gateway's launch fail instead of waiting. */
     void abandonCore(final Throwable cause)
     {
         coreContext.completeExceptionally(cause);
+        core.completeExceptionally(cause);
     }
 
     /** @return the running core, or null before the service has started. */

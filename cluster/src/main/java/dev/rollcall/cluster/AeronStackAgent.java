@@ -1,0 +1,127 @@
+package dev.rollcall.cluster;
+
+import io.aeron.cluster.ConsensusModule;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * A node's Aeron stack on one thread ({@code rollcall-aeron}): the archive, which in its invoker
+ * mode also runs the media driver's conductor, sender and receiver, and the consensus module. In
+ * one duty cycle, what the driver receives reaches the consensus module and its answer is sent
+ * without waking another thread, and a quiet node parks one thread instead of three.
+ * <p>
+ * The consensus module is launched on this thread too, in the first duty cycle: its start waits
+ * for the service replica (which waits for the gateway's core), and every wait of the consensus
+ * module keeps the archive and the driver going through {@link #idleStrategy}, so nothing it waits
+ * for depends on another thread invoking them, and no two threads ever invoke them at once.
+ */
+final class AeronStackAgent implements Agent
+{
+    private final AgentInvoker archive;
+    private final Supplier<ConsensusModule> consensusLauncher;
+    private final CompletableFuture<ConsensusModule> launched = new CompletableFuture<>();
+    private AgentInvoker consensusModule;
+
+    /**
+     * @param archive           the archive's invoker ({@code ArchiveThreadingMode.INVOKER}), which invokes the
+     *                          media driver's ({@code ThreadingMode.INVOKER}) in its own duty cycle.
+     * @param consensusLauncher launches the consensus module with {@code useAgentInvoker}, on this thread.
+     */
+    AeronStackAgent(final AgentInvoker archive, final Supplier<ConsensusModule> consensusLauncher)
+    {
+        this.archive = archive;
+        this.consensusLauncher = consensusLauncher;
+    }
+
+    /**
+     * @param archive  the archive's invoker.
+     * @param delegate what to do when the archive had nothing to do either.
+     * @return for the consensus module's waits: they run the archive and the driver while they wait.
+     */
+    static IdleStrategy idleStrategy(final AgentInvoker archive, final IdleStrategy delegate)
+    {
+        return new IdleStrategy()
+        {
+            @Override
+            public void idle(final int workCount)
+            {
+                delegate.idle(workCount + archive.invoke());
+            }
+
+            @Override
+            public void idle()
+            {
+                if (archive.invoke() > 0)
+                {
+                    delegate.reset();
+                }
+                else
+                {
+                    delegate.idle();
+                }
+            }
+
+            @Override
+            public void reset()
+            {
+                delegate.reset();
+            }
+        };
+    }
+
+    /** @return completes once the consensus module is launched on this thread (or could not be). */
+    CompletableFuture<ConsensusModule> launched()
+    {
+        return launched;
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = archive.invoke();
+        if (null != consensusModule)
+        {
+            work += consensusModule.invoke();
+        }
+        else if (!launched.isDone())
+        {
+            launchConsensusModule();
+            work++;
+        }
+        return work;
+    }
+
+    private void launchConsensusModule()
+    {
+        try
+        {
+            final ConsensusModule module = consensusLauncher.get();
+            consensusModule = module.conductorAgentInvoker();
+            launched.complete(module);
+        }
+        catch (final RuntimeException ex)
+        {
+            launched.completeExceptionally(ex);
+            throw ex;
+        }
+    }
+
+    /** On this thread, so no duty cycle runs concurrently: the consensus module first, then the archive. */
+    @Override
+    public void onClose()
+    {
+        launched.completeExceptionally(new IllegalStateException("the node closed before its consensus module started"));
+        CloseHelper.closeAll(consensusModule, archive);
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "rollcall-aeron";
+    }
+}
