@@ -2,6 +2,7 @@ package dev.rollcall.cluster;
 
 import io.aeron.cluster.ConsensusModule;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.IdleStrategy;
@@ -10,10 +11,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * A node's Aeron stack on one thread ({@code rollcall-aeron}): the archive, which in its invoker
- * mode also runs the media driver's conductor, sender and receiver, and the consensus module. In
- * one duty cycle, what the driver receives reaches the consensus module and its answer is sent
- * without waking another thread, and a quiet node parks one thread instead of three.
+ * A node's Aeron stack on one thread ({@code rollcall-aeron}): the gateway's cluster client
+ * ({@link IngressAgent}, once the node starts), the archive, which in its invoker mode also runs
+ * the media driver's conductor, sender and receiver, and the consensus module. In one duty cycle,
+ * a command the gateway queued is offered and sent, and what the driver receives reaches the
+ * consensus module and its answer is sent, without waking another thread; a quiet node parks one
+ * thread instead of four.
  * <p>
  * The consensus module is launched on this thread too, in the first duty cycle: its start waits
  * for the service replica (which waits for the gateway's core), and every wait of the consensus
@@ -24,18 +27,53 @@ final class AeronStackAgent implements Agent
 {
     private final AgentInvoker archive;
     private final Supplier<ConsensusModule> consensusLauncher;
+    private final ErrorHandler errorHandler;
     private final CompletableFuture<ConsensusModule> launched = new CompletableFuture<>();
+    private final CompletableFuture<Void> ingressClosed = new CompletableFuture<>();
     private AgentInvoker consensusModule;
+    private volatile IngressAgent offeredIngress;
+    private volatile boolean ingressClosing;
+    private IngressAgent ingress;
 
     /**
      * @param archive           the archive's invoker ({@code ArchiveThreadingMode.INVOKER}), which invokes the
      *                          media driver's ({@code ThreadingMode.INVOKER}) in its own duty cycle.
      * @param consensusLauncher launches the consensus module with {@code useAgentInvoker}, on this thread.
+     * @param errorHandler      for the ingress agent's errors, which stop neither the stack nor the node's consensus.
      */
-    AeronStackAgent(final AgentInvoker archive, final Supplier<ConsensusModule> consensusLauncher)
+    AeronStackAgent(
+        final AgentInvoker archive, final Supplier<ConsensusModule> consensusLauncher, final ErrorHandler errorHandler)
     {
         this.archive = archive;
         this.consensusLauncher = consensusLauncher;
+        this.errorHandler = errorHandler;
+    }
+
+    /**
+     * Any thread, once: the gateway's cluster client joins the duty cycle, started on this thread
+     * (its Aeron client invokes the media driver while it waits, so it must be this thread's).
+     *
+     * @param agent the node's ingress agent.
+     */
+    void ingress(final IngressAgent agent)
+    {
+        offeredIngress = agent;
+    }
+
+    /**
+     * Any thread: the ingress agent leaves the duty cycle and is closed on this thread (its session
+     * ends; the driver keeps running, so the cluster hears of it).
+     *
+     * @return completes once it is closed, or at once if there was none.
+     */
+    CompletableFuture<Void> closeIngress()
+    {
+        ingressClosing = true;
+        if (null == offeredIngress)
+        {
+            ingressClosed.complete(null);
+        }
+        return ingressClosed;
     }
 
     /**
@@ -83,7 +121,8 @@ final class AeronStackAgent implements Agent
     @Override
     public int doWork()
     {
-        int work = archive.invoke();
+        int work = doIngressWork();
+        work += archive.invoke();
         if (null != consensusModule)
         {
             work += consensusModule.invoke();
@@ -94,6 +133,61 @@ final class AeronStackAgent implements Agent
             work++;
         }
         return work;
+    }
+
+    private int doIngressWork()
+    {
+        if (null == ingress)
+        {
+            final IngressAgent offered = offeredIngress;
+            if (null == offered || ingressClosed.isDone())
+            {
+                return 0;
+            }
+            ingress = offered;
+            try
+            {
+                ingress.onStart();
+            }
+            catch (final RuntimeException ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }
+        if (ingressClosing)
+        {
+            closeIngressHere();
+            return 1;
+        }
+        try
+        {
+            return ingress.doWork();
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+            return 0;
+        }
+    }
+
+    private void closeIngressHere()
+    {
+        if (null != ingress && !ingressClosed.isDone())
+        {
+            try
+            {
+                ingress.onClose();
+            }
+            catch (final RuntimeException ex)
+            {
+                errorHandler.onError(ex);
+            }
+            finally
+            {
+                ingress = null;
+                ingressClosed.complete(null);
+            }
+        }
     }
 
     private void launchConsensusModule()
@@ -111,10 +205,12 @@ final class AeronStackAgent implements Agent
         }
     }
 
-    /** On this thread, so no duty cycle runs concurrently: the consensus module first, then the archive. */
+    /** On this thread, so no duty cycle runs concurrently: the ingress agent, the consensus module, then the archive. */
     @Override
     public void onClose()
     {
+        closeIngressHere();
+        ingressClosed.complete(null);
         launched.completeExceptionally(new IllegalStateException("the node closed before its consensus module started"));
         CloseHelper.closeAll(consensusModule, archive);
     }

@@ -37,17 +37,17 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One node of a Rollcall cluster in this process: the media driver, archive and consensus module
- * (on one thread, {@link AeronStackAgent}), the presence service replica
- * ({@link PresenceClusteredService} in a {@link ClusteredServiceContainer}), and the gateway's way
- * into the log ({@link ClusterSequencer} and {@link IngressAgent}). The gateway itself is the
- * ordinary one: {@code rollcall serve} with {@code cluster-node} set launches it with
- * {@link #launchCore} as its core launcher.
+ * One node of a Rollcall cluster in this process: the media driver, archive and consensus module,
+ * the presence service replica ({@link PresenceClusteredService} in a
+ * {@link ClusteredServiceContainer}), and the gateway's way into the log ({@link ClusterSequencer}
+ * and {@link IngressAgent}). The gateway itself is the ordinary one: {@code rollcall serve} with
+ * {@code cluster-node} set launches it with {@link #launchCore} as its core launcher.
  * <p>
- * Threads: {@code rollcall-aeron} (1: the media driver, the archive and the consensus module), the
- * service (1: it applies the log, runs the core's pipeline and fans out), {@code rollcall-ingress}
- * (1), the core's clock thread (parked: the log's timers end countdowns), and the gateway's. No
- * Aeron client has a conductor thread of its own: each runs in its owner's duty cycle.
+ * Threads: {@code rollcall-aeron} (1, {@link AeronStackAgent}: the ingress agent, the archive with
+ * the media driver inside it, and the consensus module), the service (1: it applies the log, runs
+ * the core's pipeline and fans out), the core's clock thread (parked: the log's timers end
+ * countdowns), and the gateway's. No Aeron client has a conductor thread of its own: each runs in
+ * its owner's duty cycle.
  */
 public final class ClusterNode implements ClusterHost
 {
@@ -55,8 +55,8 @@ public final class ClusterNode implements ClusterHost
     static final int QUEUE_BYTES = 4 * 1024 * 1024;
     /** The most command bytes a node keeps until its replica applied them. */
     static final int MAX_PENDING_BYTES = 64 * 1024 * 1024;
-    /** The longest the ingress agent parks when idle: how often it polls egress and keeps alive. */
-    static final long INGRESS_MAX_PARK_MS = 10;
+    /** How long {@link #leave} waits for the cluster session to be closed. */
+    static final long CLOSE_TIMEOUT_MS = 5_000;
     /** How long {@link #start} waits for this replica to catch up with the log. */
     static final long CATCH_UP_TIMEOUT_MS = 120_000;
 
@@ -72,10 +72,10 @@ public final class ClusterNode implements ClusterHost
     private final IngressProgress progress = new IngressProgress();
     private final ManyToOneRingBuffer queue;
     private final AtomicBoolean left = new AtomicBoolean();
-    private volatile AgentRunner ingressRunner;
     private volatile IngressAgent ingress;
     private volatile Runnable onSessionLost = () -> { };
-    private WakeableIdleStrategy ingressIdle;
+    private final WakeableIdleStrategy stackIdle;
+    private final AgentInvoker driverInvoker;
     private ClusterSequencer sequencer;
 
     private ClusterNode(final ClusterNodeContext ctx)
@@ -90,18 +90,20 @@ public final class ClusterNode implements ClusterHost
         try
         {
             removeStaleMarkFiles(ctx.data());
+            createDirectories(ctx.data());
             // as ClusteredMediaDriver launches them, but with no thread each: the archive invokes the driver, and
             // rollcall-aeron invokes the archive and launches and then invokes the consensus module
             final MediaDriver.Context driverContext = ctx.mediaDriver();
             launchedDriver = MediaDriver.launch(driverContext);
-            final AgentInvoker driverInvoker = launchedDriver.sharedAgentInvoker();
+            driverInvoker = launchedDriver.sharedAgentInvoker();
             final AtomicCounter errors = new AtomicCounter(
                 driverContext.countersValuesBuffer(), SystemCounterDescriptor.ERRORS.id());
             launchedArchive = Archive.launch(ctx.archive().mediaDriverAgentInvoker(driverInvoker).errorCounter(errors));
             final AgentInvoker archiveInvoker = launchedArchive.invoker();
             service = new PresenceClusteredService(progress, ctx.errorHandler(), ctx.data().resolve("snapshots"));
             stack = new AeronStackAgent(
-                archiveInvoker, () -> ConsensusModule.launch(ctx.consensusModule(archiveInvoker, driverInvoker, errors)));
+                archiveInvoker, () -> ConsensusModule.launch(ctx.consensusModule(archiveInvoker, driverInvoker, errors)),
+                ctx.errorHandler());
             // the service waits for the consensus module, and the gateway for the service: neither waits for ever
             stack.launched().whenComplete((module, ex) ->
             {
@@ -110,7 +112,9 @@ public final class ClusterNode implements ClusterHost
                     service.abandonCore(ex);
                 }
             });
-            launchedRunner = new AgentRunner(ClusterNodeContext.idle().get(), ctx.errorHandler(), null, stack);
+            // the gateway's threads wake it when they queue a command; what arrives by network waits for its park
+            stackIdle = ClusterNodeContext.stackIdle(this::ingressHasWork);
+            launchedRunner = new AgentRunner(stackIdle, ctx.errorHandler(), null, stack);
             AgentRunner.startOnThread(launchedRunner);
             launchedContainer = ClusteredServiceContainer.launch(ctx.serviceContainer(service, errors));
         }
@@ -131,6 +135,24 @@ public final class ClusterNode implements ClusterHost
      * directory's lock ({@code rollcall serve} takes it first), so no other process uses these: they
      * are a dead one's, and a supervisor's immediate restart must not be refused for them.
      */
+    /**
+     * The consensus module (on rollcall-aeron) and the service container (on this thread) start at
+     * once, and each would create the cluster directory if missing: Aeron's check-then-create fails
+     * for whichever loses the race, so it exists before either starts.
+     */
+    private static void createDirectories(final Path data)
+    {
+        try
+        {
+            Files.createDirectories(data.resolve("cluster"));
+            Files.createDirectories(data.resolve("archive"));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create the cluster's directories in " + data, ex);
+        }
+    }
+
     private static void removeStaleMarkFiles(final Path data)
     {
         final Path[] markFiles = {
@@ -195,8 +217,7 @@ public final class ClusterNode implements ClusterHost
     @Override
     public Rollcall launchCore(final RollcallContext rollcallCtx)
     {
-        ingressIdle = new WakeableIdleStrategy(INGRESS_MAX_PARK_MS, this::ingressHasWork);
-        sequencer = new ClusterSequencer(queue, ingressIdle::wake);
+        sequencer = new ClusterSequencer(queue, stackIdle::wake);
         rollcallCtx
             .sequencer(sequencer)
             .node(ctx.node())
@@ -235,16 +256,16 @@ public final class ClusterNode implements ClusterHost
     {
         final ClusterCounters counters = service.counters();
         final IngressAgent agent = new IngressAgent(
-            ctx.node(), ctx.clusterClient(), ctx.invokedClient("rollcall-ingress-" + ctx.node()), queue, progress,
+            ctx.node(), ctx.clusterClient(),
+            ctx.invokedClient("rollcall-ingress-" + ctx.node()).driverAgentInvoker(driverInvoker), archive.invoker(),
+            queue, progress,
             MAX_PENDING_BYTES, SystemNanoClock.INSTANCE,
             IngressAgent.keepAliveIntervalNs(ClusterNodeContext.sessionTimeoutNs()), () -> onSessionLost.run(),
             counters.get(ClusterCounters.Kind.RESENT), counters.get(ClusterCounters.Kind.LEADER_CHANGES),
             TimeUnit.MILLISECONDS.toNanos(rollcall.context().snapshotIntervalMs()),
             counters.get(ClusterCounters.Kind.SNAPSHOT_REQUESTS));
         ingress = agent;
-        final AgentRunner runner = new AgentRunner(ingressIdle, ctx.errorHandler(), null, agent);
-        ingressRunner = runner;
-        AgentRunner.startOnThread(runner);
+        stack.ingress(agent);
         // the settings that change what the logic decides go through the log, like every input
         rollcall.setLimits(rollcall.context().limits());
         final CompletableFuture<Result> graceApplied = rollcall.setGracePeriod(rollcall.context().gracePeriodMs());
@@ -314,6 +335,13 @@ public final class ClusterNode implements ClusterHost
     }
 
     @Override
+    public String describeThreads()
+    {
+        return "cluster threads: rollcall-aeron 1 (media driver, archive, consensus module, the gateway's cluster " +
+            "client), service 1 (the core); both park when idle, rollcall-aeron woken by the gateway's commands";
+    }
+
+    @Override
     public void leave()
     {
         if (left.compareAndSet(false, true))
@@ -325,7 +353,7 @@ public final class ClusterNode implements ClusterHost
             {
                 sequencer.leave();
             }
-            CloseHelper.quietClose(ingressRunner);
+            closeIngress();
             CloseHelper.quietClose(container);
         }
     }
@@ -336,6 +364,22 @@ public final class ClusterNode implements ClusterHost
         leave();
         // the stack's thread closes the consensus module's and the archive's agents as it stops (AeronStackAgent)
         CloseHelper.quietCloseAll(aeronRunner, stack.launched().getNow(null), archive, mediaDriver);
+    }
+
+    private void closeIngress()
+    {
+        try
+        {
+            stack.closeIngress().get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final TimeoutException | ExecutionException ex)
+        {
+            LOG.warn("node {}: its cluster session was not closed within {} ms", ctx.node(), CLOSE_TIMEOUT_MS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private boolean ingressHasWork()

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -64,6 +65,18 @@ final class ClusterNodeContext
      * only what is written takes memory.
      */
     static final int LOG_TERM_LENGTH_BYTES = 4 * 1024 * 1024;
+
+    /**
+     * Idle: duty cycles with nothing done before the first park. Few, and no yields: each of
+     * rollcall-aeron's duty cycles polls every socket of the media driver (a system call each), so
+     * spinning after every message took 40 % of a core per node at 2,000 updates/s, and on a small
+     * box that CPU is what delays the other threads (docs/CLUSTER.md, "Threads").
+     */
+    static final int IDLE_SPINS = 2;
+    /** The first park after work: short, so a busy node looks again soon. */
+    static final long IDLE_MIN_PARK_US = 20;
+    /** The longest park: a quiet node looks at most this late at what arrived by network. */
+    static final long IDLE_MAX_PARK_US = 1000;
 
     static final long LEADER_HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long LEADER_HEARTBEAT_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(600);
@@ -203,14 +216,23 @@ final class ClusterNodeContext
         return builder.toString();
     }
 
+    /**
+     * @param hasWork whether the ingress agent has commands waiting (see {@link WakeableIdleStrategy}).
+     * @return rollcall-aeron's: as {@link #idle()}, and the gateway's threads wake it when they queue a command.
+     */
+    static WakeableIdleStrategy stackIdle(final BooleanSupplier hasWork)
+    {
+        return new WakeableIdleStrategy(IDLE_SPINS, IDLE_MIN_PARK_US, IDLE_MAX_PARK_US, hasWork);
+    }
+
+    /**
+     * @return the service's: a couple of spins, then parks from {@value #IDLE_MIN_PARK_US} µs doubling to
+     * {@value #IDLE_MAX_PARK_US} µs; no yields.
+     */
     static Supplier<IdleStrategy> idle()
     {
-        // spin a little, yield a little, then park up to 1 ms: a quiet node sleeps
-        final long maxParkUs = Long.getLong("rollcall.cluster.maxParkUs", 1000);
-        final long minParkUs = Long.getLong("rollcall.cluster.minParkUs", 1);
-        final int spins = Integer.getInteger("rollcall.cluster.spins", 10);
-        final int yields = Integer.getInteger("rollcall.cluster.yields", 20);
-        return () -> new BackoffIdleStrategy(spins, yields, TimeUnit.MICROSECONDS.toNanos(minParkUs), TimeUnit.MICROSECONDS.toNanos(maxParkUs));
+        return () -> new BackoffIdleStrategy(
+            IDLE_SPINS, 0, TimeUnit.MICROSECONDS.toNanos(IDLE_MIN_PARK_US), TimeUnit.MICROSECONDS.toNanos(IDLE_MAX_PARK_US));
     }
 
     MediaDriver.Context mediaDriver()

@@ -19,7 +19,7 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The node's gateway as an Aeron Cluster client (thread {@code rollcall-ingress}): owns the
+ * The node's gateway as an Aeron Cluster client (on {@code rollcall-aeron}, {@link AeronStackAgent}): owns the
  * {@link AeronCluster} session, numbers the commands the gateway threads queue
  * ({@link ClusterSequencer}), offers them to the leader in order, and keeps every one until this
  * node's replica has applied it ({@link IngressProgress}), so that a leader change re-sends exactly
@@ -44,6 +44,7 @@ final class IngressAgent implements Agent, EgressListener
     private final AtomicCounter snapshotRequests;
     private final AeronCluster.Context clusterContext;
     private final Aeron.Context aeronContext;
+    private final AgentInvoker stackWhileWaiting;
     private Aeron aeron;
     private AgentInvoker aeronInvoker;
     private final ManyToOneRingBuffer queue;
@@ -71,6 +72,7 @@ final class IngressAgent implements Agent, EgressListener
         final int node,
         final AeronCluster.Context clusterContext,
         final Aeron.Context aeronContext,
+        final AgentInvoker stackWhileWaiting,
         final ManyToOneRingBuffer queue,
         final IngressProgress progress,
         final int maxPendingBytes,
@@ -88,6 +90,7 @@ final class IngressAgent implements Agent, EgressListener
         this.snapshotRequests = snapshotRequests;
         this.clusterContext = clusterContext.egressListener(this);
         this.aeronContext = aeronContext;
+        this.stackWhileWaiting = stackWhileWaiting;
         this.queue = queue;
         this.progress = progress;
         this.pending = new PendingCommands(64 * 1024, maxPendingBytes);
@@ -104,7 +107,24 @@ final class IngressAgent implements Agent, EgressListener
         // the client's conductor runs in this duty cycle: no thread of its own
         aeron = Aeron.connect(aeronContext);
         aeronInvoker = aeron.conductorAgentInvoker();
-        clusterContext.aeron(aeron).ownsAeronClient(false).agentInvoker(aeronInvoker);
+        // the cluster client waits in a few places (a new leader's ingress publication): it must run the media
+        // driver then, as this agent shares its thread, or it would wait for ever for the driver's answer
+        final AgentInvoker whileWaiting = new AgentInvoker(aeronContext.errorHandler(), null, new Agent()
+        {
+            @Override
+            public int doWork()
+            {
+                return aeronInvoker.invoke() + stackWhileWaiting.invoke();
+            }
+
+            @Override
+            public String roleName()
+            {
+                return "rollcall-ingress-waiting";
+            }
+        });
+        whileWaiting.start();
+        clusterContext.aeron(aeron).ownsAeronClient(false).agentInvoker(whileWaiting);
         connecting = AeronCluster.asyncConnect(clusterContext.clone());
     }
 

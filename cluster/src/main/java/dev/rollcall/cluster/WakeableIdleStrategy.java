@@ -7,29 +7,36 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * An idle strategy that spins briefly, yields, then parks for at most a bound (the agent still has
- * timers of its own to keep: keepalives, egress), and that another thread wakes at once with
+ * An idle strategy that spins briefly, then parks for twice as long each time up to a
+ * bound (the agent still has what arrives by network and timers of its own to keep: a quiet agent
+ * sleeps, one that just worked looks again soon), and that another thread wakes at once with
  * {@link #wake()} when it hands the agent work: so an idle agent sleeps and a busy one does not
  * wait for its park to end. One agent thread idles; any thread wakes.
  */
 final class WakeableIdleStrategy implements IdleStrategy
 {
-    private static final int SPINS = 20;
-    private static final int YIELDS = 10;
-
+    private final int spins;
+    private final long minParkNs;
     private final long maxParkNs;
     private final BooleanSupplier hasWork;
     private volatile Thread parked;
     private int idles;
+    private long parkNs;
 
     /**
-     * @param maxParkMs the longest park.
+     * @param spins     duty cycles with nothing done before the first park (no yields: on a small box
+     *                  they only hand the core to another spinner).
+     * @param minParkUs the first park.
+     * @param maxParkUs the longest park.
      * @param hasWork   read again after the agent says it parks and before it does, so work handed
      *                  over in between is never left waiting for the park to end.
      */
-    WakeableIdleStrategy(final long maxParkMs, final BooleanSupplier hasWork)
+    WakeableIdleStrategy(final int spins, final long minParkUs, final long maxParkUs, final BooleanSupplier hasWork)
     {
-        this.maxParkNs = TimeUnit.MILLISECONDS.toNanos(maxParkMs);
+        this.spins = spins;
+        this.minParkNs = TimeUnit.MICROSECONDS.toNanos(minParkUs);
+        this.maxParkNs = TimeUnit.MICROSECONDS.toNanos(maxParkUs);
+        this.parkNs = minParkNs;
         this.hasWork = hasWork;
     }
 
@@ -48,7 +55,7 @@ final class WakeableIdleStrategy implements IdleStrategy
     {
         if (workCount > 0)
         {
-            idles = 0;
+            reset();
             return;
         }
         idle();
@@ -57,22 +64,18 @@ final class WakeableIdleStrategy implements IdleStrategy
     @Override
     public void idle()
     {
-        if (idles < SPINS)
+        if (idles < spins)
         {
             idles++;
             Thread.onSpinWait();
-        }
-        else if (idles < SPINS + YIELDS)
-        {
-            idles++;
-            Thread.yield();
         }
         else
         {
             parked = Thread.currentThread();
             if (!hasWork.getAsBoolean())
             {
-                LockSupport.parkNanos(this, maxParkNs);
+                LockSupport.parkNanos(this, parkNs);
+                parkNs = Math.min(2 * parkNs, maxParkNs);
             }
             parked = null;
         }
@@ -82,6 +85,7 @@ final class WakeableIdleStrategy implements IdleStrategy
     public void reset()
     {
         idles = 0;
+        parkNs = minParkNs;
     }
 
     @Override

@@ -98,7 +98,16 @@ class ClusterFailoverIT
         }
         for (final CompletableFuture<Result> outcome : outcomes)
         {
-            assertThat(await(outcome)).as("every update on a surviving node gets a definite outcome").isEqualTo(Result.APPLIED);
+            final Result result;
+            try
+            {
+                result = await(outcome);
+            }
+            catch (final AssertionError ex)
+            {
+                throw new AssertionError(ex.getMessage() + "\n" + cluster.output(), ex);
+            }
+            assertThat(result).as("every update on a surviving node gets a definite outcome").isEqualTo(Result.APPLIED);
         }
 
         final int newLeader = cluster.awaitLeader();

@@ -87,6 +87,9 @@ public interface ClusterHost extends AutoCloseable
     /** @return a line for logs: the node, the members, the role as last seen. */
     String describe();
 
+    /** @return for the threads line of the logs: the threads the node adds, and what runs on each. */
+    String describeThreads();
+
     /** Stop sending commands and applying the log (the gateway closes next). */
     void leave();
 

@@ -397,8 +397,7 @@ public final class ServeCommand implements Callable<Integer>
         final int cores = Runtime.getRuntime().availableProcessors();
         final PipelineLayout running = gateway.rollcall().context().layout();
         final String core = null != cluster ?
-            "core on the cluster's service thread (it applies the log), cluster threads: media driver 1, archive 1, " +
-            "consensus module 1, ingress 1 (all back off to a park when idle)" :
+            "core on the cluster's service thread (it applies the log), " + cluster.describeThreads() :
             running == PipelineLayout.INVOKED ?
             "core invoked (on gateway thread 0, no stage thread)" :
             "core " + running.name().toLowerCase(Locale.ROOT) + " (" + running.stageThreads() +
