@@ -1,6 +1,5 @@
 package dev.rollcall.cluster;
 
-import io.aeron.cluster.ConsensusModule;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
@@ -26,23 +25,24 @@ import java.util.function.Supplier;
 final class AeronStackAgent implements Agent
 {
     private final AgentInvoker archive;
-    private final Supplier<ConsensusModule> consensusLauncher;
+    private final Supplier<AgentInvoker> consensusLauncher;
     private final ErrorHandler errorHandler;
-    private final CompletableFuture<ConsensusModule> launched = new CompletableFuture<>();
+    private final CompletableFuture<AgentInvoker> launched = new CompletableFuture<>();
     private final CompletableFuture<Void> ingressClosed = new CompletableFuture<>();
     private AgentInvoker consensusModule;
-    private volatile IngressAgent offeredIngress;
+    private volatile Agent offeredIngress;
     private volatile boolean ingressClosing;
-    private IngressAgent ingress;
+    private Agent ingress;
 
     /**
      * @param archive           the archive's invoker ({@code ArchiveThreadingMode.INVOKER}), which invokes the
      *                          media driver's ({@code ThreadingMode.INVOKER}) in its own duty cycle.
-     * @param consensusLauncher launches the consensus module with {@code useAgentInvoker}, on this thread.
+     * @param consensusLauncher launches the consensus module with {@code useAgentInvoker}, on this thread, and
+     *                          returns its invoker.
      * @param errorHandler      for the ingress agent's errors, which stop neither the stack nor the node's consensus.
      */
     AeronStackAgent(
-        final AgentInvoker archive, final Supplier<ConsensusModule> consensusLauncher, final ErrorHandler errorHandler)
+        final AgentInvoker archive, final Supplier<AgentInvoker> consensusLauncher, final ErrorHandler errorHandler)
     {
         this.archive = archive;
         this.consensusLauncher = consensusLauncher;
@@ -53,9 +53,9 @@ final class AeronStackAgent implements Agent
      * Any thread, once: the gateway's cluster client joins the duty cycle, started on this thread
      * (its Aeron client invokes the media driver while it waits, so it must be this thread's).
      *
-     * @param agent the node's ingress agent.
+     * @param agent the node's ingress agent ({@link IngressAgent}).
      */
-    void ingress(final IngressAgent agent)
+    void ingress(final Agent agent)
     {
         offeredIngress = agent;
     }
@@ -113,7 +113,7 @@ final class AeronStackAgent implements Agent
     }
 
     /** @return completes once the consensus module is launched on this thread (or could not be). */
-    CompletableFuture<ConsensusModule> launched()
+    CompletableFuture<AgentInvoker> launched()
     {
         return launched;
     }
@@ -139,7 +139,7 @@ final class AeronStackAgent implements Agent
     {
         if (null == ingress)
         {
-            final IngressAgent offered = offeredIngress;
+            final Agent offered = offeredIngress;
             if (null == offered || ingressClosed.isDone())
             {
                 return 0;
@@ -163,7 +163,7 @@ final class AeronStackAgent implements Agent
         {
             return ingress.doWork();
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex)
         {
             errorHandler.onError(ex);
             return 0;
@@ -194,9 +194,8 @@ final class AeronStackAgent implements Agent
     {
         try
         {
-            final ConsensusModule module = consensusLauncher.get();
-            consensusModule = module.conductorAgentInvoker();
-            launched.complete(module);
+            consensusModule = consensusLauncher.get();
+            launched.complete(consensusModule);
         }
         catch (final RuntimeException ex)
         {

@@ -67,6 +67,7 @@ public final class ClusterNode implements ClusterHost
     private final Archive archive;
     private final AgentRunner aeronRunner;
     private final AeronStackAgent stack;
+    private volatile ConsensusModule consensusModule;
     private final ClusteredServiceContainer container;
     private final PresenceClusteredService service;
     private final IngressProgress progress = new IngressProgress();
@@ -101,9 +102,12 @@ public final class ClusterNode implements ClusterHost
             launchedArchive = Archive.launch(ctx.archive().mediaDriverAgentInvoker(driverInvoker).errorCounter(errors));
             final AgentInvoker archiveInvoker = launchedArchive.invoker();
             service = new PresenceClusteredService(progress, ctx.errorHandler(), ctx.data().resolve("snapshots"));
-            stack = new AeronStackAgent(
-                archiveInvoker, () -> ConsensusModule.launch(ctx.consensusModule(archiveInvoker, driverInvoker, errors)),
-                ctx.errorHandler());
+            stack = new AeronStackAgent(archiveInvoker, () ->
+            {
+                final ConsensusModule module = ConsensusModule.launch(ctx.consensusModule(archiveInvoker, driverInvoker, errors));
+                consensusModule = module;
+                return module.conductorAgentInvoker();
+            }, ctx.errorHandler());
             // the service waits for the consensus module, and the gateway for the service: neither waits for ever
             stack.launched().whenComplete((module, ex) ->
             {
@@ -363,7 +367,7 @@ public final class ClusterNode implements ClusterHost
     {
         leave();
         // the stack's thread closes the consensus module's and the archive's agents as it stops (AeronStackAgent)
-        CloseHelper.quietCloseAll(aeronRunner, stack.launched().getNow(null), archive, mediaDriver);
+        CloseHelper.quietCloseAll(aeronRunner, consensusModule, archive, mediaDriver);
     }
 
     private void closeIngress()
