@@ -5,19 +5,12 @@ import dev.rollcall.core.RollcallContext;
 import dev.rollcall.gateway.ClusterHost;
 import dev.rollcall.gateway.Gateway;
 import dev.rollcall.model.Result;
-import io.aeron.archive.Archive;
-import io.aeron.cluster.ConsensusModule;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.status.SystemCounterDescriptor;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.slf4j.Logger;
@@ -37,17 +30,17 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One node of a Rollcall cluster in this process: the media driver, archive and consensus module,
- * the presence service replica ({@link PresenceClusteredService} in a
+ * One node of a Rollcall cluster in this process: the media driver, archive and consensus module
+ * ({@link NodeStack}), the presence service replica ({@link PresenceClusteredService} in a
  * {@link ClusteredServiceContainer}), and the gateway's way into the log ({@link ClusterSequencer}
  * and {@link IngressAgent}). The gateway itself is the ordinary one: {@code rollcall serve} with
  * {@code cluster-node} set launches it with {@link #launchCore} as its core launcher.
  * <p>
- * Threads: {@code rollcall-aeron} (1, {@link AeronStackAgent}: the ingress agent, the archive with
- * the media driver inside it, and the consensus module), the service (1: it applies the log, runs
- * the core's pipeline and fans out), the core's clock thread (parked: the log's timers end
- * countdowns), and the gateway's. No Aeron client has a conductor thread of its own: each runs in
- * its owner's duty cycle.
+ * Threads: the stack's ({@code shared}: {@code rollcall-aeron}, {@link AeronStackAgent}, runs the
+ * ingress agent, the archive with the media driver inside it, and the consensus module;
+ * {@code dedicated}: a thread each), the service (1: it applies the log, runs the core's pipeline
+ * and fans out), the core's clock thread (parked: the log's timers end countdowns), and the
+ * gateway's.
  */
 public final class ClusterNode implements ClusterHost
 {
@@ -63,11 +56,7 @@ public final class ClusterNode implements ClusterHost
     private static final Logger LOG = LoggerFactory.getLogger("rollcall.cluster");
 
     private final ClusterNodeContext ctx;
-    private final MediaDriver mediaDriver;
-    private final Archive archive;
-    private final AgentRunner aeronRunner;
-    private final AeronStackAgent stack;
-    private volatile ConsensusModule consensusModule;
+    private final NodeStack stack;
     private final ClusteredServiceContainer container;
     private final PresenceClusteredService service;
     private final IngressProgress progress = new IngressProgress();
@@ -75,8 +64,6 @@ public final class ClusterNode implements ClusterHost
     private final AtomicBoolean left = new AtomicBoolean();
     private volatile IngressAgent ingress;
     private volatile Runnable onSessionLost = () -> { };
-    private final WakeableIdleStrategy stackIdle;
-    private final AgentInvoker driverInvoker;
     private ClusterSequencer sequencer;
 
     private ClusterNode(final ClusterNodeContext ctx)
@@ -84,53 +71,32 @@ public final class ClusterNode implements ClusterHost
         this.ctx = ctx;
         queue = new ManyToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(QUEUE_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
-        MediaDriver launchedDriver = null;
-        Archive launchedArchive = null;
-        AgentRunner launchedRunner = null;
+        NodeStack launchedStack = null;
         ClusteredServiceContainer launchedContainer = null;
         try
         {
             removeStaleMarkFiles(ctx.data());
             createDirectories(ctx.data());
-            // as ClusteredMediaDriver launches them, but with no thread each: the archive invokes the driver, and
-            // rollcall-aeron invokes the archive and launches and then invokes the consensus module
-            final MediaDriver.Context driverContext = ctx.mediaDriver();
-            launchedDriver = MediaDriver.launch(driverContext);
-            driverInvoker = launchedDriver.sharedAgentInvoker();
-            final AtomicCounter errors = new AtomicCounter(
-                driverContext.countersValuesBuffer(), SystemCounterDescriptor.ERRORS.id());
-            launchedArchive = Archive.launch(ctx.archive().mediaDriverAgentInvoker(driverInvoker).errorCounter(errors));
-            final AgentInvoker archiveInvoker = launchedArchive.invoker();
             service = new PresenceClusteredService(progress, ctx.errorHandler(), ctx.data().resolve("snapshots"));
-            stack = new AeronStackAgent(archiveInvoker, () ->
-            {
-                final ConsensusModule module = ConsensusModule.launch(ctx.consensusModule(archiveInvoker, driverInvoker, errors));
-                consensusModule = module;
-                return module.conductorAgentInvoker();
-            }, ctx.errorHandler());
+            launchedStack = ClusterHost.Threading.SHARED == ctx.threading() ?
+                SharedNodeStack.launch(ctx, this::ingressHasWork) : DedicatedNodeStack.launch(ctx, this::ingressHasWork);
             // the service waits for the consensus module, and the gateway for the service: neither waits for ever
-            stack.launched().whenComplete((module, ex) ->
+            launchedStack.launched().whenComplete((module, ex) ->
             {
                 if (null != ex)
                 {
                     service.abandonCore(ex);
                 }
             });
-            // the gateway's threads wake it when they queue a command; what arrives by network waits for its park
-            stackIdle = ClusterNodeContext.stackIdle(this::ingressHasWork);
-            launchedRunner = new AgentRunner(stackIdle, ctx.errorHandler(), null, stack);
-            AgentRunner.startOnThread(launchedRunner);
-            launchedContainer = ClusteredServiceContainer.launch(ctx.serviceContainer(service, errors));
+            launchedContainer = ClusteredServiceContainer.launch(ctx.serviceContainer(service, launchedStack.errorCounter()));
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(launchedContainer, launchedRunner, launchedArchive, launchedDriver);
+            CloseHelper.quietCloseAll(launchedContainer, launchedStack);
             throw ex;
         }
+        stack = launchedStack;
         container = launchedContainer;
-        mediaDriver = launchedDriver;
-        archive = launchedArchive;
-        aeronRunner = launchedRunner;
     }
 
     /**
@@ -185,14 +151,20 @@ public final class ClusterNode implements ClusterHost
      * @param node         from 1.
      * @param members      every node's host, in node order.
      * @param portBase     the first cluster port.
+     * @param threading    how the node runs its cluster's agents.
      * @param data         the node's data directory.
      * @param errorHandler for the cluster's threads.
      * @return the node; {@link #launchCore} next.
      */
     public static ClusterNode launch(
-        final int node, final List<String> members, final int portBase, final Path data, final ErrorHandler errorHandler)
+        final int node,
+        final List<String> members,
+        final int portBase,
+        final ClusterHost.Threading threading,
+        final Path data,
+        final ErrorHandler errorHandler)
     {
-        return launch(new ClusterNodeContext(node, members, portBase, data, errorHandler));
+        return launch(new ClusterNodeContext(node, members, portBase, threading, data, errorHandler));
     }
 
     /**
@@ -211,17 +183,17 @@ public final class ClusterNode implements ClusterHost
     {
         @Override
         public ClusterHost open(
-            final int node, final List<String> members, final int portBase, final Path data,
-            final ErrorHandler errorHandler)
+            final int node, final List<String> members, final int portBase, final ClusterHost.Threading threading,
+            final Path data, final ErrorHandler errorHandler)
         {
-            return launch(node, members, portBase, data, errorHandler);
+            return launch(node, members, portBase, threading, data, errorHandler);
         }
     }
 
     @Override
     public Rollcall launchCore(final RollcallContext rollcallCtx)
     {
-        sequencer = new ClusterSequencer(queue, stackIdle::wake);
+        sequencer = new ClusterSequencer(queue, stack.ingressIdle()::wake);
         rollcallCtx
             .sequencer(sequencer)
             .node(ctx.node())
@@ -260,9 +232,7 @@ public final class ClusterNode implements ClusterHost
     {
         final ClusterCounters counters = service.counters();
         final IngressAgent agent = new IngressAgent(
-            ctx.node(), ctx.clusterClient(),
-            ctx.invokedClient("rollcall-ingress-" + ctx.node()).driverAgentInvoker(driverInvoker), archive.invoker(),
-            queue, progress,
+            ctx.node(), ctx.clusterClient(), stack.ingressClient(), stack.ingressWaits(), queue, progress,
             MAX_PENDING_BYTES, SystemNanoClock.INSTANCE,
             IngressAgent.keepAliveIntervalNs(ClusterNodeContext.sessionTimeoutNs()), () -> onSessionLost.run(),
             counters.get(ClusterCounters.Kind.RESENT), counters.get(ClusterCounters.Kind.LEADER_CHANGES),
@@ -341,8 +311,7 @@ public final class ClusterNode implements ClusterHost
     @Override
     public String describeThreads()
     {
-        return "cluster threads: rollcall-aeron 1 (media driver, archive, consensus module, the gateway's cluster " +
-            "client), service 1 (the core); both park when idle, rollcall-aeron woken by the gateway's commands";
+        return stack.describeThreads();
     }
 
     @Override
@@ -366,8 +335,7 @@ public final class ClusterNode implements ClusterHost
     public void close()
     {
         leave();
-        // the stack's thread closes the consensus module's and the archive's agents as it stops (AeronStackAgent)
-        CloseHelper.quietCloseAll(aeronRunner, consensusModule, archive, mediaDriver);
+        CloseHelper.quietClose(stack);
     }
 
     private void closeIngress()

@@ -1,5 +1,6 @@
 package dev.rollcall.cluster;
 
+import dev.rollcall.gateway.ClusterHost;
 import io.aeron.Aeron;
 import io.aeron.ChannelUriStringBuilder;
 import io.aeron.CommonContext;
@@ -99,10 +100,16 @@ final class ClusterNodeContext
     private final int portBase;
     private final Path data;
     private final ErrorHandler errorHandler;
+    private final ClusterHost.Threading threading;
     private ClusterClock clusterClock = new MillisecondClusterClock();
 
     ClusterNodeContext(
-        final int node, final List<String> members, final int portBase, final Path data, final ErrorHandler errorHandler)
+        final int node,
+        final List<String> members,
+        final int portBase,
+        final ClusterHost.Threading threading,
+        final Path data,
+        final ErrorHandler errorHandler)
     {
         if (members.isEmpty() || node < 1 || node > members.size())
         {
@@ -116,6 +123,7 @@ final class ClusterNodeContext
         this.node = node;
         this.members = List.copyOf(members);
         this.portBase = portBase;
+        this.threading = threading;
         this.data = data;
         // Aeron reports its cluster's events (a heartbeat timeout, an election) through the error handler: a line each
         this.errorHandler = throwable ->
@@ -129,6 +137,12 @@ final class ClusterNodeContext
                 errorHandler.onError(throwable);
             }
         };
+    }
+
+    /** @return how this node runs its cluster's agents. */
+    ClusterHost.Threading threading()
+    {
+        return threading;
     }
 
     /** @return this node's number, from 1. */
@@ -239,9 +253,11 @@ final class ClusterNodeContext
     {
         return new MediaDriver.Context()
             .aeronDirectoryName(aeronDirectoryName())
-            // no thread of its own: the archive's duty cycle runs the conductor, sender and receiver (AeronStackAgent)
-            .threadingMode(ThreadingMode.INVOKER)
-            // no executor thread either: its rare tasks (name resolution) run in that duty cycle
+            // shared: no thread of its own, the archive's duty cycle runs the conductor, sender and receiver
+            // (AeronStackAgent); dedicated: one thread for the three
+            .threadingMode(shared() ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
+            .sharedIdleStrategy(idle().get())
+            // no executor thread either: its rare tasks (name resolution) run in the driver's duty cycle
             .asyncExecutorEnabled(false)
             // as ClusteredMediaDriver sets it: a log publication spied on by the local archive counts as connected
             .spiesSimulateConnection(true)
@@ -265,8 +281,9 @@ final class ClusterNodeContext
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
             .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=" + host + ":0"))
             .recordingEventsEnabled(false)
-            // no thread of its own: AeronStackAgent invokes it, and it invokes the media driver
-            .threadingMode(ArchiveThreadingMode.INVOKER)
+            // shared: no thread of its own, AeronStackAgent invokes it, and it invokes the media driver
+            .threadingMode(shared() ? ArchiveThreadingMode.INVOKER : ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(idle())
             .deleteArchiveOnStart(false)
             .segmentFileLength(16 * 1024 * 1024)
             .errorHandler(errorHandler);
@@ -282,8 +299,18 @@ final class ClusterNodeContext
     }
 
     /**
-     * The consensus module, for the thread that runs the archive and the media driver ({@link AeronStackAgent}):
-     * its client, its archive client and its waits run them too.
+     * The consensus module on its own thread ({@code dedicated}).
+     *
+     * @return the consensus module's settings.
+     */
+    ConsensusModule.Context consensusModule()
+    {
+        return consensusModuleCommon().archiveContext(archiveClient()).idleStrategySupplier(idle());
+    }
+
+    /**
+     * The consensus module for the thread that runs the archive and the media driver ({@code shared},
+     * {@link AeronStackAgent}): its client, its archive client and its waits run them too.
      *
      * @param archiveInvoker the archive's invoker, which invokes the media driver's.
      * @param driverInvoker  the media driver's invoker.
@@ -293,12 +320,21 @@ final class ClusterNodeContext
     ConsensusModule.Context consensusModule(
         final AgentInvoker archiveInvoker, final AgentInvoker driverInvoker, final AtomicCounter errorCounter)
     {
-        final String host = members.get(memberId());
-        final ConsensusModule.Context context = new ConsensusModule.Context()
-            .aeronDirectoryName(aeronDirectoryName())
+        return consensusModuleCommon()
             .aeron(Aeron.connect(invokedClient("rollcall-consensus-" + node).driverAgentInvoker(driverInvoker)))
             .ownsAeronClient(true)
             .errorCounter(errorCounter)
+            .archiveContext(archiveClient().agentInvoker(archiveInvoker))
+            // no thread of its own: it joins the archive's duty cycle (AeronStackAgent)
+            .useAgentInvoker(true)
+            .idleStrategySupplier(() -> AeronStackAgent.idleStrategy(archiveInvoker, idle().get()));
+    }
+
+    private ConsensusModule.Context consensusModuleCommon()
+    {
+        final String host = members.get(memberId());
+        final ConsensusModule.Context context = new ConsensusModule.Context()
+            .aeronDirectoryName(aeronDirectoryName())
             .clusterMemberId(memberId())
             .clusterMembers(clusterMembers())
             .clusterDir(data.resolve("cluster").toFile())
@@ -314,10 +350,6 @@ final class ClusterNodeContext
             .followerCatchupChannel("aeron:udp?term-length=" + TERM_LENGTH)
             .leaderArchiveControlChannel("aeron:udp?term-length=" + TERM_LENGTH)
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
-            .archiveContext(archiveClient().agentInvoker(archiveInvoker))
-            // no thread of its own: it joins the archive's duty cycle (AeronStackAgent)
-            .useAgentInvoker(true)
-            .idleStrategySupplier(() -> AeronStackAgent.idleStrategy(archiveInvoker, idle().get()))
             // a gateway asks for snapshots (the admin request); only gateways reach the ingress port
             .authorisationServiceSupplier(() -> AuthorisationService.ALLOW_ALL)
             .deleteDirOnStart(false)
@@ -333,6 +365,11 @@ final class ClusterNodeContext
                 .sessionTimeoutNs(SESSION_TIMEOUT_NS);
         }
         return context;
+    }
+
+    private boolean shared()
+    {
+        return ClusterHost.Threading.SHARED == threading;
     }
 
     /** @return the session timeout in force: a gateway keeps its session alive at a quarter of it. */

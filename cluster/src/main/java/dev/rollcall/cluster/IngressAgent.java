@@ -19,7 +19,7 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The node's gateway as an Aeron Cluster client (on {@code rollcall-aeron}, {@link AeronStackAgent}): owns the
+ * The node's gateway as an Aeron Cluster client ({@link NodeStack} says on which thread): owns the
  * {@link AeronCluster} session, numbers the commands the gateway threads queue
  * ({@link ClusterSequencer}), offers them to the leader in order, and keeps every one until this
  * node's replica has applied it ({@link IngressProgress}), so that a leader change re-sends exactly
@@ -107,14 +107,14 @@ final class IngressAgent implements Agent, EgressListener
         // the client's conductor runs in this duty cycle: no thread of its own
         aeron = Aeron.connect(aeronContext);
         aeronInvoker = aeron.conductorAgentInvoker();
-        // the cluster client waits in a few places (a new leader's ingress publication): it must run the media
-        // driver then, as this agent shares its thread, or it would wait for ever for the driver's answer
+        // the cluster client waits in a few places (a new leader's ingress publication): it runs its own client
+        // then, and the media driver when this agent shares its thread, or it would wait for ever for the answer
         final AgentInvoker whileWaiting = new AgentInvoker(aeronContext.errorHandler(), null, new Agent()
         {
             @Override
             public int doWork()
             {
-                return aeronInvoker.invoke() + stackWhileWaiting.invoke();
+                return aeronInvoker.invoke() + (null == stackWhileWaiting ? 0 : stackWhileWaiting.invoke());
             }
 
             @Override

@@ -5,8 +5,9 @@ import dev.rollcall.model.Changes;
 import dev.rollcall.model.EventType;
 import dev.rollcall.model.Result;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,10 +51,13 @@ class ClusterFailoverIT
         }
     }
 
-    @Test
-    void shouldLoseNoAcknowledgedUpdateAndApplyNoneTwiceWhenTheLeaderIsKilledUnderLoad() throws Exception
+    @ParameterizedTest(name = "cluster-threads = {0}")
+    @ValueSource(strings = {"shared", "dedicated"})
+    void shouldLoseNoAcknowledgedUpdateAndApplyNoneTwiceWhenTheLeaderIsKilledUnderLoad(final String threads)
+        throws Exception
     {
-        cluster = new TestCluster(data, 3, "--grace", "60s", "--rate-limit", "1000000").start();
+        cluster = new TestCluster(data, 3, "--grace", "60s", "--rate-limit", "1000000", "--cluster-threads", threads)
+            .start();
         final int leader = cluster.awaitLeader();
         final int writerNode = leader % 3 + 1;
         final int watcherNode = writerNode % 3 + 1 == leader ? leader % 3 + 1 + 1 : writerNode % 3 + 1;
@@ -145,8 +149,8 @@ class ClusterFailoverIT
         }
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "failover.txt"), String.format(
-            "leader kill -> updates acknowledged again: %.0f ms (longest pause %.0f ms)%n",
-            (pauseEnd - killedAtNs.get()) / 1e6, longest / 1e6), StandardOpenOption.CREATE,
+            "cluster-threads %s: leader kill -> updates acknowledged again: %.0f ms (longest pause %.0f ms)%n",
+            threads, (pauseEnd - killedAtNs.get()) / 1e6, longest / 1e6), StandardOpenOption.CREATE,
             StandardOpenOption.APPEND);
     }
 

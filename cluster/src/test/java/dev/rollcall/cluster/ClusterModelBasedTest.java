@@ -10,6 +10,7 @@ import dev.rollcall.core.RollcallContext;
 import dev.rollcall.core.model.ModelDelivery;
 import dev.rollcall.core.model.ModelDirective;
 import dev.rollcall.core.model.ReferenceModel;
+import dev.rollcall.gateway.ClusterHost;
 import dev.rollcall.model.Result;
 import io.aeron.cluster.service.ClusterClock;
 import org.junit.jupiter.api.AfterAll;
@@ -146,8 +147,10 @@ class ClusterModelBasedTest
         final List<String> members = Collections.nCopies(NODES, "127.0.0.1");
         for (int i = 0; i < NODES; i++)
         {
+            // both ways of running a node's agents, in one cluster: they must agree byte for byte
+            final ClusterHost.Threading threading = 1 == i ? ClusterHost.Threading.DEDICATED : ClusterHost.Threading.SHARED;
             final ClusterNodeContext ctx = new ClusterNodeContext(
-                i + 1, members, portBase, data.resolve("node" + (i + 1)), ERRORS::add)
+                i + 1, members, portBase, threading, data.resolve("node" + (i + 1)), ERRORS::add)
                 .clusterClock(new SteppedClusterClock());
             REPLICAS[i] = new Replica(ClusterNode.launch(ctx));
         }

@@ -22,6 +22,23 @@ public interface ClusterHost extends AutoCloseable
      * Opens a host; the cluster module registers one in
      * {@code META-INF/services/dev.rollcall.gateway.ClusterHost$Factory}.
      */
+    /** How a node runs its cluster's agents (docs/CLUSTER.md, "Threads on each node"). */
+    enum Threading
+    {
+        /**
+         * One thread for the media driver, the archive, the consensus module and the gateway's
+         * cluster client, and one for the service: the least CPU and the lowest latency below
+         * saturation, for nodes with few cores.
+         */
+        SHARED,
+        /**
+         * A thread each for the media driver, the archive, the consensus module, the gateway's
+         * cluster client and the service: the most throughput at saturation, for nodes with at
+         * least 4 cores.
+         */
+        DEDICATED
+    }
+
     interface Factory
     {
         /**
@@ -32,28 +49,36 @@ public interface ClusterHost extends AutoCloseable
          * @param node         this node's number, from 1 (the n-th of {@code members}).
          * @param members      every node's host, in node order.
          * @param portBase     the first of the cluster's own ports (docs/CLUSTER.md has the scheme).
+         * @param threading    how the node runs its cluster's agents.
          * @param data         this node's data directory.
          * @param errorHandler for errors of the cluster's threads.
          * @return the host.
          */
-        ClusterHost open(int node, List<String> members, int portBase, Path data, ErrorHandler errorHandler);
+        ClusterHost open(
+            int node, List<String> members, int portBase, Threading threading, Path data, ErrorHandler errorHandler);
     }
 
     /**
      * @param node         this node's number, from 1.
      * @param members      every node's host, in node order.
      * @param portBase     the first of the cluster's ports.
+     * @param threading    how the node runs its cluster's agents.
      * @param data         this node's data directory.
      * @param errorHandler for errors of the cluster's threads.
      * @return the host of the implementation on the class path.
      * @throws IllegalStateException when none is (the cluster module is missing).
      */
     static ClusterHost open(
-        final int node, final List<String> members, final int portBase, final Path data, final ErrorHandler errorHandler)
+        final int node,
+        final List<String> members,
+        final int portBase,
+        final Threading threading,
+        final Path data,
+        final ErrorHandler errorHandler)
     {
         for (final Factory factory : ServiceLoader.load(Factory.class))
         {
-            return factory.open(node, members, portBase, data, errorHandler);
+            return factory.open(node, members, portBase, threading, data, errorHandler);
         }
         throw new IllegalStateException("cluster mode needs the rollcall-cluster module on the class path");
     }

@@ -5,6 +5,7 @@ import dev.rollcall.cluster.cli.NodeProcesses;
 import dev.rollcall.core.CommandCallback;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallContext;
+import dev.rollcall.gateway.ClusterHost;
 import dev.rollcall.model.Changes;
 import dev.rollcall.model.FieldGroup;
 import dev.rollcall.model.Result;
@@ -60,6 +61,9 @@ public class ClusterPathBenchmark
         results.lazySet(correlationId);
     };
     private final Changes[] changes = new Changes[64];
+    /** How the node runs its cluster's agents ({@code cluster-threads}). */
+    @Param({"SHARED", "DEDICATED"})
+    public ClusterHost.Threading threading;
     private Path data;
     private ClusterNode node;
     private Rollcall rollcall;
@@ -70,7 +74,7 @@ public class ClusterPathBenchmark
     public void setUp() throws Exception
     {
         data = Files.createTempDirectory("cluster-path-bench");
-        node = ClusterNode.launch(1, List.of("127.0.0.1"), NodeProcesses.freePortRange(100, true), data,
+        node = ClusterNode.launch(1, List.of("127.0.0.1"), NodeProcesses.freePortRange(100, true), threading, data,
             Throwable::printStackTrace);
         rollcall = CompletableFuture.supplyAsync(() -> node.launchCore(new RollcallContext()))
             .get(60, TimeUnit.SECONDS);

@@ -32,11 +32,14 @@ import java.util.function.BooleanSupplier;
  * <pre>
  * java ... dev.rollcall.bench.cluster.FailoverBench [ROUNDS] [OUT_FILE]
  * java -Drollcall.cluster.aeronTimeouts=true ...            the baseline: Aeron's own timeouts
+ * java -Drollcall.bench.clusterThreads=dedicated ...        nodes with cluster-threads = dedicated
  * </pre>
  */
 public final class FailoverBench
 {
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** The nodes' {@code cluster-threads}: {@code -Drollcall.bench.clusterThreads=dedicated}; shared unless set. */
+    private static final String THREADS_PROP = "rollcall.bench.clusterThreads";
     private static final int IN_FLIGHT = 16;
 
     private FailoverBench()
@@ -52,9 +55,14 @@ public final class FailoverBench
         final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         final Path data = Files.createTempDirectory("failover-bench");
         final int size = 3;
+        final String threads = System.getProperty(THREADS_PROP, "shared");
         final NodeProcesses nodes = NodeProcesses.onFreePorts(size, data,
-            List.of("--rate-limit", "100000000", "--grace", "300s"), new PrintStream(PrintStream.nullOutputStream()));
-        final String mode = Boolean.getBoolean("rollcall.cluster.aeronTimeouts") ? "Aeron's timeouts" : "Rollcall's timeouts";
+            List.of("--rate-limit", "100000000", "--grace", "300s", "--cluster-threads", threads),
+            new PrintStream(PrintStream.nullOutputStream()));
+        final boolean aeronTimeouts = Boolean.getBoolean("rollcall.cluster.aeronTimeouts");
+        final String mode = (aeronTimeouts ? "Aeron's timeouts" : "Rollcall's timeouts") + ", cluster-threads " + threads;
+        // Aeron's own timeouts: a restarted node waits for its peers up to its 60 s start-up canvass
+        final Duration restartWait = aeronTimeouts ? Duration.ofSeconds(120) : WAIT;
         final double[] millis = new double[rounds];
         final long[] failed = new long[rounds];
         try
@@ -76,15 +84,20 @@ public final class FailoverBench
                 failed[round] = failures[0];
                 System.out.printf("round %d (%s): leader node %d killed, clients on node %d served again after %.0f ms, " +
                     "%d updates failed%n", round + 1, mode, leader, writerNode, millis[round], failures[0]);
+                // the killed leader, and any node that stopped itself meanwhile (its session lost): all started
+                // before waiting for any, as one alone may not make a majority
+                final List<Integer> restarted = new ArrayList<>();
                 for (int node = 1; node <= size; node++)
                 {
-                    // the killed leader, and any node that stopped itself meanwhile (its session lost)
-                    final int n = node;
                     if (!nodes.process(node).isAlive())
                     {
                         nodes.start(node);
-                        await("node " + node + " ready again", () -> nodes.isReady(n));
+                        restarted.add(node);
                     }
+                }
+                for (final int node : restarted)
+                {
+                    await("node " + node + " ready again", () -> nodes.isReady(node), restartWait);
                 }
             }
         }
@@ -179,7 +192,12 @@ public final class FailoverBench
 
     private static void await(final String what, final BooleanSupplier condition)
     {
-        final long deadline = System.nanoTime() + WAIT.toNanos();
+        await(what, condition, WAIT);
+    }
+
+    private static void await(final String what, final BooleanSupplier condition, final Duration wait)
+    {
+        final long deadline = System.nanoTime() + wait.toNanos();
         while (!condition.getAsBoolean())
         {
             if (System.nanoTime() - deadline >= 0)

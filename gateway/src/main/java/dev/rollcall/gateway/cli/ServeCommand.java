@@ -109,6 +109,7 @@ public final class ServeCommand implements Callable<Integer>
     private int clusterNode;
     private List<String> clusterMembers;
     private int clusterPortBase;
+    private ClusterHost.Threading clusterThreads;
 
     /**
      * Creates the command reading the process environment.
@@ -164,6 +165,8 @@ public final class ServeCommand implements Callable<Integer>
         clusterNode = resolved.intValue(ServeSettings.CLUSTER_NODE);
         clusterMembers = resolved.list(ServeSettings.CLUSTER_MEMBERS);
         clusterPortBase = resolved.intValue(ServeSettings.CLUSTER_PORT_BASE);
+        clusterThreads = ClusterHost.Threading.valueOf(
+            resolved.string(ServeSettings.CLUSTER_THREADS).toUpperCase(Locale.ROOT));
         if (clusterNode > clusterMembers.size())
         {
             throw new ConfigurationException("cluster-node " + clusterNode + " is not one of the " +
@@ -318,7 +321,7 @@ public final class ServeCommand implements Callable<Integer>
             {
                 // the cluster's log is the journal; the core runs on the thread that applies it
                 log.info("joining the cluster as node {} of {}", clusterNode, clusterMembers);
-                cluster = ClusterHost.open(clusterNode, clusterMembers, clusterPortBase, data,
+                cluster = ClusterHost.open(clusterNode, clusterMembers, clusterPortBase, clusterThreads, data,
                     new LoggingErrorHandler(LoggerFactory.getLogger("rollcall.cluster"), "cluster"));
                 // before the node joins: a session lost at any time from then on stops the server
                 cluster.onSessionLost(() -> sessionLost.get().run());

@@ -148,13 +148,19 @@ final class ServeSettings
         null, "The first of the cluster's own ports: node N uses PORT + (N-1)*100 + 1 to 6 (archive, ingress, " +
         "consensus, log, catch-up, log control).");
 
+    /** How a cluster node runs its cluster's agents. */
+    static final Setting CLUSTER_THREADS = Setting.choice("cluster-threads", "MODE", "shared", List.of("shared", "dedicated"),
+        "How a cluster node runs Aeron's agents (docs/CLUSTER.md): shared = one thread for the media driver, archive, " +
+        "consensus module and the gateway's cluster client, the least CPU and latency below saturation; dedicated = " +
+        "a thread each, the most throughput at saturation on nodes with at least 4 cores.");
+
     /** Every setting, in the order --print-config and the example file show them. */
     static final List<Setting> ALL = List.of(
         DATA, BIND, PORT, WS_PORT, WS_PATH, WS_ORIGIN, ADMIN_PORT,
         THREADS, LAYOUT, WAIT_STRATEGY,
         GRACE, HEARTBEAT, RATE_LIMIT, RATE_WINDOW, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS,
         MAX_ATTRIBUTES, MAX_ATTRIBUTE_KEY_BYTES, MAX_ATTRIBUTE_VALUE_BYTES, MAX_REASON_BYTES,
-        SYNC, CLUSTER_NODE, CLUSTER_MEMBERS, CLUSTER_PORT_BASE, SECRET_FILE, SECRET, LOG_LEVEL, DRAIN_TIMEOUT);
+        SYNC, CLUSTER_NODE, CLUSTER_MEMBERS, CLUSTER_PORT_BASE, CLUSTER_THREADS, SECRET_FILE, SECRET, LOG_LEVEL, DRAIN_TIMEOUT);
 
     private ServeSettings()
     {
