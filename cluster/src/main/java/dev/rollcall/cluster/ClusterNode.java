@@ -100,15 +100,9 @@ public final class ClusterNode implements ClusterHost
     }
 
     /**
-     * Aeron refuses to start on a mark file that was touched in the last 10 s ("active mark file
-     * detected"), which a node killed a moment ago leaves behind. The caller holds the data
-     * directory's lock ({@code rollcall serve} takes it first), so no other process uses these: they
-     * are a dead one's, and a supervisor's immediate restart must not be refused for them.
-     */
-    /**
-     * The consensus module (on rollcall-aeron) and the service container (on this thread) start at
-     * once, and each would create the cluster directory if missing: Aeron's check-then-create fails
-     * for whichever loses the race, so it exists before either starts.
+     * The consensus module (on rollcall-aeron, when shared) and the service container (on this
+     * thread) start at once, and each would create the cluster directory if missing: Aeron's
+     * check-then-create fails for whichever loses the race, so it exists before either starts.
      */
     private static void createDirectories(final Path data)
     {
@@ -123,6 +117,12 @@ public final class ClusterNode implements ClusterHost
         }
     }
 
+    /**
+     * Aeron refuses to start on a mark file that was touched in the last 10 s ("active mark file
+     * detected"), which a node killed a moment ago leaves behind. The caller holds the data
+     * directory's lock ({@code rollcall serve} takes it first), so no other process uses these: they
+     * are a dead one's, and a supervisor's immediate restart must not be refused for them.
+     */
     private static void removeStaleMarkFiles(final Path data)
     {
         final Path[] markFiles = {

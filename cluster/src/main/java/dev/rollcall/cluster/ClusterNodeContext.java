@@ -68,15 +68,32 @@ final class ClusterNodeContext
     static final int LOG_TERM_LENGTH_BYTES = 4 * 1024 * 1024;
 
     /**
-     * Idle: duty cycles with nothing done before the first park. Few, and no yields: each of
-     * rollcall-aeron's duty cycles polls every socket of the media driver (a system call each), so
-     * spinning after every message took 40 % of a core per node at 2,000 updates/s, and on a small
-     * box that CPU is what delays the other threads (docs/CLUSTER.md, "Threads").
+     * Idle with {@code shared}: duty cycles with nothing done before the first park. Few, and no
+     * yields: each of rollcall-aeron's duty cycles polls every socket of the media driver (a system
+     * call each), so spinning after every message took 40 % of a core per node at 2,000 updates/s,
+     * and on a small box that CPU is what delays the other threads (docs/CLUSTER.md, "Threads").
      */
-    static final int IDLE_SPINS = 2;
-    /** The first park after work: short, so a busy node looks again soon. */
-    static final long IDLE_MIN_PARK_US = 20;
-    /** The longest park: a quiet node looks at most this late at what arrived by network. */
+    static final int SHARED_IDLE_SPINS = 2;
+    /** The first park after work with {@code shared}: short, so a busy node looks again soon. */
+    static final long SHARED_IDLE_MIN_PARK_US = 20;
+    /**
+     * Idle with {@code dedicated}: Aeron's usual backoff (spins, yields, parks from 1 µs), for threads
+     * that have cores of their own; it bought throughput at saturation on the 2-core box too.
+     */
+    static final int DEDICATED_IDLE_SPINS = 10;
+    /** Yields before the first park with {@code dedicated}. */
+    static final int DEDICATED_IDLE_YIELDS = 20;
+    /** The first park after work with {@code dedicated}. */
+    static final long DEDICATED_IDLE_MIN_PARK_US = 1;
+    /**
+     * The dedicated ingress thread's spins, then yields, before it parks its longest at once: a
+     * gateway thread wakes it with a system call only when it is parked, so under load it should
+     * rarely be (parking sooner cost a fifth of the peak on the 2-core box).
+     */
+    static final int DEDICATED_INGRESS_SPINS = 20;
+    /** See {@link #DEDICATED_INGRESS_SPINS}. */
+    static final int DEDICATED_INGRESS_YIELDS = 10;
+    /** The longest park, both: a quiet node looks at most this late at what arrived by network. */
     static final long IDLE_MAX_PARK_US = 1000;
 
     static final long LEADER_HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -232,21 +249,31 @@ final class ClusterNodeContext
 
     /**
      * @param hasWork whether the ingress agent has commands waiting (see {@link WakeableIdleStrategy}).
-     * @return rollcall-aeron's: as {@link #idle()}, and the gateway's threads wake it when they queue a command.
+     * @param maxParkUs the longest park.
+     * @return the ingress agent's thread's: as {@link #idle()}, and the gateway's threads wake it when they
+     * queue a command.
      */
-    static WakeableIdleStrategy stackIdle(final BooleanSupplier hasWork)
+    WakeableIdleStrategy ingressIdle(final BooleanSupplier hasWork, final long maxParkUs)
     {
-        return new WakeableIdleStrategy(IDLE_SPINS, IDLE_MIN_PARK_US, IDLE_MAX_PARK_US, hasWork);
+        return shared() ?
+            new WakeableIdleStrategy(SHARED_IDLE_SPINS, 0, SHARED_IDLE_MIN_PARK_US, maxParkUs, hasWork) :
+            new WakeableIdleStrategy(
+                DEDICATED_INGRESS_SPINS, DEDICATED_INGRESS_YIELDS, maxParkUs, maxParkUs, hasWork);
     }
 
     /**
-     * @return the service's: a couple of spins, then parks from {@value #IDLE_MIN_PARK_US} µs doubling to
-     * {@value #IDLE_MAX_PARK_US} µs; no yields.
+     * @return every other agent's: with {@code shared} a couple of spins, then parks from
+     * {@value #SHARED_IDLE_MIN_PARK_US} µs doubling to {@value #IDLE_MAX_PARK_US} µs, no yields; with
+     * {@code dedicated} Aeron's usual backoff to the same longest park.
      */
-    static Supplier<IdleStrategy> idle()
+    Supplier<IdleStrategy> idle()
     {
-        return () -> new BackoffIdleStrategy(
-            IDLE_SPINS, 0, TimeUnit.MICROSECONDS.toNanos(IDLE_MIN_PARK_US), TimeUnit.MICROSECONDS.toNanos(IDLE_MAX_PARK_US));
+        final long maxParkNs = TimeUnit.MICROSECONDS.toNanos(IDLE_MAX_PARK_US);
+        return shared() ?
+            () -> new BackoffIdleStrategy(
+                SHARED_IDLE_SPINS, 0, TimeUnit.MICROSECONDS.toNanos(SHARED_IDLE_MIN_PARK_US), maxParkNs) :
+            () -> new BackoffIdleStrategy(DEDICATED_IDLE_SPINS, DEDICATED_IDLE_YIELDS,
+                TimeUnit.MICROSECONDS.toNanos(DEDICATED_IDLE_MIN_PARK_US), maxParkNs);
     }
 
     MediaDriver.Context mediaDriver()
@@ -381,17 +408,20 @@ final class ClusterNodeContext
     ClusteredServiceContainer.Context serviceContainer(
         final PresenceClusteredService service, final AtomicCounter errorCounter)
     {
-        return new ClusteredServiceContainer.Context()
+        final ClusteredServiceContainer.Context context = new ClusteredServiceContainer.Context()
             .aeronDirectoryName(aeronDirectoryName())
             .archiveContext(archiveClient())
             .clusterDir(data.resolve("cluster").toFile())
             .clusteredService(service)
-            // its Aeron client's conductor runs in the service's duty cycle, not on a thread of its own
-            .aeron(Aeron.connect(invokedClient("rollcall-service-" + node)))
-            .ownsAeronClient(true)
-            .errorCounter(errorCounter)
             .idleStrategySupplier(idle())
             .errorHandler(errorHandler);
+        if (shared())
+        {
+            // its Aeron client's conductor runs in the service's duty cycle, not on a thread of its own
+            context.aeron(Aeron.connect(invokedClient("rollcall-service-" + node))).ownsAeronClient(true)
+                .errorCounter(errorCounter);
+        }
+        return context;
     }
 
     /**

@@ -33,8 +33,7 @@ final class DedicatedNodeStack implements NodeStack
         driver = ClusteredMediaDriver.launch(ctx.mediaDriver(), ctx.archive(), ctx.consensusModule());
         errors = new AtomicCounter(
             driver.mediaDriver().context().countersValuesBuffer(), SystemCounterDescriptor.ERRORS.id());
-        idle = new WakeableIdleStrategy(
-            ClusterNodeContext.IDLE_SPINS, ClusterNodeContext.IDLE_MIN_PARK_US, INGRESS_MAX_PARK_US, ingressHasWork);
+        idle = ctx.ingressIdle(ingressHasWork, INGRESS_MAX_PARK_US);
     }
 
     /**
@@ -69,7 +68,8 @@ final class DedicatedNodeStack implements NodeStack
     @Override
     public Aeron.Context ingressClient()
     {
-        return ctx.invokedClient("rollcall-ingress-" + ctx.node());
+        // none: the cluster client makes its own, with a conductor thread, as Aeron's usual layout has it
+        return null;
     }
 
     @Override

@@ -104,6 +104,13 @@ final class IngressAgent implements Agent, EgressListener
     @Override
     public void onStart()
     {
+        if (null == aeronContext)
+        {
+            // the cluster client makes its own Aeron client, with a conductor thread
+            aeronInvoker = null;
+            connecting = AeronCluster.asyncConnect(clusterContext.clone());
+            return;
+        }
         // the client's conductor runs in this duty cycle: no thread of its own
         aeron = Aeron.connect(aeronContext);
         aeronInvoker = aeron.conductorAgentInvoker();
@@ -135,7 +142,7 @@ final class IngressAgent implements Agent, EgressListener
         {
             return 0;
         }
-        final int conductorWork = aeronInvoker.invoke();
+        final int conductorWork = null == aeronInvoker ? 0 : aeronInvoker.invoke();
         if (null == cluster)
         {
             return conductorWork + connect();

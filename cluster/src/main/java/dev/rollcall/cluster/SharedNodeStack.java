@@ -53,7 +53,7 @@ final class SharedNodeStack implements NodeStack
                 return module.conductorAgentInvoker();
             }, ctx.errorHandler());
             // the gateway's threads wake it when they queue a command; what arrives by network waits for its park
-            idle = ClusterNodeContext.stackIdle(ingressHasWork);
+            idle = ctx.ingressIdle(ingressHasWork, ClusterNodeContext.IDLE_MAX_PARK_US);
             runner = new AgentRunner(idle, ctx.errorHandler(), null, stack);
         }
         catch (final RuntimeException ex)

@@ -7,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * An idle strategy that spins briefly, then parks for twice as long each time up to a
+ * An idle strategy that spins briefly, may yield, then parks for twice as long each time up to a
  * bound (the agent still has what arrives by network and timers of its own to keep: a quiet agent
  * sleeps, one that just worked looks again soon), and that another thread wakes at once with
  * {@link #wake()} when it hands the agent work: so an idle agent sleeps and a busy one does not
@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 final class WakeableIdleStrategy implements IdleStrategy
 {
     private final int spins;
+    private final int yields;
     private final long minParkNs;
     private final long maxParkNs;
     private final BooleanSupplier hasWork;
@@ -24,16 +25,18 @@ final class WakeableIdleStrategy implements IdleStrategy
     private long parkNs;
 
     /**
-     * @param spins     duty cycles with nothing done before the first park (no yields: on a small box
-     *                  they only hand the core to another spinner).
+     * @param spins     duty cycles with nothing done before the first yield.
+     * @param yields    duty cycles with nothing done, each after a yield, before the first park.
      * @param minParkUs the first park.
      * @param maxParkUs the longest park.
      * @param hasWork   read again after the agent says it parks and before it does, so work handed
      *                  over in between is never left waiting for the park to end.
      */
-    WakeableIdleStrategy(final int spins, final long minParkUs, final long maxParkUs, final BooleanSupplier hasWork)
+    WakeableIdleStrategy(
+        final int spins, final int yields, final long minParkUs, final long maxParkUs, final BooleanSupplier hasWork)
     {
         this.spins = spins;
+        this.yields = yields;
         this.minParkNs = TimeUnit.MICROSECONDS.toNanos(minParkUs);
         this.maxParkNs = TimeUnit.MICROSECONDS.toNanos(maxParkUs);
         this.parkNs = minParkNs;
@@ -68,6 +71,11 @@ final class WakeableIdleStrategy implements IdleStrategy
         {
             idles++;
             Thread.onSpinWait();
+        }
+        else if (idles < spins + yields)
+        {
+            idles++;
+            Thread.yield();
         }
         else
         {

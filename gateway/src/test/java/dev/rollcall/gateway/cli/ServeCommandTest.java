@@ -133,6 +133,18 @@ class ServeCommandTest
     }
 
     @Test
+    void shouldRefuseAnUnknownClusterThreadingBeforeStarting()
+    {
+        final Path data = dir.resolve("data");
+
+        assertThat(run("serve", "--data", data.toString(), "--port", "0", "--cluster-node", "1",
+            "--cluster-members", "127.0.0.1", "--cluster-threads", "pooled")).isEqualTo(TokenCommand.EXIT_USAGE);
+
+        assertThat(err.toString()).contains("cluster-threads").contains("pooled").contains("shared, dedicated");
+        assertThat(Files.exists(data)).as("nothing started").isFalse();
+    }
+
+    @Test
     void shouldSayTheClusterModuleIsMissingWhenItIsNotOnTheClassPath()
     {
         final Path data = dir.resolve("data");
