@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code cluster-threads = dedicated}: Aeron's usual layout, a thread each for the media driver
  * (conductor, sender and receiver shared), the archive and the consensus module
- * ({@link ClusteredMediaDriver}), and {@code rollcall-ingress} for the ingress agent.
+ * ({@link ClusteredMediaDriver}), and {@code rollcall-ingress} for the ingress agent, whose cluster
+ * client makes its own Aeron client (with a conductor thread).
  */
 final class DedicatedNodeStack implements NodeStack
 {
@@ -97,7 +98,7 @@ final class DedicatedNodeStack implements NodeStack
     public String describeThreads()
     {
         return "cluster threads (dedicated): media driver 1, archive 1, consensus module 1, rollcall-ingress 1 " +
-            "(woken by the gateway's commands), service 1 (the core); all park when idle";
+            "(woken by the gateway's commands), service 1 (the core), Aeron client conductors 2; all park when idle";
     }
 
     @Override

@@ -26,17 +26,16 @@ public interface ClusterHost extends AutoCloseable
     enum Threading
     {
         /**
+         * A thread each for the media driver, the archive, the consensus module, the gateway's
+         * cluster client and the service (Aeron's usual layout): the most throughput.
+         */
+        DEDICATED,
+        /**
          * One thread for the media driver, the archive, the consensus module and the gateway's
          * cluster client, and one for the service: the least CPU and the lowest latency below
          * saturation, for nodes with few cores.
          */
-        SHARED,
-        /**
-         * A thread each for the media driver, the archive, the consensus module, the gateway's
-         * cluster client and the service: the most throughput at saturation, for nodes with at
-         * least 4 cores.
-         */
-        DEDICATED
+        SHARED
     }
 
     interface Factory

@@ -32,13 +32,13 @@ import java.util.function.BooleanSupplier;
  * <pre>
  * java ... dev.rollcall.bench.cluster.FailoverBench [ROUNDS] [OUT_FILE]
  * java -Drollcall.cluster.aeronTimeouts=true ...            the baseline: Aeron's own timeouts
- * java -Drollcall.bench.clusterThreads=dedicated ...        nodes with cluster-threads = dedicated
+ * java -Drollcall.bench.clusterThreads=shared ...           nodes with cluster-threads = shared
  * </pre>
  */
 public final class FailoverBench
 {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    /** The nodes' {@code cluster-threads}: {@code -Drollcall.bench.clusterThreads=dedicated}; shared unless set. */
+    /** The nodes' {@code cluster-threads}: {@code -Drollcall.bench.clusterThreads=shared}; dedicated unless set. */
     private static final String THREADS_PROP = "rollcall.bench.clusterThreads";
     private static final int IN_FLIGHT = 16;
 
@@ -55,7 +55,7 @@ public final class FailoverBench
         final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         final Path data = Files.createTempDirectory("failover-bench");
         final int size = 3;
-        final String threads = System.getProperty(THREADS_PROP, "shared");
+        final String threads = System.getProperty(THREADS_PROP, "dedicated");
         final NodeProcesses nodes = NodeProcesses.onFreePorts(size, data,
             List.of("--rate-limit", "100000000", "--grace", "300s", "--cluster-threads", threads),
             new PrintStream(PrintStream.nullOutputStream()));

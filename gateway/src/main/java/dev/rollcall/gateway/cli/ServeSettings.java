@@ -149,10 +149,10 @@ final class ServeSettings
         "consensus, log, catch-up, log control).");
 
     /** How a cluster node runs its cluster's agents. */
-    static final Setting CLUSTER_THREADS = Setting.choice("cluster-threads", "MODE", "shared", List.of("shared", "dedicated"),
-        "How a cluster node runs Aeron's agents (docs/CLUSTER.md): shared = one thread for the media driver, archive, " +
-        "consensus module and the gateway's cluster client, the least CPU and latency below saturation; dedicated = " +
-        "a thread each, the most throughput at saturation on nodes with at least 4 cores.");
+    static final Setting CLUSTER_THREADS = Setting.choice("cluster-threads", "MODE", "dedicated",
+        List.of("dedicated", "shared"), "How a cluster node runs Aeron's agents (docs/CLUSTER.md): dedicated = a " +
+        "thread each (Aeron's usual layout), the most throughput; shared = one thread for the media driver, archive, " +
+        "consensus module and the gateway's cluster client, the least CPU and latency below saturation.");
 
     /** Every setting, in the order --print-config and the example file show them. */
     static final List<Setting> ALL = List.of(

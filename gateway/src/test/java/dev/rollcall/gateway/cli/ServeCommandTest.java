@@ -140,7 +140,7 @@ class ServeCommandTest
         assertThat(run("serve", "--data", data.toString(), "--port", "0", "--cluster-node", "1",
             "--cluster-members", "127.0.0.1", "--cluster-threads", "pooled")).isEqualTo(TokenCommand.EXIT_USAGE);
 
-        assertThat(err.toString()).contains("cluster-threads").contains("pooled").contains("shared, dedicated");
+        assertThat(err.toString()).contains("cluster-threads").contains("pooled").contains("dedicated, shared");
         assertThat(Files.exists(data)).as("nothing started").isFalse();
     }
 
