@@ -83,33 +83,7 @@ final class AeronStackAgent implements Agent
      */
     static IdleStrategy idleStrategy(final AgentInvoker archive, final IdleStrategy delegate)
     {
-        return new IdleStrategy()
-        {
-            @Override
-            public void idle(final int workCount)
-            {
-                delegate.idle(workCount + archive.invoke());
-            }
-
-            @Override
-            public void idle()
-            {
-                if (archive.invoke() > 0)
-                {
-                    delegate.reset();
-                }
-                else
-                {
-                    delegate.idle();
-                }
-            }
-
-            @Override
-            public void reset()
-            {
-                delegate.reset();
-            }
-        };
+        return new InvokingIdleStrategy(archive, delegate);
     }
 
     /** @return completes once the consensus module is launched on this thread (or could not be). */
@@ -142,6 +116,12 @@ final class AeronStackAgent implements Agent
             final Agent offered = offeredIngress;
             if (null == offered || ingressClosed.isDone())
             {
+                return 0;
+            }
+            if (ingressClosing)
+            {
+                // closed before it ever ran: nothing to start, nothing to close
+                ingressClosed.complete(null);
                 return 0;
             }
             ingress = offered;

@@ -344,9 +344,13 @@ public final class ClusterNode implements ClusterHost
         {
             stack.closeIngress().get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
-        catch (final TimeoutException | ExecutionException ex)
+        catch (final TimeoutException ex)
         {
             LOG.warn("node {}: its cluster session was not closed within {} ms", ctx.node(), CLOSE_TIMEOUT_MS);
+        }
+        catch (final ExecutionException ex)
+        {
+            LOG.warn("node {}: closing its cluster session failed", ctx.node(), ex.getCause());
         }
         catch (final InterruptedException ex)
         {

@@ -33,9 +33,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * A cluster node's settings and the Aeron contexts made from them, for a small box: one shared
- * media driver thread and one shared archive thread, idle strategies that back off to a park
- * (nothing spins when idle), small sparse term buffers, one Aeron directory and one cluster
+ * A cluster node's settings and the Aeron contexts made from them, for either threading
+ * ({@code dedicated}: Aeron's usual threads; {@code shared}: the media driver, archive and
+ * consensus module in invoker mode for {@link AeronStackAgent}), idle strategies that back off to
+ * a park (nothing spins when idle), small sparse term buffers, one Aeron directory and one cluster
  * directory per node, and election and heartbeat timeouts short enough that a lost leader is
  * replaced in well under two seconds on a LAN.
  * <p>
@@ -250,8 +251,9 @@ final class ClusterNodeContext
     /**
      * @param hasWork whether the ingress agent has commands waiting (see {@link WakeableIdleStrategy}).
      * @param maxParkUs the longest park.
-     * @return the ingress agent's thread's: as {@link #idle()}, and the gateway's threads wake it when they
-     * queue a command.
+     * @return the ingress agent's thread's, which the gateway's threads wake when they queue a command:
+     * with {@code shared} as {@link #idle()}; with {@code dedicated} {@value #DEDICATED_INGRESS_SPINS} spins and
+     * {@value #DEDICATED_INGRESS_YIELDS} yields, then parks of {@code maxParkUs}.
      */
     WakeableIdleStrategy ingressIdle(final BooleanSupplier hasWork, final long maxParkUs)
     {
@@ -439,7 +441,10 @@ final class ClusterNodeContext
             .errorHandler(errorHandler);
     }
 
-    /** @return the gateway's cluster client; its Aeron client is {@link #invokedClient}, made on the ingress thread. */
+    /**
+     * @return the gateway's cluster client; its Aeron client is {@link #invokedClient} ({@code shared}, made on
+     * rollcall-aeron) or its own ({@code dedicated}).
+     */
     AeronCluster.Context clusterClient()
     {
         return new AeronCluster.Context()

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * node's replica has applied it ({@link IngressProgress}), so that a leader change re-sends exactly
  * what the new leader may lack and the service applies each once ({@link IngressDescriptor}'s
  * sequence). The session's first message is a {@link IngressDescriptor#HELLO}. Keeps the session
- * alive when idle. Its Aeron client's conductor runs in this duty cycle.
+ * alive when idle. With {@code shared}, its Aeron client's conductor runs in this duty cycle.
  * <p>
  * A session the cluster closes (this node was cut off longer than the session timeout) is not
  * reopened: the gateway's commands since then have no definite outcome, so the node stops
@@ -111,7 +111,7 @@ final class IngressAgent implements Agent, EgressListener
             connecting = AeronCluster.asyncConnect(clusterContext.clone());
             return;
         }
-        // the client's conductor runs in this duty cycle: no thread of its own
+        // shared: the client's conductor runs in this duty cycle, no thread of its own
         aeron = Aeron.connect(aeronContext);
         aeronInvoker = aeron.conductorAgentInvoker();
         // the cluster client waits in a few places (a new leader's ingress publication): it runs its own client

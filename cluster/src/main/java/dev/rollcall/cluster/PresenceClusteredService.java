@@ -117,17 +117,20 @@ public final class PresenceClusteredService implements ClusteredService
         return core.join();
     }
 
-    /** The node could not prepare the core or start its consensus module: the service's start and the gateway's launch fail instead of waiting. */
+    /**
+     * The node could not prepare the core or start its consensus module: the service's start and
+     * the gateway's launch fail instead of waiting.
+     */
     void abandonCore(final Throwable cause)
     {
         coreContext.completeExceptionally(cause);
         core.completeExceptionally(cause);
     }
 
-    /** @return the running core, or null before the service has started. */
+    /** @return the running core, or null before the service has started it or when it never will. */
     Rollcall rollcall()
     {
-        return core.getNow(null);
+        return core.isCompletedExceptionally() ? null : core.getNow(null);
     }
 
     /** @return the node's cluster counters, once the core runs (they live in its counters file). */

@@ -50,6 +50,11 @@ final class SharedNodeStack implements NodeStack
                 final ConsensusModule module =
                     ConsensusModule.launch(ctx.consensusModule(archiveInvoker, driverInvoker, errors));
                 consensusModule = module;
+                if (!module.conductorAgentInvoker().isRunning())
+                {
+                    // its start failed (reported to the error handler) and its invoker closed: so does the launch
+                    throw new IllegalStateException("node " + ctx.node() + ": the consensus module did not start");
+                }
                 return module.conductorAgentInvoker();
             }, ctx.errorHandler());
             // the gateway's threads wake it when they queue a command; what arrives by network waits for its park
@@ -130,7 +135,9 @@ final class SharedNodeStack implements NodeStack
     @Override
     public void close()
     {
-        // the thread closes the ingress agent's, the consensus module's and the archive's agents as it stops
-        CloseHelper.quietCloseAll(runner, consensusModule, archive, mediaDriver);
+        // the thread closes the ingress agent's, the consensus module's and the archive's agents as it stops; only
+        // then is the consensus module known (it may have been launching until now)
+        CloseHelper.quietClose(runner);
+        CloseHelper.quietCloseAll(consensusModule, archive, mediaDriver);
     }
 }

@@ -25,7 +25,7 @@ class AeronStackAgentTest
     private final AgentInvoker consensus = started(new Recording("consensus", calls));
 
     @Test
-    void shouldLaunchTheConsensusModuleOnItsOwnThreadInTheFirstDutyCycleThenInvokeItAfterTheArchive()
+    void shouldLaunchTheConsensusModuleOnTheStackThreadInTheFirstDutyCycleThenInvokeItAfterTheArchive()
     {
         final List<Thread> launchedOn = new ArrayList<>();
         final AeronStackAgent stack = new AeronStackAgent(archive, () ->
@@ -126,6 +126,22 @@ class AeronStackAgentTest
         stack.onClose();
         assertThat(calls).containsExactly("ingress closed", "consensus closed", "archive closed");
         assertThat(stack.closeIngress()).isDone();
+    }
+
+    @Test
+    void shouldNotStartAnIngressAgentClosedBeforeItRan()
+    {
+        final AeronStackAgent stack = new AeronStackAgent(archive, () -> consensus, errors::add);
+        stack.doWork();
+        final Recording ingress = new Recording("ingress", calls);
+        stack.ingress(ingress);
+        final CompletableFuture<Void> closed = stack.closeIngress();
+
+        calls.clear();
+        stack.doWork();
+        assertThat(closed).isDone();
+        assertThat(ingress.startedOn).isNull();
+        assertThat(calls).containsExactly("archive", "consensus");
     }
 
     @Test

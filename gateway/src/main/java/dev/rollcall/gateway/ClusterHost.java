@@ -18,10 +18,6 @@ import java.util.ServiceLoader;
  */
 public interface ClusterHost extends AutoCloseable
 {
-    /**
-     * Opens a host; the cluster module registers one in
-     * {@code META-INF/services/dev.rollcall.gateway.ClusterHost$Factory}.
-     */
     /** How a node runs its cluster's agents (docs/CLUSTER.md, "Threads on each node"). */
     enum Threading
     {
@@ -38,6 +34,10 @@ public interface ClusterHost extends AutoCloseable
         SHARED
     }
 
+    /**
+     * Opens a host; the cluster module registers one in
+     * {@code META-INF/services/dev.rollcall.gateway.ClusterHost$Factory}.
+     */
     interface Factory
     {
         /**
