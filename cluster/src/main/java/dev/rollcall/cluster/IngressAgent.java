@@ -114,24 +114,9 @@ final class IngressAgent implements Agent, EgressListener
         // shared: the client's conductor runs in this duty cycle, no thread of its own
         aeron = Aeron.connect(aeronContext);
         aeronInvoker = aeron.conductorAgentInvoker();
-        // the cluster client waits in a few places (a new leader's ingress publication): it runs its own client
-        // then, and the media driver when this agent shares its thread, or it would wait for ever for the answer
-        final AgentInvoker whileWaiting = new AgentInvoker(aeronContext.errorHandler(), null, new Agent()
-        {
-            @Override
-            public int doWork()
-            {
-                return aeronInvoker.invoke() + (null == stackWhileWaiting ? 0 : stackWhileWaiting.invoke());
-            }
-
-            @Override
-            public String roleName()
-            {
-                return "rollcall-ingress-waiting";
-            }
-        });
-        whileWaiting.start();
-        clusterContext.aeron(aeron).ownsAeronClient(false).agentInvoker(whileWaiting);
+        // the cluster client waits in a few places (a new leader's ingress publication) and runs its client's
+        // conductor then; on rollcall-aeron it must run the archive and the media driver too, or wait for ever
+        clusterContext.aeron(aeron).ownsAeronClient(false).agentInvoker(stackWhileWaiting);
         connecting = AeronCluster.asyncConnect(clusterContext.clone());
     }
 
