@@ -36,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NodeProcesses implements AutoCloseable
 {
+    /** The lowest port a free range starts at: above the well-known and registered services most boxes run. */
+    static final int LOWEST_PORT_BASE = 10_000;
+    private static final Path EPHEMERAL_PORTS = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+
     /** Gateway ports between two nodes. */
     public static final int GATEWAY_PORT_STRIDE = 10;
 
@@ -256,13 +260,29 @@ public final class NodeProcesses implements AutoCloseable
     /**
      * @param count ports wanted.
      * @param udp   whether they must be free for UDP too (the cluster's own ports).
-     * @return the first of {@code count} consecutive ports free now on loopback, from a random start.
+     * @return the first of {@code count} consecutive ports free now on loopback, from a random start
+     * outside the kernel's ephemeral ports: any socket bound to port 0 (a client's, Aeron's
+     * {@code endpoint=host:0}) may take one of those between this check and a node's bind.
      */
     public static int freePortRange(final int count, final boolean udp)
     {
+        final int[] ephemeral = ephemeralPorts();
+        int low = LOWEST_PORT_BASE;
+        int high = ephemeral[0] - count;
+        if (high - low < 20 * 100)
+        {
+            low = ephemeral[1] + 1;
+            high = 65535 - count;
+        }
+        if (high <= low)
+        {
+            throw new IllegalStateException("no room for " + count + " ports outside the ephemeral ports " +
+                ephemeral[0] + "-" + ephemeral[1]);
+        }
+        final int slots = (high - low) / 100 + 1;
         for (int tries = 0; tries < 100; tries++)
         {
-            final int base = 30_000 + ThreadLocalRandom.current().nextInt(250) * 100;
+            final int base = low + ThreadLocalRandom.current().nextInt(slots) * 100;
             boolean free = true;
             for (int port = base; port < base + count && free; port++)
             {
@@ -274,6 +294,23 @@ public final class NodeProcesses implements AutoCloseable
             }
         }
         throw new IllegalStateException("no free range of " + count + " ports");
+    }
+
+    /**
+     * @return the kernel's ephemeral port range, low and high (Linux's default when it cannot be read). Read
+     * line by line: {@code Files.readString} sees a {@code /proc} file's size, 0, and returns nothing.
+     */
+    private static int[] ephemeralPorts()
+    {
+        try
+        {
+            final String[] range = Files.readAllLines(EPHEMERAL_PORTS).get(0).trim().split("\\s+");
+            return new int[]{Integer.parseInt(range[0]), Integer.parseInt(range[1])};
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return new int[]{32768, 60999};
+        }
     }
 
     private static boolean isFree(final int port, final boolean udp)
