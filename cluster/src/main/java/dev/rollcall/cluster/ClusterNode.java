@@ -230,14 +230,11 @@ public final class ClusterNode implements ClusterHost
      */
     public void start(final Rollcall rollcall)
     {
-        final ClusterCounters counters = service.counters();
         final IngressAgent agent = new IngressAgent(
             ctx.node(), ctx.clusterClient(), stack.ingressClient(), stack.ingressWaits(), queue, progress,
             MAX_PENDING_BYTES, SystemNanoClock.INSTANCE,
             IngressAgent.keepAliveIntervalNs(ClusterNodeContext.sessionTimeoutNs()), () -> onSessionLost.run(),
-            counters.get(ClusterCounters.Kind.RESENT), counters.get(ClusterCounters.Kind.LEADER_CHANGES),
-            TimeUnit.MILLISECONDS.toNanos(rollcall.context().snapshotIntervalMs()),
-            counters.get(ClusterCounters.Kind.SNAPSHOT_REQUESTS));
+            service.counters(), TimeUnit.MILLISECONDS.toNanos(rollcall.context().snapshotIntervalMs()));
         ingress = agent;
         stack.ingress(agent);
         // the settings that change what the logic decides go through the log, like every input
@@ -299,6 +296,27 @@ public final class ClusterNode implements ClusterHost
     {
         final IngressAgent agent = ingress;
         return null == agent ? -1 : agent.leaderMemberId();
+    }
+
+    @Override
+    public void metrics(final MetricVisitor visitor)
+    {
+        visitor.onMetric("rollcall_cluster_role", true,
+            "This node's role in the cluster, as its replica last heard it: 0 follower, 1 candidate, 2 leader.",
+            role().code());
+        visitor.onMetric("rollcall_cluster_leader_member_id", true,
+            "The leader's member id (its node number less one) as this node's gateway last heard it; -1 for none yet.",
+            leaderMemberId());
+        final ClusterCounters counters = service.counters();
+        if (null == counters)
+        {
+            // the core is not launched yet
+            return;
+        }
+        for (final ClusterCounters.Kind kind : ClusterCounters.kinds())
+        {
+            visitor.onMetric(kind.metric, kind.isGauge(), kind.help, counters.get(kind).get() * kind.scale);
+        }
     }
 
     @Override

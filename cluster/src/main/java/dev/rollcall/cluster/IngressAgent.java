@@ -42,6 +42,8 @@ final class IngressAgent implements Agent, EgressListener
     private final int memberId;
     private final long snapshotIntervalNs;
     private final AtomicCounter snapshotRequests;
+    private final AtomicCounter commandsPending;
+    private final AtomicCounter pendingStalledMs;
     private final AeronCluster.Context clusterContext;
     private final Aeron.Context aeronContext;
     private final AgentInvoker stackWhileWaiting;
@@ -79,15 +81,15 @@ final class IngressAgent implements Agent, EgressListener
         final NanoClock clock,
         final long keepAliveIntervalNs,
         final Runnable onSessionLost,
-        final AtomicCounter resent,
-        final AtomicCounter leaderChanges,
-        final long snapshotIntervalNs,
-        final AtomicCounter snapshotRequests)
+        final ClusterCounters counters,
+        final long snapshotIntervalNs)
     {
         this.node = node;
         this.memberId = node - 1;
         this.snapshotIntervalNs = snapshotIntervalNs;
-        this.snapshotRequests = snapshotRequests;
+        this.snapshotRequests = counters.get(ClusterCounters.Kind.SNAPSHOT_REQUESTS);
+        this.commandsPending = counters.get(ClusterCounters.Kind.COMMANDS_PENDING);
+        this.pendingStalledMs = counters.get(ClusterCounters.Kind.PENDING_STALLED_MS);
         this.clusterContext = clusterContext.egressListener(this);
         this.aeronContext = aeronContext;
         this.stackWhileWaiting = stackWhileWaiting;
@@ -97,8 +99,8 @@ final class IngressAgent implements Agent, EgressListener
         this.clock = clock;
         this.keepAliveIntervalNs = keepAliveIntervalNs;
         this.onSessionLost = onSessionLost;
-        this.resent = resent;
-        this.leaderChanges = leaderChanges;
+        this.resent = counters.get(ClusterCounters.Kind.RESENT);
+        this.leaderChanges = counters.get(ClusterCounters.Kind.LEADER_CHANGES);
     }
 
     @Override
@@ -162,6 +164,7 @@ final class IngressAgent implements Agent, EgressListener
         {
             lastOfferNs = nowNs;
         }
+        showPending(nowNs);
         if (snapshotIntervalNs > 0 && nowNs - lastSnapshotRequestNs >= snapshotIntervalNs)
         {
             lastSnapshotRequestNs = nowNs;
@@ -172,6 +175,24 @@ final class IngressAgent implements Agent, EgressListener
             }
         }
         return work;
+    }
+
+    /**
+     * The gauges an operator watches for results owed: how many commands wait for this node's replica,
+     * and for how long it has applied none of them. Written only when they change.
+     */
+    private void showPending(final long nowNs)
+    {
+        final int size = pending.size();
+        if (commandsPending.getPlain() != size)
+        {
+            commandsPending.setRelease(size);
+        }
+        final long stalledMs = 0 == size ? 0 : TimeUnit.NANOSECONDS.toMillis(nowNs - lastProgressNs);
+        if (pendingStalledMs.getPlain() != stalledMs)
+        {
+            pendingStalledMs.setRelease(stalledMs);
+        }
     }
 
     /**

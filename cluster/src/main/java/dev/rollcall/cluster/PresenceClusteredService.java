@@ -59,7 +59,7 @@ public final class PresenceClusteredService implements ClusteredService
     private final IngressProgress progress;
     private final ErrorHandler errorHandler;
     private final Path snapshotCopies;
-    private ClusterCounters counters;
+    private volatile ClusterCounters counters;
     private final GatewaySessions sessions = new GatewaySessions();
     private final Input input = new Input();
     private final ExpandableDirectByteBuffer inputBuffer = new ExpandableDirectByteBuffer(InputCodec.HEADER_LENGTH);

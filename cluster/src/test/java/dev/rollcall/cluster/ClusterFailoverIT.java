@@ -116,6 +116,14 @@ class ClusterFailoverIT
 
         final int newLeader = cluster.awaitLeader();
         assertThat(newLeader).isNotEqualTo(leader);
+        // the survivors' /metrics tell of it: the new leader, heard by both gateways, and the re-sends it took
+        for (final int survivor : List.of(writerNode, watcherNode))
+        {
+            cluster.awaitUntil("node " + survivor + "'s gateway names the new leader", () ->
+                cluster.metrics(survivor).get("rollcall_cluster_leader_member_id") == newLeader - 1.0);
+            assertThat(cluster.metrics(survivor).get("rollcall_cluster_leader_changes_total")).isPositive();
+            assertThat(cluster.metrics(survivor).get("rollcall_cluster_role")).isEqualTo(survivor == newLeader ? 2.0 : 0.0);
+        }
         cluster.awaitUntil("the watcher sees the last update", () -> lastParty(watched) == total);
         final List<Long> seen = watched.parties(WRITER);
         final List<Long> expected = new ArrayList<>();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
@@ -92,6 +93,25 @@ class ClusterIT
         assertThat(views.get(1)).isEqualTo(views.get(0));
         assertThat(views.get(2)).isEqualTo(views.get(0));
         assertThat(await(user1.listAllClientIds())).containsExactly(1, 2, 200, 300);
+
+        // what an operator watches on each node's /metrics: one leader, named alike by every node, every
+        // command applied by every replica, no result owed
+        final int leader = cluster.awaitLeader();
+        for (int node = 1; node <= 3; node++)
+        {
+            final int scraped = node;
+            cluster.awaitUntil("node " + node + " owes no result", () ->
+                cluster.metrics(scraped).getOrDefault("rollcall_cluster_commands_pending", -1.0) == 0.0);
+            final Map<String, Double> metrics = cluster.metrics(node);
+            assertThat(metrics.get("rollcall_cluster_role")).as("node %d's role", node).isEqualTo(node == leader ? 2.0 : 0.0);
+            assertThat(metrics.get("rollcall_cluster_leader_member_id")).as("node %d's leader", node)
+                .isEqualTo(leader - 1.0);
+            assertThat(metrics.get("rollcall_cluster_commands_applied_total")).as("node %d's commands applied", node)
+                .isGreaterThanOrEqualTo(4 + 40);
+            assertThat(metrics.get("rollcall_cluster_pending_stalled_seconds")).as("node %d", node).isZero();
+            assertThat(metrics).containsKeys("rollcall_cluster_resent_total", "rollcall_cluster_gaps_total",
+                "rollcall_cluster_duplicates_skipped_total", "rollcall_cluster_leader_changes_total", "rollcall_ready");
+        }
     }
 
 

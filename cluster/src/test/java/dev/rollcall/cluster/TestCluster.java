@@ -16,12 +16,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -44,6 +50,7 @@ final class TestCluster implements AutoCloseable
     private final List<RollcallClient> clients = new CopyOnWriteArrayList<>();
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final HmacTokens tokens;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     TestCluster(final Path data, final int size, final String... serveArgs) throws IOException
     {
@@ -124,6 +131,46 @@ final class TestCluster implements AutoCloseable
         final RollcallClient client = builder.connect();
         clients.add(client);
         return client;
+    }
+
+    /**
+     * Scrapes the node's {@code /metrics} as Prometheus would.
+     *
+     * @return every sample without labels, by name.
+     */
+    Map<String, Double> metrics(final int node)
+    {
+        final String body;
+        try
+        {
+            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + (port(node) + 2) + "/metrics")).timeout(TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString());
+            if (200 != response.statusCode())
+            {
+                throw new AssertionError("node " + node + ": /metrics answered " + response.statusCode());
+            }
+            body = response.body();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(ex);
+        }
+        final Map<String, Double> samples = new TreeMap<>();
+        for (final String line : body.split("\n"))
+        {
+            final int space = line.indexOf(' ');
+            if (!line.startsWith("#") && space > 0 && line.indexOf('{') < 0)
+            {
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return samples;
     }
 
     /** Waits until the node's admin port answers ready. */

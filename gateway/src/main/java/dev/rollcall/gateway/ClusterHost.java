@@ -108,6 +108,28 @@ public interface ClusterHost extends AutoCloseable
      */
     void onSessionLost(Runnable onSessionLost);
 
+    /**
+     * Any thread (the admin port's, once a scrape): each of the node's metrics, read without
+     * waiting for the node's threads (docs/CLUSTER.md, "Watching a cluster").
+     *
+     * @param visitor told of each metric in turn.
+     */
+    void metrics(MetricVisitor visitor);
+
+    /** Told of one of the node's metrics. */
+    @FunctionalInterface
+    interface MetricVisitor
+    {
+        /**
+         * @param name  the metric's name, by Prometheus's conventions ({@code rollcall_cluster_} prefix,
+         *              base units, {@code _total} on a counter).
+         * @param gauge true for a gauge (a value now), false for a counter (a total that only grows).
+         * @param help  what it measures.
+         * @param value its value now.
+         */
+        void onMetric(String name, boolean gauge, String help, double value);
+    }
+
     /** @return a line for logs: the node, the members, the role as last seen. */
     String describe();
 

@@ -4,6 +4,7 @@ import dev.rollcall.core.Counter;
 import dev.rollcall.core.InputType;
 import dev.rollcall.core.Rollcall;
 import dev.rollcall.core.RollcallCounters;
+import dev.rollcall.gateway.ClusterHost;
 import dev.rollcall.gateway.Gateway;
 import dev.rollcall.gateway.GatewayCounter;
 import dev.rollcall.gateway.UpdateLatencies;
@@ -43,6 +44,7 @@ public final class RollcallMetrics
     private final JournalSize journalSize = new JournalSize();
     private volatile Gateway gateway;
     private volatile Path journalDirectory;
+    private volatile ClusterHost cluster;
     private LatencyWindow journaled;
     private LatencyWindow dispatched;
 
@@ -69,6 +71,18 @@ public final class RollcallMetrics
     }
 
     /**
+     * This server is a cluster node: show the node's metrics too ({@link ClusterHost#metrics}).
+     *
+     * @param cluster the node.
+     * @return this.
+     */
+    public RollcallMetrics cluster(final ClusterHost cluster)
+    {
+        this.cluster = cluster;
+        return this;
+    }
+
+    /**
      * Write every metric.
      *
      * @param out appended to.
@@ -85,6 +99,11 @@ public final class RollcallMetrics
             writeCore(text, running.rollcall());
             writeGateway(text, running);
             writeLatencies(text, running.updateLatencies());
+        }
+        final ClusterHost node = cluster;
+        if (null != node)
+        {
+            node.metrics((name, gauge, help, value) -> text.family(name, gauge ? "gauge" : "counter", help).sample(name, value));
         }
         jvm.writeTo(text);
     }

@@ -358,7 +358,7 @@ public final class ServeCommand implements Callable<Integer>
             closeQuietly(lock);
             return 1;
         }
-        metrics.gateway(gateway, null == cluster ? data.resolve("journal") : data.resolve("archive"));
+        metrics.gateway(gateway, null == cluster ? data.resolve("journal") : data.resolve("archive")).cluster(cluster);
         final ShutdownSequence shutdown = new ShutdownSequence(drainTimeoutMs, log)
             .progress(new DrainProgress(gateway))
             .step("no longer ready (/health/ready answers 503)", readiness::stopping);
