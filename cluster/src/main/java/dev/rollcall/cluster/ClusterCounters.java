@@ -29,14 +29,14 @@ final class ClusterCounters
         COMMANDS_PENDING("commands this node's gateway sent that its replica has not applied yet (results owed)",
             "rollcall_cluster_commands_pending"),
         PENDING_STALLED_MS("ms since this node's replica last applied one of its commands while some wait (0: none waits)",
-            "rollcall_cluster_pending_stalled_seconds", 1e-3,
+            "rollcall_cluster_pending_stalled_seconds", 1000,
             "Seconds since this node's replica last applied one of its commands while some wait (0: none waits).");
 
         final String label;
         /** The metric's name: a counter's ends with {@code _total}, anything else is a gauge. */
         final String metric;
-        /** The metric's value is the counter's times this (milliseconds shown in seconds). */
-        final double scale;
+        /** The metric's value is the counter's divided by this (1000: milliseconds shown in seconds). */
+        final double divisor;
         /** The metric's help text. */
         final String help;
 
@@ -45,11 +45,11 @@ final class ClusterCounters
             this(label, metric, 1, Character.toUpperCase(label.charAt(0)) + label.substring(1) + ".");
         }
 
-        Kind(final String label, final String metric, final double scale, final String help)
+        Kind(final String label, final String metric, final double divisor, final String help)
         {
             this.label = label;
             this.metric = metric;
-            this.scale = scale;
+            this.divisor = divisor;
             this.help = help;
         }
 

@@ -315,7 +315,7 @@ public final class ClusterNode implements ClusterHost
         }
         for (final ClusterCounters.Kind kind : ClusterCounters.kinds())
         {
-            visitor.onMetric(kind.metric, kind.isGauge(), kind.help, counters.get(kind).get() * kind.scale);
+            visitor.onMetric(kind.metric, kind.isGauge(), kind.help, counters.get(kind).get() / kind.divisor);
         }
     }
 
