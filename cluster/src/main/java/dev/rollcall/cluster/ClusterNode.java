@@ -184,9 +184,9 @@ public final class ClusterNode implements ClusterHost
         @Override
         public ClusterHost open(
             final int node, final List<String> members, final int portBase, final ClusterHost.Threading threading,
-            final Path data, final ErrorHandler errorHandler)
+            final boolean sync, final Path data, final ErrorHandler errorHandler)
         {
-            return launch(node, members, portBase, threading, data, errorHandler);
+            return launch(new ClusterNodeContext(node, members, portBase, threading, data, errorHandler).sync(sync));
         }
     }
 
@@ -323,7 +323,8 @@ public final class ClusterNode implements ClusterHost
     public String describe()
     {
         return "cluster node " + ctx.node() + " of " + ctx.members().size() + " (" + ctx.members() + ", ingress " +
-            ctx.ingressEndpoints() + "), " + role().name().toLowerCase(Locale.ROOT);
+            ctx.ingressEndpoints() + "), " + role().name().toLowerCase(Locale.ROOT) +
+            (ctx.sync() ? ", log synced to disk at every write" : "");
     }
 
     @Override

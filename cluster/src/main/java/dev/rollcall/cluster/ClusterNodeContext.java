@@ -119,6 +119,7 @@ final class ClusterNodeContext
     private final Path data;
     private final ErrorHandler errorHandler;
     private final ClusterHost.Threading threading;
+    private boolean sync;
     private ClusterClock clusterClock = new MillisecondClusterClock();
 
     ClusterNodeContext(
@@ -155,6 +156,27 @@ final class ClusterNodeContext
                 errorHandler.onError(throwable);
             }
         };
+    }
+
+    /**
+     * Sync to disk at every write: the archive's recordings (the log, snapshots) and catalog, and the
+     * consensus module's recording log. The archive advances a recording's position only after the
+     * sync, and a follower reports that position as appended, so the leader commits (and a gateway
+     * is told a result) only once a majority of nodes hold the command on disk, not in a page cache.
+     *
+     * @param sync true to sync; false (the default) leaves it to the page cache, as Aeron's default does.
+     * @return this.
+     */
+    ClusterNodeContext sync(final boolean sync)
+    {
+        this.sync = sync;
+        return this;
+    }
+
+    /** @return whether the node syncs its log to disk at every write. */
+    boolean sync()
+    {
+        return sync;
     }
 
     /** @return how this node runs its cluster's agents. */
@@ -315,6 +337,8 @@ final class ClusterNodeContext
             .idleStrategySupplier(idle())
             .deleteArchiveOnStart(false)
             .segmentFileLength(16 * 1024 * 1024)
+            .fileSyncLevel(syncLevel())
+            .catalogFileSyncLevel(syncLevel())
             .errorHandler(errorHandler);
     }
 
@@ -382,6 +406,7 @@ final class ClusterNodeContext
             // a gateway asks for snapshots (the admin request); only gateways reach the ingress port
             .authorisationServiceSupplier(() -> AuthorisationService.ALLOW_ALL)
             .deleteDirOnStart(false)
+            .fileSyncLevel(syncLevel())
             .errorHandler(errorHandler);
         if (!Boolean.getBoolean(AERON_TIMEOUTS_PROP))
         {
@@ -394,6 +419,12 @@ final class ClusterNodeContext
                 .sessionTimeoutNs(SESSION_TIMEOUT_NS);
         }
         return context;
+    }
+
+    /** @return Aeron's file sync level: 1 syncs the data (and a new file's directory), 0 leaves it to the page cache. */
+    private int syncLevel()
+    {
+        return sync ? 1 : 0;
     }
 
     private boolean shared()

@@ -49,12 +49,15 @@ public interface ClusterHost extends AutoCloseable
          * @param members      every node's host, in node order.
          * @param portBase     the first of the cluster's own ports (docs/CLUSTER.md has the scheme).
          * @param threading    how the node runs its cluster's agents.
+         * @param sync         sync the node's log and its records to disk at every write before the node
+         *                     counts it as stored (a command is acknowledged once a majority stored it).
          * @param data         this node's data directory.
          * @param errorHandler for errors of the cluster's threads.
          * @return the host.
          */
         ClusterHost open(
-            int node, List<String> members, int portBase, Threading threading, Path data, ErrorHandler errorHandler);
+            int node, List<String> members, int portBase, Threading threading, boolean sync, Path data,
+            ErrorHandler errorHandler);
     }
 
     /**
@@ -62,6 +65,7 @@ public interface ClusterHost extends AutoCloseable
      * @param members      every node's host, in node order.
      * @param portBase     the first of the cluster's ports.
      * @param threading    how the node runs its cluster's agents.
+     * @param sync         sync the node's log to disk at every write ({@link Factory#open}).
      * @param data         this node's data directory.
      * @param errorHandler for errors of the cluster's threads.
      * @return the host of the implementation on the class path.
@@ -72,12 +76,13 @@ public interface ClusterHost extends AutoCloseable
         final List<String> members,
         final int portBase,
         final Threading threading,
+        final boolean sync,
         final Path data,
         final ErrorHandler errorHandler)
     {
         for (final Factory factory : ServiceLoader.load(Factory.class))
         {
-            return factory.open(node, members, portBase, threading, data, errorHandler);
+            return factory.open(node, members, portBase, threading, sync, data, errorHandler);
         }
         throw new IllegalStateException("cluster mode needs the rollcall-cluster module on the class path");
     }

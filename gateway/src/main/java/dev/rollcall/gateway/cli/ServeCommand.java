@@ -321,7 +321,7 @@ public final class ServeCommand implements Callable<Integer>
             {
                 // the cluster's log is the journal; the core runs on the thread that applies it
                 log.info("joining the cluster as node {} of {}", clusterNode, clusterMembers);
-                cluster = ClusterHost.open(clusterNode, clusterMembers, clusterPortBase, clusterThreads, data,
+                cluster = ClusterHost.open(clusterNode, clusterMembers, clusterPortBase, clusterThreads, sync, data,
                     new LoggingErrorHandler(LoggerFactory.getLogger("rollcall.cluster"), "cluster"));
                 // before the node joins: a session lost at any time from then on stops the server
                 cluster.onSessionLost(() -> sessionLost.get().run());

@@ -115,7 +115,8 @@ final class ServeSettings
 
     /** Sync the journal after every batch. */
     static final Setting SYNC = Setting.bool("sync", false,
-        "Sync the journal to disk after every batch (slower; survives power loss).");
+        "Sync the journal to disk after every batch, or a cluster node's log at every write (slower; survives " +
+            "power loss).");
 
     /** The file holding the token secret. */
     static final Setting SECRET_FILE = Setting.path("secret-file", "PATH", null,
