@@ -62,7 +62,10 @@ final class IngressAgent implements Agent, EgressListener
     private AeronCluster cluster;
     private long nextSequence = 1;
     private long lastOfferNs;
+    /** The resend timer's start: progress, or the last resend. */
     private long lastProgressNs;
+    /** The last time this node's replica applied one of its commands, or none waited: the stall gauge's start. */
+    private long lastAppliedNs;
     private long resendAfterNs = RESEND_AFTER_NS;
     private long lastSnapshotRequestNs;
     private boolean refused;
@@ -140,10 +143,13 @@ final class IngressAgent implements Agent, EgressListener
             return 0;
         }
         final long nowNs = clock.nanoTime();
-        int work = conductorWork + pending.dropApplied(progress.appliedSequence());
-        if (work > 0 || 0 == pending.size())
+        final int applied = pending.dropApplied(progress.appliedSequence());
+        int work = conductorWork + applied;
+        // progress is this node's replica applying its commands (the conductor's work is not)
+        if (applied > 0 || 0 == pending.size())
         {
             lastProgressNs = nowNs;
+            lastAppliedNs = nowNs;
             resendAfterNs = RESEND_AFTER_NS;
         }
         else if (nowNs - lastProgressNs >= resendAfterNs && !pending.hasUnsent())
@@ -188,7 +194,7 @@ final class IngressAgent implements Agent, EgressListener
         {
             commandsPending.setRelease(size);
         }
-        final long stalledMs = 0 == size ? 0 : TimeUnit.NANOSECONDS.toMillis(nowNs - lastProgressNs);
+        final long stalledMs = 0 == size ? 0 : TimeUnit.NANOSECONDS.toMillis(nowNs - lastAppliedNs);
         if (pendingStalledMs.getPlain() != stalledMs)
         {
             pendingStalledMs.setRelease(stalledMs);
@@ -239,6 +245,7 @@ final class IngressAgent implements Agent, EgressListener
         pending.commit(IngressDescriptor.HEADER_LENGTH);
         lastOfferNs = clock.nanoTime();
         lastProgressNs = lastOfferNs;
+        lastAppliedNs = lastOfferNs;
         return 1;
     }
 
