@@ -28,29 +28,39 @@ final class ClusterCounters
         LEADER_CHANGES("new leaders seen by the gateway", "rollcall_cluster_leader_changes_total"),
         COMMANDS_PENDING("commands this node's gateway sent that its replica has not applied yet (results owed)",
             "rollcall_cluster_commands_pending"),
-        PENDING_STALLED_MS("ms since this node's replica last applied one of its commands while some wait (0: none waits)",
-            "rollcall_cluster_pending_stalled_seconds", 1000,
+        PENDING_STALLED_SINCE("epoch ms of the last time this node's replica applied one of its commands, while some " +
+            "wait (0: none waits)", "rollcall_cluster_pending_stalled_seconds", true,
             "Seconds since this node's replica last applied one of its commands while some wait (0: none waits).");
 
         final String label;
         /** The metric's name: a counter's ends with {@code _total}, anything else is a gauge. */
         final String metric;
-        /** The metric's value is the counter's divided by this (1000: milliseconds shown in seconds). */
-        final double divisor;
+        /** The counter holds an epoch time in ms (0 for none), and the metric is the seconds since then. */
+        final boolean age;
         /** The metric's help text. */
         final String help;
 
         Kind(final String label, final String metric)
         {
-            this(label, metric, 1, Character.toUpperCase(label.charAt(0)) + label.substring(1) + ".");
+            this(label, metric, false, Character.toUpperCase(label.charAt(0)) + label.substring(1) + ".");
         }
 
-        Kind(final String label, final String metric, final double divisor, final String help)
+        Kind(final String label, final String metric, final boolean age, final String help)
         {
             this.label = label;
             this.metric = metric;
-            this.divisor = divisor;
+            this.age = age;
             this.help = help;
+        }
+
+        /**
+         * @param value  the counter's value.
+         * @param nowMs  the epoch time now, in ms.
+         * @return the metric's value.
+         */
+        double metricValue(final long value, final long nowMs)
+        {
+            return !age ? value : 0 == value ? 0 : Math.max(0, nowMs - value) / 1000.0;
         }
 
         /** @return true for a gauge (a value now), false for a counter (a total that only grows). */

@@ -9,6 +9,7 @@ import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -232,7 +233,7 @@ public final class ClusterNode implements ClusterHost
     {
         final IngressAgent agent = new IngressAgent(
             ctx.node(), ctx.clusterClient(), stack.ingressClient(), stack.ingressWaits(), queue, progress,
-            MAX_PENDING_BYTES, SystemNanoClock.INSTANCE,
+            MAX_PENDING_BYTES, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE,
             IngressAgent.keepAliveIntervalNs(ClusterNodeContext.sessionTimeoutNs()), () -> onSessionLost.run(),
             service.counters(), TimeUnit.MILLISECONDS.toNanos(rollcall.context().snapshotIntervalMs()));
         ingress = agent;
@@ -313,9 +314,10 @@ public final class ClusterNode implements ClusterHost
             // the core is not launched yet
             return;
         }
+        final long nowMs = System.currentTimeMillis();
         for (final ClusterCounters.Kind kind : ClusterCounters.kinds())
         {
-            visitor.onMetric(kind.metric, kind.isGauge(), kind.help, counters.get(kind).get() / kind.divisor);
+            visitor.onMetric(kind.metric, kind.isGauge(), kind.help, kind.metricValue(counters.get(kind).get(), nowMs));
         }
     }
 

@@ -111,6 +111,9 @@ final class ClusterNodeContext
      */
     static final String AERON_TIMEOUTS_PROP = "rollcall.cluster.aeronTimeouts";
 
+    /** Aeron's file sync level that syncs the data (and a new file's directory); 0 leaves them to the page cache. */
+    static final int SYNC_DATA = 1;
+
     private static final Logger EVENTS = LoggerFactory.getLogger("rollcall.cluster");
 
     private final int node;
@@ -337,8 +340,8 @@ final class ClusterNodeContext
             .idleStrategySupplier(idle())
             .deleteArchiveOnStart(false)
             .segmentFileLength(16 * 1024 * 1024)
-            .fileSyncLevel(syncLevel())
-            .catalogFileSyncLevel(syncLevel())
+            .fileSyncLevel(sync ? SYNC_DATA : Archive.Configuration.fileSyncLevel())
+            .catalogFileSyncLevel(sync ? SYNC_DATA : Archive.Configuration.catalogFileSyncLevel())
             .errorHandler(errorHandler);
     }
 
@@ -406,8 +409,12 @@ final class ClusterNodeContext
             // a gateway asks for snapshots (the admin request); only gateways reach the ingress port
             .authorisationServiceSupplier(() -> AuthorisationService.ALLOW_ALL)
             .deleteDirOnStart(false)
-            .fileSyncLevel(syncLevel())
             .errorHandler(errorHandler);
+        if (sync)
+        {
+            // also its node state (the term it voted in), which Raft's safety rests on
+            context.fileSyncLevel(SYNC_DATA);
+        }
         if (!Boolean.getBoolean(AERON_TIMEOUTS_PROP))
         {
             context
@@ -419,12 +426,6 @@ final class ClusterNodeContext
                 .sessionTimeoutNs(SESSION_TIMEOUT_NS);
         }
         return context;
-    }
-
-    /** @return Aeron's file sync level: 1 syncs the data (and a new file's directory), 0 leaves it to the page cache. */
-    private int syncLevel()
-    {
-        return sync ? 1 : 0;
     }
 
     private boolean shared()

@@ -11,6 +11,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.MessageHandler;
@@ -43,7 +44,7 @@ final class IngressAgent implements Agent, EgressListener
     private final long snapshotIntervalNs;
     private final AtomicCounter snapshotRequests;
     private final AtomicCounter commandsPending;
-    private final AtomicCounter pendingStalledMs;
+    private final AtomicCounter pendingStalledSince;
     private final AeronCluster.Context clusterContext;
     private final Aeron.Context aeronContext;
     private final AgentInvoker stackWhileWaiting;
@@ -53,6 +54,7 @@ final class IngressAgent implements Agent, EgressListener
     private final IngressProgress progress;
     private final PendingCommands pending;
     private final NanoClock clock;
+    private final EpochClock epochClock;
     private final long keepAliveIntervalNs;
     private final Runnable onSessionLost;
     private final AtomicCounter resent;
@@ -64,8 +66,8 @@ final class IngressAgent implements Agent, EgressListener
     private long lastOfferNs;
     /** The resend timer's start: progress, or the last resend. */
     private long lastProgressNs;
-    /** The last time this node's replica applied one of its commands, or none waited: the stall gauge's start. */
-    private long lastAppliedNs;
+    /** The epoch time (ms) this node's replica last applied one of its commands, or none waited: the stall gauge's start. */
+    private long lastAppliedMs;
     private long resendAfterNs = RESEND_AFTER_NS;
     private long lastSnapshotRequestNs;
     private boolean refused;
@@ -82,6 +84,7 @@ final class IngressAgent implements Agent, EgressListener
         final IngressProgress progress,
         final int maxPendingBytes,
         final NanoClock clock,
+        final EpochClock epochClock,
         final long keepAliveIntervalNs,
         final Runnable onSessionLost,
         final ClusterCounters counters,
@@ -92,7 +95,7 @@ final class IngressAgent implements Agent, EgressListener
         this.snapshotIntervalNs = snapshotIntervalNs;
         this.snapshotRequests = counters.get(ClusterCounters.Kind.SNAPSHOT_REQUESTS);
         this.commandsPending = counters.get(ClusterCounters.Kind.COMMANDS_PENDING);
-        this.pendingStalledMs = counters.get(ClusterCounters.Kind.PENDING_STALLED_MS);
+        this.pendingStalledSince = counters.get(ClusterCounters.Kind.PENDING_STALLED_SINCE);
         this.clusterContext = clusterContext.egressListener(this);
         this.aeronContext = aeronContext;
         this.stackWhileWaiting = stackWhileWaiting;
@@ -100,6 +103,7 @@ final class IngressAgent implements Agent, EgressListener
         this.progress = progress;
         this.pending = new PendingCommands(64 * 1024, maxPendingBytes);
         this.clock = clock;
+        this.epochClock = epochClock;
         this.keepAliveIntervalNs = keepAliveIntervalNs;
         this.onSessionLost = onSessionLost;
         this.resent = counters.get(ClusterCounters.Kind.RESENT);
@@ -149,7 +153,7 @@ final class IngressAgent implements Agent, EgressListener
         if (applied > 0 || 0 == pending.size())
         {
             lastProgressNs = nowNs;
-            lastAppliedNs = nowNs;
+            lastAppliedMs = epochClock.time();
             resendAfterNs = RESEND_AFTER_NS;
         }
         else if (nowNs - lastProgressNs >= resendAfterNs && !pending.hasUnsent())
@@ -170,7 +174,7 @@ final class IngressAgent implements Agent, EgressListener
         {
             lastOfferNs = nowNs;
         }
-        showPending(nowNs);
+        showPending();
         if (snapshotIntervalNs > 0 && nowNs - lastSnapshotRequestNs >= snapshotIntervalNs)
         {
             lastSnapshotRequestNs = nowNs;
@@ -185,19 +189,20 @@ final class IngressAgent implements Agent, EgressListener
 
     /**
      * The gauges an operator watches for results owed: how many commands wait for this node's replica,
-     * and for how long it has applied none of them. Written only when they change.
+     * and since when it has applied none of them (a time, so that the gauge goes on growing while this
+     * thread is starved or waits). Written only when they change.
      */
-    private void showPending(final long nowNs)
+    private void showPending()
     {
         final int size = pending.size();
         if (commandsPending.getPlain() != size)
         {
             commandsPending.setRelease(size);
         }
-        final long stalledMs = 0 == size ? 0 : TimeUnit.NANOSECONDS.toMillis(nowNs - lastAppliedNs);
-        if (pendingStalledMs.getPlain() != stalledMs)
+        final long stalledSince = 0 == size ? 0 : lastAppliedMs;
+        if (pendingStalledSince.getPlain() != stalledSince)
         {
-            pendingStalledMs.setRelease(stalledMs);
+            pendingStalledSince.setRelease(stalledSince);
         }
     }
 
@@ -245,7 +250,7 @@ final class IngressAgent implements Agent, EgressListener
         pending.commit(IngressDescriptor.HEADER_LENGTH);
         lastOfferNs = clock.nanoTime();
         lastProgressNs = lastOfferNs;
-        lastAppliedNs = lastOfferNs;
+        lastAppliedMs = epochClock.time();
         return 1;
     }
 
@@ -334,9 +339,11 @@ final class IngressAgent implements Agent, EgressListener
     {
         this.leaderMemberId = leaderMemberId;
         leaderChanges.increment();
-        // the new leader may lack what the old one took but never committed: offer every unapplied one again
+        // the new leader may lack what the old one took but never committed: offer every unapplied one again,
+        // and give it the whole wait before the timed re-send offers them once more
         resent.getAndAdd(pending.size());
         pending.resendAll();
+        lastProgressNs = clock.nanoTime();
     }
 
     @Override

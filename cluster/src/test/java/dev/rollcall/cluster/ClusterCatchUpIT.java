@@ -66,9 +66,10 @@ class ClusterCatchUpIT
         cluster = new TestCluster(data, 3, "--grace", "300s", "--rate-limit", "1000000", "--sync").start();
         for (int node = 1; node <= 3; node++)
         {
+            // it logs its start-up line just after it reports ready
             final String prefix = "[node-" + node + "] ";
-            assertThat(cluster.output().lines()).as("node %d says it syncs its log", node).anyMatch(line ->
-                line.startsWith(prefix) && line.contains(", log synced to disk at every write"));
+            cluster.awaitUntil("node " + node + " says it syncs its log", () -> cluster.output().lines().anyMatch(line ->
+                line.startsWith(prefix) && line.contains(", log synced to disk at every write")));
         }
         final int leader = cluster.awaitLeader();
         final int restarted = leader % 3 + 1;

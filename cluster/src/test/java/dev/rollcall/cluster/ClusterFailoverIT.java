@@ -116,7 +116,7 @@ class ClusterFailoverIT
 
         final int newLeader = cluster.awaitLeader();
         assertThat(newLeader).isNotEqualTo(leader);
-        // the survivors' /metrics tell of it: the new leader, heard by both gateways, and the re-sends it took
+        // the survivors' /metrics tell of it: the new leader, heard by both gateways, and their roles
         for (final int survivor : List.of(writerNode, watcherNode))
         {
             cluster.awaitUntil("node " + survivor + "'s gateway names the new leader", () ->

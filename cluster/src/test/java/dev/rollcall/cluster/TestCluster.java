@@ -167,7 +167,13 @@ final class TestCluster implements AutoCloseable
             final int space = line.indexOf(' ');
             if (!line.startsWith("#") && space > 0 && line.indexOf('{') < 0)
             {
-                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+                final String value = line.substring(space + 1);
+                samples.put(line.substring(0, space), switch (value)
+                {
+                    case "+Inf" -> Double.POSITIVE_INFINITY;
+                    case "-Inf" -> Double.NEGATIVE_INFINITY;
+                    default -> Double.parseDouble(value);
+                });
             }
         }
         return samples;

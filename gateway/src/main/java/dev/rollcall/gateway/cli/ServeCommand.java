@@ -323,6 +323,8 @@ public final class ServeCommand implements Callable<Integer>
                 log.info("joining the cluster as node {} of {}", clusterNode, clusterMembers);
                 cluster = ClusterHost.open(clusterNode, clusterMembers, clusterPortBase, clusterThreads, sync, data,
                     new LoggingErrorHandler(LoggerFactory.getLogger("rollcall.cluster"), "cluster"));
+                // from now on: the role, the leader and the results owed matter most while the node catches up
+                metrics.cluster(cluster);
                 // before the node joins: a session lost at any time from then on stops the server
                 cluster.onSessionLost(() -> sessionLost.get().run());
                 gateway = Gateway.launch(coreCtx.layout(PipelineLayout.INVOKED), ctx, cluster::launchCore);
@@ -358,7 +360,7 @@ public final class ServeCommand implements Callable<Integer>
             closeQuietly(lock);
             return 1;
         }
-        metrics.gateway(gateway, null == cluster ? data.resolve("journal") : data.resolve("archive")).cluster(cluster);
+        metrics.gateway(gateway, null == cluster ? data.resolve("journal") : data.resolve("archive"));
         final ShutdownSequence shutdown = new ShutdownSequence(drainTimeoutMs, log)
             .progress(new DrainProgress(gateway))
             .step("no longer ready (/health/ready answers 503)", readiness::stopping);

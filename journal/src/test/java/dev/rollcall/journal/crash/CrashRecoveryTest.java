@@ -110,6 +110,7 @@ class CrashRecoveryTest
         final Path journal = tmp.resolve("journal");
         final History history = new History();
         final long started = System.nanoTime();
+        long lastSnapshotPosition = 0;
         for (int round = 1; round <= rounds; round++)
         {
             final String context = "seed=" + seed + " round=" + round;
@@ -136,10 +137,11 @@ class CrashRecoveryTest
                 System.out.println("    worker: " + warning);
             }
             history.after(verified);
+            lastSnapshotPosition = verified.snapshotPosition;
         }
         System.out.printf("CrashRecoveryTest: %d rounds in %d ms, %d snapshots written, seed=%d%n", rounds,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), history.snapshotsSeen, seed);
-        assertThat(history.snapshotsSeen).as("seed=%d: snapshots were taken during the run", seed).isPositive();
+        assertThat(lastSnapshotPosition).as("seed=%d: the last recovery started from a snapshot", seed).isPositive();
     }
 
     // ------------------------------------------------------------------ the child
@@ -157,17 +159,26 @@ class CrashRecoveryTest
             final LineReader lines = new LineReader(process.getInputStream(), "crash-worker-" + round + "-stdout");
             final WorkerRun run = new WorkerRun(context, stderr, started);
             final long roundDeadline = Math.min(deadline, started + TimeUnit.MILLISECONDS.toNanos(ROUND_TIMEOUT_MS));
-            while (run.ackLines < target || (untilSnapshot && 0 == snapshotsOnDisk(journal)))
+            long nextPollNs = System.nanoTime();
+            boolean snapshotSeen = !untilSnapshot;
+            while (run.ackLines < target || !snapshotSeen)
             {
+                if (System.nanoTime() - roundDeadline >= 0)
+                {
+                    fail("%s: %d of %d acknowledgements%s within the time allowed; worker stderr:%n%s", context,
+                        run.ackLines, target, snapshotSeen ? "" : " and a snapshot on disk", tail(stderr));
+                }
+                if (!snapshotSeen && run.ackLines >= target && System.nanoTime() - nextPollNs >= 0)
+                {
+                    // at most once a poll interval: the child is busy snapshotting on a loaded box
+                    snapshotSeen = snapshotsOnDisk(journal) > 0;
+                    nextPollNs = System.nanoTime() + SNAPSHOT_POLL_NS;
+                    continue;
+                }
                 final Line line = lines.next(Math.min(roundDeadline, System.nanoTime() + SNAPSHOT_POLL_NS));
                 if (null == line)
                 {
-                    if (System.nanoTime() - roundDeadline < 0)
-                    {
-                        continue;
-                    }
-                    fail("%s: %d of %d acknowledgements%s within the time allowed; worker stderr:%n%s",
-                        context, run.ackLines, target, untilSnapshot ? " and a snapshot on disk" : "", tail(stderr));
+                    continue;
                 }
                 if (line.eof())
                 {
