@@ -34,11 +34,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class IngressAgent implements Agent, EgressListener
 {
-    /** How long sent messages may wait to be applied here, with none applied meanwhile, before they are offered again. */
-    static final long RESEND_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
-    /** The longest wait between such offers while none is applied. */
-    static final long MAX_RESEND_AFTER_NS = TimeUnit.SECONDS.toNanos(30);
-
     private final int node;
     private final int memberId;
     private final long snapshotIntervalNs;
@@ -64,11 +59,7 @@ final class IngressAgent implements Agent, EgressListener
     private AeronCluster cluster;
     private long nextSequence = 1;
     private long lastOfferNs;
-    /** The resend timer's start: progress, or the last resend. */
-    private long lastProgressNs;
-    /** The epoch time (ms) this node's replica last applied one of its commands, or none waited: the stall gauge's start. */
-    private long lastAppliedMs;
-    private long resendAfterNs = RESEND_AFTER_NS;
+    private final ResendTimer resendTimer = new ResendTimer();
     private long lastSnapshotRequestNs;
     private boolean refused;
     private final MessageHandler onQueued = this::onQueued;
@@ -152,19 +143,12 @@ final class IngressAgent implements Agent, EgressListener
         // progress is this node's replica applying its commands (the conductor's work is not)
         if (applied > 0 || 0 == pending.size())
         {
-            lastProgressNs = nowNs;
-            lastAppliedMs = epochClock.time();
-            resendAfterNs = RESEND_AFTER_NS;
+            resendTimer.onProgress(nowNs, epochClock.time());
         }
-        else if (nowNs - lastProgressNs >= resendAfterNs && !pending.hasUnsent())
+        else if (!pending.hasUnsent() && resendTimer.isDue(nowNs))
         {
-            // sent, yet not applied for a long while: whatever lost it (an ingress image lost between leaders, an
-            // election this agent did not hear of), offering again is safe, as the service applies each sequence
-            // once and in order; waiting twice as long each time, so a replica that is only behind is not flooded
             resent.getAndAdd(pending.size());
             pending.resendAll();
-            lastProgressNs = nowNs;
-            resendAfterNs = Math.min(2 * resendAfterNs, MAX_RESEND_AFTER_NS);
         }
         work += queue.read(onQueued, 256);
         refused = false;
@@ -199,7 +183,7 @@ final class IngressAgent implements Agent, EgressListener
         {
             commandsPending.setRelease(size);
         }
-        final long stalledSince = 0 == size ? 0 : lastAppliedMs;
+        final long stalledSince = 0 == size ? 0 : resendTimer.lastProgressMs();
         if (pendingStalledSince.getPlain() != stalledSince)
         {
             pendingStalledSince.setRelease(stalledSince);
@@ -249,8 +233,7 @@ final class IngressAgent implements Agent, EgressListener
         putHeader(buffer, offset, IngressDescriptor.HELLO, 0);
         pending.commit(IngressDescriptor.HEADER_LENGTH);
         lastOfferNs = clock.nanoTime();
-        lastProgressNs = lastOfferNs;
-        lastAppliedMs = epochClock.time();
+        resendTimer.onProgress(lastOfferNs, epochClock.time());
         return 1;
     }
 
@@ -343,7 +326,7 @@ final class IngressAgent implements Agent, EgressListener
         // and give it the whole wait before the timed re-send offers them once more
         resent.getAndAdd(pending.size());
         pending.resendAll();
-        lastProgressNs = clock.nanoTime();
+        resendTimer.onOfferedAll(clock.nanoTime());
     }
 
     @Override
