@@ -285,6 +285,7 @@ public final class LoadReports
         json.field("durationMs", s.durationMs());
         json.field("warmupMs", s.warmupMs());
         json.field("connectTimeoutMs", s.connectTimeoutMs());
+        json.field("drainMs", s.drainMs());
         json.field("firstUserId", s.firstUserId());
         json.field("seed", s.seed());
         json.field("serverPid", s.serverPid());

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  *             ends when all are ready or failed, or at the connect timeout
  *   warmup    updates flow (as fast as the window allows, or at the update rate); histograms then reset
  *   measured  updates flow for the duration; counters are taken at both ends
- *   drain     no new updates; outstanding RESULTs get up to 3 s
+ *   drain     no new updates; outstanding RESULTs get up to {@code --drain} (3 s)
  *   close     every connection is closed
  * </pre>
  * Against Redis the connect phase is each command connection's handshake ({@code SCRIPT LOAD} or {@code PING})
@@ -226,8 +226,8 @@ public final class LoadRun
             }
         }
 
-        final long hardDeadline = Math.max(System.nanoTime(), measureEnd) + LoadWorker.DRAIN_NANOS +
-            HARD_DEADLINE_SLACK_NANOS;
+        final long hardDeadline = Math.max(System.nanoTime(), measureEnd) +
+            TimeUnit.MILLISECONDS.toNanos(settings.drainMs()) + HARD_DEADLINE_SLACK_NANOS;
         join(threadsRunning, hardDeadline);
         boolean alive = false;
         for (final Thread thread : threadsRunning)

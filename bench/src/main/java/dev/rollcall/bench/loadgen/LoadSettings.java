@@ -44,6 +44,8 @@ import java.net.UnknownHostException;
  * @param durationMs         the measured part of the run, 1 ms..10 min.
  * @param warmupMs           updates before the measured part (histograms reset after it), 0..10 min.
  * @param connectTimeoutMs   the most the connect phase may take; connections not ready by then fail, 1 ms..10 min.
+ * @param drainMs            after the measured part, how long outstanding updates may wait for their RESULT before
+ *                           they count as lost, 0..10 min.
  * @param firstUserId        the first user id, > 0.
  * @param seed               the seed choosing whom watchers watch and heartbeat jitter.
  * @param serverPid          the server's process id for syscall counts from {@code /proc/<pid>/io} and CPU time from
@@ -73,6 +75,7 @@ public record LoadSettings(
     long durationMs,
     long warmupMs,
     long connectTimeoutMs,
+    long drainMs,
     long firstUserId,
     long seed,
     long serverPid,
@@ -133,6 +136,7 @@ public record LoadSettings(
         require(durationMs >= 1 && durationMs <= MAX_DURATION_MS, "--duration must be 1ms..10m");
         require(warmupMs >= 0 && warmupMs <= MAX_DURATION_MS, "--warmup must be 0..10m");
         require(connectTimeoutMs >= 1 && connectTimeoutMs <= MAX_DURATION_MS, "--connect-timeout must be 1ms..10m");
+        require(drainMs >= 0 && drainMs <= MAX_DURATION_MS, "--drain must be 0..10m");
         require(firstUserId > 0 && firstUserId <= Long.MAX_VALUE - connections, "--first-user-id must be > 0");
         require(serverPid >= 0, "--server-pid must be > 0");
     }
@@ -292,6 +296,7 @@ public record LoadSettings(
         private long durationMs = 30_000;
         private long warmupMs = 5_000;
         private long connectTimeoutMs = 60_000;
+        private long drainMs = 3_000;
         private long firstUserId = 1_000_000;
         private long seed = System.nanoTime();
         private long serverPid;
@@ -435,6 +440,13 @@ public record LoadSettings(
             return this;
         }
 
+        /** @param drainMs how long outstanding updates may wait for their RESULT at the end; default 3 s. @return this. */
+        public Builder drainMs(final long drainMs)
+        {
+            this.drainMs = drainMs;
+            return this;
+        }
+
         /** @param connectTimeoutMs the connect phase's limit; default 60 s. @return this. */
         public Builder connectTimeoutMs(final long connectTimeoutMs)
         {
@@ -473,7 +485,7 @@ public record LoadSettings(
             return new LoadSettings(target, redisWorkload, transport, host, targetPort, webSocketPort, connections,
                 0 == sourceAddresses ? defaultSourceAddresses(connections) : sourceAddresses, threads, identifyRate,
                 updateRate, window, subscriberFraction, watchUsers, watchLobbies, lobbySize, durationMs, warmupMs,
-                connectTimeoutMs, firstUserId, seed, serverPid, otherPorts);
+                connectTimeoutMs, drainMs, firstUserId, seed, serverPid, otherPorts);
         }
     }
 }

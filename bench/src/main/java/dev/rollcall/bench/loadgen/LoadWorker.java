@@ -76,8 +76,6 @@ final class LoadWorker implements Runnable, ServerFrameHandler, WebSocketClient.
     static final int MAX_SERVER_FRAME_BYTES = 64 * 1024;
     /** Histograms track up to an hour, 3 significant digits; larger values are clamped. */
     static final long HISTOGRAM_MAX_NANOS = TimeUnit.HOURS.toNanos(1);
-    /** Drain: after the measured part, outstanding updates get this long for their RESULT. */
-    static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final int PENDING_CONNECTS_TOTAL = 512;
     private static final int IN_BUFFER_BYTES = 256 * 1024;
     private static final int MAX_READS_PER_EVENT = 8;
@@ -316,7 +314,7 @@ final class LoadWorker implements Runnable, ServerFrameHandler, WebSocketClient.
             updatesStartNanos = start;
             warmupEndNanos = start + TimeUnit.MILLISECONDS.toNanos(settings.warmupMs());
             measureEndNanos = warmupEndNanos + TimeUnit.MILLISECONDS.toNanos(settings.durationMs());
-            drainEndNanos = measureEndNanos + DRAIN_NANOS;
+            drainEndNanos = measureEndNanos + TimeUnit.MILLISECONDS.toNanos(settings.drainMs());
         }
         if (!measuring && now - warmupEndNanos >= 0)
         {

@@ -157,6 +157,11 @@ public final class LoadgenCommand implements Callable<Integer>
         description = "Longest connect phase; connections not ready by then fail (default: ${DEFAULT-VALUE}).")
     private String connectTimeout;
 
+    @Option(names = "--drain", paramLabel = "DURATION", defaultValue = "3s",
+        description = "After the measured part, how long outstanding updates may wait for their RESULT before they " +
+            "count as lost; a lagging cluster node may answer late (default: ${DEFAULT-VALUE}).")
+    private String drain;
+
     @Option(names = "--first-user-id", paramLabel = "ID", defaultValue = "1000000",
         description = "The first user id (default: ${DEFAULT-VALUE}).")
     private long firstUserId;
@@ -286,6 +291,7 @@ public final class LoadgenCommand implements Callable<Integer>
             .durationMs(duration("--duration", duration))
             .warmupMs(duration("--warmup", warmup))
             .connectTimeoutMs(duration("--connect-timeout", connectTimeout))
+            .drainMs(duration("--drain", drain))
             .firstUserId(firstUserId);
         if (null != port)
         {

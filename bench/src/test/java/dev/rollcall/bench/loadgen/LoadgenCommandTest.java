@@ -51,6 +51,8 @@ class LoadgenCommandTest
         assertThat(err.toString()).contains("--duration must be 1ms..10m");
         assertThat(execute("--warmup", "soon")).isEqualTo(LoadgenCommand.EXIT_USAGE);
         assertThat(err.toString()).contains("--warmup 'soon' is not a duration");
+        assertThat(execute("--drain", "11m")).isEqualTo(LoadgenCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--drain must be 0..10m");
     }
 
     @Test
@@ -83,9 +85,10 @@ class LoadgenCommandTest
         {
             final int status = execute("--port", Integer.toString(server.port()), "--data", data.toString(),
                 "--connections", "10", "--threads", "1", "--warmup", "0", "--duration", "500ms", "--seed", "42",
-                "--out", reports.toString());
+                "--drain", "7s", "--out", reports.toString());
 
             assertThat(status).as(out + "\n" + err).isEqualTo(LoadgenCommand.EXIT_OK);
+            assertThat(Files.readString(reports.resolve(LoadReports.SUMMARY_JSON))).containsPattern("\"drainMs\": *7000");
             assertThat(out.toString()).contains("connect: 10 ok, 0 failed").contains("clean run: yes")
                 .contains("p99.9").contains("reports: ");
             assertThat(err.toString()).contains("loadgen: 10 of 10 connections ready");
