@@ -28,14 +28,14 @@ final class ClusterCounters
         LEADER_CHANGES("new leaders seen by the gateway", "rollcall_cluster_leader_changes_total"),
         COMMANDS_PENDING("commands this node's gateway sent that its replica has not applied yet (results owed)",
             "rollcall_cluster_commands_pending"),
-        PENDING_STALLED_SINCE("epoch ms of the last time this node's replica applied one of its commands, while some " +
-            "wait (0: none waits)", "rollcall_cluster_pending_stalled_seconds", true,
+        PENDING_STALLED_SINCE("monotonic clock (System.nanoTime) in ms at the last time this node's replica applied " +
+            "one of its commands, while some wait (0: none waits)", "rollcall_cluster_pending_stalled_seconds", true,
             "Seconds since this node's replica last applied one of its commands while some wait (0: none waits).");
 
         final String label;
         /** The metric's name: a counter's ends with {@code _total}, anything else is a gauge. */
         final String metric;
-        /** The counter holds an epoch time in ms (0 for none), and the metric is the seconds since then. */
+        /** The counter holds a time of the monotonic clock in ms (0 for none), and the metric is the seconds since then. */
         final boolean age;
         /** The metric's help text. */
         final String help;
@@ -55,7 +55,7 @@ final class ClusterCounters
 
         /**
          * @param value  the counter's value.
-         * @param nowMs  the epoch time now, in ms.
+         * @param nowMs  the monotonic clock (System.nanoTime) now, in ms.
          * @return the metric's value.
          */
         double metricValue(final long value, final long nowMs)

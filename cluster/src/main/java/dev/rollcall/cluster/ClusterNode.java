@@ -9,7 +9,6 @@ import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -233,7 +232,7 @@ public final class ClusterNode implements ClusterHost
     {
         final IngressAgent agent = new IngressAgent(
             ctx.node(), ctx.clusterClient(), stack.ingressClient(), stack.ingressWaits(), queue, progress,
-            MAX_PENDING_BYTES, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE,
+            MAX_PENDING_BYTES, SystemNanoClock.INSTANCE,
             IngressAgent.keepAliveIntervalNs(ClusterNodeContext.sessionTimeoutNs()), () -> onSessionLost.run(),
             service.counters(), TimeUnit.MILLISECONDS.toNanos(rollcall.context().snapshotIntervalMs()));
         ingress = agent;
@@ -314,7 +313,8 @@ public final class ClusterNode implements ClusterHost
             // the core is not launched yet
             return;
         }
-        final long nowMs = System.currentTimeMillis();
+        // the ingress agent's clock (SystemNanoClock), in ms
+        final long nowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
         for (final ClusterCounters.Kind kind : ClusterCounters.kinds())
         {
             visitor.onMetric(kind.metric, kind.isGauge(), kind.help, kind.metricValue(counters.get(kind).get(), nowMs));

@@ -326,7 +326,7 @@ final class ClusterNodeContext
     Archive.Context archive()
     {
         final String host = members.get(memberId());
-        return new Archive.Context()
+        final Archive.Context context = new Archive.Context()
             .aeronDirectoryName(aeronDirectoryName())
             .archiveDir(data.resolve("archive").toFile())
             .archiveId(memberId())
@@ -340,9 +340,13 @@ final class ClusterNodeContext
             .idleStrategySupplier(idle())
             .deleteArchiveOnStart(false)
             .segmentFileLength(16 * 1024 * 1024)
-            .fileSyncLevel(sync ? SYNC_DATA : Archive.Configuration.fileSyncLevel())
-            .catalogFileSyncLevel(sync ? SYNC_DATA : Archive.Configuration.catalogFileSyncLevel())
             .errorHandler(errorHandler);
+        if (sync)
+        {
+            // its recordings (the log, snapshots), a new segment's directory, and its catalog
+            context.fileSyncLevel(SYNC_DATA).catalogFileSyncLevel(SYNC_DATA);
+        }
+        return context;
     }
 
     AeronArchive.Context archiveClient()

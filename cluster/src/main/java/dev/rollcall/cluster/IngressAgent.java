@@ -11,7 +11,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.MessageHandler;
@@ -49,7 +48,6 @@ final class IngressAgent implements Agent, EgressListener
     private final IngressProgress progress;
     private final PendingCommands pending;
     private final NanoClock clock;
-    private final EpochClock epochClock;
     private final long keepAliveIntervalNs;
     private final Runnable onSessionLost;
     private final AtomicCounter resent;
@@ -75,7 +73,6 @@ final class IngressAgent implements Agent, EgressListener
         final IngressProgress progress,
         final int maxPendingBytes,
         final NanoClock clock,
-        final EpochClock epochClock,
         final long keepAliveIntervalNs,
         final Runnable onSessionLost,
         final ClusterCounters counters,
@@ -94,7 +91,6 @@ final class IngressAgent implements Agent, EgressListener
         this.progress = progress;
         this.pending = new PendingCommands(64 * 1024, maxPendingBytes);
         this.clock = clock;
-        this.epochClock = epochClock;
         this.keepAliveIntervalNs = keepAliveIntervalNs;
         this.onSessionLost = onSessionLost;
         this.resent = counters.get(ClusterCounters.Kind.RESENT);
@@ -143,7 +139,7 @@ final class IngressAgent implements Agent, EgressListener
         // progress is this node's replica applying its commands (the conductor's work is not)
         if (applied > 0 || 0 == pending.size())
         {
-            resendTimer.onProgress(nowNs, epochClock.time());
+            resendTimer.onProgress(nowNs);
         }
         else if (!pending.hasUnsent() && resendTimer.isDue(nowNs))
         {
@@ -183,7 +179,7 @@ final class IngressAgent implements Agent, EgressListener
         {
             commandsPending.setRelease(size);
         }
-        final long stalledSince = 0 == size ? 0 : resendTimer.lastProgressMs();
+        final long stalledSince = 0 == size ? 0 : TimeUnit.NANOSECONDS.toMillis(resendTimer.lastProgressNs());
         if (pendingStalledSince.getPlain() != stalledSince)
         {
             pendingStalledSince.setRelease(stalledSince);
@@ -233,7 +229,7 @@ final class IngressAgent implements Agent, EgressListener
         putHeader(buffer, offset, IngressDescriptor.HELLO, 0);
         pending.commit(IngressDescriptor.HEADER_LENGTH);
         lastOfferNs = clock.nanoTime();
-        resendTimer.onProgress(lastOfferNs, epochClock.time());
+        resendTimer.onProgress(lastOfferNs);
         return 1;
     }
 

@@ -24,19 +24,18 @@ final class ResendTimer
 
     private long waitStartNs;
     private long waitNs = FIRST_WAIT_NS;
-    private long lastProgressMs;
+    private long lastProgressNs;
 
     /**
      * This node's replica applied one of its commands, or none waits.
      *
      * @param nowNs the nano clock now.
-     * @param nowMs the epoch clock now, in ms.
      */
-    void onProgress(final long nowNs, final long nowMs)
+    void onProgress(final long nowNs)
     {
         waitStartNs = nowNs;
         waitNs = FIRST_WAIT_NS;
-        lastProgressMs = nowMs;
+        lastProgressNs = nowNs;
     }
 
     /**
@@ -66,9 +65,9 @@ final class ResendTimer
         return true;
     }
 
-    /** @return the epoch time in ms of the last progress: since when none of the waiting commands was applied. */
-    long lastProgressMs()
+    /** @return the nano clock at the last progress: since when none of the waiting commands was applied. */
+    long lastProgressNs()
     {
-        return lastProgressMs;
+        return lastProgressNs;
     }
 }

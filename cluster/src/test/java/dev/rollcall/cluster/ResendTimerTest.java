@@ -15,7 +15,7 @@ class ResendTimerTest
     @Test
     void shouldOfferAgainOnlyOnceTheFirstWaitPassedWithNoProgress()
     {
-        timer.onProgress(START_NS, 50_000);
+        timer.onProgress(START_NS);
 
         assertThat(timer.isDue(START_NS + FIRST_WAIT_NS - 1)).isFalse();
         assertThat(timer.isDue(START_NS + FIRST_WAIT_NS)).isTrue();
@@ -25,7 +25,7 @@ class ResendTimerTest
     @Test
     void shouldWaitTwiceAsLongEachTimeUpToTheLongestWait()
     {
-        timer.onProgress(START_NS, 50_000);
+        timer.onProgress(START_NS);
         long now = START_NS;
         long wait = FIRST_WAIT_NS;
         for (int offer = 1; offer <= 8; offer++)
@@ -41,11 +41,11 @@ class ResendTimerTest
     @Test
     void shouldStartOverWhenACommandIsApplied()
     {
-        timer.onProgress(START_NS, 50_000);
+        timer.onProgress(START_NS);
         assertThat(timer.isDue(START_NS + FIRST_WAIT_NS)).isTrue();
 
         final long progressNs = START_NS + FIRST_WAIT_NS + 5;
-        timer.onProgress(progressNs, 52_000);
+        timer.onProgress(progressNs);
 
         assertThat(timer.isDue(progressNs + FIRST_WAIT_NS - 1)).as("the wait counts from the progress").isFalse();
         assertThat(timer.isDue(progressNs + FIRST_WAIT_NS)).as("and is the first wait again, not doubled").isTrue();
@@ -54,7 +54,7 @@ class ResendTimerTest
     @Test
     void shouldGiveANewLeaderTheWholeWaitAfterEverythingWasOfferedToIt()
     {
-        timer.onProgress(START_NS, 50_000);
+        timer.onProgress(START_NS);
         // an election longer than the wait: the new leader is offered everything at its end
         final long offeredNs = START_NS + 3 * FIRST_WAIT_NS;
         timer.onOfferedAll(offeredNs);
@@ -67,12 +67,12 @@ class ResendTimerTest
     @Test
     void shouldKeepTheTimeOfTheLastProgressThroughOffers()
     {
-        timer.onProgress(START_NS, 50_000);
+        timer.onProgress(START_NS);
         assertThat(timer.isDue(START_NS + FIRST_WAIT_NS)).isTrue();
         timer.onOfferedAll(START_NS + 2 * FIRST_WAIT_NS);
 
-        assertThat(timer.lastProgressMs()).as("an offer is no progress: the stall gauge keeps growing").isEqualTo(50_000);
-        timer.onProgress(START_NS + 3 * FIRST_WAIT_NS, 56_000);
-        assertThat(timer.lastProgressMs()).isEqualTo(56_000);
+        assertThat(timer.lastProgressNs()).as("an offer is no progress: the stall gauge keeps growing").isEqualTo(START_NS);
+        timer.onProgress(START_NS + 3 * FIRST_WAIT_NS);
+        assertThat(timer.lastProgressNs()).isEqualTo(START_NS + 3 * FIRST_WAIT_NS);
     }
 }
